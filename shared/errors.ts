@@ -1,0 +1,89 @@
+/**
+ * Stable error codes a user can meet. The code never changes once released; the message is a
+ * sentence a technician understands. Stack traces and local paths stay in the log.
+ */
+export const ERROR_CODES = {
+  // input and contract
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  UNAUTHORIZED: 401,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  // models and engine
+  MODEL_NOT_FOUND: 404,
+  MODEL_INVALID: 422,
+  MODEL_TOO_LARGE: 422,
+  MODEL_NOT_LOADED: 409,
+  MODEL_LOADING: 409,
+  CONTEXT_TOO_LARGE: 422,
+  GPU_UNAVAILABLE: 422,
+  BUSY: 429,
+  GENERATION_FAILED: 500,
+  REMOTE_UNREACHABLE: 502,
+  REMOTE_ERROR: 502,
+  DOWNLOAD_FAILED: 502,
+  // knowledge
+  UNSUPPORTED_TYPE: 415,
+  FILE_TOO_LARGE: 413,
+  FILE_UNREADABLE: 422,
+  FILE_EMPTY: 422,
+  PARSE_FAILED: 422,
+  PDF_ENCRYPTED: 422,
+  BATCH_TOO_LARGE: 413,
+  EMBEDDING_MODEL_MISSING: 409,
+  EMBEDDING_FAILED: 500,
+  STORE_ERROR: 500,
+  STORE_URI_INVALID: 400,
+  ALREADY_IMPORTED: 409,
+  // settings and server
+  SETTINGS_INVALID: 400,
+  SETTINGS_CORRUPT: 500,
+  PORT_IN_USE: 409,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** Optional machine-readable extras (never paths or stack traces). */
+  details?: Record<string, unknown>;
+}
+
+export class DesksideError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options?: {cause?: unknown; details?: Record<string, unknown>}) {
+    super(message, options?.cause === undefined ? undefined : {cause: options.cause});
+    this.name = "DesksideError";
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  /** HTTP status that matches the code. */
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  toInfo(): ErrorInfo {
+    return this.details ? {code: this.code, message: this.message, details: this.details} : {code: this.code, message: this.message};
+  }
+}
+
+export function isDesksideError(error: unknown): error is DesksideError {
+  return error instanceof DesksideError;
+}
+
+/** Turns anything thrown into the shape shown to users; unknown errors become INTERNAL without detail. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (isDesksideError(error)) return error.toInfo();
+  if (error && typeof error === "object" && "code" in error && "message" in error) {
+    const code = String((error as {code: unknown}).code);
+    if (code in ERROR_CODES) return {code: code as ErrorCode, message: String((error as {message: unknown}).message)};
+  }
+  return {code: "INTERNAL", message: "Something went wrong inside Deskside; details are in the log."};
+}

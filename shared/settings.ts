@@ -1,0 +1,124 @@
+import {z} from "zod";
+
+/** Bumped when a stored settings file needs a migration (see electron/core/settings/migrations.ts). */
+export const SETTINGS_VERSION = 1;
+
+/** Default port of the local HTTP API; chosen to stay clear of common local LLM servers. */
+export const DEFAULT_API_PORT = 3375;
+
+export const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal", "cpu"] as const;
+export type GpuChoice = (typeof GPU_CHOICES)[number];
+
+export const DEFAULT_SYSTEM_PROMPT = [
+  "You are Deskside, an assistant for IT help-desk technicians.",
+  "Answer from the numbered knowledge-base excerpts when they are relevant and cite them as [1], [2] right after the sentence they support.",
+  "Give concise, numbered troubleshooting steps a technician can follow, most likely fix first.",
+  "If the problem is ambiguous, ask one short clarifying question before giving steps.",
+  "Never invent commands, settings or error meanings; if the excerpts do not cover the question, say so.",
+].join("\n");
+
+const remoteSchema = z.object({
+  baseUrl: z.string().default(""),
+  apiKey: z.string().default(""),
+  model: z.string().default(""),
+  timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  retries: z.number().int().min(0).max(5).default(2),
+});
+
+const llmSchema = z.object({
+  /** A .gguf path or a file name inside the models folders; null picks the default model. */
+  model: z.string().nullable().default(null),
+  gpu: z.enum(GPU_CHOICES).default("auto"),
+  gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int().min(0).max(1000)]).default("auto"),
+  contextSize: z.union([z.literal("auto"), z.number().int().min(512).max(1_048_576)]).default("auto"),
+  batchSize: z.number().int().min(1).max(65_536).nullable().default(null),
+  flashAttention: z.boolean().default(false),
+  /** 0 lets the engine choose. */
+  threads: z.number().int().min(0).max(256).default(0),
+  parallelSequences: z.number().int().min(1).max(32).default(4),
+  queueLimit: z.number().int().min(0).max(1000).default(16),
+  engine: z.enum(["local", "remote"]).default("local"),
+  fallback: z.enum(["none", "local-then-remote", "remote-then-local"]).default("none"),
+  remote: remoteSchema.prefault({}),
+  autoLoad: z.boolean().default(true),
+});
+
+const generationSchema = z.object({
+  temperature: z.number().min(0).max(2).default(0.3),
+  topP: z.number().min(0).max(1).default(0.9),
+  topK: z.number().int().min(0).max(1000).default(40),
+  repeatPenalty: z.number().min(1).max(2).default(1.1),
+  maxTokens: z.number().int().min(1).max(32_768).default(1024),
+  seed: z.number().int().min(0).nullable().default(null),
+});
+
+const retrievalSchema = z.object({
+  mode: z.enum(["hybrid", "vector", "text"]).default("hybrid"),
+  topK: z.number().int().min(1).max(20).default(5),
+  minScore: z.number().min(0).max(1).default(0),
+  /** Below this normalized relevance the knowledge base is considered to have no answer. */
+  noAnswerThreshold: z.number().min(0).max(1).default(0.35),
+  answerMode: z.enum(["strict", "general"]).default("strict"),
+});
+
+const knowledgeSchema = z.object({
+  /** Local folder or s3:// gs:// az:// URI; null means `<data>/lancedb`. */
+  storeUri: z.string().nullable().default(null),
+  embeddingModel: z.string().nullable().default(null),
+  chunkSize: z.number().int().min(32).max(2048).default(200),
+  chunkOverlap: z.number().int().min(0).max(512).default(30),
+  maxFileSizeMb: z.number().min(0.001).max(2048).default(50),
+  maxBatchFiles: z.number().int().min(1).max(100_000).default(2000),
+  defaultKnowledgeImported: z.boolean().default(false),
+});
+
+const chatSchema = z.object({
+  systemPrompt: z.string().max(20_000).default(DEFAULT_SYSTEM_PROMPT),
+});
+
+const redactionSchema = z.object({
+  enabled: z.boolean().default(true),
+  emails: z.boolean().default(false),
+  phones: z.boolean().default(false),
+});
+
+const apiSchema = z.object({
+  enabled: z.boolean().default(true),
+  host: z.string().default("127.0.0.1"),
+  port: z.number().int().min(1).max(65_535).default(DEFAULT_API_PORT),
+  /** Binding to anything but loopback needs this explicit opt-in. */
+  allowLan: z.boolean().default(false),
+  corsOrigins: z.array(z.string()).default([]),
+  /** Generated at first run when empty. */
+  token: z.string().default(""),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
+  bodyLimitMb: z.number().min(0.01).max(1024).default(2),
+  uploadLimitMb: z.number().min(0.01).max(4096).default(100),
+  requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+});
+
+const uiSchema = z.object({
+  theme: z.enum(["system", "light", "dark"]).default("system"),
+  firstRunDone: z.boolean().default(false),
+});
+
+export const settingsSchema = z.object({
+  version: z.number().int().default(SETTINGS_VERSION),
+  llm: llmSchema.prefault({}),
+  generation: generationSchema.prefault({}),
+  retrieval: retrievalSchema.prefault({}),
+  knowledge: knowledgeSchema.prefault({}),
+  chat: chatSchema.prefault({}),
+  redaction: redactionSchema.prefault({}),
+  api: apiSchema.prefault({}),
+  ui: uiSchema.prefault({}),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** A partial update: any subset of sections and keys. */
+export type SettingsPatch = {[K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K]};
+
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
