@@ -1,0 +1,80 @@
+import os from "node:os";
+import path from "node:path";
+import {parseArgs} from "node:util";
+import {DesksideError} from "../../../shared/errors.js";
+import {GPU_CHOICES, type GpuChoice} from "../../../shared/settings.js";
+
+/**
+ * The headless configuration contract: flags win over DESKSIDE_* environment variables, which win
+ * over stored settings. Only what was actually given is returned; the caller merges it over settings.
+ */
+export interface RuntimeOverrides {
+  dataDir?: string;
+  modelsDir?: string;
+  model?: string;
+  embeddingModel?: string;
+  host?: string;
+  port?: number;
+  apiToken?: string;
+  threads?: number;
+  gpu?: GpuChoice;
+}
+
+const KEYS: {key: keyof RuntimeOverrides; flag: string; env: string}[] = [
+  {key: "dataDir", flag: "data-dir", env: "DESKSIDE_DATA_DIR"},
+  {key: "modelsDir", flag: "models-dir", env: "DESKSIDE_MODELS_DIR"},
+  {key: "model", flag: "model", env: "DESKSIDE_MODEL"},
+  {key: "embeddingModel", flag: "embedding-model", env: "DESKSIDE_EMBEDDING_MODEL"},
+  {key: "host", flag: "host", env: "DESKSIDE_HOST"},
+  {key: "port", flag: "port", env: "DESKSIDE_PORT"},
+  {key: "apiToken", flag: "api-token", env: "DESKSIDE_API_TOKEN"},
+  {key: "threads", flag: "threads", env: "DESKSIDE_THREADS"},
+  {key: "gpu", flag: "gpu", env: "DESKSIDE_GPU"},
+];
+
+function toInteger(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new DesksideError("INVALID_INPUT", `${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  return value;
+}
+
+export function resolveOverrides(argv: string[], env: NodeJS.ProcessEnv): RuntimeOverrides {
+  const {values} = parseArgs({
+    args: argv,
+    options: Object.fromEntries(KEYS.map(({flag}) => [flag, {type: "string" as const}])),
+    strict: false,
+    allowPositionals: true,
+  });
+  const out: RuntimeOverrides = {};
+  for (const {key, flag, env: envName} of KEYS) {
+    const fromFlag = values[flag];
+    const raw = typeof fromFlag === "string" ? fromFlag : env[envName];
+    if (raw === undefined || raw === "") continue;
+    const label = typeof fromFlag === "string" ? `--${flag}` : envName;
+    switch (key) {
+      case "port":
+        out.port = toInteger(label, raw, 0, 65_535);
+        break;
+      case "threads":
+        out.threads = toInteger(label, raw, 0, 256);
+        break;
+      case "gpu":
+        if (!(GPU_CHOICES as readonly string[]).includes(raw))
+          throw new DesksideError("INVALID_INPUT", `${label} must be one of ${GPU_CHOICES.join(", ")}, got "${raw}".`);
+        out.gpu = raw as GpuChoice;
+        break;
+      default:
+        out[key] = path.isAbsolute(raw) || !["dataDir", "modelsDir"].includes(key) ? raw : path.resolve(raw);
+    }
+  }
+  return out;
+}
+
+/** Where Electron's `userData` lives for a product called Deskside, so both hosts share state. */
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  const home = os.homedir();
+  if (platform === "win32") return path.join(env.APPDATA ?? path.join(home, "AppData", "Roaming"), "Deskside");
+  if (platform === "darwin") return path.join(home, "Library", "Application Support", "Deskside");
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, ".config"), "Deskside");
+}

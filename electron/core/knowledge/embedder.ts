@@ -1,0 +1,146 @@
+import {existsSync, readdirSync, statSync} from "node:fs";
+import path from "node:path";
+import {env, pipeline, type FeatureExtractionPipeline} from "@huggingface/transformers";
+import {DesksideError} from "../../../shared/errors.js";
+
+/** Sentence embeddings from a local transformers.js model folder; never downloads anything. */
+export interface Embedder {
+  /** The model folder's name; stored next to the vectors so a model switch is detectable. */
+  readonly modelId: string;
+  readonly modelPath: string;
+  readonly dimension: number;
+  /** Tokens of the model's own tokenizer without special tokens, so chunk sizes fit the model. */
+  countTokens(text: string): number;
+  /** One normalized vector per text, in order. */
+  embed(texts: string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /** Called after each batch with texts embedded so far and in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CreateEmbedderOptions {
+  /** Texts per forward pass; larger batches pad more, smaller ones pay more per-call overhead. */
+  batchSize?: number;
+}
+
+const REQUIRED_FILES = ["config.json", "tokenizer.json"];
+
+/** A folder transformers.js can load offline: config, tokenizer and at least one ONNX graph. */
+export function isEmbeddingModelFolder(folder: string): boolean {
+  try {
+    if (!statSync(folder).isDirectory()) return false;
+    if (!REQUIRED_FILES.every((file) => existsSync(path.join(folder, file)))) return false;
+    const onnxDir = path.join(folder, "onnx");
+    return readdirSync(onnxDir).some((name) => /^model.*\.onnx$/.test(name));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * First usable model folder among the candidates, in order. A candidate is either a model folder
+ * itself or a folder of model folders (e.g. `<data>/models/`), whose subfolders are tried by name.
+ * Returns null when none is usable: the knowledge base then works text-only.
+ */
+export function resolveEmbeddingModel(candidates: string[]): string | null {
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const folder = path.resolve(candidate);
+    if (isEmbeddingModelFolder(folder)) return folder;
+    let entries: string[];
+    try {
+      entries = readdirSync(folder).sort();
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const sub = path.join(folder, entry);
+      if (isEmbeddingModelFolder(sub)) return sub;
+    }
+  }
+  return null;
+}
+
+/**
+ * The candidate list for resolveEmbeddingModel: an explicit setting (a path, or a folder name looked
+ * up in every models folder) is the only candidate when given, so a chosen model is never silently
+ * replaced by another; otherwise every models folder in priority order.
+ */
+export function embeddingModelCandidates(setting: string | null | undefined, modelDirs: string[]): string[] {
+  if (!setting) return modelDirs;
+  if (path.isAbsolute(setting) || setting.includes("/") || setting.includes("\\")) return [setting];
+  return modelDirs.map((dir) => path.join(dir, setting));
+}
+
+// transformers.js keeps the model root in a process-wide `env`; loads are serialized so two
+// embedders from different parent folders cannot see each other's root.
+let loadChain: Promise<unknown> = Promise.resolve();
+
+async function loadPipeline(modelPath: string): Promise<FeatureExtractionPipeline> {
+  const run = async () => {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = path.dirname(modelPath) + path.sep;
+    return (await pipeline("feature-extraction", path.basename(modelPath), {dtype: "fp32"})) as FeatureExtractionPipeline;
+  };
+  const result = loadChain.then(run, run);
+  loadChain = result.catch(() => undefined);
+  return result;
+}
+
+export async function createEmbedder(modelPath: string, options: CreateEmbedderOptions = {}): Promise<Embedder> {
+  const folder = path.resolve(modelPath);
+  if (!isEmbeddingModelFolder(folder))
+    throw new DesksideError("EMBEDDING_MODEL_MISSING", `No usable embedding model in "${path.basename(folder)}": it needs config.json, tokenizer.json and onnx/model.onnx.`);
+  let extractor: FeatureExtractionPipeline;
+  try {
+    extractor = await loadPipeline(folder);
+  } catch (error) {
+    throw new DesksideError("EMBEDDING_FAILED", `The embedding model "${path.basename(folder)}" could not be loaded.`, {cause: error});
+  }
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  // The config's hidden size is not always the pooled output size, so one probe decides.
+  const probe = await extractor(["dimension probe"], {pooling: "mean", normalize: true});
+  const dimension = probe.dims[probe.dims.length - 1];
+
+  // Serialized so concurrent imports and searches do not oversubscribe the CPU threads of ONNX Runtime.
+  let inferenceChain: Promise<unknown> = Promise.resolve();
+  const runExclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = inferenceChain.then(fn, fn);
+    inferenceChain = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    modelId: path.basename(folder),
+    modelPath: folder,
+    dimension,
+    countTokens(text: string): number {
+      return extractor.tokenizer.encode(text, {add_special_tokens: false}).length;
+    },
+    async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        if (embedOptions.signal?.aborted) throw new DesksideError("CANCELLED", "Embedding was cancelled.");
+        const batch = texts.slice(start, start + batchSize);
+        let output;
+        try {
+          output = await runExclusive(() => extractor(batch, {pooling: "mean", normalize: true}));
+        } catch (error) {
+          throw new DesksideError("EMBEDDING_FAILED", "The embedding model failed on a piece of text.", {cause: error});
+        }
+        const data = output.data as Float32Array;
+        for (let i = 0; i < batch.length; i++) vectors.push(data.slice(i * dimension, (i + 1) * dimension));
+        embedOptions.onProgress?.(vectors.length, texts.length);
+      }
+      return vectors;
+    },
+    async close(): Promise<void> {
+      await extractor.dispose();
+    },
+  };
+}

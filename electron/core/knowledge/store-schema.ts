@@ -1,0 +1,177 @@
+import {Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8} from "apache-arrow";
+import type {ErrorInfo} from "../../../shared/errors.js";
+import type {DocumentStatus, KnowledgeDocument} from "../../../shared/knowledge.js";
+
+/** A document as the store keeps it: the public shape plus why it failed, when it did. */
+export interface DocumentRecord extends KnowledgeDocument {
+  error: ErrorInfo | null;
+}
+
+/** A chunk as the importer hands it to the store; title, path and collection come from its document. */
+export interface ChunkRecord {
+  ordinal: number;
+  text: string;
+  headingPath: string[];
+  page: number | null;
+  row: number | null;
+  /** Null when the document is stored text-only. */
+  vector: Float32Array | null;
+}
+
+/** A stored chunk as search and the API read it back. */
+export interface StoredChunk {
+  id: string;
+  documentId: string;
+  ordinal: number;
+  text: string;
+  headingPath: string[];
+  page: number | null;
+  row: number | null;
+  collection: string | null;
+  title: string;
+  sourcePath: string;
+}
+
+/** Which model made the vectors of the active chunks table. */
+export interface VectorModel {
+  id: string;
+  dimension: number;
+}
+
+export const DOCUMENTS_TABLE = "documents";
+export const META_TABLE = "meta";
+export const CHUNKS_TABLE_PREFIX = "chunks";
+
+export const CHUNK_COLUMNS = ["id", "document_id", "ordinal", "text", "heading_path", "page", "row", "collection", "title", "source_path"];
+
+export function documentsSchema(): Schema {
+  return new Schema([
+    new Field("id", new Utf8(), false),
+    new Field("source_path", new Utf8(), false),
+    new Field("sha256", new Utf8(), false),
+    new Field("title", new Utf8(), false),
+    new Field("mime", new Utf8(), false),
+    new Field("kind", new Utf8(), false),
+    new Field("collection", new Utf8(), true),
+    new Field("chunk_count", new Int32(), false),
+    new Field("size_bytes", new Float64(), false),
+    new Field("imported_at", new Utf8(), false),
+    new Field("status", new Utf8(), false),
+    new Field("origin", new Utf8(), false),
+    new Field("embedding_model", new Utf8(), true),
+    // JSON of {code, message} for failed imports, so the failure survives a restart.
+    new Field("error", new Utf8(), true),
+  ]);
+}
+
+/**
+ * Text-only stores (no embedding model yet) have no vector column at all: a fixed-size list needs a
+ * dimension, and guessing one would force a rebuild anyway. A model switch or the first model
+ * always builds a fresh chunks table, so one table never mixes dimensions.
+ */
+export function chunksSchema(dimension: number | null): Schema {
+  const fields = [
+    new Field("id", new Utf8(), false),
+    new Field("document_id", new Utf8(), false),
+    new Field("ordinal", new Int32(), false),
+    new Field("text", new Utf8(), false),
+    new Field("heading_path", new List(new Field("item", new Utf8(), true)), true),
+    new Field("page", new Int32(), true),
+    new Field("row", new Int32(), true),
+    new Field("collection", new Utf8(), true),
+    new Field("title", new Utf8(), false),
+    new Field("source_path", new Utf8(), false),
+  ];
+  if (dimension !== null) fields.push(new Field("vector", new FixedSizeList(dimension, new Field("item", new Float32(), true)), true));
+  return new Schema(fields);
+}
+
+export function metaSchema(): Schema {
+  return new Schema([new Field("key", new Utf8(), false), new Field("value", new Utf8(), false)]);
+}
+
+export function documentToRow(doc: DocumentRecord): Record<string, unknown> {
+  return {
+    id: doc.id,
+    source_path: doc.sourcePath,
+    sha256: doc.sha256,
+    title: doc.title,
+    mime: doc.mime,
+    kind: doc.kind,
+    collection: doc.collection,
+    chunk_count: doc.chunkCount,
+    size_bytes: doc.sizeBytes,
+    imported_at: doc.importedAt,
+    status: doc.status,
+    origin: doc.origin,
+    embedding_model: doc.embeddingModel,
+    error: doc.error ? JSON.stringify(doc.error) : null,
+  };
+}
+
+export function rowToDocument(row: Record<string, unknown>): DocumentRecord {
+  return {
+    id: String(row.id),
+    sourcePath: String(row.source_path),
+    sha256: String(row.sha256),
+    title: String(row.title),
+    mime: String(row.mime),
+    kind: String(row.kind),
+    collection: (row.collection as string | null) ?? null,
+    chunkCount: Number(row.chunk_count),
+    sizeBytes: Number(row.size_bytes),
+    importedAt: String(row.imported_at),
+    status: String(row.status) as DocumentStatus,
+    origin: String(row.origin),
+    embeddingModel: (row.embedding_model as string | null) ?? null,
+    error: row.error ? (JSON.parse(String(row.error)) as ErrorInfo) : null,
+  };
+}
+
+export function chunkToRow(doc: DocumentRecord, chunk: ChunkRecord, withVector: boolean): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    id: `${doc.id}:${chunk.ordinal}`,
+    document_id: doc.id,
+    ordinal: chunk.ordinal,
+    text: chunk.text,
+    heading_path: chunk.headingPath,
+    page: chunk.page,
+    row: chunk.row,
+    collection: doc.collection,
+    title: doc.title,
+    source_path: doc.sourcePath,
+  };
+  if (withVector) row.vector = chunk.vector;
+  return row;
+}
+
+function toStringArray(value: unknown): string[] {
+  if (!value) return [];
+  if (Array.isArray(value)) return value.map(String);
+  const maybe = value as {toArray?: () => unknown[]};
+  return typeof maybe.toArray === "function" ? Array.from(maybe.toArray(), String) : [];
+}
+
+export function rowToChunk(row: Record<string, unknown>): StoredChunk {
+  return {
+    id: String(row.id),
+    documentId: String(row.document_id),
+    ordinal: Number(row.ordinal),
+    text: String(row.text),
+    headingPath: toStringArray(row.heading_path),
+    page: row.page === null || row.page === undefined ? null : Number(row.page),
+    row: row.row === null || row.row === undefined ? null : Number(row.row),
+    collection: (row.collection as string | null) ?? null,
+    title: String(row.title),
+    sourcePath: String(row.source_path),
+  };
+}
+
+/** Single quotes doubled: the only escaping a LanceDB SQL string literal needs. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlIn(column: string, values: string[]): string {
+  return `${column} IN (${values.map(sqlString).join(", ")})`;
+}

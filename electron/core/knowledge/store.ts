@@ -1,0 +1,430 @@
+import {randomUUID} from "node:crypto";
+import * as lancedb from "@lancedb/lancedb";
+import {DesksideError} from "../../../shared/errors.js";
+import {SerialQueue} from "./serial-queue.js";
+import {parseStoreUri, type StoreLocation} from "./store-uri.js";
+import {
+  CHUNK_COLUMNS,
+  CHUNKS_TABLE_PREFIX,
+  DOCUMENTS_TABLE,
+  META_TABLE,
+  chunkToRow,
+  chunksSchema,
+  documentToRow,
+  documentsSchema,
+  metaSchema,
+  rowToChunk,
+  rowToDocument,
+  sqlIn,
+  sqlString,
+  type ChunkRecord,
+  type DocumentRecord,
+  type StoredChunk,
+  type VectorModel,
+} from "./store-schema.js";
+
+/**
+ * The knowledge base on disk (or object storage): documents, chunks and which model made the vectors.
+ *
+ * Visibility rule, the core of crash safety: a chunk is searchable only when its document row exists
+ * with status "ready". A document's chunks go in with ONE `table.add` (one LanceDB commit: all rows or
+ * none), and only afterwards its document row. A crash in between leaves chunks without a document;
+ * they are never returned and are deleted the next time the store opens. Writes go through one queue.
+ */
+
+export interface OpenStoreOptions {
+  /** Local folder, or s3:// gs:// az:// URI. */
+  uri: string;
+  /** Passed to LanceDB untouched (credentials, region, endpoint). */
+  storageOptions?: Record<string, string>;
+}
+
+export interface ChunkHit extends StoredChunk {
+  /** Cosine distance (vector search). */
+  distance?: number;
+  /** BM25 (full-text search). */
+  bm25?: number;
+}
+
+export interface ChunkQueryOptions {
+  limit: number;
+  collection?: string | null;
+}
+
+export interface RebuildOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+type Embed = (texts: string[], signal?: AbortSignal) => Promise<Float32Array[]>;
+
+const META_CHUNKS_TABLE = "chunks_table";
+const META_MODEL = "embedding_model";
+const META_DIMENSION = "embedding_dimension";
+const REBUILD_BATCH = 256;
+const IN_LIST_BATCH = 500;
+
+function cancelled(): DesksideError {
+  return new DesksideError("CANCELLED", "The operation was cancelled.");
+}
+
+function storeError(action: string, cause: unknown): DesksideError {
+  if (cause instanceof DesksideError) return cause;
+  return new DesksideError("STORE_ERROR", `The knowledge store could not ${action}; details are in the log.`, {cause});
+}
+
+function collectionFilter(collection: string | null | undefined): string | undefined {
+  return collection ? `collection = ${sqlString(collection)}` : undefined;
+}
+
+async function readAll(table: lancedb.Table, columns: string[], where?: string): Promise<Record<string, unknown>[]> {
+  const query = table.query().select(columns);
+  if (where) query.where(where);
+  return (await query.toArray()) as Record<string, unknown>[];
+}
+
+function chunkRowFromStored(chunk: StoredChunk, vector: Float32Array | null | undefined): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    id: chunk.id,
+    document_id: chunk.documentId,
+    ordinal: chunk.ordinal,
+    text: chunk.text,
+    heading_path: chunk.headingPath,
+    page: chunk.page,
+    row: chunk.row,
+    collection: chunk.collection,
+    title: chunk.title,
+    source_path: chunk.sourcePath,
+  };
+  if (vector !== undefined) row.vector = vector;
+  return row;
+}
+
+export class KnowledgeStore {
+  private readonly docs = new Map<string, DocumentRecord>();
+  private readonly writes = new SerialQueue();
+  private readonly retiredTables: string[] = [];
+  private rebuilding: {done: number; total: number} | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly location: StoreLocation,
+    private readonly db: lancedb.Connection,
+    private readonly documentsTable: lancedb.Table,
+    private readonly metaTable: lancedb.Table,
+    private chunksTable: lancedb.Table,
+    private chunksTableName: string,
+    private model: VectorModel | null,
+  ) {}
+
+  static async open(options: OpenStoreOptions): Promise<KnowledgeStore> {
+    const location = parseStoreUri(options.uri);
+    try {
+      const db = await lancedb.connect(location.uri, options.storageOptions ? {storageOptions: options.storageOptions} : {});
+      const names = await db.tableNames();
+      const documentsTable = names.includes(DOCUMENTS_TABLE) ? await db.openTable(DOCUMENTS_TABLE) : await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema());
+      const metaTable = names.includes(META_TABLE) ? await db.openTable(META_TABLE) : await db.createEmptyTable(META_TABLE, metaSchema());
+      const meta = Object.fromEntries((await readAll(metaTable, ["key", "value"])).map((row) => [String(row.key), String(row.value)]));
+      const chunksName = meta[META_CHUNKS_TABLE] ?? CHUNKS_TABLE_PREFIX;
+      const model = meta[META_MODEL] && meta[META_DIMENSION] ? {id: meta[META_MODEL], dimension: Number(meta[META_DIMENSION])} : null;
+      const chunksTable = names.includes(chunksName) ? await db.openTable(chunksName) : await db.createEmptyTable(chunksName, chunksSchema(model?.dimension ?? null));
+      const store = new KnowledgeStore(location, db, documentsTable, metaTable, chunksTable, chunksName, model);
+      // Leftovers of a re-index that crashed before its swap, or of one whose old table was not dropped.
+      for (const name of names) if (name.startsWith(CHUNKS_TABLE_PREFIX) && name !== chunksName) await db.dropTable(name);
+      await store.loadDocuments();
+      await store.recoverFromCrash();
+      await store.ensureTextIndex(chunksTable);
+      return store;
+    } catch (error) {
+      throw storeError("be opened", error);
+    }
+  }
+
+  private async loadDocuments(): Promise<void> {
+    this.docs.clear();
+    for (const row of await readAll(this.documentsTable, documentsSchema().fields.map((f) => f.name))) {
+      const doc = rowToDocument(row);
+      this.docs.set(doc.id, doc);
+    }
+  }
+
+  /** Finishes what a killed process left half done: a replaced document not yet removed, orphan chunks. */
+  private async recoverFromCrash(): Promise<void> {
+    const newestReady = new Map<string, DocumentRecord>();
+    for (const doc of this.docs.values()) {
+      if (doc.status !== "ready") continue;
+      const current = newestReady.get(doc.sourcePath);
+      if (!current || current.importedAt < doc.importedAt) newestReady.set(doc.sourcePath, doc);
+    }
+    const stale = [...this.docs.values()].filter((doc) => {
+      const newest = newestReady.get(doc.sourcePath);
+      return newest !== undefined && newest.id !== doc.id && doc.importedAt <= newest.importedAt;
+    });
+    for (const doc of stale) await this.removeDocumentNow(doc.id);
+
+    const chunkOwners = new Set((await readAll(this.chunksTable, ["document_id"])).map((row) => String(row.document_id)));
+    const orphans = [...chunkOwners].filter((id) => this.docs.get(id)?.status !== "ready");
+    for (let i = 0; i < orphans.length; i += IN_LIST_BATCH) await this.chunksTable.delete(sqlIn("document_id", orphans.slice(i, i + IN_LIST_BATCH)));
+  }
+
+  private async ensureTextIndex(table: lancedb.Table): Promise<void> {
+    const indices = await table.listIndices();
+    if (!indices.some((index) => index.columns.includes("text") && index.indexType === "FTS"))
+      await table.createIndex("text", {config: lancedb.Index.fts()});
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /** The model whose vectors the chunks table holds; null when the store is text-only. */
+  vectorModel(): VectorModel | null {
+    return this.model;
+  }
+
+  rebuildProgress(): {done: number; total: number} | null {
+    return this.rebuilding ? {...this.rebuilding} : null;
+  }
+
+  isVisible(documentId: string): boolean {
+    return this.docs.get(documentId)?.status === "ready";
+  }
+
+  listDocuments(): DocumentRecord[] {
+    return [...this.docs.values()].sort((a, b) => b.importedAt.localeCompare(a.importedAt));
+  }
+
+  getDocument(id: string): DocumentRecord | null {
+    return this.docs.get(id) ?? null;
+  }
+
+  findReadyBySha256(sha256: string): DocumentRecord | null {
+    for (const doc of this.docs.values()) if (doc.status === "ready" && doc.sha256 === sha256) return doc;
+    return null;
+  }
+
+  findBySourcePath(sourcePath: string): DocumentRecord[] {
+    return [...this.docs.values()].filter((doc) => doc.sourcePath === sourcePath);
+  }
+
+  async getChunk(id: string): Promise<StoredChunk | null> {
+    const rows = await this.chunksTable.query().where(`id = ${sqlString(id)}`).select(CHUNK_COLUMNS).limit(1).toArray();
+    if (!rows.length) return null;
+    const chunk = rowToChunk(rows[0] as Record<string, unknown>);
+    return this.isVisible(chunk.documentId) ? chunk : null;
+  }
+
+  async countChunks(): Promise<number> {
+    return this.chunksTable.countRows();
+  }
+
+  /** Nearest chunks by cosine distance; rows of invisible documents are included and left to the caller. */
+  async vectorSearch(vector: Float32Array, options: ChunkQueryOptions): Promise<ChunkHit[]> {
+    if (!this.model) return [];
+    if (vector.length !== this.model.dimension)
+      throw new DesksideError("EMBEDDING_FAILED", `The query vector has ${vector.length} dimensions but the stored vectors have ${this.model.dimension}; re-index the knowledge base.`);
+    const query = this.chunksTable.vectorSearch(vector).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(options.limit);
+    const where = collectionFilter(options.collection);
+    if (where) query.where(where);
+    const rows = (await query.toArray()) as Record<string, unknown>[];
+    return rows.map((row) => ({...rowToChunk(row), distance: Number(row._distance)}));
+  }
+
+  /** BM25 over the native full-text index (rows added since the last optimize() are searched unindexed). */
+  async textSearch(text: string, options: ChunkQueryOptions): Promise<ChunkHit[]> {
+    const query = this.chunksTable
+      .query()
+      .fullTextSearch(new lancedb.MatchQuery(text, "text"))
+      .select([...CHUNK_COLUMNS, "_score"])
+      .limit(options.limit);
+    const where = collectionFilter(options.collection);
+    if (where) query.where(where);
+    const rows = (await query.toArray()) as Record<string, unknown>[];
+    return rows.map((row) => ({...rowToChunk(row), bm25: Number(row._score)}));
+  }
+
+  /** The words the full-text index would keep from a text (lowercased, stemmed, stop words removed). */
+  async analyze(text: string): Promise<string[]> {
+    return (await this.chunksTable.tokenize(text, {column: "text"})).map((token) => token.text);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /**
+   * Stores a document and all its chunks, then removes older documents from the same source path.
+   * Vectors are kept only when `vectorModel` is the model of the chunks table, so one table never mixes
+   * models; otherwise the document is stored text-only and a re-index fills it in.
+   */
+  writeDocument(doc: DocumentRecord, chunks: ChunkRecord[], options: {vectorModel: VectorModel | null; signal?: AbortSignal}): Promise<DocumentRecord> {
+    return this.writes.run(async () => {
+      if (options.signal?.aborted) throw cancelled();
+      const model = this.model;
+      const vectorsFit =
+        model !== null &&
+        options.vectorModel?.id === model.id &&
+        options.vectorModel.dimension === model.dimension &&
+        chunks.every((chunk) => chunk.vector?.length === model.dimension);
+      const record: DocumentRecord = {...doc, status: "ready", chunkCount: chunks.length, error: null, embeddingModel: vectorsFit ? model.id : null};
+      const rows = chunks.map((chunk) => chunkToRow(record, vectorsFit ? chunk : {...chunk, vector: null}, model !== null));
+      try {
+        if (rows.length) await this.chunksTable.add(rows);
+        if (options.signal?.aborted) throw cancelled();
+        await this.documentsTable.add([documentToRow(record)]);
+      } catch (error) {
+        await this.chunksTable.delete(`document_id = ${sqlString(record.id)}`).catch(() => undefined);
+        throw storeError("save the document", error);
+      }
+      this.docs.set(record.id, record);
+      for (const older of this.findBySourcePath(record.sourcePath)) if (older.id !== record.id) await this.removeDocumentNow(older.id);
+      return record;
+    });
+  }
+
+  /** Keeps a failed import listed with its error; replaces an earlier failure of the same source. */
+  recordFailure(doc: DocumentRecord): Promise<DocumentRecord> {
+    return this.writes.run(async () => {
+      const record: DocumentRecord = {...doc, status: "failed", chunkCount: 0, embeddingModel: null};
+      try {
+        await this.documentsTable.add([documentToRow(record)]);
+      } catch (error) {
+        throw storeError("record the failed import", error);
+      }
+      this.docs.set(record.id, record);
+      for (const older of this.findBySourcePath(record.sourcePath))
+        if (older.id !== record.id && older.status === "failed") await this.removeDocumentNow(older.id);
+      return record;
+    });
+  }
+
+  deleteDocument(id: string): Promise<boolean> {
+    return this.writes.run(async () => {
+      if (!this.docs.has(id)) return false;
+      await this.removeDocumentNow(id);
+      return true;
+    });
+  }
+
+  /** Document row first, so the document vanishes from search at once; its chunks follow. */
+  private async removeDocumentNow(id: string): Promise<void> {
+    try {
+      await this.documentsTable.delete(`id = ${sqlString(id)}`);
+      this.docs.delete(id);
+      await this.chunksTable.delete(`document_id = ${sqlString(id)}`);
+    } catch (error) {
+      throw storeError("delete the document", error);
+    }
+  }
+
+  setCollection(id: string, collection: string | null): Promise<DocumentRecord> {
+    return this.writes.run(async () => {
+      const doc = this.docs.get(id);
+      if (!doc) throw new DesksideError("NOT_FOUND", "That document is not in the knowledge base.");
+      try {
+        await this.chunksTable.update({values: {collection}, where: `document_id = ${sqlString(id)}`});
+        await this.documentsTable.update({values: {collection}, where: `id = ${sqlString(id)}`});
+      } catch (error) {
+        throw storeError("change the collection", error);
+      }
+      const updated = {...doc, collection};
+      this.docs.set(id, updated);
+      return updated;
+    });
+  }
+
+  /** Compacts small per-document fragments and folds new rows into the full-text index. */
+  optimize(): Promise<void> {
+    return this.writes.run(async () => {
+      try {
+        await this.chunksTable.optimize();
+        await this.documentsTable.optimize();
+      } catch (error) {
+        throw storeError("be optimized", error);
+      }
+    });
+  }
+
+  /**
+   * Rebuilds every chunk into a fresh table with vectors from `target` (null: text-only) and swaps it in
+   * by rewriting the meta record, so searches see either the old table or the complete new one. The bulk
+   * runs beside normal imports; documents added, deleted or moved meanwhile are caught up inside the
+   * write queue just before the swap. A crash before the swap leaves the old table in charge.
+   */
+  async rebuild(target: VectorModel | null, embed: Embed | null, options: RebuildOptions = {}): Promise<void> {
+    if (this.rebuilding) throw new DesksideError("BUSY", "The knowledge base is already being re-indexed.");
+    if (target && !embed) throw new DesksideError("EMBEDDING_MODEL_MISSING", "Re-indexing with vectors needs an embedding model.");
+    this.rebuilding = {done: 0, total: 0};
+    const oldTable = this.chunksTable;
+    const newName = `${CHUNKS_TABLE_PREFIX}_${Date.now().toString(36)}_${randomUUID().slice(0, 8)}`;
+    let newTable: lancedb.Table | null = null;
+    try {
+      newTable = await this.db.createEmptyTable(newName, chunksSchema(target?.dimension ?? null));
+      const snapshot = new Map([...this.docs.values()].filter((doc) => doc.status === "ready").map((doc) => [doc.id, doc.collection]));
+      this.rebuilding.total = await oldTable.countRows();
+      options.onProgress?.(0, this.rebuilding.total);
+
+      const copy = async (chunks: StoredChunk[]) => {
+        for (let i = 0; i < chunks.length; i += REBUILD_BATCH) {
+          if (options.signal?.aborted) throw cancelled();
+          const batch = chunks.slice(i, i + REBUILD_BATCH);
+          const vectors = target && embed ? await embed(batch.map((chunk) => chunk.text), options.signal) : null;
+          await newTable!.add(batch.map((chunk, j) => chunkRowFromStored(chunk, vectors ? vectors[j] : undefined)));
+          this.rebuilding!.done += batch.length;
+          options.onProgress?.(this.rebuilding!.done, Math.max(this.rebuilding!.total, this.rebuilding!.done));
+        }
+      };
+
+      for await (const batch of oldTable.query().select(CHUNK_COLUMNS)) {
+        const chunks = batch
+          .toArray()
+          .map((row: {toJSON(): Record<string, unknown>}) => rowToChunk(row.toJSON()))
+          .filter((chunk: StoredChunk) => snapshot.has(chunk.documentId));
+        await copy(chunks);
+      }
+
+      await this.writes.run(async () => {
+        const now = new Map([...this.docs.values()].filter((doc) => doc.status === "ready").map((doc) => [doc.id, doc.collection]));
+        const added = [...now.keys()].filter((id) => !snapshot.has(id));
+        const removed = [...snapshot.keys()].filter((id) => !now.has(id));
+        for (let i = 0; i < added.length; i += IN_LIST_BATCH)
+          await copy((await readAll(oldTable, CHUNK_COLUMNS, sqlIn("document_id", added.slice(i, i + IN_LIST_BATCH)))).map(rowToChunk));
+        for (let i = 0; i < removed.length; i += IN_LIST_BATCH) await newTable!.delete(sqlIn("document_id", removed.slice(i, i + IN_LIST_BATCH)));
+        for (const [id, collection] of now)
+          if (snapshot.has(id) && snapshot.get(id) !== collection)
+            await newTable!.update({values: {collection}, where: `document_id = ${sqlString(id)}`});
+        if (options.signal?.aborted) throw cancelled();
+
+        await this.ensureTextIndex(newTable!);
+        await newTable!.optimize();
+        const meta = [{key: META_CHUNKS_TABLE, value: newName}];
+        if (target) meta.push({key: META_MODEL, value: target.id}, {key: META_DIMENSION, value: String(target.dimension)});
+        await this.metaTable.add(meta, {mode: "overwrite"});
+        // The swap is done: from here on searches and imports use the new table.
+        this.retiredTables.push(this.chunksTableName);
+        this.chunksTable = newTable!;
+        this.chunksTableName = newName;
+        this.model = target;
+        newTable = null;
+        await this.documentsTable.update({values: {embedding_model: target?.id ?? null}, where: "status = 'ready'"});
+        for (const doc of this.docs.values()) if (doc.status === "ready") this.docs.set(doc.id, {...doc, embeddingModel: target?.id ?? null});
+      });
+    } catch (error) {
+      throw storeError("be re-indexed", error);
+    } finally {
+      this.rebuilding = null;
+      if (newTable) {
+        newTable.close();
+        await this.db.dropTable(newName).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Waits for queued writes, drops tables replaced by a re-index and closes the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writes.idle();
+    for (const name of this.retiredTables.splice(0)) await this.db.dropTable(name).catch(() => undefined);
+    this.chunksTable.close();
+    this.documentsTable.close();
+    this.metaTable.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,105 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import {GgufInsights, ggufFileQuantNames, readGgufFileInfo, type GgufFileInfo, type Llama} from "node-llama-cpp";
+import {DesksideError} from "../../../shared/errors.js";
+import type {ModelFit, ModelInfo, ModelSource} from "../../../shared/models.js";
+
+export interface InspectedModel {
+  info: ModelInfo;
+  gguf: GgufFileInfo;
+}
+
+function formatParameters(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(count >= 1e10 ? 0 : 1)}B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(count >= 1e7 ? 0 : 1)}M`;
+  if (count >= 1e3) return `${(count / 1e3).toFixed(0)}K`;
+  return String(count);
+}
+
+function quantizationName(fileType: number | undefined): string {
+  if (fileType === undefined) return "unknown";
+  const names = ggufFileQuantNames as unknown as Record<string, number>;
+  const found = Object.entries(names).find(([, value]) => value === fileType);
+  return found ? found[0] : `type ${fileType}`;
+}
+
+/**
+ * Reads a GGUF file's metadata without loading its weights. Anything that is not a complete GGUF
+ * becomes MODEL_NOT_FOUND or MODEL_INVALID so callers never see a parser's own error.
+ */
+export async function inspectModel(modelPath: string, source: ModelSource, llama?: Llama): Promise<InspectedModel> {
+  let stat;
+  try {
+    stat = await fs.stat(modelPath);
+  } catch {
+    throw new DesksideError("MODEL_NOT_FOUND", `No model file at ${path.basename(modelPath)}; import a .gguf model in Models.`);
+  }
+  if (!stat.isFile()) throw new DesksideError("MODEL_NOT_FOUND", `${path.basename(modelPath)} is not a file; pick a .gguf model file.`);
+  let gguf: GgufFileInfo;
+  try {
+    gguf = await readGgufFileInfo(modelPath, {readTensorInfo: true});
+  } catch (error) {
+    const reason = /magic/i.test(String((error as Error).message)) ? "it is not a GGUF model file" : "the file is truncated or damaged";
+    throw new DesksideError("MODEL_INVALID", `${path.basename(modelPath)} cannot be used: ${reason}.`, {cause: error});
+  }
+  const truncated = await isTruncated(gguf, stat.size);
+  if (truncated) throw new DesksideError("MODEL_INVALID", `${path.basename(modelPath)} cannot be used: the file is truncated (incomplete download?).`);
+
+  const general = (gguf.metadata?.general ?? {}) as Record<string, unknown>;
+  const arch = (gguf.architectureMetadata ?? {}) as Record<string, unknown>;
+  const insights = llama ? await GgufInsights.from(gguf, llama) : null;
+  const parameterCount = insights?.totalParameters ?? 0;
+  const sizeLabel = typeof general.size_label === "string" ? general.size_label : null;
+  const tokenizer = (gguf.metadata as unknown as {tokenizer?: {chat_template?: string}}).tokenizer;
+  return {
+    gguf,
+    info: {
+      id: path.basename(modelPath),
+      path: modelPath,
+      source,
+      name: typeof general.name === "string" && general.name ? general.name : path.basename(modelPath, ".gguf"),
+      architecture: String(general.architecture ?? "unknown"),
+      parameters: sizeLabel ?? (parameterCount ? formatParameters(parameterCount) : "unknown"),
+      parameterCount,
+      quantization: quantizationName(general.file_type as number | undefined),
+      sizeBytes: stat.size,
+      trainedContext: typeof arch.context_length === "number" ? arch.context_length : null,
+      hasChatTemplate: typeof tokenizer?.chat_template === "string",
+      fit: null,
+    },
+  };
+}
+
+/** The tensor data must reach the end of the last tensor; a short file is a partial download. */
+async function isTruncated(gguf: GgufFileInfo, fileSize: number): Promise<boolean> {
+  const tensors = gguf.fullTensorInfo ?? gguf.tensorInfo;
+  if (!tensors || tensors.length === 0) return false;
+  const last = tensors.reduce((a, b) => (Number(b.offset) > Number(a.offset) ? b : a));
+  const dataStart = gguf.tensorInfoSize !== undefined ? Number(gguf.metadataSize) + Number(gguf.tensorInfoSize) : 0;
+  return dataStart > 0 && dataStart + Number(last.offset) > fileSize;
+}
+
+/** Scores how well a model fits this machine with the requested GPU layers and context size. */
+export async function estimateFit(
+  gguf: GgufFileInfo,
+  llama: Llama,
+  target: {gpuLayers: "auto" | "max" | number; contextSize: "auto" | number; flashAttention?: boolean},
+  /** Replaces the machine's memory readings (to simulate a smaller machine). */
+  probe?: {getRamState?(): Promise<{total: number; free: number}>; getVramState?(): Promise<{total: number; free: number; unifiedSize: number}>},
+): Promise<ModelFit> {
+  const insights = await GgufInsights.from(gguf, llama);
+  const scored = await insights.configurationResolver.resolveAndScoreConfig({
+    targetGpuLayers: target.gpuLayers === "auto" ? undefined : target.gpuLayers,
+    targetContextSize: target.contextSize === "auto" ? undefined : target.contextSize,
+    flashAttention: target.flashAttention,
+  }, probe ? {getRamState: probe.getRamState, getVramState: probe.getVramState} : undefined);
+  return {
+    score: scored.compatibilityScore,
+    fits: scored.compatibilityScore > 0,
+    gpuLayers: scored.resolvedValues.gpuLayers,
+    totalLayers: insights.totalLayers,
+    contextSize: scored.resolvedValues.contextSize,
+    vramBytes: scored.resolvedValues.totalVramUsage,
+    ramBytes: scored.resolvedValues.totalRamUsage,
+  };
+}

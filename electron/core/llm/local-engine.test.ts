@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {LocalEngine} from "./local-engine.js";
+import {FIXTURE_GGUF, FIXTURE_MODELS_DIR} from "../../../test/helpers/fixtures.js";
+
+const LOAD = {model: FIXTURE_GGUF, threads: 1, sequences: 4, queueLimit: 2, contextSize: 2048} as const;
+const ASK = [{role: "user" as const, content: "The VPN says error 809, what now?"}];
+
+let engine: LocalEngine;
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-llm-"));
+  engine = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}, {dir: scratch, source: "data"}]});
+  await engine.load(LOAD);
+});
+afterAll(async () => {
+  await engine.dispose();
+  fs.rmSync(scratch, {recursive: true, force: true});
+});
+
+describe("LocalEngine with the fixture model", () => {
+  it("reports GGUF metadata and a fit estimate without loading", async () => {
+    const models = await engine.listModels();
+    const tiny = models.find((m) => m.id === "llama-2-tiny-random.gguf");
+    expect(tiny).toMatchObject({architecture: "llama", trainedContext: 4096, source: "env", hasChatTemplate: false});
+    expect(tiny!.sizeBytes).toBe(fs.statSync(FIXTURE_GGUF).size);
+    expect(tiny!.fit).toMatchObject({fits: true, totalLayers: 2});
+    const gpu = await engine.gpuInfo();
+    expect(gpu.backend).toBe("cpu");
+    expect(gpu.cpuThreads).toBeGreaterThan(0);
+  });
+
+  it("streams text whose chunks add up to the answer, with usage and timings", async () => {
+    const chunks: string[] = [];
+    const result = await engine.generate(ASK, {maxTokens: 40, temperature: 0.8, seed: 3, onText: (t) => chunks.push(t)});
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join("")).toBe(result.text);
+    expect(result.usage.promptTokens).toBeGreaterThan(5);
+    expect(result.usage.completionTokens).toBeGreaterThan(0);
+    expect(result.usage.completionTokens).toBeLessThanOrEqual(40);
+    expect(result.timings.timeToFirstTokenMs).not.toBeNull();
+    expect(["stop", "length"]).toContain(result.finishReason);
+  });
+
+  it("is reproducible with a seed and honours maxTokens", async () => {
+    const a = await engine.generate(ASK, {maxTokens: 25, temperature: 1, seed: 42});
+    const b = await engine.generate(ASK, {maxTokens: 25, temperature: 1, seed: 42});
+    expect(a.text).toBe(b.text);
+    const short = await engine.generate(ASK, {maxTokens: 5, temperature: 1, seed: 1});
+    expect(short.usage.completionTokens).toBeLessThanOrEqual(5);
+  });
+
+  it("stops promptly on abort and frees the sequence", async () => {
+    const controller = new AbortController();
+    let chunks = 0;
+    const started = performance.now();
+    const result = await engine.generate(ASK, {
+      maxTokens: 5000,
+      temperature: 1,
+      signal: controller.signal,
+      onText: () => {
+        if (++chunks === 3) controller.abort();
+      },
+    });
+    expect(result.finishReason).toBe("abort");
+    expect(result.usage.completionTokens).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(engine.status().queue.active).toBe(0);
+  });
+
+  it("runs 4 generations in parallel, queues the next ones and answers BUSY past the queue", async () => {
+    const running = Array.from({length: 6}, (_, i) => engine.generate(ASK, {maxTokens: 120, temperature: 1, seed: i}));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(engine.status().queue).toMatchObject({active: 4, waiting: 2, capacity: 4});
+    await expect(engine.generate(ASK, {maxTokens: 5})).rejects.toMatchObject({code: "BUSY"});
+    const results = await Promise.all(running);
+    expect(results.every((r) => r.usage.completionTokens > 0)).toBe(true);
+    expect(results.slice(4).every((r) => r.timings.queueMs > 0)).toBe(true);
+    expect(engine.status().queue).toMatchObject({active: 0, waiting: 0});
+  });
+
+  it("always produces JSON that parses when constrained by a schema", async () => {
+    const schema = {
+      type: "object",
+      properties: {title: {type: "string", maxLength: 60}, priority: {enum: ["low", "medium", "high"]}, steps: {type: "array", items: {type: "string", maxLength: 30}, maxItems: 3}},
+      required: ["title", "priority", "steps"],
+    };
+    for (let seed = 0; seed < 12; seed++) {
+      const result = await engine.generate(ASK, {jsonSchema: schema, seed, temperature: 1, maxTokens: 800});
+      const parsed = JSON.parse(result.text);
+      expect(["low", "medium", "high"]).toContain(parsed.priority);
+      expect(Array.isArray(parsed.steps)).toBe(true);
+    }
+  });
+
+  it("counts tokens with the model's tokenizer", async () => {
+    expect(await engine.countTokens("reset my password")).toBeGreaterThan(2);
+  });
+
+  describe("bad input keeps the loaded model", () => {
+    const expectStillWorking = async () => {
+      expect(engine.status().state).toBe("loaded");
+      const result = await engine.generate(ASK, {maxTokens: 3});
+      expect(result.usage.completionTokens).toBeGreaterThan(0);
+    };
+
+    it("MODEL_NOT_FOUND for a missing file", async () => {
+      await expect(engine.load({...LOAD, model: path.join(scratch, "missing.gguf")})).rejects.toMatchObject({code: "MODEL_NOT_FOUND"});
+      await expect(engine.load({...LOAD, model: "no-such-model.gguf"})).rejects.toMatchObject({code: "MODEL_NOT_FOUND"});
+      await expectStillWorking();
+    });
+
+    it("MODEL_INVALID for a non-GGUF file and for a truncated GGUF", async () => {
+      const fake = path.join(scratch, "notes.gguf");
+      fs.writeFileSync(fake, "this is a text file, not a model");
+      await expect(engine.load({...LOAD, model: fake})).rejects.toMatchObject({code: "MODEL_INVALID", message: expect.stringMatching(/not a GGUF/)});
+      const truncated = path.join(scratch, "truncated.gguf");
+      const bytes = fs.readFileSync(FIXTURE_GGUF);
+      fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      await expect(engine.load({...LOAD, model: truncated})).rejects.toMatchObject({code: "MODEL_INVALID", message: expect.stringMatching(/truncated/)});
+      await expectStillWorking();
+      // Broken files stay visible in the list with the reason.
+      const listed = await engine.listModels();
+      expect(listed.find((m) => m.id === "truncated.gguf")?.name).toMatch(/truncated/);
+    });
+
+    it("CONTEXT_TOO_LARGE for a context beyond what the model was trained for", async () => {
+      await expect(engine.load({...LOAD, contextSize: 100_000})).rejects.toMatchObject({code: "CONTEXT_TOO_LARGE"});
+      await expectStillWorking();
+    });
+
+    it("MODEL_TOO_LARGE when the machine's memory cannot hold it", async () => {
+      const small = new LocalEngine({
+        gpu: "cpu",
+        modelFolders: () => [],
+        resourceProbe: {getRamState: async () => ({total: 64 * 1024, free: 16 * 1024})},
+      });
+      await expect(small.load(LOAD)).rejects.toMatchObject({code: "MODEL_TOO_LARGE"});
+      expect(small.status().state).not.toBe("loaded");
+      await small.dispose();
+      await expectStillWorking();
+    });
+  });
+
+  it("unloads and then refuses to generate with MODEL_NOT_LOADED", async () => {
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => []});
+    const progress: number[] = [];
+    other.events.on("load-progress", (event: {progress: number}) => progress.push(event.progress));
+    await other.load({...LOAD, sequences: 1});
+    expect(progress.at(-1)).toBe(1);
+    await other.unload();
+    expect(other.status().state).toBe("none");
+    await expect(other.generate(ASK)).rejects.toMatchObject({code: "MODEL_NOT_LOADED"});
+    await other.dispose();
+  });
+});

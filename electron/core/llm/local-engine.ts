@@ -1,0 +1,403 @@
+import {EventEmitter} from "node:events";
+import path from "node:path";
+import {
+  LlamaChat,
+  type GgufFileInfo,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  type LlamaModel,
+} from "node-llama-cpp";
+import {DesksideError, isDesksideError} from "../../../shared/errors.js";
+import type {ChatMessage, EngineStatus, GenerationResult, GpuInfo, LoadedModel, ModelInfo, ModelState} from "../../../shared/models.js";
+import type {GpuChoice} from "../../../shared/settings.js";
+import type {ChatEngine, GenerateOptions} from "./engine.js";
+import {toLlamaHistory} from "./chat-history.js";
+import {estimateFit, inspectModel} from "./gguf-inspector.js";
+import {createLlamaRuntime, describeGpu, type LlamaRuntime} from "./llama-runtime.js";
+import {findModelFiles, resolveModelRequest, type ModelFolder} from "./model-discovery.js";
+import {SequencePool} from "./sequence-pool.js";
+
+export interface LoadOptions {
+  /** A .gguf path or a file name inside the model folders. */
+  model: string;
+  gpuLayers?: "auto" | "max" | number;
+  contextSize?: "auto" | number;
+  batchSize?: number | null;
+  flashAttention?: boolean;
+  /** 0 or undefined: node-llama-cpp's default for this machine. */
+  threads?: number;
+  sequences?: number;
+  queueLimit?: number;
+  signal?: AbortSignal;
+}
+
+/** Machine memory as seen by the fit estimate; replaceable so a small machine can be simulated. */
+export interface ResourceProbe {
+  getRamState?(): Promise<{total: number; free: number}>;
+  getVramState?(): Promise<{total: number; free: number; unifiedSize: number}>;
+}
+
+export interface LocalEngineOptions {
+  gpu: GpuChoice;
+  modelFolders: () => ModelFolder[];
+  resourceProbe?: ResourceProbe;
+}
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  pool: SequencePool<LlamaContextSequence>;
+  info: LoadedModel;
+  options: LoadOptions;
+}
+
+/** Runs GGUF models in-process through node-llama-cpp: one context, N parallel sequences. */
+export class LocalEngine implements ChatEngine {
+  readonly kind = "local" as const;
+  readonly events = new EventEmitter();
+  private runtimePromise: Promise<LlamaRuntime> | null = null;
+  private loaded: Loaded | null = null;
+  private state: ModelState = "none";
+  private progress: number | null = null;
+  private lastError: {code: string; message: string} | null = null;
+  private loadController: AbortController | null = null;
+  private loadChain: Promise<unknown> = Promise.resolve();
+  private readonly inFlight = new Set<AbortController>();
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private readonly inspected = new Map<string, {mtimeKey: string; gguf: GgufFileInfo; info: ModelInfo}>();
+
+  constructor(private readonly options: LocalEngineOptions) {}
+
+  private runtime(): Promise<LlamaRuntime> {
+    this.runtimePromise ??= createLlamaRuntime(this.options.gpu).catch((error) => {
+      this.runtimePromise = null;
+      throw new DesksideError("GPU_UNAVAILABLE", `No llama.cpp backend could start on this machine: ${(error as Error).message}`, {cause: error});
+    });
+    return this.runtimePromise;
+  }
+
+  async llama(): Promise<Llama> {
+    return (await this.runtime()).llama;
+  }
+
+  async gpuInfo(): Promise<GpuInfo> {
+    return describeGpu(await this.runtime());
+  }
+
+  isReady(): boolean {
+    return this.loaded !== null && this.state === "loaded";
+  }
+
+  modelName(): string | null {
+    return this.loaded?.info.name ?? null;
+  }
+
+  loadedModel(): LoadedModel | null {
+    return this.loaded ? {...this.loaded.info} : null;
+  }
+
+  contextSize(): number {
+    return this.loaded?.context.contextSize ?? 0;
+  }
+
+  status(): EngineStatus {
+    return {
+      engine: "local",
+      state: this.state,
+      model: this.loadedModel(),
+      progress: this.progress,
+      error: this.lastError,
+      queue: this.loaded?.pool.stats() ?? {active: 0, waiting: 0, capacity: 0, limit: 0},
+      remote: null,
+    };
+  }
+
+  private setState(state: ModelState, progress: number | null = null): void {
+    this.state = state;
+    this.progress = progress;
+    this.events.emit("status", this.status());
+  }
+
+  /** Every model the folders hold, with metadata and a fit estimate for this machine. */
+  async listModels(target: Pick<LoadOptions, "gpuLayers" | "contextSize" | "flashAttention"> = {}): Promise<ModelInfo[]> {
+    const llama = await this.llama();
+    const files = await findModelFiles(this.options.modelFolders());
+    const out: ModelInfo[] = [];
+    for (const file of files) {
+      try {
+        const {gguf, info} = await this.inspect(file.path, file.source, llama);
+        out.push({...info, fit: await estimateFit(gguf, llama, {gpuLayers: target.gpuLayers ?? "auto", contextSize: target.contextSize ?? "auto", flashAttention: target.flashAttention})});
+      } catch (error) {
+        if (!isDesksideError(error)) throw error;
+        // Broken files stay listed so the user sees why they cannot be used.
+        out.push({id: path.basename(file.path), path: file.path, source: file.source, name: `${path.basename(file.path)} (${error.message})`, architecture: "unknown", parameters: "unknown", parameterCount: 0, quantization: "unknown", sizeBytes: 0, trainedContext: null, hasChatTemplate: false, fit: null});
+      }
+    }
+    return out;
+  }
+
+  private async inspect(modelPath: string, source: ModelInfo["source"], llama: Llama) {
+    const {statSync} = await import("node:fs");
+    let mtimeKey = "";
+    try {
+      const stat = statSync(modelPath);
+      mtimeKey = `${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      /* inspectModel reports the missing file */
+    }
+    const cached = this.inspected.get(modelPath);
+    if (cached && cached.mtimeKey === mtimeKey) return {gguf: cached.gguf, info: {...cached.info, source}};
+    const {gguf, info} = await inspectModel(modelPath, source, llama);
+    this.inspected.set(modelPath, {mtimeKey, gguf, info});
+    return {gguf, info};
+  }
+
+  /**
+   * Loads a model, replacing the current one. Everything that can be checked without loading is
+   * checked first, so a bad request leaves the previous model in place.
+   */
+  load(options: LoadOptions): Promise<LoadedModel> {
+    this.loadController?.abort();
+    const controller = new AbortController();
+    this.loadController = controller;
+    options.signal?.addEventListener("abort", () => controller.abort(), {once: true});
+    const run = this.loadChain.then(() => this.loadNow(options, controller.signal));
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  cancelLoad(): void {
+    this.loadController?.abort();
+  }
+
+  private async loadNow(options: LoadOptions, signal: AbortSignal): Promise<LoadedModel> {
+    const started = performance.now();
+    const llama = await this.llama();
+    const found = await resolveModelRequest(options.model, this.options.modelFolders());
+    if (!found) throw this.fail(new DesksideError("MODEL_NOT_FOUND", `No .gguf model named "${path.basename(options.model)}" was found; import one in Models.`), false);
+    const {gguf, info} = await this.inspect(found.path, found.source, llama).catch((error) => {
+      throw this.fail(error, false);
+    });
+    const fit = await this.checkFit(gguf, info, llama, options).catch((error) => {
+      throw this.fail(error, false);
+    });
+    if (signal.aborted) throw new DesksideError("CANCELLED", "Model loading was cancelled.");
+
+    const previous = this.loaded;
+    if (previous) await this.unloadNow();
+    this.setState("loading", 0);
+    let model: LlamaModel | null = null;
+    try {
+      model = await llama.loadModel({
+        modelPath: found.path,
+        gpuLayers: options.gpuLayers === "auto" || options.gpuLayers === undefined ? fit.gpuLayers : options.gpuLayers,
+        loadSignal: signal,
+        onLoadProgress: (progress) => {
+          this.progress = progress;
+          this.events.emit("load-progress", {model: info.id, progress});
+        },
+      });
+      const sequences = options.sequences ?? 4;
+      const context = await model.createContext({
+        contextSize: options.contextSize === "auto" || options.contextSize === undefined ? {max: fit.contextSize} : options.contextSize,
+        sequences,
+        threads: options.threads ? options.threads : undefined,
+        batchSize: options.batchSize ?? undefined,
+        flashAttention: options.flashAttention ?? false,
+        createSignal: signal,
+      });
+      const slots = Array.from({length: sequences}, () => context.getSequence());
+      this.loaded = {
+        model,
+        context,
+        pool: new SequencePool(slots, options.queueLimit ?? 16),
+        options,
+        info: {
+          id: info.id,
+          path: found.path,
+          name: info.name,
+          contextSize: context.contextSize,
+          gpuLayers: model.gpuLayers,
+          sequences,
+          threads: context.currentThreads,
+          loadMs: Math.round(performance.now() - started),
+        },
+      };
+      this.lastError = null;
+      this.setState("loaded", 1);
+      return {...this.loaded.info};
+    } catch (error) {
+      await model?.dispose().catch(() => undefined);
+      if (signal.aborted) {
+        this.setState("none");
+        throw new DesksideError("CANCELLED", "Model loading was cancelled.");
+      }
+      const mapped = /memory|alloc/i.test(String((error as Error)?.message))
+        ? new DesksideError("MODEL_TOO_LARGE", `${info.name} does not fit in this machine's memory with these settings; lower the context size or GPU layers, or pick a smaller model.`, {cause: error})
+        : new DesksideError("MODEL_INVALID", `${info.name} could not be loaded: ${(error as Error)?.message ?? error}`, {cause: error});
+      this.fail(mapped, true);
+      // Put the previous model back so a failed switch does not leave the technician without one.
+      if (previous) await this.loadNow(previous.options, new AbortController().signal).catch(() => undefined);
+      throw mapped;
+    }
+  }
+
+  private async checkFit(gguf: GgufFileInfo, info: ModelInfo, llama: Llama, options: LoadOptions) {
+    const requestedContext = options.contextSize ?? "auto";
+    if (requestedContext !== "auto" && info.trainedContext && requestedContext > info.trainedContext)
+      throw new DesksideError("CONTEXT_TOO_LARGE", `${info.name} was trained for ${info.trainedContext} tokens of context; ${requestedContext} is more than it can use. Choose ${info.trainedContext} or less.`);
+    const probe = this.options.resourceProbe;
+    const gpuLayers = options.gpuLayers ?? "auto";
+    const fit = await estimateFit(gguf, llama, {gpuLayers, contextSize: requestedContext, flashAttention: options.flashAttention}, probe);
+    if (!fit.fits) {
+      const modelOnly = await estimateFit(gguf, llama, {gpuLayers, contextSize: 512}, probe);
+      if (!modelOnly.fits || requestedContext === "auto")
+        throw new DesksideError("MODEL_TOO_LARGE", `${info.name} (${formatBytes(info.sizeBytes)}) does not fit in this machine's memory; pick a smaller model or quantization.`);
+      throw new DesksideError("CONTEXT_TOO_LARGE", `A ${requestedContext}-token context for ${info.name} does not fit in memory; try ${modelOnly.contextSize} or less.`);
+    }
+    return fit;
+  }
+
+  private fail(error: unknown, setFailedState: boolean): unknown {
+    if (isDesksideError(error)) {
+      this.lastError = error.toInfo();
+      if (setFailedState) this.setState(this.loaded ? "loaded" : "failed");
+      else this.events.emit("status", this.status());
+    }
+    return error;
+  }
+
+  async unload(): Promise<void> {
+    this.loadController?.abort();
+    const run = this.loadChain.then(() => this.unloadNow());
+    this.loadChain = run.catch(() => undefined);
+    await run;
+  }
+
+  private async unloadNow(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    this.setState("unloading");
+    for (const controller of this.inFlight) controller.abort();
+    loaded.pool.rejectWaiting(new DesksideError("MODEL_NOT_LOADED", "The model was unloaded before this request started."));
+    this.loaded = null;
+    this.grammars.clear();
+    await loaded.context.dispose().catch(() => undefined);
+    await loaded.model.dispose().catch(() => undefined);
+    this.setState("none");
+  }
+
+  async countTokens(text: string): Promise<number> {
+    if (!this.loaded) throw new DesksideError("MODEL_NOT_LOADED", "No model is loaded; load one in Models.");
+    return this.loaded.model.tokenize(text).length;
+  }
+
+  private grammarFor(options: GenerateOptions, llama: Llama): Promise<LlamaGrammar> | undefined {
+    if (options.jsonSchema) {
+      const key = JSON.stringify(options.jsonSchema);
+      let grammar = this.grammars.get(key);
+      if (!grammar) {
+        grammar = llama.createGrammarForJsonSchema(options.jsonSchema as never).catch((error) => {
+          this.grammars.delete(key);
+          throw new DesksideError("INVALID_INPUT", `The JSON schema cannot be used for generation: ${(error as Error).message}`);
+        });
+        this.grammars.set(key, grammar);
+      }
+      return grammar;
+    }
+    if (options.jsonObject) {
+      let grammar = this.grammars.get("json");
+      if (!grammar) {
+        grammar = llama.getGrammarFor("json");
+        this.grammars.set("json", grammar);
+      }
+      return grammar;
+    }
+    return undefined;
+  }
+
+  async generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationResult> {
+    const loaded = this.loaded;
+    if (!loaded || this.state !== "loaded") throw new DesksideError("MODEL_NOT_LOADED", "No model is loaded; load one in Models.");
+    const llama = await this.llama();
+    const history = toLlamaHistory(messages);
+    const grammar = await this.grammarFor(options, llama);
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    options.signal?.addEventListener("abort", forward, {once: true});
+    if (options.signal?.aborted) controller.abort();
+
+    const queued = performance.now();
+    const sequence = await loaded.pool.acquire(controller.signal).finally(() => {
+      if (controller.signal.aborted) options.signal?.removeEventListener("abort", forward);
+    });
+    this.inFlight.add(controller);
+    this.events.emit("status", this.status());
+    const started = performance.now();
+    let firstTextAt: number | null = null;
+    const chat = new LlamaChat({contextSequence: sequence, autoDisposeSequence: false});
+    const meterBefore = sequence.tokenMeter.getState();
+    try {
+      const response = await chat.generateResponse(history, {
+        signal: controller.signal,
+        stopOnAbortSignal: true,
+        maxTokens: options.maxTokens,
+        temperature: options.temperature,
+        topP: options.topP,
+        topK: options.topK,
+        seed: options.seed,
+        repeatPenalty: options.repeatPenalty && options.repeatPenalty > 1 ? {penalty: options.repeatPenalty} : false,
+        customStopTriggers: options.stop?.length ? options.stop : undefined,
+        grammar,
+        onTextChunk: (text) => {
+          firstTextAt ??= performance.now();
+          options.onText?.(text);
+        },
+      });
+      const ended = performance.now();
+      const meter = sequence.tokenMeter.getState();
+      const promptTokens = meter.usedInputTokens - meterBefore.usedInputTokens;
+      const completionTokens = meter.usedOutputTokens - meterBefore.usedOutputTokens;
+      const stopReason = response.metadata.stopReason;
+      const generationMs = firstTextAt === null ? 0 : ended - firstTextAt;
+      return {
+        text: response.response,
+        finishReason: stopReason === "abort" ? "abort" : stopReason === "maxTokens" ? "length" : "stop",
+        usage: {promptTokens, completionTokens, totalTokens: promptTokens + completionTokens},
+        timings: {
+          queueMs: started - queued,
+          timeToFirstTokenMs: firstTextAt === null ? null : firstTextAt - started,
+          totalMs: ended - queued,
+          tokensPerSecond: completionTokens > 1 && generationMs > 0 ? ((completionTokens - 1) * 1000) / generationMs : null,
+        },
+        engine: "local",
+        model: loaded.info.name,
+      };
+    } catch (error) {
+      if (isDesksideError(error)) throw error;
+      throw new DesksideError("GENERATION_FAILED", `Generation failed: ${(error as Error)?.message ?? error}`, {cause: error});
+    } finally {
+      options.signal?.removeEventListener("abort", forward);
+      this.inFlight.delete(controller);
+      chat.dispose({disposeSequence: false});
+      // A clean sequence for the next request keeps usage counts and behaviour independent of order.
+      await sequence.clearHistory().catch(() => undefined);
+      if (this.loaded === loaded) loaded.pool.release(sequence);
+      this.events.emit("status", this.status());
+    }
+  }
+
+  /** Aborts generation, frees the model and the backend. */
+  async dispose(): Promise<void> {
+    await this.unload().catch(() => undefined);
+    const runtime = await this.runtimePromise?.catch(() => null);
+    await runtime?.llama.dispose().catch(() => undefined);
+    this.runtimePromise = null;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
+}

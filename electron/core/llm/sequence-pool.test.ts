@@ -1,0 +1,31 @@
+import {describe, expect, it} from "vitest";
+import {SequencePool} from "./sequence-pool.js";
+
+describe("SequencePool", () => {
+  it("serves slots in FIFO order and reports BUSY past the queue limit", async () => {
+    const pool = new SequencePool(["a", "b"], 2);
+    const first = await pool.acquire();
+    const second = await pool.acquire();
+    const order: string[] = [];
+    const third = pool.acquire().then((slot) => order.push(`third:${slot}`));
+    const fourth = pool.acquire().then((slot) => order.push(`fourth:${slot}`));
+    await expect(pool.acquire()).rejects.toMatchObject({code: "BUSY"});
+    expect(pool.stats()).toEqual({active: 2, waiting: 2, capacity: 2, limit: 2});
+    pool.release(second);
+    pool.release(first);
+    await Promise.all([third, fourth]);
+    expect(order).toEqual(["third:b", "fourth:a"]);
+  });
+
+  it("drops a waiter whose signal aborts", async () => {
+    const pool = new SequencePool([1], 4);
+    const held = await pool.acquire();
+    const controller = new AbortController();
+    const waiting = pool.acquire(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({code: "CANCELLED"});
+    expect(pool.stats().waiting).toBe(0);
+    pool.release(held);
+    expect(await pool.acquire()).toBe(1);
+  });
+});

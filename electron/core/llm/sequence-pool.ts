@@ -1,0 +1,69 @@
+import {DesksideError} from "../../../shared/errors.js";
+
+interface Waiter<T> {
+  resolve: (slot: T) => void;
+  reject: (error: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * Hands out a fixed set of slots (context sequences) first come, first served. Callers beyond the
+ * slots wait in a FIFO queue of bounded length; past it they get BUSY at once instead of piling up.
+ */
+export class SequencePool<T> {
+  private readonly free: T[];
+  private readonly waiting: Waiter<T>[] = [];
+  private readonly capacity: number;
+
+  constructor(slots: T[], private readonly queueLimit: number) {
+    this.free = [...slots];
+    this.capacity = slots.length;
+  }
+
+  stats(): {active: number; waiting: number; capacity: number; limit: number} {
+    return {active: this.capacity - this.free.length, waiting: this.waiting.length, capacity: this.capacity, limit: this.queueLimit};
+  }
+
+  acquire(signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(new DesksideError("CANCELLED", "The request was cancelled before it started."));
+    const slot = this.free.shift();
+    if (slot !== undefined) return Promise.resolve(slot);
+    if (this.waiting.length >= this.queueLimit)
+      return Promise.reject(
+        new DesksideError("BUSY", `All ${this.capacity} generation slots are busy and ${this.waiting.length} requests are waiting; try again shortly.`, {
+          details: {retryAfterSeconds: 2},
+        }),
+      );
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {resolve, reject, signal};
+      if (signal) {
+        waiter.onAbort = () => {
+          const index = this.waiting.indexOf(waiter);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(new DesksideError("CANCELLED", "The request was cancelled while waiting for a free slot."));
+        };
+        signal.addEventListener("abort", waiter.onAbort, {once: true});
+      }
+      this.waiting.push(waiter);
+    });
+  }
+
+  release(slot: T): void {
+    const next = this.waiting.shift();
+    if (!next) {
+      this.free.push(slot);
+      return;
+    }
+    if (next.onAbort) next.signal?.removeEventListener("abort", next.onAbort);
+    next.resolve(slot);
+  }
+
+  /** Fails everyone still waiting (model unloading, shutdown). */
+  rejectWaiting(error: DesksideError): void {
+    for (const waiter of this.waiting.splice(0)) {
+      if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.reject(error);
+    }
+  }
+}

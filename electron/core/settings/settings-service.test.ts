@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {SettingsService} from "./settings-service.js";
+import {DEFAULT_API_PORT} from "../../../shared/settings.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-settings-"));
+});
+afterEach(() => fs.rmSync(dir, {recursive: true, force: true}));
+
+describe("SettingsService", () => {
+  it("starts from defaults, generates an API token and persists updates", () => {
+    const first = new SettingsService(dir);
+    expect(first.get().api.port).toBe(DEFAULT_API_PORT);
+    expect(first.get().api.token).toMatch(/^dsk_/);
+    first.update({generation: {temperature: 1.2}});
+    const second = new SettingsService(dir);
+    expect(second.get().generation.temperature).toBe(1.2);
+    expect(second.get().api.token).toBe(first.get().api.token);
+    expect(second.warnings).toEqual([]);
+  });
+
+  it("moves a corrupt file aside, keeps it, and reports a warning", () => {
+    fs.writeFileSync(path.join(dir, "settings.json"), "{ not json");
+    const service = new SettingsService(dir);
+    expect(service.get().retrieval.topK).toBe(5);
+    expect(service.warnings).toHaveLength(1);
+    expect(service.warnings[0].code).toBe("SETTINGS_CORRUPT");
+    expect(fs.readFileSync(service.warnings[0].movedTo, "utf8")).toBe("{ not json");
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "settings.json"), "utf8")).retrieval.topK).toBe(5);
+  });
+
+  it("treats a schema-invalid file as corrupt", () => {
+    fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify({retrieval: {topK: 500}}));
+    const service = new SettingsService(dir);
+    expect(service.warnings[0].message).toMatch(/retrieval\.topK/);
+    expect(service.get().retrieval.topK).toBe(5);
+  });
+
+  it("ignores unknown keys and rejects out-of-range values with SETTINGS_INVALID", () => {
+    fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify({someday: 1, llm: {threads: 3, bogus: true}}));
+    const service = new SettingsService(dir);
+    expect(service.warnings).toEqual([]);
+    expect(service.get().llm.threads).toBe(3);
+    expect(() => service.update({retrieval: {topK: 0}})).toThrowError(expect.objectContaining({code: "SETTINGS_INVALID"}));
+    expect(service.get().retrieval.topK).toBe(5);
+  });
+
+  it("emits change events and reset keeps the token", () => {
+    const service = new SettingsService(dir);
+    const token = service.get().api.token;
+    const seen: number[] = [];
+    service.onChange((next) => seen.push(next.retrieval.topK));
+    service.update({retrieval: {topK: 9}});
+    const after = service.reset();
+    expect(seen).toEqual([9, 5]);
+    expect(after.api.token).toBe(token);
+    expect(service.regenerateApiToken()).not.toBe(token);
+  });
+});

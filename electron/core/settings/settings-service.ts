@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import path from "node:path";
+import {randomBytes} from "node:crypto";
+import {EventEmitter} from "node:events";
+import Conf from "conf";
+import {DesksideError} from "../../../shared/errors.js";
+import {settingsSchema, type Settings, type SettingsPatch} from "../../../shared/settings.js";
+import {migrateSettings} from "./migrations.js";
+
+/** The part of conf / electron-store the service uses; both libraries provide it. */
+export interface SettingsBacking {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+export type BackingFactory = (dataDir: string) => SettingsBacking;
+
+export const SETTINGS_FILE = "settings.json";
+
+/** Under plain Node the store is `conf`; the desktop shell passes an electron-store factory. */
+export const confBacking: BackingFactory = (dataDir) =>
+  new Conf<Record<string, unknown>>({cwd: dataDir, configName: "settings", projectName: "deskside", clearInvalidConfig: false});
+
+export interface SettingsWarning {
+  code: "SETTINGS_CORRUPT";
+  message: string;
+  /** Where the unreadable file was kept. */
+  movedTo: string;
+}
+
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...base};
+  for (const [key, value] of Object.entries(patch)) {
+    const prev = out[key];
+    const bothObjects = value && typeof value === "object" && !Array.isArray(value) && prev && typeof prev === "object" && !Array.isArray(prev);
+    out[key] = bothObjects ? deepMerge(prev as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+function describeIssues(error: {issues: {path: PropertyKey[]; message: string}[]}): string {
+  return error.issues.map((issue) => `${issue.path.map(String).join(".") || "settings"}: ${issue.message}`).join("; ");
+}
+
+/**
+ * Typed settings over a JSON file. A file that cannot be read or does not match the schema is
+ * moved aside (never deleted), defaults are used, and a warning is kept for the UI.
+ */
+export class SettingsService {
+  readonly warnings: SettingsWarning[] = [];
+  readonly filePath: string;
+  private readonly backing: SettingsBacking;
+  private current: Settings;
+  private readonly events = new EventEmitter();
+
+  constructor(dataDir: string, createBacking: BackingFactory = confBacking) {
+    fs.mkdirSync(dataDir, {recursive: true});
+    this.filePath = path.join(dataDir, SETTINGS_FILE);
+    const loaded = this.readExisting();
+    this.backing = createBacking(dataDir);
+    this.current = loaded;
+    if (!this.current.api.token) this.current = {...this.current, api: {...this.current.api, token: generateApiToken()}};
+    this.backing.store = this.current as unknown as Record<string, unknown>;
+  }
+
+  private readExisting(): Settings {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.filePath, "utf8");
+    } catch {
+      return settingsSchema.parse({});
+    }
+    let problem: string;
+    try {
+      const parsed = settingsSchema.safeParse(migrateSettings(JSON.parse(text)));
+      if (parsed.success) return parsed.data;
+      problem = `values out of range (${describeIssues(parsed.error)})`;
+    } catch (error) {
+      problem = `not valid JSON (${(error as Error).message})`;
+    }
+    const movedTo = `${this.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    fs.renameSync(this.filePath, movedTo);
+    this.warnings.push({
+      code: "SETTINGS_CORRUPT",
+      message: `The settings file was unreadable: ${problem}. Defaults are in use; the old file was kept as ${path.basename(movedTo)}.`,
+      movedTo,
+    });
+    return settingsSchema.parse({});
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  /** Applies a partial update; unknown keys are ignored, invalid values throw SETTINGS_INVALID. */
+  update(patch: SettingsPatch | Record<string, unknown>): Settings {
+    const merged = deepMerge(this.current as unknown as Record<string, unknown>, patch as Record<string, unknown>);
+    const parsed = settingsSchema.safeParse(merged);
+    if (!parsed.success) throw new DesksideError("SETTINGS_INVALID", `Setting rejected: ${describeIssues(parsed.error)}`);
+    const previous = this.current;
+    this.current = parsed.data;
+    this.backing.store = this.current as unknown as Record<string, unknown>;
+    this.events.emit("change", this.get(), previous);
+    return this.get();
+  }
+
+  /** Back to defaults, keeping the API token so connected tools keep working. */
+  reset(): Settings {
+    const defaults = settingsSchema.parse({});
+    return this.update({...defaults, api: {...defaults.api, token: this.current.api.token}});
+  }
+
+  regenerateApiToken(): string {
+    return this.update({api: {token: generateApiToken()}}).api.token;
+  }
+
+  onChange(listener: (next: Settings, previous: Settings) => void): () => void {
+    this.events.on("change", listener);
+    return () => this.events.off("change", listener);
+  }
+}
+
+export function generateApiToken(): string {
+  return `dsk_${randomBytes(24).toString("base64url")}`;
+}

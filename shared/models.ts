@@ -1,0 +1,100 @@
+/** Models, GPU and generation types shared by every client. */
+import type {GpuChoice} from "./settings.js";
+
+export type ModelSource = "settings" | "data" | "env" | "bundled" | "path";
+
+export interface ModelFit {
+  /** 0..1; 1 means the model and the chosen context fit fully in GPU memory (or RAM on CPU). */
+  score: number;
+  fits: boolean;
+  gpuLayers: number;
+  totalLayers: number;
+  contextSize: number;
+  vramBytes: number;
+  ramBytes: number;
+}
+
+export interface ModelInfo {
+  /** File name, unique within the discovered list. */
+  id: string;
+  path: string;
+  source: ModelSource;
+  name: string;
+  architecture: string;
+  /** e.g. "3B", from metadata or estimated from the tensors. */
+  parameters: string;
+  parameterCount: number;
+  quantization: string;
+  sizeBytes: number;
+  trainedContext: number | null;
+  hasChatTemplate: boolean;
+  fit: ModelFit | null;
+}
+
+export interface GpuInfo {
+  /** The backend actually in use: cuda, vulkan, metal or cpu. */
+  backend: "cuda" | "vulkan" | "metal" | "cpu";
+  requested: GpuChoice;
+  devices: string[];
+  vram: {total: number; used: number; free: number};
+  cpuThreads: number;
+  /** Set when the requested backend could not be used and another was picked. */
+  notice: string | null;
+}
+
+export type ModelState = "none" | "loading" | "loaded" | "unloading" | "failed";
+
+export interface LoadedModel {
+  id: string;
+  path: string;
+  name: string;
+  contextSize: number;
+  gpuLayers: number;
+  sequences: number;
+  threads: number;
+  loadMs: number;
+}
+
+export interface EngineStatus {
+  engine: "local" | "remote";
+  state: ModelState;
+  model: LoadedModel | null;
+  /** 0..1 while loading. */
+  progress: number | null;
+  error: {code: string; message: string} | null;
+  queue: {active: number; waiting: number; capacity: number; limit: number};
+  remote: {baseUrl: string; model: string; reachable: boolean | null} | null;
+}
+
+export type ChatRole = "system" | "user" | "assistant";
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface GenerationUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface GenerationTimings {
+  /** Waiting for a free sequence. */
+  queueMs: number;
+  /** From start of generation (sequence acquired) to the first streamed text. */
+  timeToFirstTokenMs: number | null;
+  totalMs: number;
+  tokensPerSecond: number | null;
+}
+
+export type FinishReason = "stop" | "length" | "abort";
+
+export interface GenerationResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: GenerationUsage;
+  timings: GenerationTimings;
+  engine: "local" | "remote";
+  model: string;
+}
