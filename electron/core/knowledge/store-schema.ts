@@ -1,4 +1,4 @@
-import {Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8} from "apache-arrow";
+import {Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8, type DataType} from "apache-arrow";
 import type {ErrorInfo} from "../../../shared/errors.js";
 import type {DocumentStatus, KnowledgeDocument} from "../../../shared/knowledge.js";
 
@@ -70,7 +70,7 @@ export function documentsSchema(): Schema {
  * always builds a fresh chunks table, so one table never mixes dimensions.
  */
 export function chunksSchema(dimension: number | null): Schema {
-  const fields = [
+  const fields: Field<DataType>[] = [
     new Field("id", new Utf8(), false),
     new Field("document_id", new Utf8(), false),
     new Field("ordinal", new Int32(), false),

@@ -54,6 +54,8 @@ export interface ChunkQueryOptions {
 export interface RebuildOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Runs inside the write queue right at the swap, so no write sees the new table with the old embedder. */
+  onSwap?: () => void;
 }
 
 type Embed = (texts: string[], signal?: AbortSignal) => Promise<Float32Array[]>;
@@ -402,6 +404,7 @@ export class KnowledgeStore {
         this.chunksTableName = newName;
         this.model = target;
         newTable = null;
+        options.onSwap?.();
         await this.documentsTable.update({values: {embedding_model: target?.id ?? null}, where: "status = 'ready'"});
         for (const doc of this.docs.values()) if (doc.status === "ready") this.docs.set(doc.id, {...doc, embeddingModel: target?.id ?? null});
       });

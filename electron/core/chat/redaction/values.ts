@@ -78,7 +78,17 @@ export function isPlaceholder(value: string): boolean {
   if (/^\$\{|^\$\(|^\$env:|^%[^%\s]+%$/i.test(v)) return true; // ${PW}, $(cat f), $env:PW, %PW%
   if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return true; // $password
   if (/redacted|placeholder|your[_-]?(?:password|secret|token|key|api[_-]?key)/i.test(v)) return true;
-  return false;
+  return isCodeReference(v);
+}
+
+/**
+ * Code that fetches a secret rather than the secret itself: `$pw = Read-Host -AsSecureString`,
+ * `password = getPassword()`, `password: process.env.DB_PASS`, `os.environ["PW"]`.
+ */
+function isCodeReference(v: string): boolean {
+  if (/^[A-Z][A-Za-z]+-[A-Z][A-Za-z]+$/.test(v)) return true; // PowerShell Verb-Noun
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(/.test(v)) return true; // call
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\[|$)/.test(v) && /^(?:process|os|env|config|settings|self|this|secrets|vars|context|args|props)\b/i.test(v);
 }
 
 /** Prose-proof test for values met without an explicit `:` or `=`: they must not read like a word. */

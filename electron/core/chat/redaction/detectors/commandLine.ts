@@ -33,7 +33,8 @@ const PATTERNS: Array<{re: RegExp; kind: SecretKind; priority: number}> = [
 ];
 
 function placeholderArg(raw: string): boolean {
-  return isPlaceholder(raw.replace(/^["']|["']$/g, ""));
+  const v = raw.replace(/^["']|["']$/g, "");
+  return v.length < 3 || isPlaceholder(v);
 }
 
 export function detectCommandLineSecrets(text: string): Candidate[] {

@@ -26,9 +26,9 @@ const BARE_OK = new Set(["password", "passwd", "pwd", "pw", "passwort", "kennwor
 const DIRECT = /[ \t]*(?::=|=>|->|==?|[:：])[ \t]*/y;
 const CONNECTORS =
   "is now|is still|is set to|has been (?:re)?set to|was (?:re)?set to|(?:has been |was )?changed to|(?:re)?set to" +
-  "|will be|would be|should be|is|was|ist|est|es|é|är|jest|to|是|は";
+  "|will be|would be|should be|is|was|ist|lautet|est|es|é|è|är|jest|to|-|–|—|是|は";
 // Up to eight words between label and connector: "password for the guest wifi is …".
-const GAP = new RegExp(`((?:[ \\t]+[\\p{L}\\p{N}@._\\\\-]+){0,8}?)(?:[ \\t]*[:=：][ \\t]+|[ \\t]+(${CONNECTORS})[ \\t]+)`, "yiu");
+const GAP = new RegExp(`((?:[ \\t]+[\\p{L}\\p{N}@._()\\\\-]+){0,8}?)(?:[ \\t]*(?:[:=：]|->|=>)[ \\t]+|[ \\t]+(${CONNECTORS})[ \\t]+)`, "yiu");
 const BARE = /[ \t]+(?=\S)/y;
 const VERB_BEFORE = /\b(?:set|reset|change|changed|update|updated|assign|assigned)\b/i;
 
@@ -53,6 +53,8 @@ function labelBoundaryOk(text: string, start: number, end: number, label: string
 function valueOk(text: string, value: ValueSpan, mode: Mode, label: string): boolean {
   const v = text.slice(value.start, value.end);
   if (v.length < 3 || isPlaceholder(v) || isStopword(v) || v.includes("://")) return false;
+  // PWD=/home/jdoe and "password file: C:\secure\pw.txt" name a place, not a secret.
+  if (/^(?:~?\/[\w.-]+(?:\/|$)|[A-Za-z]:\\)/.test(v)) return false;
   if (mode === "bare") return v.length >= 6 && looksLikePassword(v) && !/^[/~\\.-]/.test(v);
   if (mode === "connector" || AMBIGUOUS.has(label.toLowerCase())) return looksLikePassword(v);
   // After an explicit ":" or "=", a lone value is enough unless the sentence carries on in prose
@@ -106,9 +108,24 @@ const XML_VALUE = /<([\w:]*(?:Password|password|Passwd|Pwd))\b[^>\n]{0,80}>\s*(?
 // "PIN: 4821", "pin is 482193"
 const PIN = /(?<![\p{L}\p{N}])pin(?:[ _-]?code)?(?:[ \t]*[:=][ \t]*|[ \t]+is[ \t]+)(\d{4,8})(?!\d)/giu;
 
+// "credentials for the NAS are admin / Adm1n!2024", "login: svc_scan:Sc4nner#01", "u/p: jdoe/Xk29!"
+const CREDENTIAL_PAIR =
+  /(?:\b(?:creds?|credentials|login|logon|log-in|sign-in)\b|(?<![\w/])(?:u\/p|user(?:name)?\/pass(?:word)?)(?![\w/]))[^\n:=]{0,40}?(?:[ \t]*[:=]|[ \t]+(?:are|is)|[ \t])[ \t]*[^\s/:\\]{1,64}(?:[ \t]*\/[ \t]*|:)(?=[^\s/])/gi;
+
+function detectCredentialPairs(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of matchAll(CREDENTIAL_PAIR, text)) {
+    const value = readValue(text, m.index + m[0].length);
+    if (!value || !looksLikePassword(text.slice(value.start, value.end))) continue;
+    out.push({kind: "password", start: value.start, end: value.end, priority: PRIORITY.password});
+  }
+  return out;
+}
+
 export function detectPasswords(text: string): Candidate[] {
   return [
     ...detectLabelled(text),
+    ...detectCredentialPairs(text),
     ...scanGroup(text, XML_VALUE, "password", PRIORITY.password, 2, (v) => !isPlaceholder(v) && !isStopword(v)),
     ...scanGroup(text, PIN, "password", PRIORITY.password, 1),
   ];

@@ -1,0 +1,296 @@
+/**
+ * Knowledge-base benchmark: import throughput on a generated corpus of multi-page PDFs (split into
+ * parse, chunk, embed and write), search latency per mode at 10k and 100k chunks (query embedding
+ * excluded), and peak RSS. Prints a table and writes bench/results/knowledge.json.
+ *
+ *   npx tsx bench/knowledge-bench.ts [--pages 1000] [--sizes 10000,100000] [--queries 100] [--skip-import]
+ *
+ * Uses the fixture embedder (static GloVe, 100-d) from ../shared/fixtures; a production model such as
+ * all-MiniLM-L6-v2 costs far more per chunk, which raises the embedding share of import time.
+ */
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import {parseArgs} from "node:util";
+import {PDFDocument, StandardFonts} from "pdf-lib";
+import {defaultSettings} from "../shared/settings.js";
+import type {SearchMode} from "../shared/knowledge.js";
+import {createEmbedder, type Embedder} from "../electron/core/knowledge/embedder.js";
+import {createKnowledgeService} from "../electron/core/knowledge/knowledge-service.js";
+import {chunkDocument} from "../electron/core/knowledge/parsing/chunker.js";
+import {createParserPool} from "../electron/core/knowledge/parsing/parser-pool.js";
+import {normalizeSearchRequest, searchWithVector} from "../electron/core/knowledge/search.js";
+import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";
+import {KnowledgeStore} from "../electron/core/knowledge/store.js";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const FIXTURE_EMBEDDER_DIR = path.resolve(REPO_ROOT, "..", "shared", "fixtures", "models", "static-glove-wordpiece");
+const KNOWLEDGE_DIR = path.join(REPO_ROOT, "knowledge");
+const QUESTIONS_FILE = path.join(REPO_ROOT, "test", "fixtures", "knowledge-questions.json");
+const RESULTS_FILE = path.join(REPO_ROOT, "bench", "results", "knowledge.json");
+
+const {values: args} = parseArgs({
+  options: {
+    pages: {type: "string", default: "1000"},
+    "pages-per-pdf": {type: "string", default: "25"},
+    sizes: {type: "string", default: "10000,100000"},
+    queries: {type: "string", default: "100"},
+    "skip-import": {type: "boolean", default: false},
+    "skip-search": {type: "boolean", default: false},
+  },
+});
+
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+rssTimer.unref();
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Knowledge articles as plain paragraphs, the raw material of the synthetic corpus. */
+function articleParagraphs(): string[] {
+  const paragraphs: string[] = [];
+  for (const name of readdirSync(KNOWLEDGE_DIR).filter((n) => n.endsWith(".md")).sort()) {
+    const text = readFileSync(path.join(KNOWLEDGE_DIR, name), "utf8")
+      .replace(/```[\s\S]*?```/g, " ")
+      .replace(/[#*`>|_[\]()]/g, " ");
+    for (const para of text.split(/\n\s*\n/)) {
+      const clean = para.replace(/\s+/g, " ").trim();
+      if (clean.length > 40) paragraphs.push(clean);
+    }
+  }
+  return paragraphs;
+}
+
+/** Deterministic pseudo-random numbers so runs are comparable. */
+function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+async function buildPdfCorpus(dir: string, pages: number, pagesPerPdf: number): Promise<{files: string[]; pages: number}> {
+  const paragraphs = articleParagraphs().map((p) => p.replace(/[^\x20-\x7e]/g, " "));
+  const random = rng(42);
+  const files: string[] = [];
+  let made = 0;
+  for (let n = 0; made < pages; n++) {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const count = Math.min(pagesPerPdf, pages - made);
+    for (let p = 0; p < count; p++) {
+      const page = pdf.addPage([612, 792]);
+      const lines: string[] = [`Runbook ${n + 1}, page ${p + 1}`, ""];
+      while (lines.length < 46) lines.push(...wrap(paragraphs[Math.floor(random() * paragraphs.length)], 95), "");
+      lines.slice(0, 48).forEach((line, i) => page.drawText(line, {x: 40, y: 750 - i * 15, size: 10, font}));
+    }
+    const file = path.join(dir, `runbook-${String(n + 1).padStart(3, "0")}.pdf`);
+    writeFileSync(file, await pdf.save());
+    files.push(file);
+    made += count;
+  }
+  return {files, pages: made};
+}
+
+async function benchImport(embedder: Embedder, work: string) {
+  const pages = Number(args.pages);
+  const corpusDir = path.join(work, "pdfs");
+  mkdirSync(corpusDir);
+  const corpus = await buildPdfCorpus(corpusDir, pages, Number(args["pages-per-pdf"]));
+  const settings = defaultSettings().knowledge;
+
+  // Stage by stage, one after another, so each stage's cost is measured alone.
+  const pool = createParserPool({size: 1});
+  const stages = {parse: 0, chunk: 0, embed: 0, write: 0};
+  const store = await KnowledgeStore.open({uri: path.join(work, "staged-store")});
+  await store.rebuild({id: embedder.modelId, dimension: embedder.dimension}, (texts) => embedder.embed(texts));
+  let chunkTotal = 0;
+  for (const file of corpus.files) {
+    const bytes = readFileSync(file);
+    let t = performance.now();
+    const parsed = await pool.parse(bytes, path.basename(file));
+    stages.parse += performance.now() - t;
+    t = performance.now();
+    const chunks = chunkDocument(parsed, {chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, countTokens: (text) => embedder.countTokens(text)});
+    stages.chunk += performance.now() - t;
+    t = performance.now();
+    const vectors = await embedder.embed(chunks.map((c) => c.text));
+    stages.embed += performance.now() - t;
+    t = performance.now();
+    const doc: DocumentRecord = {
+      id: crypto.randomUUID(), title: parsed.title, sourcePath: file, sha256: file, mime: parsed.mime, kind: parsed.kind, collection: null, chunkCount: chunks.length,
+      sizeBytes: bytes.length, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null,
+    };
+    const records: ChunkRecord[] = chunks.map((c, i) => ({ordinal: c.ordinal, text: c.text, headingPath: c.headingPath, page: c.page, row: c.row, vector: vectors[i]}));
+    await store.writeDocument(doc, records, {vectorModel: {id: embedder.modelId, dimension: embedder.dimension}});
+    stages.write += performance.now() - t;
+    chunkTotal += chunks.length;
+  }
+  let t = performance.now();
+  await store.optimize();
+  stages.write += performance.now() - t;
+  await store.close();
+  await pool.close();
+  const stagedMs = stages.parse + stages.chunk + stages.embed + stages.write;
+
+  // End to end through the service: what a user waits for (files overlap, parsing runs in a worker).
+  const service = await createKnowledgeService({dataDir: path.join(work, "service"), embeddingModelDirs: [], embeddingModel: embedder.modelPath, settings, parserPoolSize: 1});
+  t = performance.now();
+  const job = await service.waitForJob((await service.importPaths([corpusDir])).id);
+  const endToEndMs = performance.now() - t;
+  const stats = await service.stats();
+  await service.close();
+  if (job.counts.done !== corpus.files.length) throw new Error(`service import finished with ${JSON.stringify(job.counts)}`);
+
+  return {
+    files: corpus.files.length,
+    pages: corpus.pages,
+    chunks: chunkTotal,
+    stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
+    stagedTotalMs: round(stagedMs),
+    nonEmbeddingShare: round((stagedMs - stages.embed) / stagedMs, 3),
+    stagedPagesPerSecond: round(corpus.pages / (stagedMs / 1000), 1),
+    stagedChunksPerSecond: round(chunkTotal / (stagedMs / 1000), 1),
+    endToEnd: {
+      ms: round(endToEndMs),
+      pagesPerSecond: round(corpus.pages / (endToEndMs / 1000), 1),
+      chunksPerSecond: round(stats.chunks / (endToEndMs / 1000), 1),
+    },
+  };
+}
+
+function normalize(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of vector) norm += x * x;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((x) => x / norm);
+}
+
+/** Fills a store with `size` synthetic chunks: article sentences mixed pairwise, vectors mixed alike. */
+async function buildSearchStore(embedder: Embedder, dir: string, size: number, base: {texts: string[]; vectors: Float32Array[]}) {
+  const store = await KnowledgeStore.open({uri: dir});
+  await store.rebuild({id: embedder.modelId, dimension: embedder.dimension}, (texts) => embedder.embed(texts));
+  const random = rng(size);
+  const perDoc = 500;
+  const started = performance.now();
+  for (let d = 0; d * perDoc < size; d++) {
+    const records: ChunkRecord[] = [];
+    for (let i = 0; i < perDoc && d * perDoc + i < size; i++) {
+      const a = Math.floor(random() * base.texts.length);
+      const b = Math.floor(random() * base.texts.length);
+      const vector = new Float32Array(embedder.dimension);
+      for (let k = 0; k < vector.length; k++) vector[k] = base.vectors[a][k] + 0.5 * base.vectors[b][k];
+      records.push({ordinal: i, text: `${base.texts[a]} ${base.texts[b]}`, headingPath: ["Synthetic", `Doc ${d}`], page: null, row: null, vector: normalize(vector)});
+    }
+    const doc: DocumentRecord = {
+      id: `doc-${d}`, title: `Synthetic ${d}`, sourcePath: `/synthetic/${d}.md`, sha256: `s${d}`, mime: "text/markdown", kind: "markdown", collection: d % 2 ? "odd" : "even",
+      chunkCount: records.length, sizeBytes: 0, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null,
+    };
+    await store.writeDocument(doc, records, {vectorModel: {id: embedder.modelId, dimension: embedder.dimension}});
+  }
+  const writeMs = performance.now() - started;
+  const t = performance.now();
+  await store.optimize();
+  return {store, writeMs, optimizeMs: performance.now() - t};
+}
+
+async function benchSearch(embedder: Embedder, work: string) {
+  const questions = (JSON.parse(readFileSync(QUESTIONS_FILE, "utf8")) as {question: string}[]).map((q) => q.question);
+  const queries = Array.from({length: Number(args.queries)}, (_, i) => questions[i % questions.length]);
+  const queryVectors = await embedder.embed(queries);
+  const sentences = articleParagraphs().flatMap((p) => p.split(/(?<=[.!?])\s+/)).filter((s) => s.length > 30);
+  const baseTexts = sentences.slice(0, 4000);
+  const base = {texts: baseTexts, vectors: await embedder.embed(baseTexts)};
+  const results: Record<string, unknown>[] = [];
+  for (const size of String(args.sizes).split(",").map(Number)) {
+    const {store, writeMs, optimizeMs} = await buildSearchStore(embedder, path.join(work, `search-${size}`), size, base);
+    const row: Record<string, unknown> = {chunks: await store.countChunks(), buildMs: round(writeMs), optimizeMs: round(optimizeMs)};
+    for (const mode of ["vector", "text", "hybrid"] as SearchMode[]) {
+      const times: number[] = [];
+      for (let i = 0; i < queries.length + 10; i++) {
+        const request = normalizeSearchRequest({query: queries[i % queries.length], topK: 5, mode});
+        const result = await searchWithVector(store, request, queryVectors[i % queries.length]);
+        if (i >= 10) times.push(result.tookMs);
+      }
+      times.sort((a, b) => a - b);
+      row[mode] = {p50: round(percentile(times, 50)), p95: round(percentile(times, 95))};
+    }
+    results.push(row);
+    await store.close();
+    rmSync(path.join(work, `search-${size}`), {recursive: true, force: true});
+  }
+  return results;
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(os.tmpdir(), "deskside-bench-"));
+  const embedder = await createEmbedder(FIXTURE_EMBEDDER_DIR, {batchSize: 32});
+  const output: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version},
+    embedder: {id: embedder.modelId, dimension: embedder.dimension},
+    targets: {hybridP95MsAt100k: 20, nonEmbeddingShareMax: 0.2},
+  };
+  try {
+    if (!args["skip-import"]) {
+      const imp = await benchImport(embedder, work);
+      output.import = imp;
+      console.log(`\nImport: ${imp.files} PDFs, ${imp.pages} pages, ${imp.chunks} chunks`);
+      console.table({
+        "stage ms": {...imp.stageMs, total: imp.stagedTotalMs},
+      });
+      console.log(
+        `  staged: ${imp.stagedPagesPerSecond} pages/s, ${imp.stagedChunksPerSecond} chunks/s; non-embedding share ${(imp.nonEmbeddingShare * 100).toFixed(1)}% (target ≤ 20%)`,
+      );
+      console.log(`  end to end (service): ${imp.endToEnd.ms} ms, ${imp.endToEnd.pagesPerSecond} pages/s, ${imp.endToEnd.chunksPerSecond} chunks/s`);
+    }
+    if (!args["skip-search"]) {
+      const search = await benchSearch(embedder, work);
+      output.search = search;
+      console.log("\nSearch latency, ms (query embedding excluded, topK 5):");
+      console.table(
+        Object.fromEntries(
+          search.map((row) => {
+            const r = row as {chunks: number; vector: {p50: number; p95: number}; text: {p50: number; p95: number}; hybrid: {p50: number; p95: number}};
+            return [`${r.chunks} chunks`, {"vector p50": r.vector.p50, "vector p95": r.vector.p95, "text p50": r.text.p50, "text p95": r.text.p95, "hybrid p50": r.hybrid.p50, "hybrid p95": r.hybrid.p95}];
+          }),
+        ),
+      );
+    }
+  } finally {
+    await embedder.close();
+    rmSync(work, {recursive: true, force: true});
+  }
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  output.peakRssMb = round(peakRss / 1024 / 1024, 1);
+  output.maxRssMbFromOs = round(process.resourceUsage().maxRSS / 1024, 1);
+  console.log(`\nPeak RSS: ${output.peakRssMb} MB (OS max RSS ${output.maxRssMbFromOs} MB)`);
+  mkdirSync(path.dirname(RESULTS_FILE), {recursive: true});
+  writeFileSync(RESULTS_FILE, JSON.stringify(output, null, 2));
+  console.log(`Wrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+}
+
+await main();

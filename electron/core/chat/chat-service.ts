@@ -1,0 +1,346 @@
+import {randomUUID} from "node:crypto";
+import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
+import type {AnswerMetrics, Citation, Conversation, ConversationSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
+import type {SearchHit} from "../../../shared/knowledge.js";
+import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
+import type {Settings} from "../../../shared/settings.js";
+import type {EventBus} from "../event-bus.js";
+import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
+import type {ChatEngine} from "../llm/engine.js";
+import type {AnswerInput, AnswerOutput, ChatApi, SendHandle, SendInput} from "./chat-api.js";
+import {passagesAnswer, toCitations} from "./citations.js";
+import {conversationToArticle, conversationToMarkdown, exportFileName} from "./conversation-markdown.js";
+import type {ConversationStore} from "./conversation-store.js";
+import {buildPrompt} from "./prompt-builder.js";
+import {redact} from "./redaction/index.js";
+import {retrievalQuery} from "./retrieval-query.js";
+import {normalizeTicket, ticketFromConversation, ticketPrompt, TICKET_SCHEMA, transcriptOf} from "./ticket-draft.js";
+import {truncateToTokens} from "./token-budget.js";
+
+export interface ChatServiceDeps {
+  store: ConversationStore;
+  knowledge: KnowledgeApi;
+  engine: ChatEngine;
+  events: EventBus;
+  settings: () => Settings;
+  /** Where to send unexpected failures (the log), never the user. */
+  log?: (error: unknown, context: string) => void;
+}
+
+const DEFAULT_TITLE = "New conversation";
+const NO_MODEL_NOTICE = "No language model is loaded, so these are the best-matching passages rather than a written answer. Load a model in Models & GPU to get step-by-step answers.";
+const NO_ANSWER_TEXT =
+  "I could not find anything about this in the knowledge base, so I won't guess. You can rephrase the question, add the relevant runbook in Knowledge, or draft a ticket to escalate it.";
+const GENERAL_NOTICE = "Not from the knowledge base: this answer comes from the model's general knowledge. Check it before acting on it.";
+
+interface Composed extends AnswerOutput {
+  metrics: AnswerMetrics;
+}
+
+function titleFrom(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || DEFAULT_TITLE;
+}
+
+function toFindings(findings: {kind: string; preview: string}[]): RedactionFinding[] {
+  return findings.map((f) => ({kind: f.kind, preview: f.preview}));
+}
+
+/** Turns stored messages into model turns: errors and empty answers are not part of the dialogue. */
+function dialogue(messages: StoredMessage[]): ChatMessage[] {
+  return messages.filter((m) => m.status !== "error" && m.content.trim() !== "").map((m) => ({role: m.role, content: m.content}));
+}
+
+/** Retrieval-augmented conversations: redaction, retrieval, budgeted prompts, streaming, persistence. */
+export class ChatService implements ChatApi {
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  async list(query?: string): Promise<ConversationSummary[]> {
+    const all = this.deps.store.list();
+    const q = query?.trim().toLowerCase();
+    if (!q) return all;
+    return all.filter((c) => c.title.toLowerCase().includes(q) || this.deps.store.messagesOf(c.id).some((m) => m.content.toLowerCase().includes(q)));
+  }
+
+  async count(): Promise<number> {
+    return this.deps.store.count();
+  }
+
+  async create(title?: string): Promise<Conversation> {
+    const now = this.now();
+    const summary: ConversationSummary = {id: randomUUID(), title: title?.trim() || DEFAULT_TITLE, createdAt: now, updatedAt: now, messageCount: 0};
+    await this.deps.store.saveConversation(summary);
+    this.deps.events.emit("chat.changed", {conversationId: summary.id});
+    return {...summary, messages: []};
+  }
+
+  async get(id: string): Promise<Conversation> {
+    const summary = this.deps.store.summary(id);
+    const messages = this.deps.store.messagesOf(id);
+    return {...summary, messageCount: messages.length, messages};
+  }
+
+  async rename(id: string, title: string): Promise<ConversationSummary> {
+    const summary = this.deps.store.summary(id);
+    const next = {...summary, title: title.trim() || summary.title, updatedAt: this.now()};
+    await this.deps.store.saveConversation(next);
+    this.deps.events.emit("chat.changed", {conversationId: id});
+    return this.deps.store.summary(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.active.get(id)?.abort();
+    await this.deps.store.deleteConversation(id);
+    this.deps.events.emit("chat.changed", {conversationId: id});
+  }
+
+  async reset(id: string): Promise<Conversation> {
+    this.active.get(id)?.abort();
+    this.deps.store.summary(id);
+    await this.deps.store.clearMessages(id);
+    this.deps.events.emit("chat.changed", {conversationId: id});
+    return this.get(id);
+  }
+
+  async exportMarkdown(id: string): Promise<{fileName: string; markdown: string}> {
+    const conversation = await this.get(id);
+    return {fileName: exportFileName(conversation.title), markdown: conversationToMarkdown(conversation)};
+  }
+
+  private redactInput(text: string): {text: string; findings: RedactionFinding[]; ms: number} {
+    const started = performance.now();
+    const result = redact(text, this.deps.settings().redaction);
+    return {text: result.text, findings: toFindings(result.findings), ms: performance.now() - started};
+  }
+
+  private ensureIdle(conversationId: string): void {
+    if (this.active.has(conversationId))
+      throw new DesksideError("BUSY", "An answer is still being written in this conversation; stop it or wait for it to finish.");
+  }
+
+  async send(input: SendInput): Promise<SendHandle> {
+    const redacted = this.redactInput(input.message);
+    let summary = input.conversationId ? this.deps.store.summary(input.conversationId) : (await this.create(titleFrom(redacted.text)));
+    this.ensureIdle(summary.id);
+    if (summary.title === DEFAULT_TITLE && summary.messageCount === 0) summary = await this.rename(summary.id, titleFrom(redacted.text));
+    const history = this.deps.store.messagesOf(summary.id);
+    const userMessage = this.userMessage(summary.id, redacted.text, redacted.findings);
+    await this.deps.store.saveMessage(userMessage);
+    this.deps.events.emit("chat.message", userMessage);
+    return this.startAnswer(summary.id, userMessage, history, redacted.ms);
+  }
+
+  private userMessage(conversationId: string, content: string, redactions: RedactionFinding[]): StoredMessage {
+    return {id: randomUUID(), conversationId, role: "user", content, createdAt: this.now(), status: "complete", mode: null, sources: [], redactions, metrics: null, feedback: null, notice: null, error: null};
+  }
+
+  /** Starts answering in the background; tokens go out as events, the result is stored and emitted. */
+  private startAnswer(conversationId: string, userMessage: StoredMessage, earlier: StoredMessage[], redactionMs: number): SendHandle {
+    const controller = new AbortController();
+    this.active.set(conversationId, controller);
+    const assistantMessageId = randomUUID();
+    const createdAt = this.now();
+    let partial = "";
+    const base: StoredMessage = {id: assistantMessageId, conversationId, role: "assistant", content: "", createdAt, status: "streaming", mode: null, sources: [], redactions: [], metrics: null, feedback: null, notice: null, error: null};
+    this.deps.events.emit("chat.message", base);
+
+    const done = (async (): Promise<StoredMessage> => {
+      let message: StoredMessage;
+      try {
+        const composed = await this.compose({
+          question: userMessage.content,
+          history: dialogue(earlier),
+          signal: controller.signal,
+          redactionMs,
+          onText: (text) => {
+            partial += text;
+            this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text});
+          },
+        });
+        const stopped = controller.signal.aborted || composed.generation?.finishReason === "abort";
+        message = {...base, content: composed.text, status: stopped ? "stopped" : "complete", mode: composed.mode, sources: composed.sources, metrics: composed.metrics, notice: composed.notice};
+      } catch (error) {
+        const info = toErrorInfo(error);
+        if (info.code === "INTERNAL") this.deps.log?.(error, "chat answer");
+        const stopped = controller.signal.aborted;
+        message = {...base, content: partial, status: stopped ? "stopped" : "error", error: stopped ? null : info};
+      } finally {
+        this.active.delete(conversationId);
+      }
+      try {
+        // The conversation may have been deleted or reset while the answer was being written.
+        if (this.deps.store.messagesOf(conversationId).some((m) => m.id === userMessage.id)) await this.deps.store.saveMessage(message);
+      } catch (error) {
+        if (!(error instanceof DesksideError && error.code === "NOT_FOUND")) this.deps.log?.(error, "saving an answer");
+      }
+      this.deps.events.emit("chat.message", message);
+      return message;
+    })();
+    return {conversationId, userMessage, assistantMessageId, done};
+  }
+
+  /** Retrieval, then either a grounded or general answer, excerpts only (no model), or "not covered". */
+  private async compose(input: {question: string; history: ChatMessage[]; signal?: AbortSignal; onText?: (t: string) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
+    const settings = this.deps.settings();
+    const retrievalStarted = performance.now();
+    let hits: SearchHit[] = [];
+    let searchNotice: string | null = null;
+    try {
+      const result = await this.deps.knowledge.search({
+        query: retrievalQuery(input.question, input.history),
+        topK: settings.retrieval.topK,
+        mode: settings.retrieval.mode,
+        minScore: settings.retrieval.minScore,
+        collection: input.collection ?? null,
+      });
+      hits = result.hits;
+      searchNotice = result.notice ?? null;
+    } catch (error) {
+      this.deps.log?.(error, "retrieval");
+      searchNotice = `The knowledge base could not be searched: ${toErrorInfo(error).message}`;
+    }
+    const retrievalMs = performance.now() - retrievalStarted;
+    const metrics: AnswerMetrics = {redactionMs: input.redactionMs, retrievalMs, usage: null, timings: null};
+    const relevant = hits.length > 0 && hits[0].score >= settings.retrieval.noAnswerThreshold;
+    const engine = this.deps.engine;
+
+    if (!engine.isReady()) {
+      const sources = toCitations(hits);
+      const text = sources.length ? passagesAnswer(sources) : "Nothing in the knowledge base matches this question.";
+      input.onText?.(text);
+      return {text, sources, mode: "retrieval-only", notice: [NO_MODEL_NOTICE, searchNotice].filter(Boolean).join(" "), generation: null, metrics};
+    }
+    if (!relevant && settings.retrieval.answerMode === "strict") {
+      input.onText?.(NO_ANSWER_TEXT);
+      return {text: NO_ANSWER_TEXT, sources: [], mode: "no-answer", notice: searchNotice, generation: null, metrics};
+    }
+
+    const prompt = await buildPrompt({
+      systemPrompt: settings.chat.systemPrompt,
+      sources: relevant ? hits : [],
+      history: input.history,
+      question: input.question,
+      answerMode: settings.retrieval.answerMode,
+      contextSize: engine.contextSize(),
+      maxAnswerTokens: input.generation?.maxTokens ?? settings.generation.maxTokens,
+      countTokens: (text) => engine.countTokens(text),
+    });
+    const generation: GenerationResult = await engine.generate(prompt.messages, {
+      maxTokens: prompt.maxTokens,
+      temperature: input.generation?.temperature ?? settings.generation.temperature,
+      topP: input.generation?.topP ?? settings.generation.topP,
+      topK: settings.generation.topK,
+      repeatPenalty: settings.generation.repeatPenalty,
+      seed: input.generation?.seed ?? settings.generation.seed ?? undefined,
+      stop: input.generation?.stop,
+      signal: input.signal,
+      onText: input.onText,
+    });
+    metrics.usage = generation.usage;
+    metrics.timings = generation.timings;
+    const sources: Citation[] = toCitations(prompt.sources);
+    const notices = [relevant ? null : GENERAL_NOTICE, prompt.droppedTurns > 0 ? `${prompt.droppedTurns} earlier messages were left out to fit the model's context.` : null, searchNotice];
+    return {text: generation.text, sources, mode: relevant ? "grounded" : "general", notice: notices.filter(Boolean).join(" ") || null, generation, metrics};
+  }
+
+  async stop(conversationId: string): Promise<void> {
+    this.deps.store.summary(conversationId);
+    this.active.get(conversationId)?.abort();
+  }
+
+  private lastQuestion(conversationId: string): {question: StoredMessage; before: StoredMessage[]; after: StoredMessage[]} {
+    const messages = this.deps.store.messagesOf(conversationId);
+    const index = messages.map((m) => m.role).lastIndexOf("user");
+    if (index < 0) throw new DesksideError("INVALID_INPUT", "This conversation has no question to answer yet.");
+    return {question: messages[index], before: messages.slice(0, index), after: messages.slice(index + 1)};
+  }
+
+  async regenerate(conversationId: string): Promise<SendHandle> {
+    this.ensureIdle(conversationId);
+    const {question, before, after} = this.lastQuestion(conversationId);
+    await this.deps.store.deleteMessages(conversationId, after.map((m) => m.id));
+    this.deps.events.emit("chat.changed", {conversationId});
+    return this.startAnswer(conversationId, question, before, 0);
+  }
+
+  async editLast(conversationId: string, message: string): Promise<SendHandle> {
+    this.ensureIdle(conversationId);
+    const {question, before, after} = this.lastQuestion(conversationId);
+    const redacted = this.redactInput(message);
+    const edited: StoredMessage = {...question, content: redacted.text, redactions: redacted.findings};
+    await this.deps.store.deleteMessages(conversationId, after.map((m) => m.id));
+    await this.deps.store.saveMessage(edited);
+    this.deps.events.emit("chat.changed", {conversationId});
+    return this.startAnswer(conversationId, edited, before, redacted.ms);
+  }
+
+  async feedback(messageId: string, rating: "up" | "down" | null, comment?: string): Promise<StoredMessage> {
+    const message = this.deps.store.findMessage(messageId);
+    if (!message || message.role !== "assistant") throw new DesksideError("NOT_FOUND", "That answer does not exist (it may have been deleted).");
+    const updated: StoredMessage = {...message, feedback: rating ? {rating, comment: comment?.trim() || null} : null};
+    await this.deps.store.saveMessage(updated);
+    this.deps.events.emit("chat.message", updated);
+    return updated;
+  }
+
+  async draftTicket(conversationId: string): Promise<TicketDraft> {
+    const messages = this.deps.store.messagesOf(conversationId).filter((m) => m.status !== "error");
+    if (messages.length === 0) throw new DesksideError("INVALID_INPUT", "There is nothing in this conversation to put in a ticket yet.");
+    const engine = this.deps.engine;
+    if (!engine.isReady()) return ticketFromConversation(messages);
+    const room = Math.max(128, engine.contextSize() - 700);
+    const transcript = await truncateToTokens(transcriptOf(messages), room, (t) => engine.countTokens(t), true);
+    const result = await engine.generate([{role: "user", content: ticketPrompt(transcript)}], {
+      jsonSchema: TICKET_SCHEMA as unknown as Record<string, unknown>,
+      maxTokens: 600,
+      temperature: 0.2,
+      seed: this.deps.settings().generation.seed ?? undefined,
+    });
+    try {
+      return normalizeTicket(JSON.parse(result.text), messages);
+    } catch {
+      // Only reachable if generation hit the token limit mid-object; the conversation still makes a ticket.
+      return ticketFromConversation(messages);
+    }
+  }
+
+  async saveToKnowledge(conversationId: string, options: {title?: string; collection?: string | null} = {}) {
+    const conversation = await this.get(conversationId);
+    if (!conversation.messages.some((m) => m.role === "assistant" && m.status !== "error"))
+      throw new DesksideError("INVALID_INPUT", "This conversation has no answer to save yet.");
+    const title = options.title?.trim() || conversation.title;
+    const doc = await this.deps.knowledge.addMarkdownDocument({
+      title,
+      markdown: conversationToArticle(conversation, title),
+      collection: options.collection ?? null,
+      origin: "conversation",
+    });
+    this.deps.events.emit("knowledge.changed", {reason: "conversation saved"});
+    return doc;
+  }
+
+  async answer(input: AnswerInput): Promise<AnswerOutput> {
+    const turns = input.messages.filter((m) => m.role !== "system");
+    const last = turns.at(-1);
+    if (!last || last.role !== "user") throw new DesksideError("INVALID_INPUT", "The last message must be the user's question.");
+    const redacted = this.redactInput(last.content);
+    const history = turns.slice(0, -1).map((m) => (m.role === "user" ? {...m, content: this.redactInput(m.content).text} : m));
+    const composed = await this.compose({question: redacted.text, history, signal: input.signal, onText: input.onText, redactionMs: redacted.ms, collection: input.collection, generation: input});
+    return {text: composed.text, sources: composed.sources, mode: composed.mode, notice: composed.notice, generation: composed.generation};
+  }
+
+  /** Stops every answer being written (shutdown). */
+  stopAll(): void {
+    for (const controller of this.active.values()) controller.abort();
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.active.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

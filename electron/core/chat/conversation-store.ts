@@ -1,0 +1,162 @@
+import * as lancedb from "@lancedb/lancedb";
+import {Field, Schema, Utf8} from "apache-arrow";
+import {DesksideError} from "../../../shared/errors.js";
+import type {ConversationSummary, StoredMessage} from "../../../shared/chat.js";
+
+const CONVERSATIONS = "conversations";
+const MESSAGES = "messages";
+
+function conversationsSchema(): Schema {
+  return new Schema(["id", "title", "created_at", "updated_at"].map((name) => new Field(name, new Utf8(), false)));
+}
+
+/** Messages keep their structured parts (sources, metrics, feedback) as one JSON column: read whole, never queried by field. */
+function messagesSchema(): Schema {
+  return new Schema(["id", "conversation_id", "created_at", "body"].map((name) => new Field(name, new Utf8(), false)));
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Conversations and messages in the local LanceDB store. Everything is also held in memory (a
+ * technician's history is small) so listing and reading never wait on disk; writes go through one
+ * queue so a rename and a new message never race.
+ */
+export class ConversationStore {
+  private conversations = new Map<string, ConversationSummary>();
+  private messages = new Map<string, StoredMessage[]>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly conversationTable: lancedb.Table,
+    private readonly messageTable: lancedb.Table,
+  ) {}
+
+  static async open(uri: string): Promise<ConversationStore> {
+    try {
+      const db = await lancedb.connect(uri);
+      const names = await db.tableNames();
+      const conversations = names.includes(CONVERSATIONS) ? await db.openTable(CONVERSATIONS) : await db.createEmptyTable(CONVERSATIONS, conversationsSchema());
+      const messages = names.includes(MESSAGES) ? await db.openTable(MESSAGES) : await db.createEmptyTable(MESSAGES, messagesSchema());
+      const store = new ConversationStore(conversations, messages);
+      await store.load();
+      return store;
+    } catch (error) {
+      throw new DesksideError("STORE_ERROR", `The conversation history could not be opened: ${(error as Error).message}`, {cause: error});
+    }
+  }
+
+  private async load(): Promise<void> {
+    const rows = (await this.conversationTable.query().toArray()) as {id: string; title: string; created_at: string; updated_at: string}[];
+    for (const row of rows) this.conversations.set(row.id, {id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: 0});
+    const messageRows = (await this.messageTable.query().toArray()) as {conversation_id: string; body: string}[];
+    for (const row of messageRows) {
+      if (!this.conversations.has(row.conversation_id)) continue;
+      const list = this.messages.get(row.conversation_id) ?? [];
+      list.push(JSON.parse(row.body) as StoredMessage);
+      this.messages.set(row.conversation_id, list);
+    }
+    for (const [id, list] of this.messages) {
+      list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      this.conversations.get(id)!.messageCount = list.length;
+    }
+  }
+
+  private write<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run.catch((error) => {
+      throw new DesksideError("STORE_ERROR", `The conversation history could not be saved: ${(error as Error).message}`, {cause: error});
+    });
+  }
+
+  list(): ConversationSummary[] {
+    return [...this.conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));
+  }
+
+  count(): number {
+    return this.conversations.size;
+  }
+
+  summary(id: string): ConversationSummary {
+    const found = this.conversations.get(id);
+    if (!found) throw new DesksideError("NOT_FOUND", "That conversation does not exist (it may have been deleted).");
+    return {...found};
+  }
+
+  messagesOf(id: string): StoredMessage[] {
+    this.summary(id);
+    return (this.messages.get(id) ?? []).map((m) => structuredClone(m));
+  }
+
+  findMessage(messageId: string): StoredMessage | null {
+    for (const list of this.messages.values()) {
+      const found = list.find((m) => m.id === messageId);
+      if (found) return structuredClone(found);
+    }
+    return null;
+  }
+
+  async saveConversation(summary: ConversationSummary): Promise<void> {
+    this.conversations.set(summary.id, {...summary, messageCount: this.messages.get(summary.id)?.length ?? 0});
+    await this.write(() =>
+      this.conversationTable
+        .mergeInsert("id")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute([{id: summary.id, title: summary.title, created_at: summary.createdAt, updated_at: summary.updatedAt}]),
+    );
+  }
+
+  /** Inserts or replaces a message and bumps the conversation's updatedAt. */
+  async saveMessage(message: StoredMessage): Promise<void> {
+    const summary = this.summary(message.conversationId);
+    const list = this.messages.get(message.conversationId) ?? [];
+    const index = list.findIndex((m) => m.id === message.id);
+    if (index >= 0) list[index] = structuredClone(message);
+    else list.push(structuredClone(message));
+    this.messages.set(message.conversationId, list);
+    await this.write(() =>
+      this.messageTable
+        .mergeInsert("id")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute([{id: message.id, conversation_id: message.conversationId, created_at: message.createdAt, body: JSON.stringify(message)}]),
+    );
+    await this.saveConversation({...summary, updatedAt: new Date().toISOString()});
+  }
+
+  async deleteMessages(conversationId: string, messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    const list = this.messages.get(conversationId) ?? [];
+    this.messages.set(conversationId, list.filter((m) => !messageIds.includes(m.id)));
+    const summary = this.conversations.get(conversationId);
+    if (summary) summary.messageCount = this.messages.get(conversationId)!.length;
+    await this.write(() => this.messageTable.delete(`id IN (${messageIds.map(quote).join(", ")})`));
+  }
+
+  async clearMessages(conversationId: string): Promise<void> {
+    this.messages.set(conversationId, []);
+    const summary = this.conversations.get(conversationId);
+    if (summary) summary.messageCount = 0;
+    await this.write(() => this.messageTable.delete(`conversation_id = ${quote(conversationId)}`));
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    this.summary(id);
+    this.conversations.delete(id);
+    this.messages.delete(id);
+    await this.write(async () => {
+      await this.messageTable.delete(`conversation_id = ${quote(id)}`);
+      await this.conversationTable.delete(`id = ${quote(id)}`);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.conversationTable.close();
+    this.messageTable.close();
+  }
+}

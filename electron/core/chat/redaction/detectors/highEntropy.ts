@@ -1,0 +1,97 @@
+import {charClasses, classTransitionRatio, shannonEntropy, wordRunShare} from "../entropy.js";
+import {lineBefore, matchAll} from "../scan.js";
+import {PRIORITY, type Candidate} from "../types.js";
+
+/**
+ * Unlabelled random-looking strings. Deliberately cautious, because help-desk text is full of
+ * long identifiers that are not secrets. A token is flagged only when it
+ * - is at least 20 characters (padding aside) and mixes upper case, lower case and digits, which
+ *   rules out hex (error codes, GUIDs, MACs, SHA-1/SHA-256 digests, thumbprints), serials, asset
+ *   tags, hostnames, KB numbers and version strings, all single-case or digit-only;
+ * - contains no dot, so file names, FQDNs and dotted versions are out (JWTs have their own detector);
+ * - switches character class often and is not made of word runs (Win32_OperatingSystem is not);
+ * - has high Shannon entropy;
+ * - is not part of a URL or path, a public certificate or SSH public key, a digest named as such
+ *   (sha256:, hash, thumbprint…) or a mail header's signature/index field, and does not decode
+ *   from base64 into readable text (PowerShell -EncodedCommand, Teams thread ids).
+ * File hashes being discussed are therefore never masked: they identify files, they grant nothing.
+ */
+
+// A run of key characters not glued to a dotted name on either side (a sentence's full stop is fine).
+const TOKEN = /(?<![A-Za-z0-9+/_\-~.])[A-Za-z0-9+/_\-~]{20,}={0,2}(?![A-Za-z0-9+/_\-~=]|\.[A-Za-z0-9])/g;
+const URL = /\b[a-z][a-z0-9+.-]{1,15}:\/\/\S+/gi;
+// Public material that is base64 by nature: certificates, CSRs, public keys.
+const PUBLIC_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY|CERTIFICATE REQUEST|X509 CRL|PUBLIC KEY BLOCK))-----[\s\S]*?-----END \1-----/g;
+const PUBLIC_CONTEXT = /(?:sha-?\d*|md5|hash|checksum|digest|thumbprint|fingerprint|integrity|etag|base64,|ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-\S+)\W{0,3}$/i;
+
+const MIN_LENGTH = 20;
+const MIN_ENTROPY = 3.6;
+const MIN_TRANSITIONS = 0.3;
+const MAX_WORD_SHARE = 0.4;
+
+// Pasted message headers carry public signatures and opaque indexes (DKIM b=, ARC-Seal, Thread-Index).
+const MAIL_HEADER = /^(?:DKIM-Signature|ARC-Seal|ARC-Message-Signature|ARC-Authentication-Results|Authentication-Results|Thread-Index|Thread-Topic|Received|X-(?:MS|Microsoft|Forefront|Google|Gm|Received|Originating|Proofpoint|Mimecast|Barracuda)[\w-]*|Message-ID|References|In-Reply-To):/i;
+
+/** The header a token sits in, following folded continuation lines back to the header name. */
+function inMailHeader(text: string, index: number): boolean {
+  let lineStart = text.lastIndexOf("\n", index - 1) + 1;
+  for (let hops = 0; hops < 20 && /^[ \t]/.test(text.slice(lineStart, lineStart + 1)) && lineStart > 0; hops++) {
+    lineStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  }
+  return MAIL_HEADER.test(text.slice(lineStart, lineStart + 80));
+}
+
+function excludedRanges(text: string): Array<[number, number]> {
+  return [...matchAll(URL, text), ...matchAll(PUBLIC_BLOCK, text)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/**
+ * The readable text a base64 token decodes to, or null for random bytes. Encoded commands and
+ * documents are not keys; an encoded "user:password" pair is a password.
+ */
+function decodeText(token: string): string | null {
+  // A prefix such as "meeting_" may precede the base64 part.
+  const longest = token.split(/[_~-]/).reduce((a, b) => (b.length > a.length ? b : a), "");
+  if (longest !== token && longest.length >= 16) token = longest;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token) || token.length % 4 === 1) return null;
+  const bytes = Buffer.from(token, "base64");
+  if (bytes.length < 12) return null;
+  let printable = 0;
+  let zeros = 0;
+  for (const b of bytes) {
+    if (b === 0) zeros++;
+    else if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) printable++;
+  }
+  // UTF-16LE text (PowerShell -EncodedCommand) is every other byte zero.
+  const readable = (printable + zeros) / bytes.length >= 0.9 && printable / bytes.length >= 0.45;
+  return readable ? bytes.toString(zeros > 0 ? "utf16le" : "latin1") : null;
+}
+
+export function looksRandom(token: string): boolean {
+  const core = token.replace(/=+$/, "");
+  if (core.length < MIN_LENGTH) return false;
+  const classes = charClasses(core);
+  if (!classes.upper || !classes.lower || !classes.digit) return false;
+  if (classTransitionRatio(core) < MIN_TRANSITIONS) return false;
+  if (wordRunShare(core) > MAX_WORD_SHARE) return false;
+  return shannonEntropy(core) >= MIN_ENTROPY;
+}
+
+export function detectHighEntropy(text: string): Candidate[] {
+  const excluded = excludedRanges(text);
+  const out: Candidate[] = [];
+  for (const m of matchAll(TOKEN, text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const token = m[0];
+    if (!looksRandom(token)) continue;
+    if (excluded.some(([s, e]) => start >= s && end <= e)) continue;
+    if (/^~?\//.test(token) || text[start - 1] === "\\") continue; // path segments
+    if (/^(?:sha\d*|md5)[-_]/i.test(token)) continue; // subresource-integrity digests: sha512-…
+    if (PUBLIC_CONTEXT.test(lineBefore(text, start, 40)) || inMailHeader(text, start)) continue;
+    const decoded = decodeText(token);
+    if (decoded === null) out.push({kind: "secret", start, end, priority: PRIORITY.highEntropy});
+    else if (/^[\w.@\\-]{1,64}:\S{1,128}$/.test(decoded)) out.push({kind: "password", start, end, priority: PRIORITY.highEntropy});
+  }
+  return out;
+}

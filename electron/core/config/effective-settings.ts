@@ -1,0 +1,35 @@
+import path from "node:path";
+import type {Settings} from "../../../shared/settings.js";
+import type {RuntimeOverrides} from "./runtime-config.js";
+
+/** Settings as they apply to this run: flags and DESKSIDE_* variables over stored values, never persisted. */
+export function effectiveSettings(settings: Settings, overrides: RuntimeOverrides): Settings {
+  return {
+    ...settings,
+    llm: {
+      ...settings.llm,
+      model: overrides.model ?? settings.llm.model,
+      gpu: overrides.gpu ?? settings.llm.gpu,
+      threads: overrides.threads ?? settings.llm.threads,
+    },
+    knowledge: {...settings.knowledge, embeddingModel: overrides.embeddingModel ?? settings.knowledge.embeddingModel},
+    api: {
+      ...settings.api,
+      host: overrides.host ?? settings.api.host,
+      port: overrides.port ?? settings.api.port,
+      token: overrides.apiToken ?? settings.api.token,
+    },
+  };
+}
+
+/** Model folders in the documented order: beside the configured model, data folder, DESKSIDE_MODELS_DIR, bundled. */
+export function modelFolders(settings: Settings, dataDir: string, overrides: RuntimeOverrides, bundledModelsDir: string | null) {
+  const folders: {dir: string; source: "settings" | "data" | "env" | "bundled"}[] = [];
+  const configured = settings.llm.model;
+  if (configured && (path.isAbsolute(configured) || configured.includes("/") || configured.includes("\\")))
+    folders.push({dir: path.dirname(path.resolve(configured)), source: "settings"});
+  folders.push({dir: path.join(dataDir, "models"), source: "data"});
+  if (overrides.modelsDir) folders.push({dir: overrides.modelsDir, source: "env"});
+  if (bundledModelsDir) folders.push({dir: bundledModelsDir, source: "bundled"});
+  return folders;
+}

@@ -1,0 +1,218 @@
+import {createHash, randomUUID} from "node:crypto";
+import {readFile, stat} from "node:fs/promises";
+import path from "node:path";
+import {DesksideError, ERROR_CODES, type ErrorCode} from "../../../shared/errors.js";
+import type {FileProgress} from "../../../shared/knowledge.js";
+import type {Embedder} from "./embedder.js";
+import type {ImportJobs} from "./import-jobs.js";
+import type {Chunk, ChunkOptions, ParsedDocument} from "./parsing/types.js";
+import {vectorsUsable} from "./search.js";
+import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
+import type {KnowledgeStore} from "./store.js";
+
+/** One thing to import: a file on disk or bytes that arrived over HTTP or from a conversation. */
+export type ImportSource =
+  | {kind: "path"; path: string; error?: {code: ErrorCode; message: string}}
+  | {kind: "buffer"; name: string; bytes: Uint8Array; title?: string; sourcePath?: string};
+
+export interface ImportOptions {
+  collection?: string | null;
+  /** "import", "default-knowledge" or "conversation". */
+  origin?: string;
+}
+
+export interface ImporterLimits {
+  chunkSize: number;
+  chunkOverlap: number;
+  maxFileSizeMb: number;
+}
+
+export interface ImporterDeps {
+  store: KnowledgeStore;
+  jobs: ImportJobs;
+  parse: (bytes: Uint8Array, fileName: string) => Promise<ParsedDocument>;
+  chunk: (parsed: ParsedDocument, options: ChunkOptions) => Chunk[];
+  /** Fallback token counter when no embedding model is loaded. */
+  approximateTokens: (text: string) => number;
+  embedder: () => Embedder | null;
+  limits: () => ImporterLimits;
+  /** Files worked on at once; parsing of one overlaps embedding of another. */
+  concurrency?: number;
+}
+
+class FileFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sourceLabel(source: ImportSource): string {
+  return source.kind === "path" ? source.path : source.name;
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new DesksideError("CANCELLED", "The import was cancelled.");
+}
+
+/** Keeps a known code (also from errors that crossed a worker boundary as plain objects), else `fallback`. */
+function asFailure(error: unknown, fallback: ErrorCode, message: string): FileFailure | DesksideError {
+  if (error instanceof FileFailure) return error;
+  if (error instanceof DesksideError) return error.code === "INTERNAL" ? new FileFailure(fallback, message) : error;
+  if (error && typeof error === "object" && "code" in error && "message" in error) {
+    const code = String((error as {code: unknown}).code);
+    if (code in ERROR_CODES && code !== "INTERNAL") return new FileFailure(code, String((error as {message: unknown}).message));
+  }
+  return new FileFailure(fallback, message);
+}
+
+async function readSource(source: ImportSource, maxBytes: number, maxFileSizeMb: number): Promise<Uint8Array> {
+  const tooLarge = () => new FileFailure("FILE_TOO_LARGE", `This file is larger than the ${maxFileSizeMb} MB limit; split it or raise the limit in Settings.`);
+  if (source.kind === "buffer") {
+    if (source.bytes.byteLength > maxBytes) throw tooLarge();
+    return source.bytes;
+  }
+  if (source.error) throw new FileFailure(source.error.code, source.error.message);
+  const unreadable = () => new FileFailure("FILE_UNREADABLE", "This file could not be read; it may have been moved, deleted or locked.");
+  try {
+    const info = await stat(source.path);
+    if (info.size > maxBytes) throw tooLarge();
+    const bytes = await readFile(source.path);
+    if (bytes.byteLength > maxBytes) throw tooLarge();
+    return bytes;
+  } catch (error) {
+    throw error instanceof FileFailure ? error : unreadable();
+  }
+}
+
+/**
+ * Runs one import job: each file goes queued → parsing → embedding n/m → writing → done (or skipped,
+ * failed, cancelled) and fails alone. A cancelled job rolls back the file in flight (its chunks are
+ * removed before its document becomes visible) and marks the rest cancelled.
+ */
+export async function runImportJob(deps: ImporterDeps, jobId: string, sources: ImportSource[], options: ImportOptions, signal: AbortSignal): Promise<void> {
+  let next = 0;
+  let wrote = false;
+  const worker = async () => {
+    while (next < sources.length && !signal.aborted) {
+      const index = next++;
+      const result = await importOne(deps, jobId, index, sources[index], options, signal);
+      if (result.state === "done") wrote = true;
+    }
+  };
+  try {
+    const workers = Math.max(1, Math.min(deps.concurrency ?? 2, sources.length));
+    await Promise.all(Array.from({length: workers}, worker));
+    // Compaction and full-text indexing once per job, not per document.
+    if (wrote) await deps.store.optimize().catch(() => undefined);
+  } finally {
+    deps.jobs.finish(jobId, signal.aborted ? "cancelled" : "done");
+  }
+}
+
+async function importOne(deps: ImporterDeps, jobId: string, index: number, source: ImportSource, options: ImportOptions, signal: AbortSignal): Promise<FileProgress> {
+  const report = (progress: Omit<FileProgress, "path">): FileProgress => {
+    deps.jobs.update(jobId, index, progress);
+    return {path: sourceLabel(source), ...progress};
+  };
+  const fileName = source.kind === "path" ? path.basename(source.path) : source.name;
+  const sourcePath = source.kind === "path" ? source.path : (source.sourcePath ?? source.name);
+  const limits = deps.limits();
+  let sha256 = "";
+  let sizeBytes = 0;
+  let parsed: ParsedDocument | null = null;
+
+  try {
+    throwIfCancelled(signal);
+    const bytes = await readSource(source, limits.maxFileSizeMb * 1024 * 1024, limits.maxFileSizeMb);
+    sizeBytes = bytes.byteLength;
+    if (sizeBytes === 0) throw new FileFailure("FILE_EMPTY", "This file is empty.");
+    sha256 = createHash("sha256").update(bytes).digest("hex");
+    const existing = deps.store.findReadyBySha256(sha256);
+    if (existing) return report({state: "skipped", reason: "already imported", documentId: existing.id});
+
+    throwIfCancelled(signal);
+    report({state: "parsing"});
+    try {
+      parsed = await deps.parse(bytes, fileName);
+    } catch (error) {
+      throw asFailure(error, "PARSE_FAILED", "This file could not be read as a document.");
+    }
+    throwIfCancelled(signal);
+
+    const embedder = deps.embedder();
+    const countTokens = embedder ? (text: string) => embedder.countTokens(text) : deps.approximateTokens;
+    const chunks = deps.chunk(parsed, {chunkSize: limits.chunkSize, chunkOverlap: limits.chunkOverlap, countTokens});
+    if (chunks.length === 0) throw new FileFailure("FILE_EMPTY", "No text was found in this file.");
+
+    // Vectors only when they match the stored ones; otherwise the document goes in text-only and a re-index fills it.
+    const withVectors = embedder !== null && vectorsUsable(deps.store, embedder);
+    let vectors: Float32Array[] | null = null;
+    if (withVectors) {
+      report({state: "embedding", done: 0, total: chunks.length});
+      vectors = await embedder.embed(
+        chunks.map((chunk) => chunk.text),
+        {signal, onProgress: (done, total) => report({state: "embedding", done, total})},
+      );
+    }
+    throwIfCancelled(signal);
+
+    report({state: "writing"});
+    const records: ChunkRecord[] = chunks.map((chunk, i) => ({
+      ordinal: chunk.ordinal,
+      text: chunk.text,
+      headingPath: chunk.headingPath,
+      page: chunk.page,
+      row: chunk.row,
+      vector: vectors ? vectors[i] : null,
+    }));
+    const doc = await deps.store.writeDocument(
+      newDocument({id: randomUUID(), sourcePath, sha256, sizeBytes, options, parsed, source, fileName}),
+      records,
+      {vectorModel: withVectors ? {id: embedder.modelId, dimension: embedder.dimension} : null, signal},
+    );
+    return report({state: "done", documentId: doc.id, chunks: doc.chunkCount});
+  } catch (error) {
+    if (signal.aborted || (error instanceof DesksideError && error.code === "CANCELLED")) return report({state: "cancelled"});
+    const failure = asFailure(error, "INTERNAL", "Something went wrong while importing this file; details are in the log.");
+    const info = {code: failure.code, message: failure.message};
+    await deps.store
+      .recordFailure({
+        ...newDocument({id: randomUUID(), sourcePath, sha256, sizeBytes, options, parsed, source, fileName}),
+        error: {code: (info.code in ERROR_CODES ? info.code : "INTERNAL") as ErrorCode, message: info.message},
+      })
+      .catch(() => undefined);
+    return report({state: "failed", error: info});
+  }
+}
+
+function newDocument(input: {
+  id: string;
+  sourcePath: string;
+  sha256: string;
+  sizeBytes: number;
+  options: ImportOptions;
+  parsed: ParsedDocument | null;
+  source: ImportSource;
+  fileName: string;
+}): DocumentRecord {
+  const title = (input.source.kind === "buffer" && input.source.title) || input.parsed?.title?.trim() || input.fileName;
+  return {
+    id: input.id,
+    title,
+    sourcePath: input.sourcePath,
+    sha256: input.sha256,
+    mime: input.parsed?.mime ?? "application/octet-stream",
+    kind: input.parsed?.kind ?? "unknown",
+    collection: input.options.collection ?? null,
+    chunkCount: 0,
+    sizeBytes: input.sizeBytes,
+    importedAt: new Date().toISOString(),
+    status: "ready",
+    origin: input.options.origin ?? "import",
+    embeddingModel: null,
+    error: null,
+  };
+}

@@ -1,0 +1,316 @@
+import {randomUUID} from "node:crypto";
+import path from "node:path";
+import {DesksideError} from "../../../shared/errors.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
+import type {Settings} from "../../../shared/settings.js";
+import {createEmbedder, embeddingModelCandidates, resolveEmbeddingModel, type Embedder} from "./embedder.js";
+import {collectFiles} from "./file-walker.js";
+import {ImportJobs, type ImportEvent} from "./import-jobs.js";
+import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
+import {approximateTokenCount, chunkDocument} from "./parsing/chunker.js";
+import {createParserPool} from "./parsing/parser-pool.js";
+import {normalizeSearchRequest, search, vectorsUsable} from "./search.js";
+import type {DocumentRecord, StoredChunk} from "./store-schema.js";
+import {KnowledgeStore} from "./store.js";
+
+/** Progress events of the knowledge base: import files and jobs, and re-index progress. */
+export type KnowledgeEvent = ImportEvent | {type: "reindex"; done: number; total: number};
+export type KnowledgeEventListener = (event: KnowledgeEvent) => void;
+
+export interface KnowledgeServiceOptions {
+  /** The app's data folder; the store defaults to `<dataDir>/lancedb`. */
+  dataDir: string;
+  /** Overrides settings.storeUri: a local folder or s3:// gs:// az:// URI. */
+  storeUri?: string | null;
+  /** Credentials and endpoint for object storage, passed to LanceDB as they are. */
+  storageOptions?: Record<string, string>;
+  /** Folders searched for embedding models, in priority order (e.g. `<data>/models`, DESKSIDE_MODELS_DIR, bundled). */
+  embeddingModelDirs: string[];
+  /** A model folder path or a folder name inside embeddingModelDirs; overrides settings.embeddingModel. */
+  embeddingModel?: string | null;
+  settings: Settings["knowledge"];
+  /** Search defaults when a request leaves them out. */
+  retrieval?: Partial<Pick<Settings["retrieval"], "mode" | "topK" | "minScore">>;
+  parserPoolSize?: number;
+  /** Files imported at once per job. */
+  importConcurrency?: number;
+  embeddingBatchSize?: number;
+}
+
+export interface ImportRequestOptions {
+  collection?: string | null;
+  origin?: string;
+}
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ReindexOptions {
+  /** Switch to this model (path or folder name); left out: the configured one, found anew. */
+  embeddingModel?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface MarkdownDocumentInput {
+  title: string;
+  markdown: string;
+  collection?: string | null;
+  origin?: string;
+}
+
+/** A document plus, for failed imports, why it failed. */
+export type KnowledgeDocumentInfo = KnowledgeDocument & {error: DocumentRecord["error"]};
+
+export interface KnowledgeService {
+  /** Walks the files and folders, then imports in the background; throws BATCH_TOO_LARGE up front. */
+  importPaths(paths: string[], options?: ImportRequestOptions): Promise<ImportJob>;
+  /** Imports uploaded bytes in the background; throws BATCH_TOO_LARGE up front. */
+  importBuffers(files: UploadedFile[], options?: ImportRequestOptions): Promise<ImportJob>;
+  getJob(id: string): ImportJob | null;
+  listJobs(): ImportJob[];
+  /** Resolves with the job once it has finished; NOT_FOUND for an unknown id. */
+  waitForJob(id: string): Promise<ImportJob>;
+  cancelJob(id: string): boolean;
+  /** Subscribes to progress; returns the unsubscribe function. */
+  onProgress(listener: KnowledgeEventListener): () => void;
+  listDocuments(): KnowledgeDocumentInfo[];
+  getDocument(id: string): KnowledgeDocumentInfo | null;
+  getChunk(id: string): Promise<StoredChunk | null>;
+  deleteDocument(id: string): Promise<void>;
+  setCollection(id: string, collection: string | null): Promise<KnowledgeDocumentInfo>;
+  search(request: SearchRequest): Promise<SearchResult>;
+  stats(): Promise<KnowledgeStats>;
+  /** Rebuilds all vectors with the configured (or given) model into a fresh table and swaps it in. */
+  reindex(options?: ReindexOptions): Promise<KnowledgeStats>;
+  /** Imports the bundled articles with origin "default-knowledge"; unchanged files are skipped. */
+  importDefaultKnowledge(folder: string, options?: {collection?: string | null}): Promise<ImportJob>;
+  /** Saves Markdown (e.g. a conversation) as a document and waits until it is searchable. */
+  addMarkdownDocument(input: MarkdownDocumentInput): Promise<KnowledgeDocumentInfo>;
+  /** Applies changed chunking and limit settings to later imports. */
+  updateSettings(settings: Settings["knowledge"]): void;
+  /** The embedding model in use, or null when text-only. */
+  embeddingModel(): {id: string; dimension: number; path: string} | null;
+  close(): Promise<void>;
+}
+
+function safeUploadName(name: string): string {
+  const base = path.basename(String(name).replaceAll("\\", "/")).trim();
+  return base || "upload";
+}
+
+async function loadEmbedder(setting: string | null | undefined, dirs: string[], batchSize?: number): Promise<Embedder | null> {
+  const folder = resolveEmbeddingModel(embeddingModelCandidates(setting, dirs));
+  return folder ? createEmbedder(folder, {batchSize}) : null;
+}
+
+export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
+  let settings = options.settings;
+  let modelSetting = options.embeddingModel !== undefined ? options.embeddingModel : settings.embeddingModel;
+  const storeUri = options.storeUri ?? settings.storeUri ?? path.join(options.dataDir, "lancedb");
+  const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
+
+  let embedder: Embedder | null = null;
+  let embedderProblem: string | null = null;
+  try {
+    embedder = await loadEmbedder(modelSetting, options.embeddingModelDirs, options.embeddingBatchSize);
+  } catch (error) {
+    // A broken model folder must not take the knowledge base down: it keeps working text-only.
+    embedderProblem = error instanceof DesksideError ? error.message : "The embedding model could not be loaded.";
+  }
+  // An empty store simply adopts the model; there is nothing to re-index.
+  if (embedder && !vectorsUsable(store, embedder) && store.listDocuments().length === 0 && (await store.countChunks()) === 0) {
+    const current = embedder;
+    await store.rebuild({id: current.modelId, dimension: current.dimension}, (texts, signal) => current.embed(texts, {signal}));
+  }
+
+  const parser = createParserPool({size: Math.max(1, options.parserPoolSize ?? 1)});
+  const jobs = new ImportJobs();
+  const listeners = new Set<KnowledgeEventListener>();
+  const emit = (event: KnowledgeEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // a failing listener must not break an import
+      }
+    }
+  };
+  jobs.onEvent(emit);
+  let closing = false;
+
+  const importerDeps = {
+    store,
+    jobs,
+    parse: (bytes: Uint8Array, fileName: string) => parser.parse(bytes, fileName),
+    chunk: chunkDocument,
+    approximateTokens: approximateTokenCount,
+    embedder: () => embedder,
+    limits: () => ({chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, maxFileSizeMb: settings.maxFileSizeMb}),
+    concurrency: options.importConcurrency ?? 2,
+  };
+
+  const assertOpen = () => {
+    if (closing) throw new DesksideError("BUSY", "The knowledge base is shutting down.");
+  };
+
+  const start = (sources: ImportSource[], warnings: ImportJob["warnings"], importOptions: ImportOptions): ImportJob => {
+    const {job, signal} = jobs.create(
+      sources.map((source) => (source.kind === "path" ? source.path : source.name)),
+      warnings,
+    );
+    // Runs in the background; every failure is reported per file, so nothing is awaited here.
+    void runImportJob(importerDeps, job.id, sources, importOptions, signal).catch(() => jobs.finish(job.id, "failed"));
+    return job;
+  };
+
+  const checkBatch = (count: number) => {
+    if (count > settings.maxBatchFiles)
+      throw new DesksideError("BATCH_TOO_LARGE", `This import has ${count} files, more than the limit of ${settings.maxBatchFiles}; import fewer at a time or raise the limit in Settings.`, {
+        details: {maxFiles: settings.maxBatchFiles},
+      });
+  };
+
+  const noticeFor = async (): Promise<string | null> => {
+    const progress = store.rebuildProgress();
+    if (progress) return `Re-indexing: ${progress.done} of ${progress.total} chunks done; search uses the previous index until it finishes.`;
+    const stored = store.vectorModel();
+    if (!embedder) {
+      const why = embedderProblem ?? "No embedding model was found";
+      if (stored) return `${why}; the stored vectors were made by "${stored.id}", so search matches words only. Add that model back or re-index with another one.`;
+      return `${why}: documents are stored as text only and search matches words only. Add an embedding model and re-index to search by meaning.`;
+    }
+    if (!stored) return `Documents are stored without vectors; re-index to add vectors from "${embedder.modelId}".`;
+    if (!vectorsUsable(store, embedder)) return `The stored vectors were made by "${stored.id}" (${stored.dimension} dimensions); re-index to use "${embedder.modelId}".`;
+    const missing = store.listDocuments().filter((doc) => doc.status === "ready" && doc.embeddingModel === null).length;
+    if (missing) return `${missing} document${missing === 1 ? " has" : "s have"} no vectors yet; re-index to add them.`;
+    return null;
+  };
+
+  const service: KnowledgeService = {
+    async importPaths(paths, importOptions = {}) {
+      assertOpen();
+      const walk = await collectFiles(paths, {maxFiles: settings.maxBatchFiles});
+      const sources: ImportSource[] = walk.files.map((file) => ({kind: "path", path: file.path, error: file.error}));
+      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"});
+    },
+
+    async importBuffers(files, importOptions = {}) {
+      assertOpen();
+      checkBatch(files.length);
+      const sources: ImportSource[] = files.map((file) => ({kind: "buffer", name: safeUploadName(file.name), bytes: file.bytes}));
+      return start(sources, [], {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"});
+    },
+
+    getJob: (id) => jobs.get(id),
+    listJobs: () => jobs.list(),
+    async waitForJob(id) {
+      const finished = jobs.wait(id);
+      if (!finished) throw new DesksideError("NOT_FOUND", "That import job is not known (it may be from an earlier session).");
+      return finished;
+    },
+    cancelJob: (id) => jobs.cancel(id),
+
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    listDocuments: () => store.listDocuments(),
+    getDocument: (id) => store.getDocument(id),
+    getChunk: (id) => store.getChunk(id),
+
+    async deleteDocument(id) {
+      if (!(await store.deleteDocument(id))) throw new DesksideError("NOT_FOUND", "That document is not in the knowledge base.");
+    },
+
+    setCollection: (id, collection) => store.setCollection(id, collection || null),
+
+    async search(request) {
+      const normalized = normalizeSearchRequest(request, options.retrieval);
+      return search(store, embedder, normalized);
+    },
+
+    async stats() {
+      const ready = store.listDocuments().filter((doc) => doc.status === "ready");
+      const stored = store.vectorModel();
+      return {
+        documents: ready.length,
+        chunks: await store.countChunks(),
+        collections: [...new Set(ready.map((doc) => doc.collection).filter((c): c is string => c !== null))].sort(),
+        embeddingModel: stored?.id ?? null,
+        embeddingDimension: stored?.dimension ?? null,
+        storeUri: store.location.uri,
+        notice: await noticeFor(),
+      };
+    },
+
+    async reindex(reindexOptions = {}) {
+      assertOpen();
+      const setting = reindexOptions.embeddingModel !== undefined ? reindexOptions.embeddingModel : modelSetting;
+      const folder = resolveEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
+      if (!folder)
+        throw new DesksideError("EMBEDDING_MODEL_MISSING", setting ? `The embedding model "${setting}" was not found in the models folders.` : "No embedding model was found in the models folders; add one, then re-index.");
+      const next = embedder && embedder.modelPath === folder ? embedder : await createEmbedder(folder, {batchSize: options.embeddingBatchSize});
+      const previous = embedder;
+      await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, signal) => next.embed(texts, {signal}), {
+        signal: reindexOptions.signal,
+        onProgress: (done, total) => {
+          reindexOptions.onProgress?.(done, total);
+          emit({type: "reindex", done, total});
+        },
+        onSwap: () => {
+          embedder = next;
+          embedderProblem = null;
+          modelSetting = setting;
+        },
+      });
+      if (previous && previous !== next) await previous.close().catch(() => undefined);
+      return service.stats();
+    },
+
+    async importDefaultKnowledge(folder, defaultOptions = {}) {
+      return service.importPaths([folder], {collection: defaultOptions.collection ?? null, origin: "default-knowledge"});
+    },
+
+    async addMarkdownDocument(input) {
+      assertOpen();
+      const title = input.title.trim() || "Saved conversation";
+      const source: ImportSource = {
+        kind: "buffer",
+        name: `${title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120).trim() || "conversation"}.md`,
+        bytes: new TextEncoder().encode(input.markdown),
+        title,
+        sourcePath: `${input.origin ?? "conversation"}:${randomUUID()}`,
+      };
+      const job = start([source], [], {collection: input.collection ?? null, origin: input.origin ?? "conversation"});
+      const finished = await jobs.wait(job.id)!;
+      const file = finished.files[0];
+      const doc = file.documentId ? store.getDocument(file.documentId) : null;
+      if ((file.state === "done" || file.state === "skipped") && doc) return doc;
+      if (file.error) throw new DesksideError(file.error.code as never, file.error.message);
+      throw new DesksideError("CANCELLED", "Saving to the knowledge base was cancelled.");
+    },
+
+    updateSettings(next) {
+      settings = next;
+    },
+
+    embeddingModel() {
+      return embedder ? {id: embedder.modelId, dimension: embedder.dimension, path: embedder.modelPath} : null;
+    },
+
+    async close() {
+      if (closing) return;
+      closing = true;
+      jobs.cancelAll();
+      await Promise.allSettled(jobs.running());
+      await parser.close();
+      await embedder?.close().catch(() => undefined);
+      await store.close();
+    },
+  };
+  return service;
+}

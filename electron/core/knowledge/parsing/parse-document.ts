@@ -1,0 +1,57 @@
+import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
+import {detectType} from "./detect-type.js";
+import {titleFromFileName} from "./file-name.js";
+import {parseCsv} from "./parse-csv.js";
+import {parseDocx} from "./parse-docx.js";
+import {parseHtml} from "./parse-html.js";
+import {parseJson} from "./parse-json.js";
+import {parseMarkdown} from "./parse-markdown.js";
+import {parsePdf} from "./parse-pdf.js";
+import {parseText} from "./parse-text.js";
+import type {DocumentKind, ParsedDocument} from "./types.js";
+
+/**
+ * File bytes in, document structure out, in the calling thread. Whatever goes wrong leaves as a
+ * DesksideError with a stable code and a sentence for the technician; library errors are kept
+ * only as the cause, for the log.
+ */
+
+export type Parser = (bytes: Uint8Array, fileName: string) => Promise<ParsedDocument>;
+
+const PARSERS: Record<DocumentKind, Parser> = {
+  pdf: parsePdf,
+  docx: parseDocx,
+  html: parseHtml,
+  markdown: parseMarkdown,
+  text: parseText,
+  csv: parseCsv,
+  json: parseJson,
+};
+
+const KIND_NAMES: Record<DocumentKind, string> = {
+  pdf: "PDF",
+  docx: "Word document",
+  html: "web page",
+  markdown: "Markdown file",
+  text: "text file",
+  csv: "CSV file",
+  json: "JSON file",
+};
+
+export async function parseDocument(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  const type = await detectType(bytes, fileName).catch((error: unknown) => {
+    if (isDesksideError(error)) throw error;
+    throw new DesksideError("PARSE_FAILED", "The type of this file could not be determined.", {cause: error});
+  });
+  let parsed: ParsedDocument;
+  try {
+    parsed = await PARSERS[type.kind](bytes, fileName);
+  } catch (error) {
+    if (isDesksideError(error)) throw error;
+    throw new DesksideError("PARSE_FAILED", `This ${KIND_NAMES[type.kind]} could not be read; it may be damaged.`, {cause: error});
+  }
+
+  const blocks = parsed.blocks.filter((block) => block.text.trim().length > 0);
+  if (blocks.length === 0) throw new DesksideError("FILE_EMPTY", `This ${KIND_NAMES[type.kind]} contains no text to import.`);
+  return {...parsed, title: parsed.title.trim() || titleFromFileName(fileName), blocks};
+}

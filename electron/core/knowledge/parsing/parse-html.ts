@@ -1,0 +1,75 @@
+import {Readability} from "@mozilla/readability";
+import {decodeText} from "./decode-text.js";
+import {parseHtmlDom} from "./dom.js";
+import {titleFromFileName} from "./file-name.js";
+import {blocksFromHtml} from "./html-to-blocks.js";
+import {MIME} from "./mime.js";
+import {collapseWhitespace} from "./text-cleanup.js";
+import type {ParsedDocument} from "./types.js";
+
+/**
+ * Saved web pages and exported wiki pages: only the article goes into the knowledge base. Menus,
+ * cookie banners and footers would otherwise match every search about "login" or "password".
+ */
+
+/** Page chrome removed before Readability looks, and before the fallback uses the body. */
+const CHROME = [
+  "script", "style", "noscript", "template", "nav", "aside", "iframe", "form", "dialog",
+  "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=search]",
+  "[hidden]", "[aria-hidden=true]",
+].join(",");
+
+/**
+ * Readability keeps one best-scoring subtree; on pages made of many short sections it can keep a
+ * sliver. When its article holds less than this share of the cleaned body text, the body is used.
+ */
+const MIN_ARTICLE_SHARE = 0.3;
+
+export async function parseHtml(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  const decoded = decodeText(bytes, {declaredEncoding: declaredCharset(bytes)});
+  const dom = parseHtmlDom(decoded.text);
+  try {
+    const document = dom.document;
+    removeChrome(document);
+    const pageTitle = collapseWhitespace(document.title ?? "");
+    const bodyLength = collapseWhitespace(document.body?.textContent ?? "").length;
+
+    let root: Element | null = document.body;
+    let usedReadability = false;
+    const article = new Readability(document.cloneNode(true) as Document, {charThreshold: 100}).parse();
+    const articleLength = collapseWhitespace(article?.textContent ?? "").length;
+    if (article?.content && articleLength > 0 && articleLength >= bodyLength * MIN_ARTICLE_SHARE) {
+      const container = document.createElement("div");
+      container.innerHTML = article.content;
+      root = container;
+      usedReadability = true;
+    }
+    const blocks = root ? blocksFromHtml(root) : [];
+    const firstHeading = blocks.find((block) => block.type === "heading")?.text;
+    return {
+      title: pageTitle || collapseWhitespace(article?.title ?? "") || firstHeading || titleFromFileName(fileName),
+      kind: "html",
+      mime: MIME.html,
+      blocks,
+      meta: {encoding: decoded.encoding, mainContent: usedReadability ? "readability" : "body"},
+      warnings: decoded.warnings,
+    };
+  } finally {
+    dom.close();
+  }
+}
+
+function removeChrome(document: Document): void {
+  for (const element of Array.from(document.querySelectorAll(CHROME))) element.remove();
+  // A site's header and footer go; an article's own <header> (often holding its title) stays.
+  for (const element of Array.from(document.querySelectorAll("header, footer"))) {
+    if (!element.parentElement?.closest("main, article")) element.remove();
+  }
+}
+
+/** <meta charset> or http-equiv content type, read from the ASCII-compatible first kilobytes. */
+function declaredCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");
+  const match = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head);
+  return match ? match[1] : null;
+}

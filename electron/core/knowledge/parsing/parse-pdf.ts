@@ -1,0 +1,221 @@
+import {extractTextItems, getDocumentProxy, getMeta} from "unpdf";
+import {DesksideError} from "../../../../shared/errors.js";
+import {titleFromFileName} from "./file-name.js";
+import {HeadingPath} from "./heading-path.js";
+import {MIME} from "./mime.js";
+import {collapseWhitespace} from "./text-cleanup.js";
+import type {Block, ParsedDocument} from "./types.js";
+
+/**
+ * PDFs through PDF.js (via unpdf), from positioned text runs back to structure: runs become lines,
+ * lines become paragraphs where the vertical gap grows, and lines set larger than the body text
+ * become headings. Every block keeps its page so answers can cite "page 4".
+ */
+
+type TextItem = Awaited<ReturnType<typeof extractTextItems>>["items"][number][number];
+type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+interface Line {
+  text: string;
+  /** Baseline, PDF units, growing upwards. */
+  y: number;
+  size: number;
+}
+
+interface Paragraph {
+  lines: Line[];
+  page: number;
+}
+
+const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
+const NUMBERED = /^(\(?\d{1,3}[.)]|[a-z][.)])\s+/;
+
+export async function parsePdf(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  const pdf = await openPdf(bytes);
+  try {
+    let pages: TextItem[][];
+    let info: Record<string, unknown> = {};
+    try {
+      pages = (await extractTextItems(pdf)).items;
+      info = (await getMeta(pdf).catch(() => ({info: {}}))).info ?? {};
+    } catch (error) {
+      throw new DesksideError("PARSE_FAILED", "The text of this PDF could not be read; it may be damaged.", {cause: error});
+    }
+
+    const linesPerPage = removeRunningHeaders(pages.map(pageLines));
+    const textPages = linesPerPage.filter((lines) => lines.length > 0).length;
+    if (textPages === 0) {
+      throw new DesksideError(
+        "PARSE_FAILED",
+        "This PDF has no text layer, only images of pages (it looks scanned); run it through OCR and import the result.",
+        {details: {pages: pages.length}},
+      );
+    }
+    const warnings: string[] = [];
+    if (textPages < pages.length) {
+      warnings.push(`${pages.length - textPages} of ${pages.length} pages have no text layer (scanned?) and were not indexed.`);
+    }
+
+    const blocks = toBlocks(linesPerPage);
+    return {
+      title: pickTitle(info, blocks, fileName),
+      kind: "pdf",
+      mime: MIME.pdf,
+      blocks,
+      meta: {pageCount: pages.length},
+      warnings,
+    };
+  } finally {
+    await pdf.destroy().catch(() => undefined);
+  }
+}
+
+async function openPdf(bytes: Uint8Array): Promise<PdfProxy> {
+  try {
+    // PDF.js may take ownership of the buffer, so it gets a copy; eval stays off for untrusted fonts.
+    return await getDocumentProxy(new Uint8Array(bytes), {verbosity: 0, isEvalSupported: false, useSystemFonts: false});
+  } catch (error) {
+    if (error instanceof Error && error.name === "PasswordException") {
+      throw new DesksideError("PDF_ENCRYPTED", "This PDF is password-protected; save a copy without the password and import that.", {cause: error});
+    }
+    throw new DesksideError("PARSE_FAILED", "This PDF could not be opened; it is damaged or incomplete.", {cause: error});
+  }
+}
+
+/** Joins text runs into visual lines: a new line starts where the baseline moves or PDF.js marks an end of line. */
+function pageLines(items: TextItem[]): Line[] {
+  const lines: Line[] = [];
+  let parts: string[] = [];
+  let y = 0;
+  let lastEnd = 0;
+  let sizeChars = new Map<number, number>();
+  const close = (): void => {
+    const text = collapseWhitespace(parts.join(""));
+    if (text) lines.push({text, y, size: dominant(sizeChars)});
+    parts = [];
+    sizeChars = new Map();
+  };
+  for (const item of items) {
+    const size = Math.round(Math.max(item.fontSize || 0, 1) * 2) / 2;
+    if (item.str.length > 0) {
+      if (parts.length > 0 && Math.abs(item.y - y) > Math.max(1, size * 0.5)) close();
+      if (parts.length === 0) {
+        y = item.y;
+      } else if (item.x - lastEnd > size * 0.2 && !/\s$/.test(parts[parts.length - 1]) && !/^\s/.test(item.str)) {
+        parts.push(" ");
+      }
+      parts.push(item.str);
+      sizeChars.set(size, (sizeChars.get(size) ?? 0) + item.str.trim().length);
+      lastEnd = item.x + item.width;
+    }
+    if (item.hasEOL) close();
+  }
+  close();
+  return lines;
+}
+
+function dominant(counts: Map<number, number>): number {
+  let best = 0;
+  let bestCount = -1;
+  for (const [value, count] of counts) if (count > bestCount || (count === bestCount && value > best)) [best, bestCount] = [value, count];
+  return best;
+}
+
+/**
+ * Page numbers and running headers repeat on most pages and would otherwise be glued into
+ * paragraphs and match every search for the manual's name.
+ */
+function removeRunningHeaders(pages: Line[][]): Line[][] {
+  if (pages.length < 3) return pages;
+  const key = (line: Line): string => line.text.toLowerCase().replace(/\d+/g, "#");
+  const edges = (lines: Line[]): Line[] => [...new Set([...lines.slice(0, 2), ...lines.slice(-2)])];
+  const pagesWithKey = new Map<string, number>();
+  for (const lines of pages) for (const k of new Set(edges(lines).map(key))) pagesWithKey.set(k, (pagesWithKey.get(k) ?? 0) + 1);
+  const threshold = Math.max(3, Math.ceil(pages.length * 0.5));
+  return pages.map((lines) => {
+    const edgeLines = new Set(edges(lines));
+    return lines.filter((line) => !(edgeLines.has(line) && line.text.length <= 120 && (pagesWithKey.get(key(line)) ?? 0) >= threshold));
+  });
+}
+
+function toBlocks(pages: Line[][]): Block[] {
+  const bodySize = mostCommonSize(pages);
+  const isLarge = (size: number): boolean => size >= bodySize * 1.15 && size - bodySize >= 1;
+  const paragraphs = pages.flatMap((lines, index) => splitParagraphs(lines, index + 1, isLarge));
+  const isHeading = (p: Paragraph): boolean =>
+    p.lines.length <= 3 && p.lines.every((line) => isLarge(line.size)) && joinLines(p.lines).length <= 200;
+  // Bigger type, higher level: the largest heading size found becomes level 1.
+  const headingSizes = [...new Set(paragraphs.filter(isHeading).map((p) => p.lines[0].size))].sort((a, b) => b - a);
+
+  const headings = new HeadingPath();
+  const blocks: Block[] = [];
+  for (const paragraph of paragraphs) {
+    const text = joinLines(paragraph.lines);
+    if (isHeading(paragraph)) {
+      const level = Math.min(headingSizes.indexOf(paragraph.lines[0].size) + 1, 6);
+      blocks.push({type: "heading", text, level, page: paragraph.page, headingPath: headings.enter(level, text)});
+    } else if (BULLET.test(text) || NUMBERED.test(text)) {
+      blocks.push({type: "list-item", text: text.replace(BULLET, ""), page: paragraph.page, headingPath: headings.current()});
+    } else {
+      blocks.push({type: "paragraph", text, page: paragraph.page, headingPath: headings.current()});
+    }
+  }
+  return blocks;
+}
+
+function mostCommonSize(pages: Line[][]): number {
+  const chars = new Map<number, number>();
+  for (const lines of pages) for (const line of lines) chars.set(line.size, (chars.get(line.size) ?? 0) + line.text.length);
+  return dominant(chars);
+}
+
+/** A paragraph ends where the gap to the next line is clearly wider than the page's usual line pitch. */
+function splitParagraphs(lines: Line[], page: number, isLarge: (size: number) => boolean): Paragraph[] {
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const gap = lines[i - 1].y - lines[i].y;
+    if (gap > 0 && lines[i].size === lines[i - 1].size && gap < lines[i].size * 3) gaps.push(gap);
+  }
+  const pitch = median(gaps);
+
+  const paragraphs: Paragraph[] = [];
+  let current: Line[] = [];
+  for (const line of lines) {
+    const prev = current[current.length - 1];
+    if (prev) {
+      const gap = prev.y - line.y;
+      const limit = pitch > 0 ? Math.max(pitch * 1.35, prev.size * 1.05) : Math.max(prev.size, line.size) * 1.6;
+      const startsItem = BULLET.test(line.text) || NUMBERED.test(line.text);
+      if (gap <= 0 || gap > limit || isLarge(line.size) !== isLarge(prev.size) || line.size !== prev.size || startsItem) {
+        paragraphs.push({lines: current, page});
+        current = [];
+      }
+    }
+    current.push(line);
+  }
+  if (current.length > 0) paragraphs.push({lines: current, page});
+  return paragraphs;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Hyphenated line ends are joined without a space; the hyphen stays (it is usually a real compound). */
+function joinLines(lines: Line[]): string {
+  let text = "";
+  for (const line of lines) text += text === "" ? line.text : /\p{L}-$/u.test(text) ? line.text : ` ${line.text}`;
+  return text;
+}
+
+function pickTitle(info: Record<string, unknown>, blocks: Block[], fileName: string): string {
+  const metaTitle = typeof info.Title === "string" ? collapseWhitespace(info.Title).replace(/^Microsoft (Word|PowerPoint) - /i, "") : "";
+  if (metaTitle && !/^(untitled|document\d*|slide \d+)$/i.test(metaTitle) && !/\.(docx?|pptx?|pdf|tmp)$/i.test(metaTitle)) return metaTitle;
+  const firstHeading = blocks.find((block) => block.type === "heading");
+  if (firstHeading) return firstHeading.text;
+  const firstLine = blocks[0]?.text.split("\n")[0] ?? "";
+  if (firstLine && firstLine.length <= 100) return firstLine;
+  return titleFromFileName(fileName);
+}

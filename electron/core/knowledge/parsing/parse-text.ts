@@ -1,0 +1,89 @@
+import {decodeText} from "./decode-text.js";
+import {titleFromFileName} from "./file-name.js";
+import {HeadingPath} from "./heading-path.js";
+import {MIME} from "./mime.js";
+import type {Block, BlockType, ParsedDocument} from "./types.js";
+
+/**
+ * Plain-text notes in whatever encoding the author's machine used. Structure comes from the habits
+ * of plain-text writers: blank lines between paragraphs, underlined or ALL CAPS headings, bullets.
+ */
+
+const UNDERLINE = /^[ \t]*(={3,}|-{3,})[ \t]*$/;
+const BULLET = /^[ \t]*([-*+•·▪◦]|\d{1,3}[.)])[ \t]+\S/;
+
+export async function parseText(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  const decoded = decodeText(bytes);
+  const text = decoded.text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n");
+  const blocks = textBlocks(text);
+  return {
+    title: blocks[0]?.type === "heading" ? blocks[0].text : titleFromFileName(fileName),
+    kind: "text",
+    mime: MIME.text,
+    blocks,
+    meta: {encoding: decoded.encoding},
+    warnings: decoded.warnings,
+  };
+}
+
+function textBlocks(text: string): Block[] {
+  // With "====" underlines in use those are the top level, so ALL CAPS headings sit one below.
+  const capsLevel = /(^|\n)[ \t]*={3,}[ \t]*(\n|$)/.test(text) ? 2 : 1;
+  const headings = new HeadingPath();
+  const blocks: Block[] = [];
+  const push = (type: BlockType, value: string): void => {
+    const trimmed = value.trim();
+    if (trimmed) blocks.push({type, text: trimmed, headingPath: headings.current()});
+  };
+  const heading = (level: number, title: string): void => {
+    blocks.push({type: "heading", text: title, level, headingPath: headings.enter(level, title)});
+  };
+
+  for (const chunk of text.split(/\n[ \t]*\n/)) {
+    const lines = chunk.split("\n").map((line) => line.replace(/[ \t]+$/, "")).filter((line) => line.trim());
+    let pending: string[] = [];
+    const flush = (): void => {
+      for (const group of groupBullets(pending)) push(group.bullet ? "list-item" : "paragraph", group.lines.join("\n"));
+      pending = [];
+    };
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const next = lines[i + 1];
+      if (next !== undefined && UNDERLINE.test(next) && !UNDERLINE.test(line) && line.trim().length <= 120) {
+        flush();
+        heading(next.trim().startsWith("=") ? 1 : 2, line.trim());
+        i++;
+      } else if (UNDERLINE.test(line)) {
+        // a divider line with nothing above it to underline
+      } else if (i === 0 && isCapsHeading(line)) {
+        heading(capsLevel, line.trim());
+      } else {
+        pending.push(line);
+      }
+    }
+    flush();
+  }
+  return blocks;
+}
+
+/** Short, shouted, not a sentence: "VPN TROUBLESHOOTING", "2. NETWORK SETUP". */
+function isCapsHeading(line: string): boolean {
+  const text = line.trim();
+  if (text.length < 3 || text.length > 80 || /[.,;!?:]$/.test(text)) return false;
+  if (text.split(/\s+/).length > 10) return false;
+  const letters = text.match(/\p{L}/gu) ?? [];
+  return letters.length >= 2 && !/\p{Ll}/u.test(text) && /\p{Lu}/u.test(text);
+}
+
+/** Bulleted lines become items (indented lines continue the item); other lines stay one paragraph. */
+function groupBullets(lines: string[]): {bullet: boolean; lines: string[]}[] {
+  const groups: {bullet: boolean; lines: string[]}[] = [];
+  for (const line of lines) {
+    const last = groups[groups.length - 1];
+    if (BULLET.test(line)) groups.push({bullet: true, lines: [line.trim().replace(/^[-*+•·▪◦][ \t]+/, "")]});
+    else if (last?.bullet && /^[ \t]+\S/.test(line)) last.lines.push(line.trim());
+    else if (last && !last.bullet) last.lines.push(line.trim());
+    else groups.push({bullet: false, lines: [line.trim()]});
+  }
+  return groups;
+}

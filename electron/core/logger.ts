@@ -1,0 +1,34 @@
+import fs from "node:fs";
+import path from "node:path";
+import pino from "pino";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  close(): void;
+}
+
+/**
+ * Full detail (stack traces, paths) goes to `<data>/logs/deskside.log`, never to the UI or HTTP
+ * responses. Warnings and errors are also echoed to stderr for the headless server's operator.
+ */
+export function createLogger(dataDir: string, options: {stderr?: boolean} = {}): Logger {
+  const dir = path.join(dataDir, "logs");
+  fs.mkdirSync(dir, {recursive: true});
+  const destination = pino.destination({dest: path.join(dir, "deskside.log"), sync: false, mkdir: true});
+  const log = pino({level: "info", base: undefined}, destination);
+  const echo = options.stderr ?? false;
+  return {
+    info: (message) => log.info(message),
+    warn: (message) => {
+      log.warn(message);
+      if (echo) process.stderr.write(`warning: ${message}\n`);
+    },
+    error: (message) => {
+      log.error(message);
+      if (echo) process.stderr.write(`error: ${message.split("\n")[0]}\n`);
+    },
+    close: () => destination.flushSync?.(),
+  };
+}

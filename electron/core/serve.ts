@@ -1,0 +1,56 @@
+/**
+ * The headless core: the same services as the desktop app, with the HTTP API and the renderer
+ * served to a browser. For machines without a display and for a shared help-desk box.
+ */
+import path from "node:path";
+import fs from "node:fs";
+import {fileURLToPath} from "node:url";
+import {toErrorInfo} from "../../shared/errors.js";
+import {createAppCore} from "./app-core.js";
+import {resolveOverrides} from "./config/runtime-config.js";
+import {startApi} from "./api/start-api.js";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const SHUTDOWN_LIMIT_MS = 5000;
+
+async function main(): Promise<void> {
+  const overrides = resolveOverrides(process.argv.slice(2), process.env);
+  const core = await createAppCore({overrides, host: "browser", echoLogs: true});
+  const rendererDir = [process.env.DESKSIDE_RENDERER_DIR, path.join(REPO_ROOT, "dist")].find((dir) => dir && fs.existsSync(path.join(dir, "index.html"))) ?? null;
+  const api = await startApi(core, {rendererDir});
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`Deskside stopping (${signal})…\n`);
+    // Never hang a service manager: whatever is still open after the limit is abandoned.
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS);
+    force.unref();
+    await api.close().catch(() => undefined);
+    await core.close().catch(() => undefined);
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  if (!api.url) {
+    process.stderr.write(`The HTTP API is turned off in Settings; nothing to serve. Data folder: ${core.dataDir}\n`);
+    return;
+  }
+  const token = core.effective().api.token;
+  process.stdout.write(`Deskside listening on ${api.url}\n`);
+  process.stdout.write(`Open the app: ${api.url}/#token=${token}\n`);
+  process.stdout.write(`Data folder: ${core.dataDir}\n`);
+  core.startup.then(() => {
+    const status = core.engine.status();
+    process.stdout.write(status.model ? `Model ready: ${status.model.name}\n` : "No chat model loaded: answering in retrieval-only mode.\n");
+  });
+}
+
+main().catch((error) => {
+  const info = toErrorInfo(error);
+  process.stderr.write(`Deskside could not start (${info.code}): ${info.code === "INTERNAL" ? String((error as Error)?.message ?? error) : info.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import type {RpcResponse} from "../../../shared/contract.js";
+import type {Transport} from "./transport.js";
+
+export interface HttpTransportOptions {
+  token: string;
+  /** Origin of the headless server; empty means the page's own origin. */
+  baseUrl?: string;
+  /** Reports whether the event stream is connected, so the status bar can say so. */
+  onConnectionChange?: (connected: boolean) => void;
+}
+
+/** Browser mode: POST /rpc/<method> for calls, one shared EventSource on /events for events. */
+export function createHttpTransport({token, baseUrl = "", onConnectionChange}: HttpTransportOptions): Transport {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let source: EventSource | null = null;
+
+  function ensureSource(): EventSource | null {
+    if (source || typeof EventSource === "undefined") return source;
+    source = new EventSource(`${baseUrl}/events?token=${encodeURIComponent(token)}`);
+    source.onopen = () => onConnectionChange?.(true);
+    source.onerror = () => onConnectionChange?.(false);
+    for (const name of listeners.keys()) attach(name);
+    return source;
+  }
+
+  const attached = new Set<string>();
+  function attach(name: string): void {
+    if (!source || attached.has(name)) return;
+    attached.add(name);
+    source.addEventListener(name, (message) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse((message as MessageEvent<string>).data);
+      } catch {
+        return;
+      }
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    });
+  }
+
+  return {
+    host: "browser",
+    async invoke(method, input) {
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}/rpc/${method}`, {
+          method: "POST",
+          headers: {"content-type": "application/json", authorization: `Bearer ${token}`},
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        return {ok: false, error: {code: "OFFLINE", message: "Cannot reach Deskside. Check that the app or server is still running."}};
+      }
+      try {
+        return (await response.json()) as RpcResponse<unknown>;
+      } catch {
+        if (response.status === 401) return {ok: false, error: {code: "UNAUTHORIZED", message: "The API token was not accepted."}};
+        return {ok: false, error: {code: "INTERNAL", message: `Deskside answered with HTTP ${response.status}.`}};
+      }
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      ensureSource();
+      attach(event);
+      return () => set.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type {EngineStatus} from "../../../shared/models.js";
+import {useAppInfo} from "../state/app-info.js";
+import {useEngine} from "../state/engine.js";
+import {Icon} from "../ui/Icon.js";
+import {useEventsConnected} from "./connection.js";
+import type {PanelId} from "./panels.js";
+
+function engineSummary(status: EngineStatus | undefined): {tone: string; text: string} {
+  if (!status) return {tone: "idle", text: "Engine starting…"};
+  if (status.engine === "remote" && status.remote) {
+    const reachable = status.remote.reachable;
+    return {tone: reachable === false ? "danger" : "ok", text: `Remote · ${status.remote.model || status.remote.baseUrl}${reachable === false ? " (unreachable)" : ""}`};
+  }
+  switch (status.state) {
+    case "loaded":
+      return {tone: "ok", text: status.model?.name ?? "Model loaded"};
+    case "loading":
+      return {tone: "busy", text: `Loading model… ${Math.round((status.progress ?? 0) * 100)}%`};
+    case "unloading":
+      return {tone: "busy", text: "Unloading model…"};
+    case "failed":
+      return {tone: "danger", text: status.error?.message ?? "Model failed to load"};
+    default:
+      return {tone: "idle", text: "No model loaded · retrieval only"};
+  }
+}
+
+export function StatusBar({onNavigate}: {onNavigate: (panel: PanelId) => void}) {
+  const {status} = useEngine();
+  const {info} = useAppInfo();
+  const connected = useEventsConnected();
+  const engine = engineSummary(status);
+  const queue = status?.queue;
+
+  return (
+    <footer className="status-bar" aria-label="Status">
+      <button type="button" className="status-item status-engine" onClick={() => onNavigate("models")} aria-label={`Engine: ${engine.text}. Open Models & GPU`}>
+        <span className={`status-dot status-dot-${engine.tone}`} aria-hidden="true" />
+        <span className="status-text">{engine.text}</span>
+      </button>
+      {queue && queue.active + queue.waiting > 0 && (
+        <span className="status-item status-queue">
+          {queue.active} generating{queue.waiting ? ` · ${queue.waiting} waiting` : ""}
+        </span>
+      )}
+      <span className="status-spacer" />
+      {!connected && (
+        <span className="status-item status-warning" role="status">
+          <Icon name="warning" size={12} /> Live updates paused, reconnecting…
+        </span>
+      )}
+      <button type="button" className="status-item status-api" onClick={() => onNavigate("settings")} aria-label="HTTP API settings">
+        <Icon name="globe" size={12} />
+        <span className="status-text">
+          {info.api.error ? `API: ${info.api.error.message}` : info.api.enabled && info.api.url ? `API ${info.api.url}` : "API off"}
+        </span>
+      </button>
+      <span className="status-item status-version">v{info.version}</span>
+    </footer>
+  );
+}

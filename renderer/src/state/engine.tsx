@@ -1,0 +1,35 @@
+import {createContext, useContext, type ReactNode} from "react";
+import type {EngineStatus} from "../../../shared/models.js";
+import {useEvent, useRpcQuery} from "../client/context.js";
+
+interface EngineState {
+  status: EngineStatus | undefined;
+  reload: () => Promise<void>;
+}
+
+const EngineContext = createContext<EngineState | null>(null);
+
+/** The engine's state for the status bar, the chat banner and the Models panel alike. */
+export function EngineProvider({children}: {children: ReactNode}) {
+  const {data, reload, setData} = useRpcQuery("models.status");
+
+  useEvent("models.status", (status) => setData(status));
+  useEvent("models.loadProgress", ({progress}) =>
+    setData((previous) => (previous ? {...previous, state: "loading", progress} : previous)),
+  );
+
+  return <EngineContext.Provider value={{status: data, reload}}>{children}</EngineContext.Provider>;
+}
+
+export function useEngine(): EngineState {
+  const state = useContext(EngineContext);
+  if (!state) throw new Error("useEngine needs an <EngineProvider> above it");
+  return state;
+}
+
+/** True when answers can only be knowledge-base excerpts: no local model and no remote engine. */
+export function isRetrievalOnly(status: EngineStatus | undefined): boolean {
+  if (!status) return false;
+  if (status.engine === "remote") return status.remote === null;
+  return status.state !== "loaded" || status.model === null;
+}

@@ -1,0 +1,24 @@
+import {useEffect, useState} from "react";
+import {Button, IconButton} from "./Button.js";
+import {copyText} from "./files.js";
+
+/** Copies on click and shows a check for a moment, so the user sees it worked. */
+export function CopyButton({text, label = "Copy", iconOnly = false, size = "sm"}: {text: string | (() => string); label?: string; iconOnly?: boolean; size?: "sm" | "md"}) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+
+  async function copy() {
+    if (await copyText(typeof text === "function" ? text() : text)) setCopied(true);
+  }
+
+  if (iconOnly) return <IconButton icon={copied ? "check" : "copy"} label={copied ? "Copied" : label} size={size} onClick={copy} />;
+  return (
+    <Button size={size} icon={copied ? "check" : "copy"} onClick={copy}>
+      {copied ? "Copied" : label}
+    </Button>
+  );
+}

@@ -1,0 +1,77 @@
+/** Conversations, messages, citations and tickets as every client sees them. */
+import type {GenerationTimings, GenerationUsage} from "./models.js";
+
+export interface Citation {
+  /** The [n] number used in the answer. */
+  index: number;
+  chunkId: string;
+  documentId: string;
+  title: string;
+  sourcePath: string;
+  headingPath: string[];
+  page: number | null;
+  row: number | null;
+  snippet: string;
+  score: number;
+}
+
+export interface RedactionFinding {
+  kind: string;
+  preview: string;
+}
+
+export type MessageStatus = "streaming" | "complete" | "stopped" | "error";
+
+/**
+ * How an answer was made: grounded in the knowledge base, excerpts only (no model), a plain "the
+ * knowledge base does not cover this", or the model's general knowledge (marked as such).
+ */
+export type AnswerMode = "grounded" | "retrieval-only" | "no-answer" | "general";
+
+export interface AnswerMetrics {
+  redactionMs: number;
+  retrievalMs: number;
+  usage: GenerationUsage | null;
+  timings: GenerationTimings | null;
+}
+
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  role: "user" | "assistant";
+  content: string;
+  createdAt: string;
+  status: MessageStatus;
+  mode: AnswerMode | null;
+  sources: Citation[];
+  redactions: RedactionFinding[];
+  metrics: AnswerMetrics | null;
+  feedback: {rating: "up" | "down"; comment: string | null} | null;
+  notice: string | null;
+  error: {code: string; message: string} | null;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+export interface Conversation extends ConversationSummary {
+  messages: StoredMessage[];
+}
+
+export const TICKET_CATEGORIES = ["account", "network", "hardware", "software", "email", "printing", "security", "other"] as const;
+export const TICKET_PRIORITIES = ["low", "medium", "high", "critical"] as const;
+
+export interface TicketDraft {
+  title: string;
+  category: (typeof TICKET_CATEGORIES)[number];
+  priority: (typeof TICKET_PRIORITIES)[number];
+  affectedSystem: string;
+  symptoms: string[];
+  stepsTried: string[];
+  resolution: string;
+}

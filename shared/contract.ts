@@ -1,0 +1,177 @@
+/**
+ * The one contract between the core and every client: Electron IPC, the browser over HTTP
+ * (/rpc/<method> + /events), and tests. Each method has an input schema (validated by the core,
+ * since clients are untrusted) and an output type; each event has a payload type.
+ */
+import {z} from "zod";
+import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchResult, FileProgress} from "./knowledge.js";
+import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
+import type {Settings} from "./settings.js";
+
+/** Carries the output type of a method without a runtime value. */
+declare const outputBrand: unique symbol;
+export interface MethodSpec<I extends z.ZodType, O> {
+  input: I;
+  description: string;
+  readonly [outputBrand]?: O;
+}
+function method<O>() {
+  return <I extends z.ZodType>(input: I, description: string): MethodSpec<I, O> => ({input, description});
+}
+
+const none = z.object({}).strict().optional();
+const id = z.object({id: z.string().min(1).max(200)}).strict();
+const conversationId = z.object({conversationId: z.string().min(1).max(200)}).strict();
+const text = (max: number) => z.string().max(max);
+
+export interface SettingsView {
+  settings: Settings;
+  warnings: {code: string; message: string}[];
+  dataDir: string;
+}
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  host: "electron" | "browser";
+  api: {enabled: boolean; url: string | null; error: {code: string; message: string} | null; lan: boolean};
+  firstRun: boolean;
+  defaultKnowledge: {imported: boolean; documents: number};
+}
+
+export interface DownloadState {
+  id: string;
+  url: string;
+  fileName: string;
+  receivedBytes: number;
+  totalBytes: number | null;
+  state: "downloading" | "done" | "failed" | "cancelled";
+  error: {code: string; message: string} | null;
+}
+
+export interface ChatSendResult {
+  conversationId: string;
+  userMessage: StoredMessage;
+  assistantMessageId: string;
+}
+
+export const modelLoadInput = z
+  .object({
+    model: z.string().min(1).max(4096),
+    gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int().min(0).max(1000)]).optional(),
+    contextSize: z.union([z.literal("auto"), z.number().int().min(256).max(1_048_576)]).optional(),
+    threads: z.number().int().min(0).max(256).optional(),
+    parallelSequences: z.number().int().min(1).max(32).optional(),
+    flashAttention: z.boolean().optional(),
+    batchSize: z.number().int().min(1).max(65_536).nullable().optional(),
+  })
+  .strict();
+
+export const searchInput = z
+  .object({
+    query: z.string().min(1).max(4000),
+    topK: z.number().int().min(1).max(20).optional(),
+    mode: z.enum(["hybrid", "vector", "text"]).optional(),
+    minScore: z.number().min(0).max(1).optional(),
+    collection: z.string().max(200).nullable().optional(),
+  })
+  .strict();
+
+export const contract = {
+  "app.info": method<AppInfo>()(none, "Version, data folder, API address and first-run state."),
+  "app.completeFirstRun": method<AppInfo>()(none, "Marks the first-run screen as seen."),
+
+  "settings.get": method<SettingsView>()(none, "Current settings and any warning from loading them."),
+  "settings.update": method<SettingsView>()(z.record(z.string(), z.unknown()), "Applies a partial update; invalid values are rejected with SETTINGS_INVALID."),
+  "settings.reset": method<SettingsView>()(none, "Restores defaults (the API token is kept)."),
+  "settings.regenerateToken": method<SettingsView>()(none, "Issues a new API token; old clients must be updated."),
+
+  "models.list": method<ModelInfo[]>()(none, "GGUF models found in the model folders with a fit estimate."),
+  "models.gpu": method<GpuInfo>()(none, "Backend, GPU names, VRAM and CPU threads."),
+  "models.status": method<EngineStatus>()(none, "What is loaded, load progress, queue."),
+  "models.load": method<LoadedModel>()(modelLoadInput, "Loads a model (replacing the current one)."),
+  "models.unload": method<{ok: true}>()(none, "Frees the loaded model."),
+  "models.cancelLoad": method<{ok: true}>()(none, "Cancels a load in progress."),
+  "models.import": method<ModelInfo>()(z.object({path: z.string().min(1).max(4096)}).strict(), "Copies a .gguf file into the models folder."),
+  "models.download": method<DownloadState>()(z.object({url: z.url().max(4096)}).strict(), "Downloads a GGUF from a Hugging Face URL (needs internet)."),
+  "models.downloads": method<DownloadState[]>()(none, "Downloads in progress and finished."),
+  "models.cancelDownload": method<{ok: true}>()(id, "Cancels a download."),
+
+  "knowledge.import": method<ImportJob>()(
+    z.object({paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000), collection: z.string().max(200).nullable().optional()}).strict(),
+    "Imports files and folders from disk (desktop app).",
+  ),
+  "knowledge.upload": method<ImportJob>()(
+    z
+      .object({
+        files: z.array(z.object({name: z.string().min(1).max(1024), dataBase64: z.string()}).strict()).min(1).max(1000),
+        collection: z.string().max(200).nullable().optional(),
+      })
+      .strict(),
+    "Imports files sent by the client (browser mode drops).",
+  ),
+  "knowledge.jobs": method<ImportJob[]>()(none, "Recent import jobs, newest first."),
+  "knowledge.job": method<ImportJob>()(id, "One import job with per-file progress."),
+  "knowledge.cancelJob": method<ImportJob>()(id, "Cancels an import job."),
+  "knowledge.list": method<KnowledgeDocument[]>()(none, "Documents in the knowledge base."),
+  "knowledge.delete": method<{ok: true}>()(id, "Deletes a document and its chunks."),
+  "knowledge.setCollection": method<KnowledgeDocument>()(
+    z.object({id: z.string().min(1).max(200), collection: z.string().max(200).nullable()}).strict(),
+    "Moves a document to a collection.",
+  ),
+  "knowledge.reindex": method<{ok: true}>()(none, "Rebuilds all vectors with the current embedding model."),
+  "knowledge.search": method<SearchResult>()(searchInput, "Hybrid, vector or text search."),
+  "knowledge.stats": method<KnowledgeStats>()(none, "Counts, collections and embedding model."),
+
+  "chat.list": method<ConversationSummary[]>()(z.object({query: text(500).optional()}).strict().optional(), "Conversations, newest first."),
+  "chat.create": method<Conversation>()(z.object({title: text(200).optional()}).strict().optional(), "Starts a conversation."),
+  "chat.get": method<Conversation>()(id, "A conversation with its messages."),
+  "chat.rename": method<ConversationSummary>()(z.object({id: z.string().min(1).max(200), title: z.string().min(1).max(200)}).strict(), "Renames a conversation."),
+  "chat.delete": method<{ok: true}>()(id, "Deletes a conversation."),
+  "chat.reset": method<Conversation>()(id, "Clears the history, keeps the conversation."),
+  "chat.export": method<{fileName: string; markdown: string}>()(id, "The conversation as Markdown."),
+  "chat.send": method<ChatSendResult>()(
+    z.object({conversationId: z.string().min(1).max(200).optional(), message: z.string().min(1).max(32_000)}).strict(),
+    "Sends a message; the answer streams as chat.token events and ends with chat.done.",
+  ),
+  "chat.stop": method<{ok: true}>()(conversationId, "Stops the answer being generated; the partial answer is kept."),
+  "chat.regenerate": method<ChatSendResult>()(conversationId, "Answers the last question again."),
+  "chat.editLast": method<ChatSendResult>()(
+    z.object({conversationId: z.string().min(1).max(200), message: z.string().min(1).max(32_000)}).strict(),
+    "Replaces the last question and answers it again.",
+  ),
+  "chat.feedback": method<StoredMessage>()(
+    z.object({messageId: z.string().min(1).max(200), rating: z.enum(["up", "down"]).nullable(), comment: text(2000).optional()}).strict(),
+    "Thumbs up/down with an optional comment.",
+  ),
+  "chat.draftTicket": method<TicketDraft>()(conversationId, "Drafts a ticket from the conversation (always valid JSON)."),
+  "chat.saveToKnowledge": method<KnowledgeDocument>()(
+    z.object({conversationId: z.string().min(1).max(200), title: text(200).optional(), collection: z.string().max(200).nullable().optional()}).strict(),
+    "Turns a resolved conversation into a knowledge-base article.",
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]["input"]>;
+export type MethodOutput<M extends MethodName> = Contract[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+export interface EventMap {
+  "settings.changed": SettingsView;
+  "models.status": EngineStatus;
+  "models.loadProgress": {model: string; progress: number};
+  "models.download": DownloadState;
+  "knowledge.progress": {jobId: string; file: FileProgress; counts: ImportJob["counts"]; state: ImportJob["state"]};
+  "knowledge.changed": {reason: string};
+  "chat.token": {conversationId: string; messageId: string; text: string};
+  "chat.message": StoredMessage;
+  "chat.changed": {conversationId: string};
+  "app.notice": {level: "info" | "warning" | "error"; code: string; message: string};
+}
+export type EventName = keyof EventMap;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+/** The shape both transports return for a call. */
+export type RpcResponse<T> = {ok: true; result: T} | {ok: false; error: {code: string; message: string; details?: Record<string, unknown>}};

@@ -1,0 +1,392 @@
+import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {afterEach, describe, expect, it} from "vitest";
+import type {FileProgress} from "../../shared/knowledge.js";
+import {defaultSettings, type Settings} from "../../shared/settings.js";
+import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
+import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `deskside-${prefix}-`));
+  cleanups.push(() => rmSync(dir, {recursive: true, force: true}));
+  return dir;
+}
+
+function knowledgeSettings(patch: Partial<Settings["knowledge"]> = {}): Settings["knowledge"] {
+  return {...defaultSettings().knowledge, ...patch};
+}
+
+async function openService(options: Partial<KnowledgeServiceOptions> & {dataDir?: string} = {}): Promise<KnowledgeService> {
+  const service = await createKnowledgeService({
+    dataDir: options.dataDir ?? tempDir("data"),
+    embeddingModelDirs: [],
+    embeddingModel: FIXTURE_EMBEDDER_DIR,
+    settings: knowledgeSettings(),
+    ...options,
+  });
+  cleanups.push(() => service.close());
+  return service;
+}
+
+async function importAndWait(service: KnowledgeService, paths: string[], options?: {collection?: string | null; origin?: string}) {
+  const job = await service.importPaths(paths, options);
+  return service.waitForJob(job.id);
+}
+
+const PASSWORD_MD = `# Password reset
+
+## Symptoms
+
+The user forgot the password and cannot sign in to Windows.
+
+## Steps
+
+1. Open Active Directory Users and Computers.
+2. Reset the password and tick "User must change password at next logon".
+`;
+
+const PRINTERS_CSV = `printer,location,status
+HP LaserJet 4050,Floor 2,offline after toner change
+Brother HL-L2350,Reception,paper jam in tray 2
+`;
+
+const ASSETS_JSON = JSON.stringify([
+  {asset: "LT-0042", owner: "Dana", issue: "Laptop overheating and fan noise"},
+  {asset: "LT-0077", owner: "Sam", issue: "Docking station monitor has no signal"},
+]);
+
+const VPN_TXT = "VPN error 809 means the remote server is not responding. Try a phone hotspot to rule out a blocking hotel network.\n";
+
+/** A folder of mixed documents, with a hidden .git folder and names with spaces and non-Latin letters. */
+function writeCorpus(root: string): void {
+  mkdirSync(path.join(root, "accounts"), {recursive: true});
+  mkdirSync(path.join(root, "network", "vpn notes"), {recursive: true});
+  mkdirSync(path.join(root, ".git"), {recursive: true});
+  writeFileSync(path.join(root, "accounts", "password reset.md"), PASSWORD_MD);
+  writeFileSync(path.join(root, "printers.csv"), PRINTERS_CSV);
+  writeFileSync(path.join(root, "assets.json"), ASSETS_JSON);
+  writeFileSync(path.join(root, "network", "vpn notes", "Ошибка VPN 809 – 接続.txt"), VPN_TXT);
+  writeFileSync(path.join(root, ".git", "config"), "[core]\nbare = false\n");
+  writeFileSync(path.join(root, ".hidden-notes.md"), "# secret\n");
+}
+
+describe("knowledge service: importing", () => {
+  it("imports a folder of mixed files recursively, skipping hidden entries, and finds them", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.state).toBe("done");
+    expect(job.counts).toEqual({queued: 0, done: 4, skipped: 0, failed: 0, cancelled: 0});
+    expect(job.files.map((file) => path.relative(root, file.path)).sort()).toEqual(
+      ["accounts/password reset.md", "assets.json", "network/vpn notes/Ошибка VPN 809 – 接続.txt", "printers.csv"].sort(),
+    );
+
+    const docs = service.listDocuments();
+    expect(docs.map((doc) => doc.kind).sort()).toEqual(["csv", "json", "markdown", "text"]);
+    expect(docs.every((doc) => doc.status === "ready" && doc.embeddingModel === "static-glove-wordpiece" && doc.chunkCount > 0)).toBe(true);
+
+    const password = await service.search({query: "reset the password at next logon", topK: 3});
+    expect(password.effectiveMode).toBe("hybrid");
+    expect(password.hits[0]).toMatchObject({title: "Password reset", sourcePath: path.join(root, "accounts", "password reset.md")});
+    expect(password.hits[0].headingPath[0]).toBe("Password reset");
+    expect(password.hits[0].score).toBeGreaterThan(0);
+    expect(password.hits[0].score).toBeLessThanOrEqual(1);
+    expect(password.hits[0].scores.fused).toBeGreaterThan(0);
+
+    const printer = await service.search({query: "paper jam tray", topK: 3, mode: "text"});
+    expect(printer.hits[0].sourcePath).toBe(path.join(root, "printers.csv"));
+    expect(printer.hits[0].row).not.toBeNull();
+    expect(printer.hits[0].scores.text).toBeGreaterThan(0);
+
+    const vpn = await service.search({query: "VPN 809 hotel network", topK: 3, mode: "vector"});
+    expect(vpn.hits[0].sourcePath).toContain("Ошибка VPN 809 – 接続.txt");
+    expect(vpn.hits[0].scores.vector).toBeCloseTo(vpn.hits[0].score, 6);
+
+    const stats = await service.stats();
+    expect(stats).toMatchObject({documents: 4, embeddingModel: "static-glove-wordpiece", embeddingDimension: 100, notice: null});
+    expect(stats.chunks).toBe(docs.reduce((sum, doc) => sum + doc.chunkCount, 0));
+    expect(await service.getChunk(password.hits[0].chunkId)).toMatchObject({documentId: password.hits[0].documentId});
+  });
+
+  it("reports each file's progress in order: queued, parsing, embedding n of m, writing, done", async () => {
+    const root = tempDir("corpus");
+    writeFileSync(path.join(root, "guide.md"), PASSWORD_MD.repeat(20));
+    const service = await openService({settings: knowledgeSettings({chunkSize: 40, chunkOverlap: 5})});
+    const events: KnowledgeEvent[] = [];
+    service.onProgress((event) => events.push(event));
+    const job = await importAndWait(service, [root]);
+    const states = events.filter((e): e is Extract<KnowledgeEvent, {type: "file"}> => e.type === "file" && e.jobId === job.id).map((e) => e.file);
+    const order = states.map((file) => file.state).filter((state, i, all) => state !== all[i - 1]);
+    expect(order).toEqual(["queued", "parsing", "embedding", "writing", "done"]);
+    const embedding = states.filter((file) => file.state === "embedding");
+    expect(embedding[0]).toMatchObject({done: 0});
+    expect(embedding.at(-1)!.done).toBe(embedding.at(-1)!.total);
+    expect(embedding.at(-1)!.total).toBeGreaterThan(32);
+    expect(states.at(-1)).toMatchObject({state: "done", chunks: embedding.at(-1)!.total});
+    expect(events.at(-1)).toMatchObject({type: "job", jobId: job.id, state: "done"});
+  });
+
+  it("skips content it already has and replaces a changed file at the same path", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const service = await openService();
+    await importAndWait(service, [root]);
+    const before = service.listDocuments();
+
+    const again = await importAndWait(service, [root]);
+    expect(again.counts).toMatchObject({done: 0, skipped: 4});
+    expect(again.files.every((file) => file.reason === "already imported" && file.documentId)).toBe(true);
+    expect(service.listDocuments()).toHaveLength(4);
+
+    const file = path.join(root, "accounts", "password reset.md");
+    const oldId = before.find((doc) => doc.sourcePath === file)!.id;
+    writeFileSync(file, "# Password reset\n\nUse the self-service portal at https://passwordreset.example.com to pick a new passphrase.\n");
+    const changed = await importAndWait(service, [file]);
+    expect(changed.counts.done).toBe(1);
+    const docs = service.listDocuments().filter((doc) => doc.sourcePath === file);
+    expect(docs).toHaveLength(1);
+    expect(docs[0].id).not.toBe(oldId);
+    const hits = (await service.search({query: "Active Directory Users and Computers logon", mode: "text"})).hits;
+    expect(hits.some((hit) => hit.documentId === oldId)).toBe(false);
+    expect((await service.search({query: "self-service portal passphrase", mode: "text"})).hits[0].documentId).toBe(docs[0].id);
+    const stats = await service.stats();
+    expect(stats.chunks).toBe(service.listDocuments().reduce((sum, doc) => sum + doc.chunkCount, 0));
+  });
+
+  it("deletes a document with its chunks", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const service = await openService();
+    await importAndWait(service, [root]);
+    const csv = service.listDocuments().find((doc) => doc.kind === "csv")!;
+    const chunksBefore = (await service.stats()).chunks;
+    await service.deleteDocument(csv.id);
+    expect(service.getDocument(csv.id)).toBeNull();
+    expect((await service.stats()).chunks).toBe(chunksBefore - csv.chunkCount);
+    expect((await service.search({query: "paper jam tray", mode: "text"})).hits.some((hit) => hit.documentId === csv.id)).toBe(false);
+    await expect(service.deleteDocument(csv.id)).rejects.toMatchObject({code: "NOT_FOUND"});
+  });
+
+  it("filters search by collection and moves documents between collections", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const service = await openService();
+    await importAndWait(service, [path.join(root, "accounts")], {collection: "accounts"});
+    await importAndWait(service, [path.join(root, "network")], {collection: "network"});
+    await importAndWait(service, [path.join(root, "printers.csv")]);
+    expect((await service.stats()).collections).toEqual(["accounts", "network"]);
+
+    const query = {query: "password network error", topK: 10};
+    const network = await service.search({...query, collection: "network"});
+    expect(network.hits.length).toBeGreaterThan(0);
+    expect(network.hits.every((hit) => hit.collection === "network")).toBe(true);
+    const all = await service.search(query);
+    expect(new Set(all.hits.map((hit) => hit.collection))).toEqual(new Set(["accounts", "network", null]));
+
+    const password = service.listDocuments().find((doc) => doc.collection === "accounts")!;
+    await service.setCollection(password.id, "network");
+    const moved = await service.search({...query, collection: "network"});
+    expect(moved.hits.some((hit) => hit.documentId === password.id)).toBe(true);
+    expect((await service.search({...query, collection: "accounts"})).hits).toEqual([]);
+  });
+
+  it("imports uploaded bytes and saves a conversation as Markdown, once", async () => {
+    const service = await openService();
+    const job = await service.importBuffers([{name: "../../etc/printers.csv", bytes: new TextEncoder().encode(PRINTERS_CSV)}], {collection: "uploads"});
+    const done = await service.waitForJob(job.id);
+    expect(done.files[0]).toMatchObject({path: "printers.csv", state: "done"});
+    expect(service.getDocument(done.files[0].documentId!)).toMatchObject({sourcePath: "printers.csv", collection: "uploads", origin: "import"});
+
+    const markdown = "## Problem\n\nOutlook stuck in the outbox.\n\n## Answer\n\nSwitch to offline mode, delete the stuck message, go online again.\n";
+    const saved = await service.addMarkdownDocument({title: "Outlook outbox fix", markdown, collection: null, origin: "conversation"});
+    expect(saved).toMatchObject({title: "Outlook outbox fix", origin: "conversation", status: "ready", kind: "markdown"});
+    const again = await service.addMarkdownDocument({title: "Outlook outbox fix", markdown, collection: null, origin: "conversation"});
+    expect(again.id).toBe(saved.id);
+    expect((await service.search({query: "outlook outbox stuck message", topK: 1})).hits[0].documentId).toBe(saved.id);
+  });
+
+  it("imports the default knowledge idempotently", async () => {
+    const root = tempDir("defaults");
+    writeFileSync(path.join(root, "password-reset.md"), PASSWORD_MD);
+    writeFileSync(path.join(root, "vpn.md"), `# VPN\n\n${VPN_TXT}`);
+    const service = await openService();
+    const first = await service.waitForJob((await service.importDefaultKnowledge(root)).id);
+    expect(first.counts.done).toBe(2);
+    const second = await service.waitForJob((await service.importDefaultKnowledge(root)).id);
+    expect(second.counts).toMatchObject({done: 0, skipped: 2});
+    expect(service.listDocuments().every((doc) => doc.origin === "default-knowledge")).toBe(true);
+  });
+});
+
+describe("knowledge service: limits and failures", () => {
+  it("refuses a batch over maxBatchFiles before importing anything", async () => {
+    const root = tempDir("corpus");
+    for (let i = 0; i < 5; i++) writeFileSync(path.join(root, `note ${i}.txt`), `note number ${i}`);
+    const service = await openService({settings: knowledgeSettings({maxBatchFiles: 3})});
+    await expect(service.importPaths([root])).rejects.toMatchObject({code: "BATCH_TOO_LARGE"});
+    const uploads = Array.from({length: 4}, (_, i) => ({name: `u${i}.txt`, bytes: new TextEncoder().encode(`upload ${i}`)}));
+    await expect(service.importBuffers(uploads)).rejects.toMatchObject({code: "BATCH_TOO_LARGE"});
+    expect(service.listDocuments()).toEqual([]);
+    expect(service.listJobs()).toEqual([]);
+  });
+
+  it("fails a file over maxFileSizeMb alone and keeps it listed with its error", async () => {
+    const root = tempDir("corpus");
+    writeFileSync(path.join(root, "big.txt"), "printer toner ".repeat(200));
+    writeFileSync(path.join(root, "small.txt"), "small printer note");
+    const service = await openService({settings: knowledgeSettings({maxFileSizeMb: 0.001})});
+    const job = await importAndWait(service, [root]);
+    expect(job.counts).toMatchObject({done: 1, failed: 1});
+    expect(job.files.find((file) => file.path.endsWith("big.txt"))).toMatchObject({state: "failed", error: {code: "FILE_TOO_LARGE"}});
+    const failed = service.listDocuments().find((doc) => doc.status === "failed")!;
+    expect(failed).toMatchObject({sourcePath: path.join(root, "big.txt"), error: {code: "FILE_TOO_LARGE"}, chunkCount: 0});
+    expect((await service.stats()).documents).toBe(1);
+  });
+
+  it("fails unsupported and empty files alone", async () => {
+    const root = tempDir("corpus");
+    writeFileSync(path.join(root, "tool.exe"), Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(200).fill(0)]));
+    writeFileSync(path.join(root, "empty.md"), "");
+    writeFileSync(path.join(root, "ok.md"), PASSWORD_MD);
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    const byName = Object.fromEntries(job.files.map((file) => [path.basename(file.path), file]));
+    expect(byName["tool.exe"]).toMatchObject({state: "failed", error: {code: "UNSUPPORTED_TYPE"}});
+    expect(byName["empty.md"]).toMatchObject({state: "failed", error: {code: "FILE_EMPTY"}});
+    expect(byName["ok.md"].state).toBe("done");
+    expect(byName["tool.exe"].error!.message).not.toContain(root);
+  });
+
+  it("fails a file that disappears mid-import with FILE_UNREADABLE and imports the rest", async () => {
+    const root = tempDir("corpus");
+    writeFileSync(path.join(root, "a.md"), PASSWORD_MD);
+    writeFileSync(path.join(root, "b.txt"), VPN_TXT);
+    writeFileSync(path.join(root, "c.csv"), PRINTERS_CSV);
+    const service = await openService({importConcurrency: 1});
+    service.onProgress((event) => {
+      if (event.type === "file" && event.file.state === "parsing" && event.file.path.endsWith("a.md")) unlinkSync(path.join(root, "b.txt"));
+    });
+    const job = await importAndWait(service, [root]);
+    const byName = Object.fromEntries(job.files.map((file) => [path.basename(file.path), file]));
+    expect(byName["b.txt"]).toMatchObject({state: "failed", error: {code: "FILE_UNREADABLE"}});
+    expect(byName["a.md"].state).toBe("done");
+    expect(byName["c.csv"].state).toBe("done");
+  });
+
+  it("reports a symlink loop as a warning and imports each file once", async () => {
+    const root = tempDir("corpus");
+    mkdirSync(path.join(root, "sub"));
+    writeFileSync(path.join(root, "sub", "note.md"), PASSWORD_MD);
+    symlinkSync(root, path.join(root, "sub", "back to root"));
+    symlinkSync(path.join(root, "missing-target"), path.join(root, "dangling"));
+    const service = await openService();
+    const job = await importAndWait(service, [root, path.join(root, "does-not-exist.md")]);
+    expect(job.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({path: path.join(root, "sub", "back to root"), code: "SYMLINK_LOOP"}),
+        expect.objectContaining({path: path.join(root, "dangling"), code: "FILE_UNREADABLE"}),
+      ]),
+    );
+    expect(job.files.filter((file) => file.state === "done").map((file) => file.path)).toEqual([path.join(root, "sub", "note.md")]);
+    expect(job.files.find((file) => file.path.endsWith("does-not-exist.md"))).toMatchObject({state: "failed", error: {code: "FILE_UNREADABLE"}});
+  });
+
+  it("cancels a job: the file in flight is rolled back, the rest are cancelled", async () => {
+    const root = tempDir("corpus");
+    for (let i = 0; i < 6; i++) writeFileSync(path.join(root, `guide ${i}.md`), `# Guide ${i}\n\n` + `Step ${i}: restart the print spooler and clear the queue. `.repeat(400));
+    const service = await openService({importConcurrency: 1, settings: knowledgeSettings({chunkSize: 64})});
+    let jobId = "";
+    let cancelledWhile: FileProgress | null = null;
+    service.onProgress((event) => {
+      if (event.type === "file" && event.file.state === "embedding" && event.file.path.endsWith("guide 1.md") && !cancelledWhile) {
+        cancelledWhile = event.file;
+        service.cancelJob(event.jobId);
+      }
+      if (event.type === "file") jobId = event.jobId;
+    });
+    const job = await importAndWait(service, [root]);
+    expect(job.state).toBe("cancelled");
+    expect(cancelledWhile).not.toBeNull();
+    expect(job.files.map((file) => file.state)).toEqual(["done", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled"]);
+    expect(service.listDocuments()).toHaveLength(1);
+    const stats = await service.stats();
+    expect(stats.chunks).toBe(service.listDocuments()[0].chunkCount);
+    expect(service.cancelJob(jobId)).toBe(false);
+  });
+});
+
+describe("knowledge service: embedding models", () => {
+  it("works text-only without a model, then re-index fills vectors once a model appears", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const modelsDir = tempDir("models");
+    const dataDir = tempDir("data");
+    const service = await openService({dataDir, embeddingModel: null, embeddingModelDirs: [modelsDir]});
+    await importAndWait(service, [root]);
+    expect(service.listDocuments().every((doc) => doc.embeddingModel === null)).toBe(true);
+    const stats = await service.stats();
+    expect(stats).toMatchObject({documents: 4, embeddingModel: null, embeddingDimension: null});
+    expect(stats.notice).toMatch(/text only/);
+
+    const textOnly = await service.search({query: "paper jam", mode: "hybrid"});
+    expect(textOnly).toMatchObject({mode: "hybrid", effectiveMode: "text"});
+    expect(textOnly.notice).toMatch(/No embedding model/);
+    expect(textOnly.hits[0].sourcePath).toBe(path.join(root, "printers.csv"));
+
+    await expect(service.reindex()).rejects.toMatchObject({code: "EMBEDDING_MODEL_MISSING"});
+    cpSync(FIXTURE_EMBEDDER_DIR, path.join(modelsDir, "static-glove-wordpiece"), {recursive: true});
+    const progress: [number, number][] = [];
+    const after = await service.reindex({onProgress: (done, total) => progress.push([done, total])});
+    expect(after).toMatchObject({documents: 4, embeddingModel: "static-glove-wordpiece", embeddingDimension: 100, notice: null});
+    expect(progress.at(-1)![0]).toBe(after.chunks);
+    expect(service.listDocuments().every((doc) => doc.embeddingModel === "static-glove-wordpiece")).toBe(true);
+    const hybrid = await service.search({query: "paper jam", mode: "hybrid"});
+    expect(hybrid.effectiveMode).toBe("hybrid");
+    expect(hybrid.notice).toBeUndefined();
+  });
+
+  it("re-indexes into a fresh table when the model changes, never mixing models", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const modelsDir = tempDir("models");
+    cpSync(FIXTURE_EMBEDDER_DIR, path.join(modelsDir, "glove-a"), {recursive: true});
+    cpSync(FIXTURE_EMBEDDER_DIR, path.join(modelsDir, "glove-b"), {recursive: true});
+    const dataDir = tempDir("data");
+    let service = await openService({dataDir, embeddingModel: "glove-a", embeddingModelDirs: [modelsDir]});
+    await importAndWait(service, [root]);
+    expect((await service.stats()).embeddingModel).toBe("glove-a");
+    await service.close();
+
+    // Restarted with another model configured: the stored vectors are not comparable until re-indexed.
+    service = await openService({dataDir, embeddingModel: "glove-b", embeddingModelDirs: [modelsDir]});
+    const stale = await service.stats();
+    expect(stale).toMatchObject({embeddingModel: "glove-a", embeddingDimension: 100});
+    expect(stale.notice).toMatch(/re-index to use "glove-b"/);
+    const fallback = await service.search({query: "vpn", mode: "vector"});
+    expect(fallback.effectiveMode).toBe("text");
+
+    const late = path.join(tempDir("late"), "late.md");
+    writeFileSync(late, PASSWORD_MD.replace("Password reset", "Late password note"));
+    await importAndWait(service, [late]);
+    expect(service.listDocuments().find((doc) => doc.sourcePath === late)!.embeddingModel).toBeNull();
+
+    const stats = await service.reindex();
+    expect(stats).toMatchObject({embeddingModel: "glove-b", embeddingDimension: 100, documents: 5, notice: null});
+    expect(service.listDocuments().every((doc) => doc.embeddingModel === "glove-b")).toBe(true);
+    const vector = await service.search({query: "vpn hotel network", mode: "vector"});
+    expect(vector.effectiveMode).toBe("vector");
+    expect(vector.hits.length).toBeGreaterThan(0);
+
+    // Switching explicitly back through reindex({embeddingModel}).
+    const back = await service.reindex({embeddingModel: "glove-a"});
+    expect(back.embeddingModel).toBe("glove-a");
+    expect(service.embeddingModel()?.id).toBe("glove-a");
+  });
+});

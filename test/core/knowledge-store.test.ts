@@ -1,0 +1,219 @@
+import {mkdtempSync, rmSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as lancedb from "@lancedb/lancedb";
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {createEmbedder, type Embedder} from "../../electron/core/knowledge/embedder.js";
+import {normalizeSearchRequest, searchWithVector} from "../../electron/core/knowledge/search.js";
+import type {ChunkRecord, DocumentRecord} from "../../electron/core/knowledge/store-schema.js";
+import {parseStoreUri} from "../../electron/core/knowledge/store-uri.js";
+import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
+import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
+
+let embedder: Embedder;
+beforeAll(async () => {
+  embedder = await createEmbedder(FIXTURE_EMBEDDER_DIR);
+});
+afterAll(async () => {
+  await embedder.close();
+});
+
+function doc(id: string, sourcePath: string, extra: Partial<DocumentRecord> = {}): DocumentRecord {
+  return {
+    id,
+    title: path.basename(sourcePath),
+    sourcePath,
+    sha256: `sha-${id}`,
+    mime: "text/plain",
+    kind: "text",
+    collection: null,
+    chunkCount: 0,
+    sizeBytes: 10,
+    importedAt: new Date().toISOString(),
+    status: "ready",
+    origin: "import",
+    embeddingModel: null,
+    error: null,
+    ...extra,
+  };
+}
+
+async function chunks(texts: string[], withVectors = true): Promise<ChunkRecord[]> {
+  const vectors = withVectors ? await embedder.embed(texts) : null;
+  return texts.map((text, ordinal) => ({ordinal, text, headingPath: ["Guide", `Step ${ordinal}`], page: null, row: null, vector: vectors ? vectors[ordinal] : null}));
+}
+
+const model = () => ({id: embedder.modelId, dimension: embedder.dimension});
+
+/** The chunks table the meta record points at, opened behind the store's back. */
+async function activeChunksTable(db: lancedb.Connection): Promise<lancedb.Table> {
+  const meta = await (await db.openTable("meta")).query().toArray();
+  return db.openTable(String(meta.find((row) => row.key === "chunks_table")!.value));
+}
+
+describe("store location", () => {
+  it("accepts local folders and well-formed object storage URIs", () => {
+    expect(parseStoreUri("relative/folder")).toEqual({kind: "local", uri: path.resolve("relative/folder")});
+    expect(parseStoreUri("s3://my-bucket/deskside/kb/")).toEqual({kind: "s3", uri: "s3://my-bucket/deskside/kb"});
+    expect(parseStoreUri("gs://team_bucket")).toEqual({kind: "gs", uri: "gs://team_bucket"});
+    expect(parseStoreUri("az://container-1/kb")).toEqual({kind: "az", uri: "az://container-1/kb"});
+  });
+
+  it.each(["s3://", "s3:///path", "s3://Bad_Bucket/x", "gs://a/x", "az://con--tainer/x", "s3://bucket name/x", "s3://bucket/a//b", "s3://bucket/x?secret=1", "http://example.com/kb", "db://cloud-db", "  "])(
+    "rejects %s with STORE_URI_INVALID",
+    (uri) => {
+      expect(() => parseStoreUri(uri)).toThrow(expect.objectContaining({code: "STORE_URI_INVALID"}));
+    },
+  );
+});
+
+describe("knowledge store", () => {
+  let dir: string;
+  let store: KnowledgeStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "deskside-store-"));
+    store = await KnowledgeStore.open({uri: dir});
+    await store.rebuild(model(), (texts) => embedder.embed(texts));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it("adopts the embedding model on an empty store and remembers it after reopening", async () => {
+    expect(store.vectorModel()).toEqual({id: "static-glove-wordpiece", dimension: 100});
+    await store.close();
+    store = await KnowledgeStore.open({uri: dir});
+    expect(store.vectorModel()).toEqual({id: "static-glove-wordpiece", dimension: 100});
+  });
+
+  it("writes a document with its chunks and finds it by vector and by words", async () => {
+    const written = await store.writeDocument(doc("d1", "/kb/password.md"), await chunks(["Reset a forgotten password from the admin portal", "Unlock the account after too many attempts"]), {vectorModel: model()});
+    expect(written).toMatchObject({status: "ready", chunkCount: 2, embeddingModel: "static-glove-wordpiece"});
+    const [queryVector] = await embedder.embed(["forgot my login credentials"]);
+    const byVector = await store.vectorSearch(queryVector, {limit: 5});
+    expect(byVector[0]).toMatchObject({documentId: "d1", ordinal: 0, headingPath: ["Guide", "Step 0"], title: "password.md"});
+    const byWords = await store.textSearch("unlock account", {limit: 5});
+    expect(byWords[0]).toMatchObject({id: "d1:1"});
+    expect(byWords[0].bm25).toBeGreaterThan(0);
+    expect(await store.getChunk("d1:1")).toMatchObject({text: "Unlock the account after too many attempts"});
+  });
+
+  it("hides chunks whose document row is missing and deletes them on reopen (crash between the two writes)", async () => {
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["printer offline troubleshooting"]), {vectorModel: model()});
+    // Simulate a crash after the chunks commit and before the document row: write chunks directly.
+    const db = await lancedb.connect(dir);
+    const chunkTable = await activeChunksTable(db);
+    const [vector] = await embedder.embed(["printer offline again"]);
+    await chunkTable.add([{id: "ghost:0", document_id: "ghost", ordinal: 0, text: "printer offline again", heading_path: [], page: null, row: null, collection: null, title: "ghost", source_path: "/kb/ghost.md", vector}]);
+    chunkTable.close();
+    db.close();
+
+    const request = normalizeSearchRequest({query: "printer offline", topK: 5, mode: "hybrid"});
+    const [queryVector] = await embedder.embed([request.query]);
+    const before = await searchWithVector(store, request, queryVector);
+    expect(before.hits.map((hit) => hit.documentId)).toEqual(["d1"]);
+    expect(await store.getChunk("ghost:0")).toBeNull();
+
+    await store.close();
+    store = await KnowledgeStore.open({uri: dir});
+    expect(await store.countChunks()).toBe(1);
+  });
+
+  it("rolls back the chunks when the write is cancelled", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["text"]), {vectorModel: model(), signal: controller.signal})).rejects.toMatchObject({code: "CANCELLED"});
+    expect(await store.countChunks()).toBe(0);
+    expect(store.listDocuments()).toEqual([]);
+  });
+
+  it("replaces the older document of the same source path, and keeps failures listed until then", async () => {
+    await store.recordFailure(doc("f1", "/kb/a.md", {status: "failed", error: {code: "PARSE_FAILED", message: "broken"}}));
+    expect(store.listDocuments()).toMatchObject([{id: "f1", status: "failed", error: {code: "PARSE_FAILED"}}]);
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["first version"]), {vectorModel: model()});
+    await store.writeDocument(doc("d2", "/kb/a.md", {sha256: "other"}), await chunks(["second version", "more"]), {vectorModel: model()});
+    expect(store.listDocuments().map((d) => d.id)).toEqual(["d2"]);
+    expect(await store.countChunks()).toBe(2);
+  });
+
+  it("keeps the newest of two documents from one path when a crash interrupted a replacement", async () => {
+    await store.writeDocument(doc("old", "/kb/a.md", {importedAt: "2026-01-01T00:00:00.000Z"}), await chunks(["old text"]), {vectorModel: model()});
+    // Write the replacement's rows directly, as if the process died before removing the old one.
+    const db = await lancedb.connect(dir);
+    const documents = await db.openTable("documents");
+    const chunkTable = await activeChunksTable(db);
+    const [vector] = await embedder.embed(["new text"]);
+    await chunkTable.add([{id: "new:0", document_id: "new", ordinal: 0, text: "new text", heading_path: [], page: null, row: null, collection: null, title: "a.md", source_path: "/kb/a.md", vector}]);
+    const oldRow = (await documents.query().toArray())[0];
+    await documents.add([{...oldRow, id: "new", sha256: "new", imported_at: "2026-02-01T00:00:00.000Z"}]);
+    db.close();
+    await store.close();
+    store = await KnowledgeStore.open({uri: dir});
+    expect(store.listDocuments().map((d) => d.id)).toEqual(["new"]);
+    expect(await store.countChunks()).toBe(1);
+  });
+
+  it("deletes a document with its chunks and moves documents between collections", async () => {
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["vpn error 809 fix"]), {vectorModel: model()});
+    await store.writeDocument(doc("d2", "/kb/b.md", {collection: "network"}), await chunks(["vpn split tunnel dns"]), {vectorModel: model()});
+    expect((await store.textSearch("vpn", {limit: 5, collection: "network"})).map((hit) => hit.documentId)).toEqual(["d2"]);
+    await store.setCollection("d1", "network");
+    expect((await store.textSearch("vpn", {limit: 5, collection: "network"})).map((hit) => hit.documentId).sort()).toEqual(["d1", "d2"]);
+    expect(await store.deleteDocument("d2")).toBe(true);
+    expect(await store.deleteDocument("d2")).toBe(false);
+    expect(await store.countChunks()).toBe(1);
+    await expect(store.setCollection("nope", "x")).rejects.toMatchObject({code: "NOT_FOUND"});
+  });
+
+  it("stores text-only documents next to vectors of another model, and re-indexing fills every vector", async () => {
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["wifi keeps disconnecting"], false), {vectorModel: null});
+    await store.writeDocument(doc("d2", "/kb/b.md"), await chunks(["vpn drops"]), {vectorModel: {id: "other-model", dimension: 100}});
+    expect(store.listDocuments().map((d) => d.embeddingModel)).toEqual([null, null]);
+    const [queryVector] = await embedder.embed(["wifi"]);
+    expect(await store.vectorSearch(queryVector, {limit: 5})).toEqual([]);
+    expect((await store.textSearch("wifi", {limit: 5})).length).toBe(1);
+
+    const progress: number[] = [];
+    await store.rebuild(model(), (texts) => embedder.embed(texts), {onProgress: (done) => progress.push(done)});
+    expect(progress.at(-1)).toBe(2);
+    expect(store.listDocuments().every((d) => d.embeddingModel === "static-glove-wordpiece")).toBe(true);
+    expect((await store.vectorSearch(queryVector, {limit: 5})).length).toBe(2);
+  });
+
+  it("swaps to a fresh table of another dimension without ever mixing dimensions", async () => {
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["printer queue stuck"]), {vectorModel: model()});
+    const doubled = async (texts: string[]) => (await embedder.embed(texts)).map((v) => Float32Array.from([...v, ...v].map((x) => x / Math.SQRT2)));
+    await store.rebuild({id: "doubled", dimension: 200}, doubled);
+    expect(store.vectorModel()).toEqual({id: "doubled", dimension: 200});
+    const [query] = await doubled(["printer queue"]);
+    expect((await store.vectorSearch(query, {limit: 5}))[0].documentId).toBe("d1");
+    const [small] = await embedder.embed(["printer queue"]);
+    await expect(store.vectorSearch(small, {limit: 5})).rejects.toMatchObject({code: "EMBEDDING_FAILED"});
+    await store.close();
+    const db = await lancedb.connect(dir);
+    // The old chunks table is gone once the store closes; one chunks table remains.
+    expect((await db.tableNames()).filter((name) => name.startsWith("chunks"))).toHaveLength(1);
+    db.close();
+    store = await KnowledgeStore.open({uri: dir});
+    expect(store.vectorModel()).toEqual({id: "doubled", dimension: 200});
+  });
+
+  it("keeps documents written while a re-index runs", async () => {
+    await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["first document"]), {vectorModel: model()});
+    let wrote = false;
+    await store.rebuild(model(), async (texts) => {
+      if (!wrote) {
+        wrote = true;
+        // Runs during the bulk copy: queued behind nothing, lands in the old table, caught up before the swap.
+        await store.writeDocument(doc("d2", "/kb/b.md"), await chunks(["second document"]), {vectorModel: model()});
+        await store.deleteDocument("d1");
+      }
+      return embedder.embed(texts);
+    });
+    expect(store.listDocuments().map((d) => d.id)).toEqual(["d2"]);
+    expect(await store.countChunks()).toBe(1);
+    expect((await store.textSearch("second", {limit: 5}))[0].documentId).toBe("d2");
+  });
+});
