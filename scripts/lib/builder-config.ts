@@ -49,6 +49,12 @@ export interface PackContextLike {
   targets: ReadonlyArray<{name: string}>;
 }
 
+/** electron-builder prints only `message`; put the stable code in front of it. */
+function forBuilder(error: ModelsError): ModelsError {
+  error.message = `${error.code}: ${error.message}`;
+  return error;
+}
+
 function loadYaml(filePath: string): ConfigObject {
   // js-yaml is what electron-builder itself parses its YAML with; resolve it through
   // electron-builder so this works however node_modules is laid out.
@@ -93,13 +99,13 @@ function addSuffixToArtifactNames(config: ConfigObject, suffix: string): void {
 export function assertFitsInstaller(context: PackContextLike, bundledBytes: number): void {
   const buildsNsis = context.targets.some((target) => target.name === "nsis" || target.name === "portable");
   if (context.electronPlatformName !== "win32" || !buildsNsis || bundledBytes <= NSIS_MODEL_BUDGET_BYTES) return;
-  throw new ModelsError(
+  throw forBuilder(new ModelsError(
     "MODELS_BUNDLE_TOO_LARGE",
     `the bundled models take ${formatBytes(bundledBytes)}, but a Windows (NSIS) installer cannot exceed 2 GiB including ` +
       `the app, so models may take at most ${formatBytes(NSIS_MODEL_BUDGET_BYTES)}. Build the Windows installer without ` +
       "models (npm run dist:no-model -- --win) and hand out the models folder separately, or bundle a smaller model " +
       "(see docs/packaging.md, \"Windows and the 2 GiB limit\").",
-  );
+  ));
 }
 
 export async function createBuilderConfig(options: BuilderConfigOptions): Promise<ConfigObject> {
@@ -123,10 +129,10 @@ export async function createBuilderConfig(options: BuilderConfigOptions): Promis
   const manifest = await loadManifest(manifestPath);
   const files = bundledFiles(manifest);
   if (files.length === 0) {
-    throw new ModelsError(
+    throw forBuilder(new ModelsError(
       "MODELS_BUNDLE_INCOMPLETE",
       `${manifestPath} marks no model as bundled; build the variant without models (npm run dist:no-model) instead`,
-    );
+    ));
   }
 
   // A quick presence and size check so that electron-builder never starts without the models,
@@ -147,11 +153,11 @@ export async function createBuilderConfig(options: BuilderConfigOptions): Promis
     else bundledBytes += size;
   }
   if (problems.length > 0) {
-    throw new ModelsError(
+    throw forBuilder(new ModelsError(
       "MODELS_BUNDLE_INCOMPLETE",
       `packaging refused: ${problems.join("; ")} (in ${modelsDir}). Run \`npm run models:pull\` first, ` +
         "or build the installers without models with `npm run dist:no-model`.",
-    );
+    ));
   }
 
   const modelsResource = extraResources.find(isModelsResource)!;

@@ -190,7 +190,7 @@ export class ChatService implements ChatApi {
     const settings = this.deps.settings();
     const retrievalStarted = performance.now();
     let hits: SearchHit[] = [];
-    let searchNotice: string | null = null;
+    let searchNotice: string | null;
     try {
       const result = await this.deps.knowledge.search({
         query: retrievalQuery(input.question, input.history),

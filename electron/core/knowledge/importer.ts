@@ -30,7 +30,8 @@ export interface ImporterLimits {
 export interface ImporterDeps {
   store: KnowledgeStore;
   jobs: ImportJobs;
-  parse: (bytes: Uint8Array, fileName: string) => Promise<ParsedDocument>;
+  /** Parses off the main thread; the signal stops a parse in progress. */
+  parse: (bytes: Uint8Array, fileName: string, signal: AbortSignal) => Promise<ParsedDocument>;
   chunk: (parsed: ParsedDocument, options: ChunkOptions) => Chunk[];
   /** Fallback token counter when no embedding model is loaded. */
   approximateTokens: (text: string) => number;
@@ -136,7 +137,7 @@ async function importOne(deps: ImporterDeps, jobId: string, index: number, sourc
     throwIfCancelled(signal);
     report({state: "parsing"});
     try {
-      parsed = await deps.parse(bytes, fileName);
+      parsed = await deps.parse(bytes, fileName, signal);
     } catch (error) {
       throw asFailure(error, "PARSE_FAILED", "This file could not be read as a document.");
     }

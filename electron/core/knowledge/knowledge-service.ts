@@ -7,8 +7,7 @@ import {createEmbedder, embeddingModelCandidates, resolveEmbeddingModel, type Em
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
-import {approximateTokenCount, chunkDocument} from "./parsing/chunker.js";
-import {createParserPool} from "./parsing/parser-pool.js";
+import {approximateTokenCount, chunkDocument, createParserPool, parseDocument} from "./parsing/index.js";
 import {normalizeSearchRequest, search, vectorsUsable} from "./search.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
 import {KnowledgeStore} from "./store.js";
@@ -31,6 +30,7 @@ export interface KnowledgeServiceOptions {
   settings: Settings["knowledge"];
   /** Search defaults when a request leaves them out. */
   retrieval?: Partial<Pick<Settings["retrieval"], "mode" | "topK" | "minScore">>;
+  /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
   parserPoolSize?: number;
   /** Files imported at once per job. */
   importConcurrency?: number;
@@ -126,7 +126,11 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     await store.rebuild({id: current.modelId, dimension: current.dimension}, (texts, signal) => current.embed(texts, {signal}));
   }
 
-  const parser = createParserPool({size: Math.max(1, options.parserPoolSize ?? 1)});
+  const poolSize = options.parserPoolSize ?? 1;
+  const parser =
+    poolSize > 0
+      ? createParserPool({size: poolSize})
+      : {parse: (request: {bytes: Uint8Array; fileName: string}) => parseDocument(request.bytes, request.fileName), close: async () => undefined};
   const jobs = new ImportJobs();
   const listeners = new Set<KnowledgeEventListener>();
   const emit = (event: KnowledgeEvent) => {
@@ -144,7 +148,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const importerDeps = {
     store,
     jobs,
-    parse: (bytes: Uint8Array, fileName: string) => parser.parse(bytes, fileName),
+    parse: (bytes: Uint8Array, fileName: string, signal: AbortSignal) => parser.parse({bytes, fileName, signal}),
     chunk: chunkDocument,
     approximateTokens: approximateTokenCount,
     embedder: () => embedder,

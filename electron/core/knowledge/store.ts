@@ -63,7 +63,17 @@ type Embed = (texts: string[], signal?: AbortSignal) => Promise<Float32Array[]>;
 const META_CHUNKS_TABLE = "chunks_table";
 const META_MODEL = "embedding_model";
 const META_DIMENSION = "embedding_dimension";
+const META_INDEX_ROWS = "vector_index_rows";
 const REBUILD_BATCH = 256;
+/**
+ * Below this many chunks an exact (flat) vector scan is fast enough (~5 ms at 10k × 100-d here); above
+ * it an IVF_FLAT index keeps search near 5 ms at 100k. IVF_FLAT keeps full vectors, so the distances
+ * are exact within the probed partitions (recall@10 0.985 against flat at 100k), and it trains in about
+ * a second, where IVF_PQ lost a third of recall and HNSW took over a minute to build.
+ */
+const VECTOR_INDEX_MIN_ROWS = 25_000;
+/** Retrain when the table has grown this much since the partitions were trained. */
+const VECTOR_INDEX_RETRAIN_GROWTH = 4;
 const IN_LIST_BATCH = 500;
 
 function cancelled(): DesksideError {
@@ -117,6 +127,7 @@ export class KnowledgeStore {
     private chunksTable: lancedb.Table,
     private chunksTableName: string,
     private model: VectorModel | null,
+    private meta: Record<string, string>,
   ) {}
 
   static async open(options: OpenStoreOptions): Promise<KnowledgeStore> {
@@ -130,7 +141,7 @@ export class KnowledgeStore {
       const chunksName = meta[META_CHUNKS_TABLE] ?? CHUNKS_TABLE_PREFIX;
       const model = meta[META_MODEL] && meta[META_DIMENSION] ? {id: meta[META_MODEL], dimension: Number(meta[META_DIMENSION])} : null;
       const chunksTable = names.includes(chunksName) ? await db.openTable(chunksName) : await db.createEmptyTable(chunksName, chunksSchema(model?.dimension ?? null));
-      const store = new KnowledgeStore(location, db, documentsTable, metaTable, chunksTable, chunksName, model);
+      const store = new KnowledgeStore(location, db, documentsTable, metaTable, chunksTable, chunksName, model, meta);
       // Leftovers of a re-index that crashed before its swap, or of one whose old table was not dropped.
       for (const name of names) if (name.startsWith(CHUNKS_TABLE_PREFIX) && name !== chunksName) await db.dropTable(name);
       await store.loadDocuments();
@@ -331,16 +342,39 @@ export class KnowledgeStore {
     });
   }
 
-  /** Compacts small per-document fragments and folds new rows into the full-text index. */
+  /**
+   * Compacts small per-document fragments, folds new rows into the full-text and vector indexes, and
+   * (re)trains the vector index once the table is large enough or has outgrown its partitions.
+   */
   optimize(): Promise<void> {
     return this.writes.run(async () => {
       try {
         await this.chunksTable.optimize();
         await this.documentsTable.optimize();
+        const trained = await this.trainVectorIndexIfDue(this.chunksTable, this.model, Number(this.meta[META_INDEX_ROWS] ?? 0));
+        if (trained !== null) await this.writeMeta({...this.meta, [META_INDEX_ROWS]: String(trained)});
       } catch (error) {
         throw storeError("be optimized", error);
       }
     });
+  }
+
+  /** Trains the IVF index when due; returns the row count it was trained on, or null when not due. */
+  private async trainVectorIndexIfDue(table: lancedb.Table, model: VectorModel | null, trainedOn: number): Promise<number | null> {
+    if (!model) return null;
+    const rows = await table.countRows("vector IS NOT NULL");
+    if (rows < VECTOR_INDEX_MIN_ROWS || (trainedOn > 0 && rows < trainedOn * VECTOR_INDEX_RETRAIN_GROWTH)) return null;
+    const numPartitions = Math.max(8, Math.round(Math.sqrt(rows) / 5));
+    await table.createIndex("vector", {config: lancedb.Index.ivfFlat({distanceType: "cosine", numPartitions}), replace: true});
+    return rows;
+  }
+
+  private async writeMeta(meta: Record<string, string>): Promise<void> {
+    await this.metaTable.add(
+      Object.entries(meta).map(([key, value]) => ({key, value})),
+      {mode: "overwrite"},
+    );
+    this.meta = meta;
   }
 
   /**
@@ -395,9 +429,11 @@ export class KnowledgeStore {
 
         await this.ensureTextIndex(newTable!);
         await newTable!.optimize();
-        const meta = [{key: META_CHUNKS_TABLE, value: newName}];
-        if (target) meta.push({key: META_MODEL, value: target.id}, {key: META_DIMENSION, value: String(target.dimension)});
-        await this.metaTable.add(meta, {mode: "overwrite"});
+        const trained = await this.trainVectorIndexIfDue(newTable!, target, 0);
+        const meta: Record<string, string> = {[META_CHUNKS_TABLE]: newName};
+        if (target) Object.assign(meta, {[META_MODEL]: target.id, [META_DIMENSION]: String(target.dimension)});
+        if (trained !== null) meta[META_INDEX_ROWS] = String(trained);
+        await this.writeMeta(meta);
         // The swap is done: from here on searches and imports use the new table.
         this.retiredTables.push(this.chunksTableName);
         this.chunksTable = newTable!;

@@ -381,4 +381,8 @@ export const NEGATIVES: string[] = [
   "Zoom meeting ID 812 3456 7890, passcode shared in the invite",
   "TeamViewer ID 1 234 567 890, AnyDesk address 123 456 789",
   "UPN suffix contoso.com, immutableId c2VjcmV0SWRlbnRpdHk=",
+  "We use 1Password for the team vault; the 1Password extension is blocked by policy",
+  "Pass the credential explicitly: `Invoke-Command -ComputerName PC-0423 -Credential $cred`",
+  "Header 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' rejected by the proxy",
+  `Subject arrives as =?utf-8?B?${Buffer.from("Störung: Drucker im 3. Stock – bitte prüfen").toString("base64")}?= in the ticket`,
 ];

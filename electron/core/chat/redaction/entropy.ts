@@ -45,10 +45,26 @@ export function classTransitionRatio(s: string): number {
   return changes / (s.length - 1);
 }
 
-/** Share of characters inside word-like runs (Capitalised or lowercase, 4+ letters). */
-export function wordRunShare(s: string): number {
+/** A letter run a person could pronounce: has a vowel, no four consonants or three vowels in a row. */
+function pronounceable(run: string): boolean {
+  const l = run.toLowerCase();
+  return /[aeiouy]/.test(l) && !/[^aeiouy]{4,}/.test(l) && !/[aeiou]{3,}/.test(l);
+}
+
+/**
+ * Share of characters covered by words: pronounceable letter runs (Capitalised or lowercase, 3+
+ * letters, or an acronym) and entries of `vocabulary`. Identifiers score high; random strings
+ * average well under 0.3.
+ */
+export function wordShare(s: string, vocabulary: readonly string[] = []): number {
   if (s.length === 0) return 0;
-  let covered = 0;
-  for (const m of s.matchAll(/[A-Z]?[a-z]{3,}/g)) covered += m[0].length;
-  return covered / s.length;
+  const covered = new Uint8Array(s.length);
+  for (const m of s.matchAll(/[A-Z]?[a-z]{3,}|[A-Z]{2,}(?![a-z])/g)) {
+    if (pronounceable(m[0])) covered.fill(1, m.index, m.index + m[0].length);
+  }
+  const lower = s.toLowerCase();
+  for (const word of vocabulary) {
+    for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) covered.fill(1, at, at + word.length);
+  }
+  return covered.reduce((n, c) => n + c, 0) / s.length;
 }

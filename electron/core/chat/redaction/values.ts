@@ -77,7 +77,7 @@ export function isPlaceholder(value: string): boolean {
   if (/^[<[({]/.test(v)) return true; // <password>, [hidden], (see vault), {{secret}}
   if (/^\$\{|^\$\(|^\$env:|^%[^%\s]+%$/i.test(v)) return true; // ${PW}, $(cat f), $env:PW, %PW%
   if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return true; // $password
-  if (/redacted|placeholder|your[_-]?(?:password|secret|token|key|api[_-]?key)/i.test(v)) return true;
+  if (/redacted|placeholder|(?:your|my)[_-]?(?:password|pass|secret|token|key|api[_-]?key)/i.test(v)) return true;
   return isCodeReference(v);
 }
 

@@ -144,8 +144,16 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
     i++;
     while (i < pieces.length) {
       const next = pieces[i];
-      const needed = separator + (next.block.type === "heading" ? headingRunCost(pieces, i, separator) : next.tokens);
-      if (estimate + needed > chunkSize) break;
+      if (next.block.type === "heading") {
+        const run = headingRun(pieces, i, separator);
+        // A subsection that fits a chunk of its own is not split across two; a heading never
+        // goes in without the first lines under it.
+        const fitsWhole = estimate + separator + run.whole <= chunkSize;
+        const fitsStart = estimate + separator + run.start <= chunkSize;
+        if (!fitsWhole && (run.whole <= chunkSize - counter.base || !fitsStart)) break;
+      } else if (estimate + separator + next.tokens > chunkSize) {
+        break;
+      }
       chunkPieces.push(next);
       estimate += separator + next.tokens;
       i++;
@@ -167,11 +175,18 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
   }
 }
 
-/** A heading only goes into a chunk together with the content right below it. */
-function headingRunCost(pieces: Piece[], start: number, separator: number): number {
-  let cost = pieces[start].tokens;
-  for (let k = start + 1; k < pieces.length && pieces[k].block.type !== "heading"; k++) cost += separator + pieces[k].tokens;
-  return cost;
+/**
+ * Cost of a heading with any headings right below it, up to its first content piece (`start`),
+ * and up to the next heading after its content (`whole`).
+ */
+function headingRun(pieces: Piece[], index: number, separator: number): {start: number; whole: number} {
+  let k = index;
+  let cost = pieces[k].tokens;
+  while (k + 1 < pieces.length && pieces[k + 1].block.type === "heading") cost += separator + pieces[++k].tokens;
+  if (k + 1 < pieces.length) cost += separator + pieces[++k].tokens;
+  const start = cost;
+  while (k + 1 < pieces.length && pieces[k + 1].block.type !== "heading") cost += separator + pieces[++k].tokens;
+  return {start, whole: cost};
 }
 
 function sameSection(a: Piece, b: Piece): boolean {

@@ -1,6 +1,6 @@
 import {fileTypeFromBuffer} from "file-type";
 import {DesksideError} from "../../../../shared/errors.js";
-import {decodeText, looksBinary} from "./decode-text.js";
+import {decodeText, looksBinary, sniffUnicode} from "./decode-text.js";
 import {extensionOf} from "./file-name.js";
 import {MIME} from "./mime.js";
 import {sniffDelimiter} from "./sniff-delimiter.js";
@@ -32,7 +32,9 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
   if (bytes.length === 0) throw new DesksideError("FILE_EMPTY", "This file is empty (0 bytes); there is nothing to import.");
   const ext = extensionOf(fileName);
 
-  const magic = await fileTypeFromBuffer(bytes);
+  // A UTF-16 byte-order mark (FF FE) doubles as an MPEG audio frame header; text wins.
+  const unicode = sniffUnicode(bytes);
+  const magic = unicode && unicode.encoding !== "utf-8" ? undefined : await fileTypeFromBuffer(bytes);
   if (magic) {
     if (magic.mime === MIME.pdf) return {kind: "pdf", mime: MIME.pdf};
     if (WORD_MIMES.has(magic.mime)) return {kind: "docx", mime: MIME.docx};
@@ -40,7 +42,7 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
     if (!magic.mime.startsWith("text/") && magic.mime !== "application/xml") {
       throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime), {details: {detected: magic.mime}});
     }
-  } else if (hasPdfHeaderNearStart(bytes)) {
+  } else if (!unicode && hasPdfHeaderNearStart(bytes)) {
     return {kind: "pdf", mime: MIME.pdf};
   }
 

@@ -176,7 +176,8 @@ function splitParagraphs(lines: Line[], page: number, isLarge: (size: number) =>
     const gap = lines[i - 1].y - lines[i].y;
     if (gap > 0 && lines[i].size === lines[i - 1].size && gap < lines[i].size * 3) gaps.push(gap);
   }
-  const pitch = median(gaps);
+  // Lines inside a paragraph sit closest together, so the lower quartile of the gaps is the pitch.
+  const pitch = lowerQuartile(gaps);
 
   const paragraphs: Paragraph[] = [];
   let current: Line[] = [];
@@ -185,8 +186,11 @@ function splitParagraphs(lines: Line[], page: number, isLarge: (size: number) =>
     if (prev) {
       const gap = prev.y - line.y;
       const limit = pitch > 0 ? Math.max(pitch * 1.35, prev.size * 1.05) : Math.max(prev.size, line.size) * 1.6;
+      // When every paragraph is one line the pitch is the paragraph gap; a finished sentence
+      // followed by a wide gap still ends the paragraph.
+      const sentenceBreak = gap > prev.size * 1.5 && /[.:!?;]$/.test(prev.text);
       const startsItem = BULLET.test(line.text) || NUMBERED.test(line.text);
-      if (gap <= 0 || gap > limit || isLarge(line.size) !== isLarge(prev.size) || line.size !== prev.size || startsItem) {
+      if (gap <= 0 || gap > limit || sentenceBreak || isLarge(line.size) !== isLarge(prev.size) || line.size !== prev.size || startsItem) {
         paragraphs.push({lines: current, page});
         current = [];
       }
@@ -197,10 +201,10 @@ function splitParagraphs(lines: Line[], page: number, isLarge: (size: number) =>
   return paragraphs;
 }
 
-function median(values: number[]): number {
+function lowerQuartile(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor((sorted.length - 1) / 4)];
 }
 
 /** Hyphenated line ends are joined without a space; the hyphen stays (it is usually a real compound). */

@@ -69,10 +69,12 @@ function textBlocks(text: string): Block[] {
 /** Short, shouted, not a sentence: "VPN TROUBLESHOOTING", "2. NETWORK SETUP". */
 function isCapsHeading(line: string): boolean {
   const text = line.trim();
-  if (text.length < 3 || text.length > 80 || /[.,;!?:]$/.test(text)) return false;
+  if (text.length < 3 || text.length > 80 || /[.,;!?:。！？]$/.test(text)) return false;
   if (text.split(/\s+/).length > 10) return false;
+  // Only scripts with letter case can shout; a Japanese line with "VPN" in it is not a heading.
   const letters = text.match(/\p{L}/gu) ?? [];
-  return letters.length >= 2 && !/\p{Ll}/u.test(text) && /\p{Lu}/u.test(text);
+  const upper = text.match(/\p{Lu}/gu) ?? [];
+  return letters.length >= 2 && !/\p{Ll}/u.test(text) && upper.length >= letters.length * 0.8;
 }
 
 /** Bulleted lines become items (indented lines continue the item); other lines stay one paragraph. */

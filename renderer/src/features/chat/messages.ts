@@ -1,4 +1,3 @@
-import type {ChatSendResult} from "../../../../shared/contract.js";
 import type {StoredMessage} from "../../../../shared/chat.js";
 
 /** Replaces the message with the same id, or appends it. */
@@ -11,10 +10,10 @@ export function upsertMessage(messages: StoredMessage[], message: StoredMessage)
 }
 
 /** The assistant message shown while its first tokens are on their way. */
-export function placeholderAnswer(result: ChatSendResult): StoredMessage {
+export function placeholderAnswer(conversationId: string, messageId: string): StoredMessage {
   return {
-    id: result.assistantMessageId,
-    conversationId: result.conversationId,
+    id: messageId,
+    conversationId,
     role: "assistant",
     content: "",
     createdAt: new Date().toISOString(),

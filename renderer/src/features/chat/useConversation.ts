@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useRef, useState} from "react";
+import {useCallback, useRef, useState} from "react";
 import type {Conversation, ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
 import {useClient, useEvent} from "../../client/context.js";
@@ -42,6 +42,8 @@ export function useConversation(): ConversationController {
   const finals = useRef(new Map<string, StoredMessage>());
   const tokenBuffer = useRef(new Map<string, string>());
   const flushScheduled = useRef(false);
+  /** While a send/regenerate/edit awaits its reply, that reply places the answer, not the tokens. */
+  const awaiting = useRef(0);
 
   const settle = useCallback((message: StoredMessage) => (message.status === "streaming" ? (finals.current.get(message.id) ?? message) : message), []);
 
@@ -96,8 +98,11 @@ export function useConversation(): ConversationController {
         current.current = result.conversationId;
         setConversationId(result.conversationId);
       }
-      const answer = finals.current.get(result.assistantMessageId) ?? placeholderAnswer(result);
-      setMessages((previous) => upsertMessage(upsertMessage(base(previous), result.userMessage), answer));
+      const answer = finals.current.get(result.assistantMessageId) ?? placeholderAnswer(result.conversationId, result.assistantMessageId);
+      setMessages((previous) => {
+        const rest = base(previous).filter((message) => message.id !== answer.id);
+        return [...upsertMessage(rest, result.userMessage), answer];
+      });
     },
     [],
   );
@@ -105,10 +110,12 @@ export function useConversation(): ConversationController {
   const send = useCallback(
     async (text: string) => {
       setPendingQuestion(text);
+      awaiting.current++;
       try {
         const result = await client.invoke("chat.send", {conversationId: current.current ?? undefined, message: text});
         track(result, (previous) => previous);
       } finally {
+        awaiting.current--;
         setPendingQuestion(null);
       }
       void fetchCurrent();
@@ -119,16 +126,24 @@ export function useConversation(): ConversationController {
   const regenerate = useCallback(async () => {
     const id = current.current;
     if (!id) return;
-    const result = await client.invoke("chat.regenerate", {conversationId: id});
-    track(result, withoutLastAnswer);
+    awaiting.current++;
+    try {
+      track(await client.invoke("chat.regenerate", {conversationId: id}), withoutLastAnswer);
+    } finally {
+      awaiting.current--;
+    }
   }, [client, track]);
 
   const editLast = useCallback(
     async (text: string) => {
       const id = current.current;
       if (!id) return;
-      const result = await client.invoke("chat.editLast", {conversationId: id, message: text});
-      track(result, withoutLastExchange);
+      awaiting.current++;
+      try {
+        track(await client.invoke("chat.editLast", {conversationId: id, message: text}), withoutLastExchange);
+      } finally {
+        awaiting.current--;
+      }
     },
     [client, track],
   );
@@ -157,11 +172,11 @@ export function useConversation(): ConversationController {
 
   useEvent("chat.token", ({conversationId: from, messageId, text}) => {
     tokenBuffer.current.set(messageId, (tokenBuffer.current.get(messageId) ?? "") + text);
-    if (from === current.current) {
+    if (from === current.current && awaiting.current === 0) {
       setMessages((previous) =>
         previous.some((message) => message.id === messageId)
           ? previous
-          : [...previous, placeholderAnswer({conversationId: from, assistantMessageId: messageId, userMessage: null as never})],
+          : [...previous, placeholderAnswer(from, messageId)],
       );
     }
     if (flushScheduled.current) return;
@@ -189,11 +204,6 @@ export function useConversation(): ConversationController {
   useEvent("chat.changed", ({conversationId: changed}) => {
     if (changed === current.current && !streaming) void fetchCurrent();
   });
-
-  // A conversation deleted elsewhere (another window, the API) leaves the view empty.
-  useEffect(() => {
-    if (loadError && conversationId) setMessages([]);
-  }, [loadError, conversationId]);
 
   return {
     conversationId,

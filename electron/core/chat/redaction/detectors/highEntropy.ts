@@ -1,6 +1,7 @@
-import {charClasses, classTransitionRatio, shannonEntropy, wordRunShare} from "../entropy.js";
+import {charClasses, classTransitionRatio, shannonEntropy, wordShare} from "../entropy.js";
 import {lineBefore, matchAll} from "../scan.js";
 import {PRIORITY, type Candidate} from "../types.js";
+import {VOCABULARY} from "../vocabulary.js";
 
 /**
  * Unlabelled random-looking strings. Deliberately cautious, because help-desk text is full of
@@ -27,7 +28,7 @@ const PUBLIC_CONTEXT = /(?:sha-?\d*|md5|hash|checksum|digest|thumbprint|fingerpr
 const MIN_LENGTH = 20;
 const MIN_ENTROPY = 3.6;
 const MIN_TRANSITIONS = 0.3;
-const MAX_WORD_SHARE = 0.4;
+const MAX_WORD_SHARE = 0.45;
 
 // Pasted message headers carry public signatures and opaque indexes (DKIM b=, ARC-Seal, Thread-Index).
 const MAIL_HEADER = /^(?:DKIM-Signature|ARC-Seal|ARC-Message-Signature|ARC-Authentication-Results|Authentication-Results|Thread-Index|Thread-Topic|Received|X-(?:MS|Microsoft|Forefront|Google|Gm|Received|Originating|Proofpoint|Mimecast|Barracuda)[\w-]*|Message-ID|References|In-Reply-To):/i;
@@ -64,7 +65,28 @@ function decodeText(token: string): string | null {
   }
   // UTF-16LE text (PowerShell -EncodedCommand) is every other byte zero.
   const readable = (printable + zeros) / bytes.length >= 0.9 && printable / bytes.length >= 0.45;
-  return readable ? bytes.toString(zeros > 0 ? "utf16le" : "latin1") : null;
+  if (readable) return bytes.toString(zeros > 0 ? "utf16le" : "latin1");
+  // Non-ASCII UTF-8 text; random bytes are practically never valid UTF-8 at this length.
+  try {
+    const utf8 = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
+    return /^[^\p{Cc}\p{Cn}]*$/u.test(utf8.replace(/[\t\r\n]/g, "")) ? utf8 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Separator-joined parts that are each simple (KB5034441, 23H2, x64v2, 2024) or wordy
+ * (AdobeAcrobatDC2024) make an identifier such as "Win11_23H2_English_x64v2". Random keys that
+ * happen to contain "-" or "_" have at least one part that switches class too often.
+ */
+function segmentedIdentifier(token: string): boolean {
+  const parts = token.split(/[-_/]+/).filter(Boolean);
+  return parts.length >= 2 && parts.every((p) => classRuns(p) <= 4 || wordShare(p, VOCABULARY) >= 0.5);
+}
+
+function classRuns(s: string): number {
+  return Math.round(classTransitionRatio(s) * (s.length - 1)) + 1;
 }
 
 export function looksRandom(token: string): boolean {
@@ -73,7 +95,7 @@ export function looksRandom(token: string): boolean {
   const classes = charClasses(core);
   if (!classes.upper || !classes.lower || !classes.digit) return false;
   if (classTransitionRatio(core) < MIN_TRANSITIONS) return false;
-  if (wordRunShare(core) > MAX_WORD_SHARE) return false;
+  if (wordShare(core, VOCABULARY) >= MAX_WORD_SHARE || segmentedIdentifier(core)) return false;
   return shannonEntropy(core) >= MIN_ENTROPY;
 }
 

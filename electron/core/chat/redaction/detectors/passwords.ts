@@ -47,7 +47,8 @@ function labelBoundaryOk(text: string, start: number, end: number, label: string
     // "PASS:" in test logs is a verdict, not a label; DB_PASS= still counts (preceded by "_").
     return !(label === "PASS" && before !== "_");
   }
-  return CAMEL_OK.has(label.toLowerCase()) && /[A-Z]/.test(text[start]) && /[a-z0-9]/.test(before);
+  // AdminPassword, userPwd; not "1Password", which is a product.
+  return CAMEL_OK.has(label.toLowerCase()) && /[A-Z]/.test(text[start]) && /[a-z]/.test(before);
 }
 
 function valueOk(text: string, value: ValueSpan, mode: Mode, label: string): boolean {
@@ -55,8 +56,9 @@ function valueOk(text: string, value: ValueSpan, mode: Mode, label: string): boo
   if (v.length < 3 || isPlaceholder(v) || isStopword(v) || v.includes("://")) return false;
   // PWD=/home/jdoe and "password file: C:\secure\pw.txt" name a place, not a secret.
   if (/^(?:~?\/[\w.-]+(?:\/|$)|[A-Za-z]:\\)/.test(v)) return false;
-  if (mode === "bare") return v.length >= 6 && looksLikePassword(v) && !/^[/~\\.-]/.test(v);
-  if (mode === "connector" || AMBIGUOUS.has(label.toLowerCase())) return looksLikePassword(v);
+  if (mode === "bare") return v.length >= 6 && looksLikePassword(v) && !/^[/~\\.-]/.test(v) && !/[<>]|="/.test(v);
+  // Quoted phrases after prose or an ambiguous label are usually code or a quotation, not a password.
+  if (mode === "connector" || AMBIGUOUS.has(label.toLowerCase())) return looksLikePassword(v) && !(value.quoted && /\s/.test(v));
   // After an explicit ":" or "=", a lone value is enough unless the sentence carries on in prose
   // ("Password: must be 12 characters").
   const prose = !value.quoted && /^[ \t]+\p{Ll}/u.test(text.slice(value.end, value.end + 3));
@@ -72,19 +74,23 @@ function detectLabelled(text: string): Candidate[] {
     // Closing quote or bracket of a key: "password": …, ['password'] = …
     let pos = labelEnd;
     while (pos < labelEnd + 2 && /["'\]]/.test(text[pos] ?? "")) pos++;
+    const quotedKey = pos > labelEnd;
 
     let mode: Mode | null = null;
     const direct = stickyAt(DIRECT, text, pos);
     if (direct) {
       mode = "direct";
       pos += direct[0].length;
-    } else {
+    } else if (!quotedKey) {
+      // A quoted key is code or config ({name: 'Password'}); only "key: value" counts there.
       const gap = stickyAt(GAP, text, pos);
       if (gap) {
         const connector = gap[2]?.toLowerCase();
         // A bare "to" only introduces a value after a verb: "reset the password to …".
         const context = text.slice(Math.max(0, m.index - 40), m.index) + gap[1];
         if (connector === "to" && !VERB_BEFORE.test(context)) continue;
+        // "pass" is mostly a verb ("pass the props type directly: …"); only "pass is …" / "pass: …".
+        if (label.toLowerCase() === "pass" && gap[1].trim() !== "") continue;
         mode = "connector";
         pos += gap[0].length;
       } else {
@@ -110,7 +116,7 @@ const PIN = /(?<![\p{L}\p{N}])pin(?:[ _-]?code)?(?:[ \t]*[:=][ \t]*|[ \t]+is[ \t
 
 // "credentials for the NAS are admin / Adm1n!2024", "login: svc_scan:Sc4nner#01", "u/p: jdoe/Xk29!"
 const CREDENTIAL_PAIR =
-  /(?:\b(?:creds?|credentials|login|logon|log-in|sign-in)\b|(?<![\w/])(?:u\/p|user(?:name)?\/pass(?:word)?)(?![\w/]))[^\n:=]{0,40}?(?:[ \t]*[:=]|[ \t]+(?:are|is)|[ \t])[ \t]*[^\s/:\\]{1,64}(?:[ \t]*\/[ \t]*|:)(?=[^\s/])/gi;
+  /(?:\b(?:creds?|credentials|login|logon|log-in|sign-in)\b|(?<![\w/])(?:u\/p|user(?:name)?\/pass(?:word)?)(?![\w/]))[^\n:=]{0,40}?(?:[ \t]*[:=]|[ \t]+(?:are|is)|[ \t])[ \t]*(?:[\w.-]+\\)?[\w.@$-]{1,64}(?:[ \t]*\/[ \t]*|:)(?=[^\s/])/gi;
 
 function detectCredentialPairs(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -1,0 +1,230 @@
+import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
+import cors from "@fastify/cors";
+import multipart from "@fastify/multipart";
+import type {AppCore} from "../core-types.js";
+import {DesksideError} from "../../../shared/errors.js";
+import type {ApiServerOptions} from "./api-options.js";
+import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
+import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
+import {ApiError, helpdeskErrorBody, isOpenAiPath, openaiErrorBody, toHttpError, type HttpError} from "./http-errors.js";
+import {MethodRegistry} from "./method-registry.js";
+import {ApiMetrics} from "./metrics.js";
+import {registerDocsUi, registerOpenApiSpec} from "./openapi.js";
+import {RateLimiter} from "./rate-limiter.js";
+import {RequestLifecycle} from "./request-lifecycle.js";
+import type {RouteContext} from "./route-context.js";
+import {registerEventRoutes} from "./routes/events.js";
+import {registerHelpdeskChatRoutes} from "./routes/helpdesk-chat.js";
+import {registerHelpdeskKnowledgeRoutes} from "./routes/helpdesk-knowledge.js";
+import {registerHelpdeskSessionRoutes} from "./routes/helpdesk-sessions.js";
+import {registerHelpdeskTicketRoutes} from "./routes/helpdesk-tickets.js";
+import {registerOpenAiChatRoutes} from "./routes/openai-chat.js";
+import {registerOpenAiEmbeddingRoutes} from "./routes/openai-embeddings.js";
+import {registerOpenAiModelRoutes} from "./routes/openai-models.js";
+import {registerOperationRoutes} from "./routes/operations.js";
+import {registerRendererRoutes, trySpaFallback} from "./routes/renderer.js";
+import {registerRpcRoutes} from "./routes/rpc.js";
+import {jsonSerializerCompiler, zodValidatorCompiler} from "./zod-compiler.js";
+
+export type {ApiServerOptions} from "./api-options.js";
+
+export interface ApiServer {
+  listen(): Promise<{url: string}>;
+  close(): Promise<void>;
+  app: FastifyInstance;
+}
+
+const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/;
+/** Lets a plugin's hooks and handlers apply to the whole server (what fastify-plugin does). */
+const SKIP_OVERRIDE = Symbol.for("skip-override");
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError): void {
+  if (error.retryAfterSeconds !== null) reply.header("retry-after", String(error.retryAfterSeconds));
+  if (error.allow) reply.header("allow", error.allow.join(", "));
+  const path = pathOf(request.url);
+  const body = isOpenAiPath(path) ? openaiErrorBody(error) : path.startsWith("/rpc/") ? {ok: false, ...helpdeskErrorBody(error)} : helpdeskErrorBody(error);
+  void reply.code(error.status).type("application/json; charset=utf-8").send(body);
+}
+
+/** Keeps `?token=` (EventSource) out of the access log. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]");
+}
+
+function loggerOptions(logger: ApiServerOptions["logger"]) {
+  if (logger === undefined || logger === false) return {logger: false as const};
+  const serializers = {req: (req: {method: string; url: string}) => ({method: req.method, url: redactUrl(req.url)})};
+  if (logger === true) return {logger: {serializers}};
+  return {loggerInstance: (logger as FastifyBaseLogger).child({}, {serializers})};
+}
+
+function urlFor(host: string, port: number): string {
+  // A wildcard bind is reached locally through loopback.
+  const shown = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`;
+}
+
+export function createApiServer(core: AppCore, options: ApiServerOptions): ApiServer {
+  const token = typeof options.token === "function" ? options.token : () => options.token as string;
+  const app = Fastify({
+    ...loggerOptions(options.logger),
+    bodyLimit: options.bodyLimitBytes,
+    // Node's limit on receiving the request itself (headers and body), against slow senders.
+    requestTimeout: options.requestTimeoutMs,
+    forceCloseConnections: true,
+    routerOptions: {ignoreTrailingSlash: true, maxParamLength: 256},
+    frameworkErrors: (error, request, reply) => sendError(request, reply, toHttpError(error)),
+  }) as unknown as FastifyInstance;
+
+  const metrics = new ApiMetrics(core);
+  const limiter = new RateLimiter(options.rateLimitPerMinute);
+  const registry = new MethodRegistry();
+  const live = new Set<RequestLifecycle>();
+  const ctx: RouteContext = {core, metrics, uploadLimitBytes: options.uploadLimitBytes, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
+
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  app.decorateRequest("lifecycle", null as unknown as RequestLifecycle);
+  app.addHook("onRoute", (route) => registry.add(route.url, route.method));
+
+  registerOpenApiSpec(app, core.version);
+  if (options.corsOrigins.length > 0) {
+    const any = options.corsOrigins.includes("*");
+    const allowed = new Set(options.corsOrigins);
+    void app.register(cors, {
+      origin: (origin, callback) => callback(null, any || (origin !== undefined && allowed.has(origin))),
+      methods: ["GET", "POST", "DELETE", "OPTIONS"],
+      allowedHeaders: ["Authorization", "Content-Type"],
+      exposedHeaders: ["Retry-After"],
+      maxAge: 600,
+    });
+  }
+  void app.register(multipart, {limits: {fileSize: options.uploadLimitBytes}});
+
+  const core$ = async (instance: FastifyInstance) => {
+    // Per-request deadline, disconnect signal and metrics, for every route including 404s.
+    instance.addHook("onRequest", async (request, reply) => {
+      const started = performance.now();
+      const longLived = request.routeOptions.config?.longLived === true;
+      request.lifecycle = new RequestLifecycle(
+        reply,
+        longLived ? null : options.requestTimeoutMs,
+        () => {
+          if (reply.sent || reply.raw.headersSent) return;
+          sendError(request, reply, toHttpError(new ApiError(503, "TIMEOUT", `The request took longer than ${Math.round(options.requestTimeoutMs / 1000)} s and was stopped; try again or raise the API request timeout in Settings.`)));
+          // Whatever the handler returns later is not sent again.
+          reply.hijack();
+        },
+        (lifecycle) => {
+          live.delete(lifecycle);
+          metrics.observeRequest(request.method, request.routeOptions.url ?? "unmatched", reply.raw.statusCode, (performance.now() - started) / 1000);
+        },
+      );
+      live.add(request.lifecycle);
+    });
+
+    instance.addHook("onRequest", async (request) => {
+      const path = pathOf(request.url);
+      if (request.is404 || isPublicRequest(request.method, path)) return;
+      let given = bearerToken(request.headers.authorization);
+      if (given === null && path === "/events") {
+        const query = request.query as {token?: unknown} | undefined;
+        given = typeof query?.token === "string" ? query.token : null;
+      }
+      if (!tokenMatches(given, token()))
+        throw new ApiError(
+          401,
+          "UNAUTHORIZED",
+          given === null ? "This route needs the API token: send Authorization: Bearer <token> (Settings → API)." : "The API token is not valid; copy the current one from Settings → API.",
+        );
+      const verdict = limiter.take(tokenKey(given as string));
+      if (!verdict.ok)
+        throw new ApiError(429, "RATE_LIMITED", `More than ${options.rateLimitPerMinute} requests a minute with this token; wait a moment or raise the limit in Settings.`, {
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        });
+    });
+
+    // Wrong body types are refused before the body is read.
+    instance.addHook("preParsing", async (request, _reply, payload) => {
+      const accepts = request.routeOptions.config?.accepts;
+      if (!accepts) return payload;
+      const type = (request.headers["content-type"] ?? "").toLowerCase();
+      if (accepts === "multipart") {
+        if (!type.startsWith("multipart/form-data")) throw new ApiError(415, "UNSUPPORTED_TYPE", "Upload files as multipart/form-data (for example curl -F file=@runbook.md).");
+        return payload;
+      }
+      const hasBody = Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
+      if (hasBody && !JSON_TYPE.test(type)) throw new ApiError(415, "UNSUPPORTED_TYPE", "Send the body as JSON with Content-Type: application/json.");
+      return payload;
+    });
+
+    instance.setErrorHandler((error, request, reply) => {
+      const mapped = toHttpError(error);
+      if (mapped.internal) request.log.error({err: error, url: redactUrl(request.url)}, "request failed");
+      if (reply.sent || reply.raw.headersSent) return;
+      sendError(request, reply, mapped);
+    });
+
+    instance.setNotFoundHandler((request, reply) => {
+      const path = pathOf(request.url);
+      const allowed = registry.allowed(path);
+      if (allowed.length > 0 && !allowed.includes(request.method))
+        return sendError(request, reply, toHttpError(new ApiError(405, "METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allowed.join(" or ")}.`, {allow: allowed})));
+      if (trySpaFallback(request, reply, ctx)) return;
+      sendError(request, reply, toHttpError(new ApiError(404, "NOT_FOUND", "There is no such route; /docs lists them.")));
+    });
+
+    instance.addHook("preClose", async () => {
+      for (const lifecycle of live) lifecycle.end("shutdown");
+    });
+
+    registerOpenAiModelRoutes(instance, ctx);
+    registerOpenAiChatRoutes(instance, ctx);
+    registerOpenAiEmbeddingRoutes(instance, ctx);
+    registerHelpdeskChatRoutes(instance, ctx);
+    registerHelpdeskSessionRoutes(instance, ctx);
+    registerHelpdeskKnowledgeRoutes(instance, ctx);
+    registerHelpdeskTicketRoutes(instance, ctx);
+    registerRpcRoutes(instance, ctx);
+    registerEventRoutes(instance, ctx);
+    registerOperationRoutes(instance, ctx);
+    await registerDocsUi(instance);
+    await registerRendererRoutes(instance, ctx);
+  };
+  (core$ as unknown as Record<symbol, boolean>)[SKIP_OVERRIDE] = true;
+  void app.register(core$);
+
+  let listening = false;
+  return {
+    app,
+    async listen() {
+      try {
+        assertHostAllowed(options.host, options.allowLan);
+        if (!token()) throw new DesksideError("SETTINGS_INVALID", "The API token is empty; regenerate it in Settings → API before starting the API.");
+        await app.listen({host: options.host, port: options.port});
+      } catch (error) {
+        const mapped = error instanceof DesksideError ? error : listenError(error, options.host, options.port);
+        core.apiState = {url: null, error: {code: mapped.code, message: mapped.message}};
+        throw mapped;
+      }
+      listening = true;
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : options.port;
+      const url = urlFor(options.host, port);
+      if (!isLoopbackHost(options.host)) {
+        const message = `The local API listens on ${options.host}:${port}, reachable from other computers on the network; keep the API token secret.`;
+        app.log.warn(message);
+        if (options.logger === undefined || options.logger === false) console.warn(`[deskside] ${message}`);
+        core.events.emit("app.notice", {level: "warning", code: "API_LAN", message});
+      }
+      core.apiState = {url, error: null};
+      return {url};
+    },
+    async close() {
+      await app.close();
+      metrics.close();
+      if (listening) core.apiState = {url: null, error: null};
+      listening = false;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import {Counter, Gauge, Histogram, Registry} from "prom-client";
+import type {AppCore} from "../core-types.js";
+
+const FILE_RESULTS = new Set(["done", "skipped", "failed", "cancelled"]);
+
+/**
+ * Prometheus metrics of this server in their own Registry, so several servers (tests) or other
+ * libraries using prom-client's global registry never collide.
+ */
+export class ApiMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<"method" | "route" | "status">;
+  private readonly latency: Histogram<"method" | "route" | "status">;
+  private readonly tokens: Counter<"endpoint">;
+  private readonly ttft: Histogram<"endpoint">;
+  private readonly imports: Counter<"result">;
+  private readonly unsubscribe: () => void;
+
+  constructor(core: AppCore) {
+    const registers = [this.registry];
+    this.requests = new Counter({name: "deskside_http_requests_total", help: "HTTP requests by route and status.", labelNames: ["method", "route", "status"], registers});
+    this.latency = new Histogram({
+      name: "deskside_http_request_duration_seconds",
+      help: "Time from request to the end of the response (whole stream for SSE).",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    this.tokens = new Counter({name: "deskside_generated_tokens_total", help: "Completion tokens generated for API callers.", labelNames: ["endpoint"], registers});
+    this.ttft = new Histogram({
+      name: "deskside_time_to_first_token_seconds",
+      help: "From the sequence being free to the first streamed text.",
+      labelNames: ["endpoint"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.imports = new Counter({name: "deskside_imported_files_total", help: "Files that finished importing, by result.", labelNames: ["result"], registers});
+    new Gauge({
+      name: "deskside_engine_queue_depth",
+      help: "Generation requests running (active) and waiting for a free sequence (waiting).",
+      labelNames: ["state"],
+      registers,
+      collect() {
+        const queue = core.engine.status().queue;
+        this.set({state: "active"}, queue.active);
+        this.set({state: "waiting"}, queue.waiting);
+      },
+    });
+    new Gauge({
+      name: "deskside_process_resident_memory_bytes",
+      help: "Resident memory of the process hosting the core.",
+      registers,
+      collect() {
+        this.set(process.memoryUsage.rss());
+      },
+    });
+
+    // A file reports progress several times; count each file once, when it reaches an end state.
+    const counted = new Map<string, Set<string>>();
+    this.unsubscribe = core.knowledge.onProgress((jobId, file, job) => {
+      if (FILE_RESULTS.has(file.state)) {
+        const seen = counted.get(jobId) ?? new Set<string>();
+        if (!seen.has(file.path)) {
+          seen.add(file.path);
+          this.imports.inc({result: file.state});
+        }
+        counted.set(jobId, seen);
+      }
+      if (job && job.state !== "running") counted.delete(jobId);
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = {method, route, status: String(status)};
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
+  }
+
+  observeGeneration(endpoint: string, completionTokens: number, timeToFirstTokenMs: number | null): void {
+    if (completionTokens > 0) this.tokens.inc({endpoint}, completionTokens);
+    if (timeToFirstTokenMs !== null) this.ttft.observe({endpoint}, timeToFirstTokenMs / 1000);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.registry.clear();
+  }
+}

@@ -1,0 +1,78 @@
+import {randomBytes} from "node:crypto";
+import type {ChatMessage, FinishReason, GenerationUsage} from "../../../shared/models.js";
+import type {Settings} from "../../../shared/settings.js";
+import type {GenerateOptions} from "../llm/engine.js";
+import {ApiError} from "./http-errors.js";
+import type {ChatCompletionRequest} from "./schemas.js";
+
+export const RAG_MODEL_ID = "deskside-rag";
+
+export function completionId(): string {
+  return `chatcmpl-${randomBytes(12).toString("base64url")}`;
+}
+
+/** OpenAI messages → the engine's: developer counts as system, tool results as user turns, text parts only. */
+export function toChatMessages(messages: ChatCompletionRequest["messages"]): ChatMessage[] {
+  return messages.map((message, index) => {
+    let content: string;
+    if (typeof message.content === "string") content = message.content;
+    else if (Array.isArray(message.content)) {
+      const bad = message.content.findIndex((part) => part.type !== "text" || typeof part.text !== "string");
+      if (bad !== -1)
+        throw new ApiError(400, "INVALID_INPUT", `messages.${index}.content.${bad}: only text content parts are supported by this server.`, {param: `messages.${index}.content`});
+      content = message.content.map((part) => part.text as string).join("\n");
+    } else content = "";
+    if (message.role === "tool") return {role: "user", content: `Tool result:\n${content}`};
+    return {role: message.role === "developer" ? "system" : message.role, content};
+  });
+}
+
+/** Seeds arrive as any 64-bit integer; llama.cpp takes an unsigned 32-bit one. */
+export function toSeed(seed: number | null | undefined): number | undefined {
+  if (seed === null || seed === undefined) return undefined;
+  return Math.abs(seed) % 2 ** 32;
+}
+
+export function toStops(stop: ChatCompletionRequest["stop"]): string[] | undefined {
+  if (stop === null || stop === undefined) return undefined;
+  return Array.isArray(stop) ? stop : [stop];
+}
+
+/** Request fields → GenerateOptions; what the caller leaves out comes from the app's generation settings. */
+export function toGenerateOptions(body: ChatCompletionRequest, defaults: Settings["generation"]): GenerateOptions {
+  const options: GenerateOptions = {
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens,
+    temperature: body.temperature ?? defaults.temperature,
+    topP: body.top_p ?? defaults.topP,
+    topK: defaults.topK,
+    repeatPenalty: defaults.repeatPenalty,
+    seed: toSeed(body.seed) ?? defaults.seed ?? undefined,
+    stop: toStops(body.stop),
+  };
+  const format = body.response_format;
+  if (format?.type === "json_object") options.jsonObject = true;
+  if (format?.type === "json_schema") {
+    if (!format.json_schema.schema) throw new ApiError(400, "INVALID_INPUT", "response_format.json_schema.schema is required.", {param: "response_format.json_schema.schema"});
+    options.jsonSchema = format.json_schema.schema;
+  }
+  return options;
+}
+
+/** OpenAI has no "abort": a generation cut short by the server reads as a length stop. */
+export function toFinishReason(reason: FinishReason): "stop" | "length" {
+  return reason === "stop" ? "stop" : "length";
+}
+
+export function usageView(usage: GenerationUsage | null | undefined) {
+  return {prompt_tokens: usage?.promptTokens ?? 0, completion_tokens: usage?.completionTokens ?? 0, total_tokens: usage?.totalTokens ?? 0};
+}
+
+export interface ChunkBase {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function chunk(base: ChunkBase, delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) {
+  return {id: base.id, object: "chat.completion.chunk", created: base.created, model: base.model, system_fingerprint: null, choices: [{index: 0, delta, logprobs: null, finish_reason: finishReason}], ...extra};
+}

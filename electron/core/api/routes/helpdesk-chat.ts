@@ -1,0 +1,69 @@
+import type {FastifyInstance} from "fastify";
+import {toHttpError, ApiError} from "../http-errors.js";
+import {abandon, type RouteContext} from "../route-context.js";
+import {errorResponse, helpdeskChatRequest, helpdeskChatResponse, type HelpdeskChatRequest} from "../schemas.js";
+import {SseWriter} from "../sse-writer.js";
+import {replyView} from "../views.js";
+
+export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post(
+    "/api/chat",
+    {
+      config: {accepts: "json"},
+      schema: {
+        tags: ["Help desk"],
+        summary: "Asks the assistant; the session keeps the history. With `stream: true` the reply comes as server-sent events `token` ({text}) and a final `done` (this response body).",
+        body: helpdeskChatRequest,
+        response: {200: helpdeskChatResponse, 400: errorResponse, 404: errorResponse, 429: errorResponse},
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as HelpdeskChatRequest;
+      const life = request.lifecycle;
+      const sse = body.stream ? new SseWriter(reply) : null;
+      let streamed = false;
+      let assistantId: string | null = null;
+      // Tokens can be emitted before send() resolves with the message id; keep them until then.
+      const early: {messageId: string; text: string}[] = [];
+      const forward = (text: string) => {
+        streamed = true;
+        sse?.send({text}, "token");
+      };
+      const off = sse
+        ? ctx.core.events.on("chat.token", (event) => {
+            if (assistantId === null) early.push(event);
+            else if (event.messageId === assistantId) forward(event.text);
+          })
+        : () => undefined;
+
+      try {
+        const handle = await ctx.core.chat.send({conversationId: body.session_id, message: body.message});
+        assistantId = handle.assistantMessageId;
+        for (const event of early.splice(0)) if (event.messageId === assistantId) forward(event.text);
+        const stop = () => void ctx.core.chat.stop(handle.conversationId).catch(() => undefined);
+        life.signal.addEventListener("abort", stop, {once: true});
+        const message = await handle.done.finally(() => life.signal.removeEventListener("abort", stop));
+        const metrics = message.metrics;
+        ctx.metrics.observeGeneration("api.chat", metrics?.usage?.completionTokens ?? 0, metrics?.timings?.timeToFirstTokenMs ?? null);
+
+        if (life.signal.aborted) {
+          if (sse?.isOpen) sse.end();
+          return abandon(reply);
+        }
+        if (message.status === "error") {
+          const failure = toHttpError(message.error ?? {code: "GENERATION_FAILED", message: "The answer could not be generated."});
+          if (!sse?.isOpen) throw new ApiError(failure.status, failure.code, failure.message, {retryAfterSeconds: failure.retryAfterSeconds ?? undefined});
+          sse.send({code: failure.code, message: failure.message}, "error");
+          return sse.end();
+        }
+        const view = replyView(handle.conversationId, message);
+        if (!sse) return view;
+        if (!streamed && message.content) forward(message.content);
+        sse.send(view, "done");
+        return sse.end();
+      } finally {
+        off();
+      }
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import type {FastifyInstance, FastifyRequest} from "fastify";
+import {DesksideError} from "../../../../shared/errors.js";
+import {ApiError, toHttpError} from "../http-errors.js";
+import type {RouteContext} from "../route-context.js";
+import {errorResponse, idParams, searchRequest, searchResponse, uploadFields, type SearchRequestBody} from "../schemas.js";
+import {documentView, jobView, searchView, sourceName} from "../views.js";
+
+const tags = ["Help desk"];
+
+interface Upload {
+  files: {name: string; bytes: Uint8Array}[];
+  collection: string | null | undefined;
+}
+
+/** Reads every file part into memory (the importer takes buffers), enforcing the total upload limit. */
+async function readUpload(request: FastifyRequest, limitBytes: number): Promise<Upload> {
+  const files: Upload["files"] = [];
+  const fields: Record<string, string> = {};
+  let total = 0;
+  try {
+    for await (const part of request.parts({limits: {fileSize: limitBytes, fieldSize: 1024, fields: 10, files: 1000, parts: 1010}})) {
+      if (part.type === "file") {
+        const bytes = await part.toBuffer();
+        total += bytes.length;
+        if (total > limitBytes) throw new ApiError(413, "PAYLOAD_TOO_LARGE", `The upload is larger than ${Math.round(limitBytes / 1e6)} MB in all; send fewer files at once or raise the upload limit in Settings.`);
+        const name = sourceName(part.filename ?? "").slice(0, 255);
+        if (!name) throw new ApiError(400, "INVALID_INPUT", "Every file part needs a file name.");
+        files.push({name, bytes});
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (error) {
+    const mapped = toHttpError(error);
+    // Whatever else the multipart parser throws (bad boundary, truncated part) is the body's fault.
+    if (mapped.internal) throw new ApiError(400, "INVALID_INPUT", "The upload could not be read as multipart/form-data.");
+    throw error;
+  }
+  const parsed = uploadFields.safeParse(fields);
+  if (!parsed.success) throw new ApiError(400, "INVALID_INPUT", `Invalid form field: ${parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; ")}`);
+  if (files.length === 0) throw new ApiError(400, "INVALID_INPUT", "No file was attached; send one or more file parts.");
+  return {files, collection: parsed.data.collection};
+}
+
+export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post(
+    "/api/search",
+    {config: {accepts: "json"}, schema: {tags, summary: "Searches the knowledge base (hybrid, vector or text) and returns scored excerpts.", body: searchRequest, response: {200: searchResponse, 400: errorResponse}}},
+    async (request) => {
+      const body = request.body as SearchRequestBody;
+      const result = await ctx.core.knowledge.search({query: body.query, topK: body.top_k, mode: body.mode, minScore: body.min_score, collection: body.collection});
+      return searchView(result);
+    },
+  );
+
+  app.post(
+    "/api/documents",
+    {
+      bodyLimit: ctx.uploadLimitBytes,
+      config: {
+        accepts: "multipart",
+        openapi: {
+          consumes: ["multipart/form-data"],
+          body: {
+            type: "object",
+            properties: {files: {type: "array", items: {type: "string", format: "binary"}}, collection: {type: "string", maxLength: 200}},
+            required: ["files"],
+          },
+        },
+      },
+      schema: {tags, summary: "Uploads one or more files (any field name) and an optional `collection` field; the import runs in the background — follow it at /api/jobs/{id}.", response: {413: errorResponse, 415: errorResponse}},
+    },
+    async (request, reply) => {
+      const upload = await readUpload(request, ctx.uploadLimitBytes);
+      const job = await ctx.core.knowledge.importBuffers(upload.files, upload.collection === undefined ? {} : {collection: upload.collection});
+      reply.code(202);
+      return {job_id: job.id, job: jobView(job)};
+    },
+  );
+
+  app.get("/api/documents", {schema: {tags, summary: "Documents in the knowledge base, failed imports included with their error."}}, async () => {
+    const documents = await ctx.core.knowledge.listDocuments();
+    return {documents: documents.map(documentView)};
+  });
+
+  app.delete("/api/documents/:id", {schema: {tags, summary: "Deletes a document and its excerpts.", params: idParams, response: {404: errorResponse}}}, async (request) => {
+    const {id} = request.params as {id: string};
+    const documents = await ctx.core.knowledge.listDocuments();
+    if (!documents.some((d) => d.id === id)) throw new DesksideError("NOT_FOUND", "There is no document with this id.");
+    await ctx.core.knowledge.deleteDocument(id);
+    return {document_id: id, deleted: true};
+  });
+
+  app.get("/api/jobs/:id", {schema: {tags, summary: "An import job with per-file progress.", params: idParams, response: {404: errorResponse}}}, async (request) => {
+    const {id} = request.params as {id: string};
+    const job = await ctx.core.knowledge.getJob(id);
+    if (!job) throw new DesksideError("NOT_FOUND", "There is no import job with this id; jobs are kept until the app restarts.");
+    return jobView(job);
+  });
+}

@@ -1,0 +1,17 @@
+import type {FastifyInstance} from "fastify";
+import type {RouteContext} from "../route-context.js";
+import {errorResponse, ticketDraftRequest} from "../schemas.js";
+
+export function registerHelpdeskTicketRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post(
+    "/api/tickets/draft",
+    {
+      config: {accepts: "json"},
+      schema: {tags: ["Help desk"], summary: "Drafts a ticket (title, category, priority, steps…) from a session; always valid JSON.", body: ticketDraftRequest, response: {404: errorResponse}},
+    },
+    async (request) => {
+      const {session_id} = request.body as {session_id: string};
+      return {session_id, ticket: await ctx.core.chat.draftTicket(session_id)};
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import type {FastifyInstance} from "fastify";
+import type {GpuInfo} from "../../../../shared/models.js";
+import {currentModelId, type RouteContext} from "../route-context.js";
+import {healthResponse} from "../schemas.js";
+
+/** Health must answer fast even while the core is busy; anything slower than this reads as unknown. */
+const PROBE_TIMEOUT_MS = 1500;
+
+async function probe<T>(work: () => Promise<T> | T): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(work),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function registerOperationRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  let gpu: Promise<GpuInfo | null> | null = null;
+  const gpuInfo = () => {
+    // Starting the llama.cpp backend just to answer /health would be wasteful; ask once it runs.
+    if (ctx.core.engine.kind !== "local" || !ctx.core.localEngine.isReady()) return Promise.resolve(null);
+    gpu ??= probe(() => ctx.core.localEngine.gpuInfo()).then((info) => {
+      if (!info) gpu = null;
+      return info;
+    });
+    return gpu;
+  };
+
+  app.get("/health", {schema: {tags: ["Operations"], summary: "Liveness and readiness; needs no token.", security: [], response: {200: healthResponse}}}, async () => {
+    const status = ctx.core.engine.status();
+    const [info, stats, sessions] = await Promise.all([gpuInfo(), probe(() => ctx.core.knowledge.stats()), probe(() => ctx.core.chat.count())]);
+    const ready = ctx.core.engine.isReady();
+    return {
+      status: ready ? "ok" : status.state === "loading" ? "loading" : "degraded",
+      ready,
+      engine: {kind: status.engine, state: status.state, queue: status.queue},
+      model: currentModelId(ctx.core),
+      gpu: info ? {backend: info.backend, devices: info.devices} : null,
+      documents: stats?.documents ?? null,
+      sessions: sessions ?? null,
+      version: ctx.core.version,
+    };
+  });
+
+  app.get("/metrics", {schema: {tags: ["Operations"], summary: "Prometheus metrics (text exposition format)."}}, async (_request, reply) => {
+    reply.type(ctx.metrics.contentType);
+    return ctx.metrics.text();
+  });
+
+  app.get("/openapi.json", {schema: {hide: true}}, async () => app.swagger());
+}

@@ -1,0 +1,45 @@
+import type {FastifyInstance} from "fastify";
+import {ERROR_CODES} from "../../../../shared/errors.js";
+import {METHOD_NAMES, contract, type RpcResponse} from "../../../../shared/contract.js";
+import {scrubPaths} from "../path-scrub.js";
+import type {RouteContext} from "../route-context.js";
+import {rpcResponse} from "../schemas.js";
+
+/** Base64 makes uploads about 4/3 larger than the files they carry. */
+const BASE64_OVERHEAD = 4 / 3;
+
+/**
+ * The renderer's transport in browser mode: POST /rpc/<method> with the input as JSON, answered
+ * with the same RpcResponse IPC gives. One route per method so each input schema shows in /docs;
+ * the dispatcher (not fastify) validates, exactly as it does for IPC.
+ */
+export function registerRpcRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const respond = async (method: string, input: unknown): Promise<{status: number; body: RpcResponse<unknown>}> => {
+    const response = await ctx.core.rpc.respond(method, input, {transport: "http"});
+    if (response.ok) return {status: 200, body: response};
+    const code = response.error.code as keyof typeof ERROR_CODES;
+    const status = ERROR_CODES[code] ?? 500;
+    return {status, body: {ok: false, error: {...response.error, message: scrubPaths(response.error.message)}}};
+  };
+
+  for (const method of METHOD_NAMES) {
+    app.post(
+      `/rpc/${method}`,
+      {
+        bodyLimit: method === "knowledge.upload" ? Math.ceil(ctx.uploadLimitBytes * BASE64_OVERHEAD) + 65_536 : undefined,
+        config: {accepts: "json", openapi: {body: contract[method].input}},
+        schema: {tags: ["RPC (browser mode)"], summary: contract[method].description, response: {200: rpcResponse}},
+      },
+      async (request, reply) => {
+        const {status, body} = await respond(method, request.body ?? undefined);
+        return reply.code(status).send(body);
+      },
+    );
+  }
+
+  app.post("/rpc/:method", {config: {accepts: "json"}, schema: {hide: true}}, async (request, reply) => {
+    const {method} = request.params as {method: string};
+    const {status, body} = await respond(method, request.body ?? undefined);
+    return reply.code(status).send(body);
+  });
+}

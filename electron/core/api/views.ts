@@ -1,0 +1,108 @@
+/**
+ * What the REST routes return for core objects: snake_case like the rest of the HTTP API, and
+ * source file names instead of full local paths (tools get what they need to cite a runbook
+ * without learning the technician's folder layout).
+ */
+import type {Citation, Conversation, StoredMessage} from "../../../shared/chat.js";
+import type {ImportJob, KnowledgeDocument, SearchHit, SearchResult} from "../../../shared/knowledge.js";
+
+export function sourceName(sourcePath: string): string {
+  const parts = sourcePath.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? sourcePath;
+}
+
+export function citationView(c: Citation) {
+  return {
+    index: c.index,
+    document_id: c.documentId,
+    chunk_id: c.chunkId,
+    title: c.title,
+    source: sourceName(c.sourcePath),
+    heading_path: c.headingPath,
+    page: c.page,
+    row: c.row,
+    snippet: c.snippet,
+    score: c.score,
+  };
+}
+
+export function hitView(h: SearchHit) {
+  return {
+    chunk_id: h.chunkId,
+    document_id: h.documentId,
+    title: h.title,
+    source: sourceName(h.sourcePath),
+    heading_path: h.headingPath,
+    page: h.page,
+    row: h.row,
+    text: h.text,
+    collection: h.collection,
+    score: h.score,
+    scores: h.scores,
+  };
+}
+
+export function searchView(result: SearchResult) {
+  return {hits: result.hits.map(hitView), mode: result.mode, effective_mode: result.effectiveMode, took_ms: result.tookMs, notice: result.notice ?? null};
+}
+
+export function documentView(d: KnowledgeDocument & {error?: {code: string; message: string} | null}) {
+  return {
+    id: d.id,
+    title: d.title,
+    source: sourceName(d.sourcePath),
+    kind: d.kind,
+    mime: d.mime,
+    collection: d.collection,
+    chunk_count: d.chunkCount,
+    size_bytes: d.sizeBytes,
+    imported_at: d.importedAt,
+    status: d.status,
+    origin: d.origin,
+    error: d.error ?? null,
+  };
+}
+
+export function jobView(job: ImportJob) {
+  return {
+    id: job.id,
+    state: job.state,
+    created_at: job.createdAt,
+    finished_at: job.finishedAt,
+    counts: job.counts,
+    files: job.files.map((f) => ({
+      name: sourceName(f.path),
+      state: f.state,
+      document_id: f.documentId ?? null,
+      chunks: f.chunks ?? null,
+      done: f.done ?? null,
+      total: f.total ?? null,
+      reason: f.reason ?? null,
+      error: f.error ?? null,
+    })),
+    warnings: job.warnings.map((w) => ({name: sourceName(w.path), code: w.code, message: w.message})),
+  };
+}
+
+export function messageView(m: StoredMessage) {
+  return {
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    created_at: m.createdAt,
+    status: m.status,
+    mode: m.mode,
+    sources: m.sources.map(citationView),
+    notice: m.notice,
+    error: m.error,
+  };
+}
+
+export function sessionView(c: Conversation) {
+  return {session_id: c.id, title: c.title, created_at: c.createdAt, updated_at: c.updatedAt, message_count: c.messageCount, messages: c.messages.map(messageView)};
+}
+
+/** The answer to POST /api/chat. */
+export function replyView(sessionId: string, m: StoredMessage) {
+  return {session_id: sessionId, reply: m.content, sources: m.sources.map(citationView), mode: m.mode, notice: m.notice};
+}

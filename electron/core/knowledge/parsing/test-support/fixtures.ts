@@ -1,0 +1,122 @@
+import {execFileSync} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType} from "docx";
+import {PDFDocument, StandardFonts, rgb} from "pdf-lib";
+
+/** Real documents built at test time, so the parsers meet what Word, PDF writers and qpdf produce. */
+
+export interface PdfPage {
+  heading?: string;
+  paragraphs: string[];
+}
+
+/** A PDF with a text layer: an 18 pt heading and 11 pt paragraphs (wrapped lines, gap between paragraphs). */
+export async function makePdf(pages: PdfPage[], title?: string): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  if (title) pdf.setTitle(title);
+  const regular = await pdf.embedFont(StandardFonts.Helvetica);
+  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  for (const content of pages) {
+    const page = pdf.addPage([595, 842]);
+    let y = 780;
+    if (content.heading) {
+      page.drawText(content.heading, {x: 56, y, size: 18, font: bold});
+      y -= 36;
+    }
+    for (const paragraph of content.paragraphs) {
+      for (const line of wrap(paragraph, 80)) {
+        page.drawText(line, {x: 56, y, size: 11, font: regular});
+        y -= 14;
+      }
+      y -= 12;
+    }
+  }
+  return pdf.save();
+}
+
+/** A page with only a drawn shape: what a scan without OCR looks like to a text extractor. */
+export async function makeImageOnlyPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595, 842]);
+  page.drawRectangle({x: 50, y: 50, width: 400, height: 600, color: rgb(0.2, 0.2, 0.2)});
+  return pdf.save();
+}
+
+/** Encrypts with a user password through qpdf (Debian package "qpdf"), as a real protected PDF. */
+export function encryptPdf(bytes: Uint8Array): Uint8Array {
+  const dir = mkdtempSync(path.join(tmpdir(), "deskside-qpdf-"));
+  try {
+    const plain = path.join(dir, "plain.pdf");
+    const locked = path.join(dir, "locked.pdf");
+    writeFileSync(plain, bytes);
+    execFileSync("qpdf", ["--encrypt", "user-secret", "owner-secret", "256", "--", plain, locked]);
+    return new Uint8Array(readFileSync(locked));
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A Word document with a Title, nested headings, a bulleted list and a table with a header row. */
+export async function makeDocx(): Promise<Uint8Array> {
+  const cell = (text: string): TableCell => new TableCell({children: [new Paragraph(text)], width: {size: 3000, type: WidthType.DXA}});
+  const document = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({text: "Printer Support Guide", heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER}),
+          new Paragraph({text: "Installation", heading: HeadingLevel.HEADING_1}),
+          new Paragraph({children: [new TextRun("Install the "), new TextRun({text: "PCL6 driver", bold: true}), new TextRun(" before connecting the printer.")]}),
+          new Paragraph({text: "Driver download", heading: HeadingLevel.HEADING_2}),
+          new Paragraph({text: "Open the vendor portal", bullet: {level: 0}}),
+          new Paragraph({text: "Download the universal driver", bullet: {level: 0}}),
+          new Paragraph({text: "Supported models", heading: HeadingLevel.HEADING_2}),
+          new Table({
+            rows: [
+              new TableRow({tableHeader: true, children: [cell("Model"), cell("Driver"), cell("Tray")]}),
+              new TableRow({children: [cell("LaserJet 400"), cell("PCL6"), cell("2")]}),
+              new TableRow({children: [cell("OfficeJet 250"), cell("PCL3"), cell("1")]}),
+            ],
+          }),
+          new Paragraph({text: "Troubleshooting", heading: HeadingLevel.HEADING_1}),
+          new Paragraph("If the queue stalls, restart the spooler service."),
+        ],
+      },
+    ],
+  });
+  return new Uint8Array(await Packer.toBuffer(document));
+}
+
+/** The smallest valid PNG: signature, header, one pixel, end. */
+export function makePng(): Uint8Array {
+  return Uint8Array.from(
+    Buffer.from(
+      "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+      "hex",
+    ),
+  );
+}
+
+/** Bytes no text encoding explains: NULs and control characters throughout. */
+export function makeBinary(length = 4096): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 7919 + 13) % 251 === 0 ? 0 : (i * 31) % 32;
+  return bytes;
+}

@@ -1,0 +1,157 @@
+import {useCallback, useEffect, useRef, useState} from "react";
+import type {Citation} from "../../../../shared/chat.js";
+import {useClient} from "../../client/context.js";
+import {errorMessage} from "../../client/rpc-error.js";
+import type {PanelId} from "../../shell/panels.js";
+import {isRetrievalOnly, useEngine} from "../../state/engine.js";
+import {Banner} from "../../ui/Banner.js";
+import {Button, IconButton} from "../../ui/Button.js";
+import {downloadText} from "../../ui/files.js";
+import {Spinner} from "../../ui/Spinner.js";
+import {useToast} from "../../ui/Toasts.js";
+import {Composer, type ComposerHandle} from "./Composer.js";
+import {ConversationList} from "./ConversationList.js";
+import {MessageList} from "./MessageList.js";
+import {RetrievalOnlyBanner} from "./RetrievalOnlyBanner.js";
+import {SaveToKnowledgeDialog} from "./SaveToKnowledgeDialog.js";
+import {SourcePreview} from "./SourcePreview.js";
+import {TicketDialog} from "./TicketDialog.js";
+import {useConversation} from "./useConversation.js";
+import {Welcome} from "./Welcome.js";
+
+type OpenDialog = "ticket" | "save" | null;
+
+export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean; newChatSignal: number; onNavigate: (panel: PanelId) => void}) {
+  const client = useClient();
+  const {notify} = useToast();
+  const {status} = useEngine();
+  const chat = useConversation();
+  const composer = useRef<ComposerHandle>(null);
+  const [preview, setPreview] = useState<{messageId: string; citation: Citation} | null>(null);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [listOpen, setListOpen] = useState(false);
+
+  const startNew = useCallback(() => {
+    chat.startNew();
+    setPreview(null);
+    setListOpen(false);
+    requestAnimationFrame(() => composer.current?.focus());
+  }, [chat.startNew]);
+
+  // Ctrl/Cmd+K comes from the shell so it works from every panel.
+  useEffect(() => {
+    if (newChatSignal > 0) startNew();
+  }, [newChatSignal, startNew]);
+
+  // Escape stops a running answer; dialogs and inline editors keep Escape to themselves.
+  const {streaming, stop} = chat;
+  useEffect(() => {
+    if (!active) return;
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.key === "Escape" && streaming && !event.defaultPrevented) {
+        event.preventDefault();
+        void stop();
+      }
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [active, streaming, stop]);
+
+  async function run(action: () => Promise<void>): Promise<boolean> {
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+      return false;
+    }
+  }
+
+  async function exportMarkdown() {
+    if (!chat.conversationId) return;
+    await run(async () => {
+      const {fileName, markdown} = await client.invoke("chat.export", {id: chat.conversationId as string});
+      downloadText(fileName, markdown, "text/markdown");
+    });
+  }
+
+  function openConversation(id: string) {
+    setPreview(null);
+    setListOpen(false);
+    void chat.open(id);
+  }
+
+  const hasMessages = chat.messages.length > 0 || chat.pendingQuestion !== null;
+  const canAct = chat.conversationId !== null && chat.messages.length > 0 && !chat.streaming;
+
+  return (
+    <div className={`chat-layout${preview ? " has-preview" : ""}${listOpen ? " list-open" : ""}`}>
+      <aside className="chat-sidebar" aria-label="Conversations">
+        <ConversationList activeId={chat.conversationId} onOpen={openConversation} onNew={startNew} onDeleted={(id) => id === chat.conversationId && startNew()} />
+      </aside>
+      {listOpen && <div className="drawer-scrim" onClick={() => setListOpen(false)} aria-hidden="true" />}
+      <div className="chat-main">
+        <header className="panel-header chat-header">
+          <IconButton icon="sidebar" label={listOpen ? "Hide conversations" : "Show conversations"} className="chat-list-toggle" onClick={() => setListOpen(!listOpen)} />
+          <h1 className="panel-title chat-title">{chat.summary?.title || (chat.conversationId ? "Conversation" : "New chat")}</h1>
+          <div className="header-actions">
+            <Button size="sm" variant="ghost" icon="ticket" disabled={!canAct} onClick={() => setDialog("ticket")}>
+              <span className="label-wide">Draft ticket</span>
+            </Button>
+            <Button size="sm" variant="ghost" icon="bookmarkPlus" disabled={!canAct} onClick={() => setDialog("save")}>
+              <span className="label-wide">Save to knowledge base</span>
+            </Button>
+            <Button size="sm" variant="ghost" icon="download" disabled={!canAct} onClick={() => void exportMarkdown()}>
+              <span className="label-wide">Export</span>
+            </Button>
+          </div>
+        </header>
+        {status && isRetrievalOnly(status) && (
+          <div className="chat-banner">
+            <RetrievalOnlyBanner status={status} onOpenModels={() => onNavigate("models")} />
+          </div>
+        )}
+        {chat.loading ? (
+          <div className="chat-empty">
+            <Spinner size={20} label="Loading conversation" />
+          </div>
+        ) : chat.loadError ? (
+          <div className="chat-empty">
+            <Banner tone="danger" title="Could not open this conversation">
+              {errorMessage(chat.loadError)}
+            </Banner>
+          </div>
+        ) : hasMessages ? (
+          <MessageList
+            messages={chat.messages}
+            streams={chat.streams}
+            pendingQuestion={chat.pendingQuestion}
+            streaming={chat.streaming}
+            activeCitation={preview ? {messageId: preview.messageId, index: preview.citation.index} : null}
+            onOpenCitation={(messageId, citation) => setPreview({messageId, citation})}
+            onRegenerate={() => void run(chat.regenerate)}
+            onEditLast={async (text) => {
+              await run(() => chat.editLast(text));
+            }}
+            onUpdated={chat.replaceMessage}
+          />
+        ) : (
+          <div className="message-scroll">
+            <Welcome onPick={(text) => void run(() => chat.send(text))} />
+          </div>
+        )}
+        <div className="composer-wrap">
+          <Composer ref={composer} streaming={chat.streaming} onSend={(text) => run(() => chat.send(text))} onStop={() => void run(chat.stop)} />
+          <p className="composer-hint">
+            <kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop · <kbd>Ctrl</kbd>+<kbd>K</kbd> new chat
+          </p>
+        </div>
+      </div>
+      {preview && <SourcePreview citation={preview.citation} onClose={() => setPreview(null)} />}
+      {dialog === "ticket" && chat.conversationId && <TicketDialog conversationId={chat.conversationId} onClose={() => setDialog(null)} />}
+      {dialog === "save" && chat.conversationId && (
+        <SaveToKnowledgeDialog conversationId={chat.conversationId} initialTitle={chat.summary?.title ?? ""} onClose={() => setDialog(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import {useEffect, useRef} from "react";
+import type {Citation, StoredMessage} from "../../../../shared/chat.js";
+import {AssistantMessage} from "./AssistantMessage.js";
+import {UserMessage} from "./UserMessage.js";
+
+/** Keeps the newest text in view while streaming, unless the reader scrolled up to read. */
+export function MessageList({
+  messages,
+  streams,
+  pendingQuestion,
+  streaming,
+  activeCitation,
+  onOpenCitation,
+  onRegenerate,
+  onEditLast,
+  onUpdated,
+}: {
+  messages: StoredMessage[];
+  streams: Record<string, string>;
+  pendingQuestion: string | null;
+  streaming: boolean;
+  activeCitation: {messageId: string; index: number} | null;
+  onOpenCitation: (messageId: string, citation: Citation) => void;
+  onRegenerate: () => void;
+  onEditLast: (text: string) => Promise<void>;
+  onUpdated: (message: StoredMessage) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const lastUser = messages.findLastIndex((message) => message.role === "user");
+  const lastAssistant = messages.findLastIndex((message) => message.role === "assistant");
+  const streamedLength = Object.values(streams).reduce((sum, text) => sum + text.length, 0);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (element && pinned.current) element.scrollTop = element.scrollHeight;
+  }, [messages, streamedLength, pendingQuestion]);
+
+  return (
+    <div
+      ref={scroller}
+      className="message-scroll"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+      }}
+    >
+      <div className="message-list" role="log" aria-live="off" aria-label="Messages">
+        {messages.map((message, index) =>
+          message.role === "user" ? (
+            <UserMessage key={message.id} message={message} editable={index === lastUser && !streaming} onEdit={onEditLast} />
+          ) : (
+            <AssistantMessage
+              key={message.id}
+              message={message}
+              streamedText={streams[message.id]}
+              isLast={index === lastAssistant && index > lastUser}
+              busy={streaming}
+              activeCitation={activeCitation?.messageId === message.id ? activeCitation.index : null}
+              onOpenCitation={(citation) => onOpenCitation(message.id, citation)}
+              onRegenerate={onRegenerate}
+              onUpdated={onUpdated}
+            />
+          ),
+        )}
+        {pendingQuestion !== null && <UserMessage message={{content: pendingQuestion, redactions: []}} editable={false} onEdit={async () => undefined} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type {Citation} from "../../../../shared/chat.js";
+import {useClient} from "../../client/context.js";
+import {Button, IconButton} from "../../ui/Button.js";
+import {baseName, formatScore} from "../../ui/format.js";
+import {Icon} from "../../ui/Icon.js";
+
+/** The passage behind a citation chip, so a technician can check it before acting. */
+export function SourcePreview({citation, onClose}: {citation: Citation; onClose: () => void}) {
+  const {desktop} = useClient();
+  const location = [citation.page !== null ? `Page ${citation.page}` : null, citation.row !== null ? `Row ${citation.row}` : null].filter(Boolean).join(" · ");
+  return (
+    <aside className="source-preview" aria-label={`Source ${citation.index}`}>
+      <header className="source-preview-header">
+        <span className="citation-number citation-number-lg">{citation.index}</span>
+        <h2 className="source-preview-title">{citation.title}</h2>
+        <IconButton icon="close" label="Close source preview" onClick={onClose} />
+      </header>
+      <div className="source-preview-body">
+        {citation.headingPath.length > 0 && (
+          <nav className="heading-path" aria-label="Section">
+            {citation.headingPath.map((heading, index) => (
+              <span key={index}>
+                {index > 0 && <Icon name="chevronRight" size={12} />}
+                {heading}
+              </span>
+            ))}
+          </nav>
+        )}
+        <dl className="source-facts">
+          <div>
+            <dt>File</dt>
+            <dd title={citation.sourcePath}>{baseName(citation.sourcePath)}</dd>
+          </div>
+          {location && (
+            <div>
+              <dt>Location</dt>
+              <dd>{location}</dd>
+            </div>
+          )}
+          <div>
+            <dt>Relevance</dt>
+            <dd>
+              <span className="score-inline">
+                <span className="score-bar" aria-hidden="true">
+                  <span style={{width: `${Math.round(Math.min(1, Math.max(0, citation.score)) * 100)}%`}} />
+                </span>
+                {formatScore(citation.score)}
+              </span>
+            </dd>
+          </div>
+        </dl>
+        <blockquote className="source-snippet">{citation.snippet}</blockquote>
+        {desktop?.openPath && (
+          <Button icon="external" onClick={() => void desktop.openPath?.(citation.sourcePath)}>
+            Open file
+          </Button>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,104 @@
+import {useRef, useState, type DragEvent} from "react";
+import {useClient} from "../../client/context.js";
+import {Button} from "../../ui/Button.js";
+import {Icon} from "../../ui/Icon.js";
+import {collectDroppedFiles, filesFromInput, type PickedFile} from "./dropped-files.js";
+import {desktopPathOf} from "./useKnowledgeImport.js";
+
+const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log";
+
+/** Files and folders in by drag and drop or the pickers. */
+export function DropZone({onFiles, onPaths, busy}: {onFiles: (files: PickedFile[]) => void; onPaths: (paths: string[]) => void; busy: boolean}) {
+  const {desktop} = useClient();
+  const [over, setOver] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const depth = useRef(0);
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    depth.current = 0;
+    setOver(false);
+    // In the desktop app dropped folders have a path too; the core walks them itself.
+    const top = Array.from(event.dataTransfer.files ?? []);
+    const paths = top.map((file) => desktopPathOf(file, desktop));
+    if (top.length > 0 && paths.every((path): path is string => path !== null)) {
+      onPaths(paths);
+      return;
+    }
+    void collectDroppedFiles(event.dataTransfer).then((files) => files.length > 0 && onFiles(files));
+  }
+
+  async function pick(folders: boolean) {
+    if (desktop?.pickFiles) {
+      const paths = await desktop.pickFiles({title: folders ? "Import folders" : "Import files", folders, multiple: true});
+      if (paths.length > 0) onPaths(paths);
+      return;
+    }
+    (folders ? folderInput : fileInput).current?.click();
+  }
+
+  return (
+    <div
+      className={`drop-zone${over ? " drop-zone-over" : ""}`}
+      role="region"
+      aria-label="Import documents"
+      onDragEnter={(event) => {
+        event.preventDefault();
+        depth.current++;
+        setOver(true);
+      }}
+      onDragOver={(event) => {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+      }}
+      onDragLeave={() => {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setOver(false);
+      }}
+      onDrop={onDrop}
+    >
+      <div className="drop-zone-icon">
+        <Icon name="upload" size={22} />
+      </div>
+      <div className="drop-zone-text">
+        <strong>Drop runbooks, manuals and exported tickets here</strong>
+        <span className="muted">PDF, Word, HTML, Markdown, text, CSV and JSON. Folders are imported with everything inside.</span>
+      </div>
+      <div className="drop-zone-actions">
+        <Button icon="file" onClick={() => void pick(false)} busy={busy}>
+          Choose files
+        </Button>
+        <Button icon="folder" onClick={() => void pick(true)} disabled={busy}>
+          Choose folder
+        </Button>
+      </div>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        accept={ACCEPT}
+        hidden
+        aria-label="Choose files to import"
+        onChange={(event) => {
+          const files = filesFromInput(event.target.files);
+          event.target.value = "";
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+      <input
+        ref={folderInput}
+        type="file"
+        multiple
+        hidden
+        aria-label="Choose a folder to import"
+        {...({webkitdirectory: ""} as Record<string, string>)}
+        onChange={(event) => {
+          const files = filesFromInput(event.target.files);
+          event.target.value = "";
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </div>
+  );
+}

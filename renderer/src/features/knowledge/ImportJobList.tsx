@@ -1,0 +1,106 @@
+import {useState} from "react";
+import type {ImportJob} from "../../../../shared/knowledge.js";
+import {useClient} from "../../client/context.js";
+import {errorMessage} from "../../client/rpc-error.js";
+import {Badge} from "../../ui/Badge.js";
+import {Button, IconButton} from "../../ui/Button.js";
+import {baseName} from "../../ui/format.js";
+import {ProgressBar} from "../../ui/ProgressBar.js";
+import {useToast} from "../../ui/Toasts.js";
+import {describeFileProgress} from "./file-progress.js";
+
+const COLLAPSED_FILES = 8;
+
+export function ImportJobList({jobs, onReplace, onHide}: {jobs: ImportJob[]; onReplace: (job: ImportJob) => void; onHide: (id: string) => void}) {
+  if (jobs.length === 0) return null;
+  return (
+    <div className="import-jobs" aria-label="Imports">
+      {jobs.map((job) => (
+        <ImportJobCard key={job.id} job={job} onReplace={onReplace} onHide={onHide} />
+      ))}
+    </div>
+  );
+}
+
+function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (job: ImportJob) => void; onHide: (id: string) => void}) {
+  const client = useClient();
+  const {notify} = useToast();
+  const [expanded, setExpanded] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const running = job.state === "running";
+  const finished = job.counts.done + job.counts.skipped + job.counts.failed + job.counts.cancelled;
+  const total = Math.max(job.files.length, finished + job.counts.queued);
+  // Problems first, so a failed file in a big folder is not buried.
+  const ordered = [...job.files].sort((a, b) => Number(b.state === "failed") - Number(a.state === "failed"));
+  const shown = expanded ? ordered : ordered.slice(0, COLLAPSED_FILES);
+
+  async function cancel() {
+    setCancelling(true);
+    try {
+      onReplace(await client.invoke("knowledge.cancelJob", {id: job.id}));
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    } finally {
+      setCancelling(false);
+    }
+  }
+
+  return (
+    <section className="card import-job" aria-label={`Import of ${total} ${total === 1 ? "file" : "files"}`}>
+      <header className="import-job-header">
+        <div className="import-job-title">
+          <strong>
+            Importing {total} {total === 1 ? "file" : "files"}
+          </strong>
+          <span className="muted">
+            {job.counts.done} done
+            {job.counts.skipped ? ` · ${job.counts.skipped} skipped` : ""}
+            {job.counts.failed ? ` · ${job.counts.failed} failed` : ""}
+            {job.counts.cancelled ? ` · ${job.counts.cancelled} cancelled` : ""}
+          </span>
+        </div>
+        <Badge tone={running ? "accent" : job.state === "done" ? (job.counts.failed ? "warning" : "success") : job.state === "failed" ? "danger" : "neutral"}>
+          {running ? "Running" : job.state === "done" ? "Finished" : job.state === "failed" ? "Failed" : "Cancelled"}
+        </Badge>
+        {running ? (
+          <Button size="sm" variant="ghost" icon="close" busy={cancelling} onClick={() => void cancel()}>
+            Cancel
+          </Button>
+        ) : (
+          <IconButton icon="close" size="sm" label="Hide this import" onClick={() => onHide(job.id)} />
+        )}
+      </header>
+      {running && <ProgressBar value={total ? finished / total : null} label="Import progress" />}
+      <ul className="file-progress-list">
+        {shown.map((file) => {
+          const progress = describeFileProgress(file);
+          return (
+            <li key={file.path} className={`file-progress file-${file.state}`}>
+              <span className="file-progress-name" title={file.path}>
+                {baseName(file.path)}
+              </span>
+              <span className={`file-progress-state text-${progress.tone}`} data-code={file.error?.code}>
+                {progress.text}
+              </span>
+              {!["done", "skipped", "failed", "cancelled"].includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
+            </li>
+          );
+        })}
+      </ul>
+      {ordered.length > COLLAPSED_FILES && (
+        <button type="button" className="link-button" onClick={() => setExpanded(!expanded)}>
+          {expanded ? "Show fewer" : `Show all ${ordered.length} files`}
+        </button>
+      )}
+      {job.warnings.length > 0 && (
+        <ul className="import-warnings">
+          {job.warnings.map((warning, index) => (
+            <li key={index} data-code={warning.code}>
+              {warning.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

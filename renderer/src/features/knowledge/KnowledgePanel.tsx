@@ -1,0 +1,143 @@
+import {useState} from "react";
+import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
+import {errorMessage} from "../../client/rpc-error.js";
+import {Banner} from "../../ui/Banner.js";
+import {Button} from "../../ui/Button.js";
+import {formatNumber} from "../../ui/format.js";
+import {useToast} from "../../ui/Toasts.js";
+import {useConfirm} from "../../ui/useConfirm.js";
+import {DocumentsTable} from "./DocumentsTable.js";
+import type {PickedFile} from "./dropped-files.js";
+import {DropZone} from "./DropZone.js";
+import {ImportJobList} from "./ImportJobList.js";
+import {SearchPlayground} from "./SearchPlayground.js";
+import {useImportJobs} from "./useImportJobs.js";
+import {useKnowledgeImport} from "./useKnowledgeImport.js";
+
+type Tab = "documents" | "search";
+
+export function KnowledgePanel() {
+  const client = useClient();
+  const {notify} = useToast();
+  const [confirm, confirmDialog] = useConfirm();
+  const documents = useRpcQuery("knowledge.list");
+  const stats = useRpcQuery("knowledge.stats");
+  const {jobs, addJob, replaceJob, hide} = useImportJobs();
+  const {importFiles, importPaths} = useKnowledgeImport();
+  const [collection, setCollection] = useState("");
+  const [importing, setImporting] = useState(false);
+  const [tab, setTab] = useState<Tab>("documents");
+
+  useEvent("knowledge.changed", () => {
+    void documents.reload();
+    void stats.reload();
+  });
+  // A finished job changes the document list even if no separate change event follows.
+  useEvent("knowledge.progress", (event) => {
+    if (event.state !== "running") {
+      void documents.reload();
+      void stats.reload();
+    }
+  });
+
+  async function start(run: () => Promise<unknown>) {
+    setImporting(true);
+    try {
+      await run();
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    } finally {
+      setImporting(false);
+    }
+  }
+
+  const target = collection.trim() || null;
+  const onFiles = (files: PickedFile[]) => start(async () => (await importFiles(files, target)).forEach(addJob));
+  const onPaths = (paths: string[]) => start(async () => addJob(await importPaths(paths, target)));
+
+  async function reindex() {
+    const ok = await confirm({
+      title: "Re-index all documents?",
+      message: "Every document is embedded again with the current embedding model. Search keeps working meanwhile; this can take a while for large knowledge bases.",
+      confirmLabel: "Re-index",
+    });
+    if (!ok) return;
+    try {
+      await client.invoke("knowledge.reindex");
+      notify("Re-indexing started.", {tone: "info"});
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    }
+  }
+
+  const collections = stats.data?.collections ?? [];
+
+  return (
+    <div className="page">
+      <header className="panel-header">
+        <div>
+          <h1 className="panel-title">Knowledge</h1>
+          <p className="panel-subtitle muted">
+            {stats.data
+              ? `${formatNumber(stats.data.documents)} documents · ${formatNumber(stats.data.chunks)} chunks · ${stats.data.embeddingModel ? `embeddings: ${stats.data.embeddingModel}` : "no embedding model"}`
+              : "Runbooks, manuals and tickets your answers are grounded in."}
+          </p>
+        </div>
+        <div className="header-actions">
+          <Button icon="regenerate" onClick={() => void reindex()} disabled={!stats.data || stats.data.documents === 0}>
+            Re-index all
+          </Button>
+        </div>
+      </header>
+      <div className="page-body">
+        {stats.data?.notice && <Banner tone="warning">{stats.data.notice}</Banner>}
+        {(documents.error || stats.error) && (
+          <Banner tone="danger" title="Could not load the knowledge base">
+            {errorMessage(documents.error || stats.error)}
+          </Banner>
+        )}
+        <div className="import-area">
+          <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing} />
+          <label className="compact-field import-collection">
+            <span>Import into collection</span>
+            <input className="input input-sm" list="import-collections" placeholder="None" value={collection} maxLength={200} onChange={(event) => setCollection(event.target.value)} />
+            <datalist id="import-collections">
+              {collections.map((name) => (
+                <option key={name} value={name} />
+              ))}
+            </datalist>
+          </label>
+        </div>
+        <ImportJobList jobs={jobs} onReplace={replaceJob} onHide={hide} />
+        <div className="tabs" role="tablist" aria-label="Knowledge views">
+          <button type="button" role="tab" id="tab-documents" aria-controls="tabpanel-documents" aria-selected={tab === "documents"} className="tab" onClick={() => setTab("documents")}>
+            Documents
+          </button>
+          <button type="button" role="tab" id="tab-search" aria-controls="tabpanel-search" aria-selected={tab === "search"} className="tab" onClick={() => setTab("search")}>
+            Search playground
+          </button>
+        </div>
+        <div role="tabpanel" id="tabpanel-documents" aria-labelledby="tab-documents" hidden={tab !== "documents"}>
+          {documents.data && (
+            <DocumentsTable
+              documents={documents.data}
+              collections={collections}
+              onChanged={(changed) => {
+                documents.setData((list) => list?.map((item) => (item.id === changed.id ? changed : item)));
+                void stats.reload();
+              }}
+              onRemoved={(id) => {
+                documents.setData((list) => list?.filter((item) => item.id !== id));
+                void stats.reload();
+              }}
+            />
+          )}
+        </div>
+        <div role="tabpanel" id="tabpanel-search" aria-labelledby="tab-search" hidden={tab !== "search"}>
+          <SearchPlayground collections={collections} />
+        </div>
+      </div>
+      {confirmDialog}
+    </div>
+  );
+}

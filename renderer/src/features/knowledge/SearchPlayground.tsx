@@ -1,0 +1,132 @@
+import {useState, type FormEvent} from "react";
+import type {SearchHit, SearchMode, SearchResult} from "../../../../shared/knowledge.js";
+import {useClient} from "../../client/context.js";
+import {errorMessage} from "../../client/rpc-error.js";
+import {Banner} from "../../ui/Banner.js";
+import {Button} from "../../ui/Button.js";
+import {EmptyState} from "../../ui/EmptyState.js";
+import {baseName, formatMs, formatScore} from "../../ui/format.js";
+import {Icon} from "../../ui/Icon.js";
+
+/** Shows exactly what retrieval hands the model, to tune chunking, modes and thresholds. */
+export function SearchPlayground({collections}: {collections: string[]}) {
+  const client = useClient();
+  const [query, setQuery] = useState("");
+  const [mode, setMode] = useState<SearchMode>("hybrid");
+  const [topK, setTopK] = useState(5);
+  const [collection, setCollection] = useState("");
+  const [result, setResult] = useState<SearchResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function search(event: FormEvent) {
+    event.preventDefault();
+    if (!query.trim()) return;
+    setBusy(true);
+    try {
+      setResult(await client.invoke("knowledge.search", {query: query.trim(), mode, topK, collection: collection || null}));
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="search-playground">
+      <form className="search-form" onSubmit={search} role="search">
+        <div className="search-input search-input-lg">
+          <Icon name="search" size={16} />
+          <input className="input" aria-label="Search query" placeholder="Search the knowledge base, e.g. “VPN error 809”" value={query} maxLength={4000} onChange={(event) => setQuery(event.target.value)} />
+        </div>
+        <label className="compact-field">
+          <span>Mode</span>
+          <select className="input select input-sm" value={mode} onChange={(event) => setMode(event.target.value as SearchMode)}>
+            <option value="hybrid">Hybrid</option>
+            <option value="vector">Vector</option>
+            <option value="text">Text</option>
+          </select>
+        </label>
+        <label className="compact-field">
+          <span>Top-k</span>
+          <input className="input input-sm input-number" type="number" min={1} max={20} value={topK} onChange={(event) => setTopK(Math.min(20, Math.max(1, Number(event.target.value) || 1)))} />
+        </label>
+        <label className="compact-field">
+          <span>Collection</span>
+          <select className="input select input-sm" value={collection} onChange={(event) => setCollection(event.target.value)}>
+            <option value="">All</option>
+            {collections.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" variant="primary" busy={busy} disabled={!query.trim()}>
+          Search
+        </Button>
+      </form>
+      {error ? (
+        <Banner tone="danger" title="Search failed">
+          {errorMessage(error)}
+        </Banner>
+      ) : null}
+      {result && (
+        <div className="search-results" aria-label="Search results">
+          <p className="muted search-summary">
+            {result.hits.length} {result.hits.length === 1 ? "hit" : "hits"} in {formatMs(result.tookMs)} · {result.effectiveMode} search
+            {result.effectiveMode !== result.mode ? ` (asked for ${result.mode})` : ""}
+          </p>
+          {result.notice && <Banner tone="info">{result.notice}</Banner>}
+          {result.hits.length === 0 ? (
+            <EmptyState icon="search" title="No matches">
+              Try other words, another mode, or a different collection.
+            </EmptyState>
+          ) : (
+            <ol className="hits">
+              {result.hits.map((hit, index) => (
+                <SearchHitCard key={hit.chunkId} hit={hit} rank={index + 1} />
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SearchHitCard({hit, rank}: {hit: SearchHit; rank: number}) {
+  const location = [hit.page !== null ? `page ${hit.page}` : null, hit.row !== null ? `row ${hit.row}` : null].filter(Boolean).join(" · ");
+  return (
+    <li className="card hit">
+      <div className="hit-header">
+        <span className="hit-rank">{rank}</span>
+        <div className="hit-title">
+          <strong>{hit.title}</strong>
+          <span className="muted">
+            {[...hit.headingPath].join(" › ") || baseName(hit.sourcePath)}
+            {location ? ` · ${location}` : ""}
+            {hit.collection ? ` · ${hit.collection}` : ""}
+          </span>
+        </div>
+        <dl className="hit-scores">
+          <Score label="Score" value={hit.score} strong />
+          {hit.scores.fused !== undefined && <Score label="Fused" value={hit.scores.fused} />}
+          {hit.scores.vector !== undefined && <Score label="Vector" value={hit.scores.vector} />}
+          {hit.scores.text !== undefined && <Score label="Text" value={hit.scores.text} />}
+        </dl>
+      </div>
+      <p className="hit-text">{hit.text}</p>
+    </li>
+  );
+}
+
+function Score({label, value, strong}: {label: string; value: number; strong?: boolean}) {
+  return (
+    <div className={strong ? "score score-main" : "score"}>
+      <dt>{label}</dt>
+      <dd>{formatScore(value)}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import type {FileProgress} from "../../../../shared/knowledge.js";
+import type {Tone} from "../../ui/Badge.js";
+
+/** What a file's import state means on screen: a bar position, a sentence and a colour. */
+export function describeFileProgress(file: FileProgress): {value: number | null; text: string; tone: Tone} {
+  switch (file.state) {
+    case "queued":
+      return {value: 0, text: "Queued", tone: "neutral"};
+    case "parsing":
+      return {value: null, text: "Reading…", tone: "accent"};
+    case "embedding": {
+      const total = file.total ?? 0;
+      const done = file.done ?? 0;
+      return {value: total > 0 ? 0.1 + 0.85 * (done / total) : null, text: total > 0 ? `Embedding ${done} of ${total}` : "Embedding…", tone: "accent"};
+    }
+    case "writing":
+      return {value: 0.97, text: "Saving…", tone: "accent"};
+    case "done":
+      return {value: 1, text: file.chunks !== undefined ? `Done · ${file.chunks} ${file.chunks === 1 ? "chunk" : "chunks"}` : "Done", tone: "success"};
+    case "skipped":
+      return {value: 1, text: `Skipped: ${file.reason ?? "nothing to import"}`, tone: "neutral"};
+    case "failed":
+      return {value: 1, text: file.error ? `${file.error.message} (${file.error.code})` : "Failed", tone: "danger"};
+    case "cancelled":
+      return {value: 0, text: "Cancelled", tone: "neutral"};
+  }
+}

@@ -1,0 +1,88 @@
+import type {MethodInput} from "../../../../shared/contract.js";
+import {Field} from "../../ui/Field.js";
+
+export type LoadOptions = Required<Pick<MethodInput<"models.load">, "gpuLayers" | "contextSize" | "threads" | "parallelSequences">>;
+
+/** How the next model is loaded; starts from the saved defaults in settings. */
+export function LoadOptionsForm({value, onChange, maxThreads}: {value: LoadOptions; onChange: (value: LoadOptions) => void; maxThreads: number | null}) {
+  const set = <K extends keyof LoadOptions>(key: K, next: LoadOptions[K]) => onChange({...value, [key]: next});
+  const layersMode = typeof value.gpuLayers === "number" ? "custom" : value.gpuLayers;
+  const contextMode = typeof value.contextSize === "number" ? "custom" : "auto";
+
+  return (
+    <div className="load-options">
+      <Field label="GPU layers" hint="Auto offloads as many layers as fit in VRAM.">
+        {(control) => (
+          <div className="input-row">
+            <select
+              {...control}
+              className="input select"
+              value={layersMode}
+              onChange={(event) => set("gpuLayers", event.target.value === "custom" ? 32 : (event.target.value as "auto" | "max"))}
+            >
+              <option value="auto">Auto</option>
+              <option value="max">Max</option>
+              <option value="custom">Custom</option>
+            </select>
+            {typeof value.gpuLayers === "number" && (
+              <input
+                className="input input-number"
+                type="number"
+                aria-label="Number of GPU layers"
+                min={0}
+                max={1000}
+                value={value.gpuLayers}
+                onChange={(event) => set("gpuLayers", clamp(Number(event.target.value), 0, 1000))}
+              />
+            )}
+          </div>
+        )}
+      </Field>
+      <Field label="Context size" hint="Tokens of conversation and excerpts the model sees at once.">
+        {(control) => (
+          <div className="input-row">
+            <select {...control} className="input select" value={contextMode} onChange={(event) => set("contextSize", event.target.value === "custom" ? 8192 : "auto")}>
+              <option value="auto">Auto</option>
+              <option value="custom">Custom</option>
+            </select>
+            {typeof value.contextSize === "number" && (
+              <input
+                className="input input-number"
+                type="number"
+                aria-label="Context size in tokens"
+                min={256}
+                step={256}
+                max={1_048_576}
+                value={value.contextSize}
+                onChange={(event) => set("contextSize", clamp(Number(event.target.value), 256, 1_048_576))}
+              />
+            )}
+          </div>
+        )}
+      </Field>
+      <Field label="CPU threads" hint={maxThreads ? `0 lets the engine choose (this machine has ${maxThreads}).` : "0 lets the engine choose."}>
+        {(control) => (
+          <input {...control} className="input input-number" type="number" min={0} max={256} value={value.threads} onChange={(event) => set("threads", clamp(Number(event.target.value), 0, 256))} />
+        )}
+      </Field>
+      <Field label="Parallel sequences" hint="Answers generated at the same time (chat plus API clients).">
+        {(control) => (
+          <input
+            {...control}
+            className="input input-number"
+            type="number"
+            min={1}
+            max={32}
+            value={value.parallelSequences}
+            onChange={(event) => set("parallelSequences", clamp(Number(event.target.value), 1, 32))}
+          />
+        )}
+      </Field>
+    </div>
+  );
+}
+
+function clamp(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
