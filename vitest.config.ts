@@ -23,6 +23,7 @@ export default defineConfig({
           name: "renderer",
           environment: "jsdom",
           include: ["renderer/**/*.test.tsx", "renderer/**/*.test.ts"],
+          setupFiles: ["renderer/src/test/setup.ts"],
           testTimeout: 30_000,
         },
       },

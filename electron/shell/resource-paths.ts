@@ -47,11 +47,13 @@ export interface AppPaths {
   windowIconPath: string;
 }
 
-function pathApiFor(platform: NodeJS.Platform): path.PlatformPath {
+type PathApi = typeof path.posix;
+
+function pathApiFor(platform: NodeJS.Platform): PathApi {
   return platform === "win32" ? path.win32 : path.posix;
 }
 
-function requireAbsolute(api: path.PlatformPath, name: string, value: string): string {
+function requireAbsolute(api: PathApi, name: string, value: string): string {
   if (typeof value !== "string" || value.length === 0 || !api.isAbsolute(value)) {
     throw new TypeError(`resolveAppPaths: ${name} must be an absolute path, got ${JSON.stringify(value)}`);
   }

@@ -141,7 +141,7 @@ export async function createBuilderConfig(options: BuilderConfigOptions): Promis
   const problems: string[] = [];
   for (const {file} of files) {
     const filePath = targetPath(modelsDir, file);
-    let size: number | null = null;
+    let size: number | null;
     try {
       const info = statSync(filePath);
       size = info.isFile() ? info.size : null;

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from "vitest";
 import type {FileProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
 import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
+import {makeDocx, makePdf, makePng} from "../../electron/core/knowledge/parsing/test-support/fixtures.js";
 import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -195,6 +196,28 @@ describe("knowledge service: importing", () => {
     const moved = await service.search({...query, collection: "network"});
     expect(moved.hits.some((hit) => hit.documentId === password.id)).toBe(true);
     expect((await service.search({...query, collection: "accounts"})).hits).toEqual([]);
+  });
+
+  it("imports PDFs with page numbers and Word documents with headings", async () => {
+    const root = tempDir("corpus");
+    writeFileSync(
+      path.join(root, "toner guide.pdf"),
+      await makePdf([
+        {heading: "Toner", paragraphs: ["Replace the toner cartridge when the status light blinks amber."]},
+        {heading: "Paper jams", paragraphs: ["Open tray 2, remove the jammed sheet and close the rear door until it clicks."]},
+      ]),
+    );
+    writeFileSync(path.join(root, "printer support.docx"), await makeDocx());
+    writeFileSync(path.join(root, "logo.png"), makePng());
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.counts).toMatchObject({done: 2, failed: 1});
+    expect(job.files.find((file) => file.path.endsWith("logo.png"))).toMatchObject({state: "failed", error: {code: "UNSUPPORTED_TYPE"}});
+    const jam = (await service.search({query: "jammed sheet rear door", topK: 1})).hits[0];
+    expect(jam).toMatchObject({sourcePath: path.join(root, "toner guide.pdf"), page: 2});
+    const spooler = (await service.search({query: "queue stalls restart spooler", topK: 1, mode: "text"})).hits[0];
+    expect(spooler.sourcePath).toBe(path.join(root, "printer support.docx"));
+    expect(spooler.headingPath).toContain("Troubleshooting");
   });
 
   it("imports uploaded bytes and saves a conversation as Markdown, once", async () => {

@@ -2,6 +2,12 @@ import type {FastifyBaseLogger} from "fastify";
 import type {Settings} from "../../../shared/settings.js";
 import type {RuntimeOverrides} from "../config/runtime-config.js";
 
+export interface MessageLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
 export interface ApiServerOptions {
   host: string;
   /** 0 picks a free port (tests). */
@@ -16,8 +22,11 @@ export interface ApiServerOptions {
   requestTimeoutMs: number;
   /** The built renderer (e.g. dist/); served at / when it holds an index.html. */
   rendererDir?: string;
-  /** A pino-compatible logger, or true for fastify's own; left out, the server logs nothing. */
-  logger?: FastifyBaseLogger | boolean;
+  /**
+   * Where errors with full detail go: a pino-compatible logger, a plain {info, warn, error}
+   * logger, or true for fastify's own. Left out: the core's logger when it has one.
+   */
+  logger?: FastifyBaseLogger | MessageLogger | boolean;
   /** Comment lines on /events every this many ms (default 15 s). */
   heartbeatMs?: number;
 }

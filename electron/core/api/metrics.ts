@@ -57,16 +57,14 @@ export class ApiMetrics {
 
     // A file reports progress several times; count each file once, when it reaches an end state.
     const counted = new Map<string, Set<string>>();
-    this.unsubscribe = core.knowledge.onProgress((jobId, file, job) => {
-      if (FILE_RESULTS.has(file.state)) {
-        const seen = counted.get(jobId) ?? new Set<string>();
-        if (!seen.has(file.path)) {
-          seen.add(file.path);
-          this.imports.inc({result: file.state});
-        }
-        counted.set(jobId, seen);
-      }
-      if (job && job.state !== "running") counted.delete(jobId);
+    this.unsubscribe = core.knowledge.onProgress((event) => {
+      if (event.type === "job" && event.state !== "running") counted.delete(event.jobId);
+      if (event.type !== "file" || !FILE_RESULTS.has(event.file.state)) return;
+      const seen = counted.get(event.jobId) ?? new Set<string>();
+      if (seen.has(event.file.path)) return;
+      seen.add(event.file.path);
+      counted.set(event.jobId, seen);
+      this.imports.inc({result: event.file.state});
     });
   }
 

@@ -181,6 +181,11 @@ export const searchResponse = z.object({
 /** The multipart form's one text field; files come as any number of file parts. */
 export const uploadFields = z.object({collection: collection.optional()}).strict();
 
+export const uploadResponse = z.object({
+  job_id: z.string(),
+  job: z.object({id: z.string(), state: z.string(), counts: z.record(z.string(), z.number()), files: z.array(z.record(z.string(), z.unknown()))}).loose(),
+});
+
 export const ticketDraftRequest = z.object({session_id: id}).strict();
 
 export const errorResponse = z.object({error: z.object({code: z.string(), message: z.string()})});

@@ -1,3 +1,4 @@
+import type {OutgoingHttpHeaders} from "node:http";
 import type {FastifyReply} from "fastify";
 
 /** Past this much unsent data the client is not reading; it is dropped rather than buffered forever. */
@@ -28,7 +29,7 @@ export class SseWriter {
     const raw = this.reply.raw;
     // Headers set by hooks (CORS) live on the reply; a hijacked reply must copy them itself.
     raw.writeHead(200, {
-      ...this.reply.getHeaders(),
+      ...(this.reply.getHeaders() as OutgoingHttpHeaders),
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
       connection: "keep-alive",

@@ -1,13 +1,15 @@
 /**
- * Reciprocal rank fusion (Cormack et al., k = 60, the value LanceDB's RRFReranker uses). Done here
- * rather than with the reranker because the reranker returns only the fused score, and hits must
- * carry each method's own score too.
+ * Reciprocal rank fusion (Cormack et al., k = 60, the value LanceDB's RRFReranker uses), with an
+ * optional weight per list. Done here rather than with the reranker because the reranker returns
+ * only the fused score, and hits must carry each method's own score too.
  */
 export const RRF_K = 60;
 
 export interface RankedList<T> {
   items: T[];
   key: (item: T) => string;
+  /** How much a rank in this list counts (default 1). */
+  weight?: number;
 }
 
 export interface FusedItem {
@@ -29,10 +31,26 @@ export function reciprocalRankFusion<T>(lists: RankedList<T>[], k = RRF_K): Fuse
       }
       if (entry.ranks[listIndex] !== undefined) return;
       entry.ranks[listIndex] = rank;
-      entry.fused += 1 / (k + rank + 1);
+      entry.fused += (list.weight ?? 1) / (k + rank + 1);
     });
   });
   return [...byKey.values()].sort((a, b) => b.fused - a.fused || a.key.localeCompare(b.key));
+}
+
+/**
+ * How clearly the best vector match stands out for this query, 0..1: the top similarity's lift over
+ * the last candidate's, which stands in for the query's background similarity to the corpus, scaled
+ * by the room left above that background. An embedding model that cannot tell this corpus apart
+ * (every chunk about as similar, as with static word vectors) scores near 0, a sharp match near 1.
+ * Hybrid search scales the vector list's RRF vote by it, so a vague vector list cannot outvote exact
+ * word matches while a confident one still counts fully.
+ */
+export function vectorConfidence(similarities: number[]): number {
+  if (similarities.length < 2) return 1;
+  const top = similarities[0];
+  const background = similarities[similarities.length - 1];
+  if (background >= 1) return 0;
+  return Math.min(1, Math.max(0, (top - background) / (1 - background)));
 }
 
 /** Cosine distance (0 same direction, 2 opposite) as a 0..1 similarity; opposite vectors count as 0. */

@@ -1,7 +1,7 @@
 import {DesksideError} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
-import {cosineDistanceToSimilarity, reciprocalRankFusion, termCoverage} from "./fusion.js";
+import {cosineDistanceToSimilarity, reciprocalRankFusion, termCoverage, vectorConfidence} from "./fusion.js";
 import type {ChunkHit, KnowledgeStore} from "./store.js";
 
 /**
@@ -11,8 +11,9 @@ import type {ChunkHit, KnowledgeStore} from "./store.js";
  * - vector: cosine similarity of query and chunk (negative similarity counts as 0);
  * - text: the share of the query's indexed words (stemmed, stop words dropped) found in the chunk;
  * - hybrid: the larger of the two, i.e. the strongest evidence either method has for the chunk.
- * Hits are ordered by the method's own ranking: similarity, BM25, or reciprocal rank fusion (hybrid).
- * `scores` carries the raw per-method numbers: vector similarity, BM25, and the RRF sum.
+ * Hits are ordered by the method's own ranking: similarity, BM25, or reciprocal rank fusion (hybrid),
+ * where the vector list's vote is weighted by how clearly its best match stands out (see
+ * vectorConfidence). `scores` carries the raw per-method numbers: similarity, BM25, the RRF sum.
  */
 
 export const MIN_TOP_K = 1;
@@ -127,8 +128,9 @@ export async function searchWithVector(
       const known = byId.get(chunk.id);
       byId.set(chunk.id, known ? {...known, ...chunk, distance: known.distance ?? chunk.distance, bm25: known.bm25 ?? chunk.bm25} : chunk);
     }
+    const vectorWeight = vectorConfidence(vectorHits.map((chunk) => cosineDistanceToSimilarity(chunk.distance ?? 1)));
     const fused = reciprocalRankFusion([
-      {items: vectorHits, key: (chunk) => chunk.id},
+      {items: vectorHits, key: (chunk) => chunk.id, weight: vectorWeight},
       {items: textHits, key: (chunk) => chunk.id},
     ]).slice(0, request.topK);
     hits = await Promise.all(

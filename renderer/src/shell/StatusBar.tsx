@@ -1,4 +1,5 @@
 import type {EngineStatus} from "../../../shared/models.js";
+import {useEvent} from "../client/context.js";
 import {useAppInfo} from "../state/app-info.js";
 import {useEngine} from "../state/engine.js";
 import {Icon} from "../ui/Icon.js";
@@ -27,7 +28,9 @@ function engineSummary(status: EngineStatus | undefined): {tone: string; text: s
 
 export function StatusBar({onNavigate}: {onNavigate: (panel: PanelId) => void}) {
   const {status} = useEngine();
-  const {info} = useAppInfo();
+  const {info, refresh} = useAppInfo();
+  // The API address follows its settings (port, on/off, LAN).
+  useEvent("settings.changed", () => void refresh());
   const connected = useEventsConnected();
   const engine = engineSummary(status);
   const queue = status?.queue;

@@ -7,7 +7,7 @@ interface SettingsState {
   view: SettingsView | undefined;
   error: unknown;
   /** Applies a partial update; rejects with the core's SETTINGS_INVALID error for bad values. */
-  update: (patch: SettingsPatch) => Promise<SettingsView>;
+  update: (patch: SettingsPatch | Record<string, unknown>) => Promise<SettingsView>;
   reset: () => Promise<SettingsView>;
   regenerateToken: () => Promise<SettingsView>;
   dismissedWarnings: boolean;

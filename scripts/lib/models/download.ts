@@ -100,6 +100,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function describeDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 function describeHost(url: string): string {
   try {
     return new URL(url).host;
@@ -167,8 +171,8 @@ async function attempt({options, partial, fileLabel}: AttemptContext): Promise<D
     new ModelsError(
       "MODELS_DOWNLOAD_TIMEOUT",
       timedOut === "connect"
-        ? `${host} did not answer within ${Math.round(connectTimeoutMs / 1000)} s while downloading ${fileLabel} from ${options.url}`
-        : `no data from ${host} for ${Math.round(idleTimeoutMs / 1000)} s while downloading ${fileLabel}; the partial download is kept and resumes on the next run`,
+        ? `${host} did not answer within ${describeDuration(connectTimeoutMs)} while downloading ${fileLabel} from ${options.url}`
+        : `no data from ${host} for ${describeDuration(idleTimeoutMs)} while downloading ${fileLabel}; the partial download is kept and resumes on the next run`,
       {retryable: true, cause},
     );
 

@@ -57,11 +57,11 @@ export interface PullResult {
   recordedChecksums: number;
 }
 
-function authHeaders(url: string, env: NodeJS.ProcessEnv): Record<string, string> {
+/** The Authorization header for HF_TOKEN, for hub addresses only (never for a mirror). */
+export function authHeaders(url: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const token = env.HF_TOKEN?.trim();
   if (!token) return {};
   const host = new URL(url).hostname;
-  // Only ever send the token to the hub itself, never to a mirror.
   return host === "huggingface.co" || host.endsWith(".huggingface.co") ? {authorization: `Bearer ${token}`} : {};
 }
 

@@ -2,7 +2,7 @@ import type {FastifyInstance, FastifyRequest} from "fastify";
 import {DesksideError} from "../../../../shared/errors.js";
 import {ApiError, toHttpError} from "../http-errors.js";
 import type {RouteContext} from "../route-context.js";
-import {errorResponse, idParams, searchRequest, searchResponse, uploadFields, type SearchRequestBody} from "../schemas.js";
+import {errorResponse, idParams, searchRequest, searchResponse, uploadFields, uploadResponse, type SearchRequestBody} from "../schemas.js";
 import {documentView, jobView, searchView, sourceName} from "../views.js";
 
 const tags = ["Help desk"];
@@ -68,7 +68,7 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
           },
         },
       },
-      schema: {tags, summary: "Uploads one or more files (any field name) and an optional `collection` field; the import runs in the background — follow it at /api/jobs/{id}.", response: {413: errorResponse, 415: errorResponse}},
+      schema: {tags, summary: "Uploads one or more files (any field name) and an optional `collection` field; the import runs in the background — follow it at /api/jobs/{id}.", response: {202: uploadResponse, 413: errorResponse, 415: errorResponse}},
     },
     async (request, reply) => {
       const upload = await readUpload(request, ctx.uploadLimitBytes);

@@ -32,7 +32,7 @@ export async function registerRendererRoutes(app: FastifyInstance, ctx: RouteCon
     // The API's paths are never files, whatever the build folder holds.
     allowedPath: (pathName: string) => !isApiPath(pathName),
     // Hashed asset names never change content; index.html must always be fresh.
-    setHeaders: (res, filePath) => res.setHeader("cache-control", /[\\/]assets[\\/]/.test(filePath) ? "public, max-age=31536000, immutable" : "no-cache"),
+    setHeaders: (reply, filePath) => reply.header("cache-control", /[\\/]assets[\\/]/.test(filePath) ? "public, max-age=31536000, immutable" : "no-cache"),
   });
 }
 

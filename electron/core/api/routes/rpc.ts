@@ -1,4 +1,4 @@
-import type {FastifyInstance} from "fastify";
+import type {FastifyInstance, FastifySchema} from "fastify";
 import {ERROR_CODES} from "../../../../shared/errors.js";
 import {METHOD_NAMES, contract, type RpcResponse} from "../../../../shared/contract.js";
 import {scrubPaths} from "../path-scrub.js";
@@ -23,12 +23,14 @@ export function registerRpcRoutes(app: FastifyInstance, ctx: RouteContext): void
   };
 
   for (const method of METHOD_NAMES) {
+    // Typed loosely: the reply's status is the error's, not only the documented 200.
+    const schema: FastifySchema = {tags: ["RPC (browser mode)"], summary: contract[method].description, response: {200: rpcResponse}};
     app.post(
       `/rpc/${method}`,
       {
         bodyLimit: method === "knowledge.upload" ? Math.ceil(ctx.uploadLimitBytes * BASE64_OVERHEAD) + 65_536 : undefined,
         config: {accepts: "json", openapi: {body: contract[method].input}},
-        schema: {tags: ["RPC (browser mode)"], summary: contract[method].description, response: {200: rpcResponse}},
+        schema,
       },
       async (request, reply) => {
         const {status, body} = await respond(method, request.body ?? undefined);

@@ -13,6 +13,7 @@ import {detectProviderKeys} from "./detectors/providerKeys.js";
 import {detectRecoveryKeys} from "./detectors/recoveryKeys.js";
 import {detectUrlCredentials} from "./detectors/urlCredentials.js";
 import {previewOf} from "./preview.js";
+import {repeatsOf} from "./repeats.js";
 import {resolveOverlaps} from "./resolve.js";
 import type {Candidate, Detector, Finding, RedactOptions, RedactResult} from "./types.js";
 
@@ -50,6 +51,7 @@ export function redact(text: string, options: Partial<RedactOptions> = {}): Reda
   if (opts.emails) detectors.push(detectEmails);
   if (opts.phones) detectors.push(detectPhones);
   const candidates: Candidate[] = detectors.flatMap((detect) => detect(text));
+  candidates.push(...repeatsOf(text, candidates));
 
   const findings: Finding[] = resolveOverlaps(candidates).map((c) => ({
     kind: c.kind,

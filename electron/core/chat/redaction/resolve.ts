@@ -10,23 +10,38 @@ import {PERSONAL_KINDS, type Candidate} from "./types.js";
  */
 export function resolveOverlaps(candidates: Candidate[]): Candidate[] {
   const ordered = [...candidates].sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  let accepted: Candidate[] = [];
+  // Accepted spans stay disjoint and sorted by start, so overlaps are found by binary search.
+  const accepted: Candidate[] = [];
   for (const c of ordered) {
-    const hits = accepted.filter((a) => a.start < c.end && c.start < a.end);
-    if (hits.length === 0) {
-      accepted.push({...c});
+    const first = firstEndingAfter(accepted, c.start);
+    let last = first;
+    while (last < accepted.length && accepted[last].start < c.end) last++;
+    if (last === first) {
+      accepted.splice(first, 0, {...c});
       continue;
     }
+    const hits = accepted.slice(first, last);
     if (PERSONAL_KINDS.has(c.kind) || hits.some((h) => PERSONAL_KINDS.has(h.kind))) continue;
-    // Merge the newcomer and every span it touches into the first (most specific) of them.
-    const keep = hits[0];
-    for (const h of hits) {
-      keep.start = Math.min(keep.start, h.start);
-      keep.end = Math.max(keep.end, h.end);
-    }
-    keep.start = Math.min(keep.start, c.start);
-    keep.end = Math.max(keep.end, c.end);
-    accepted = accepted.filter((a) => a === keep || !hits.includes(a));
+    // Merge the newcomer and every span it touches into the most specific of them.
+    const keep = hits.reduce((best, h) => (h.priority > best.priority ? h : best));
+    const merged: Candidate = {
+      ...keep,
+      start: Math.min(c.start, hits[0].start),
+      end: Math.max(c.end, hits[hits.length - 1].end),
+    };
+    accepted.splice(first, last - first, merged);
   }
-  return accepted.sort((a, b) => a.start - b.start);
+  return accepted;
+}
+
+/** Index of the first span whose end lies after `pos` (spans are disjoint and sorted). */
+function firstEndingAfter(spans: Candidate[], pos: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -35,8 +35,19 @@ export function scanGroup(
   return out;
 }
 
-/** The text of the line containing `index`, up to `index` (context checks look backwards). */
+/**
+ * Up to `max` characters before `index`, cut at the start of the line (context checks look
+ * backwards). Bounded so that a megabyte-long line does not make every lookup scan it again.
+ */
 export function lineBefore(text: string, index: number, max = 80): string {
-  const lineStart = text.lastIndexOf("\n", index - 1) + 1;
-  return text.slice(Math.max(lineStart, index - max), index);
+  const chunk = text.slice(Math.max(0, index - max), index);
+  return chunk.slice(chunk.lastIndexOf("\n") + 1);
+}
+
+/** Start of the line containing `index`, or -1 when it lies more than `max` characters back. */
+export function lineStart(text: string, index: number, max = 1000): number {
+  const from = Math.max(0, index - max);
+  const nl = text.slice(from, index).lastIndexOf("\n");
+  if (nl !== -1) return from + nl + 1;
+  return from === 0 ? 0 : -1;
 }

@@ -55,7 +55,7 @@ const STOPWORDS = new Set([
   "expired", "expires", "expiry", "expiration", "reset", "resets", "required", "optional", "incorrect", "invalid",
   "wrong", "changed", "change", "unchanged", "never", "none", "null", "nil", "n/a", "na", "empty", "blank",
   "unknown", "hidden", "masked", "redacted", "removed", "set", "unset", "notset", "ok", "okay", "yes", "no",
-  "true", "false", "locked", "unlocked", "disabled", "enabled", "default", "same", "ask", "prompt", "prompted",
+  "true", "false", "locked", "unlocked", "disabled", "enabled", "default", "same", "ask", "prompted",
   "see", "below", "above", "sent", "provided", "attached", "correct", "strong", "weak", "complex", "policy",
   "length", "updated", "verified", "mismatch", "forgotten", "forgot", "protected", "saved", "stored", "cached",
   "encrypted", "pending", "temporary", "new", "old", "current", "not", "must", "should", "will", "was", "is",
@@ -99,6 +99,6 @@ export function looksLikePassword(value: string): boolean {
   const symbol = /[^\p{L}\p{N}\-']/u.test(value);
   const innerUpper = /\p{Ll}.*\p{Lu}/u.test(value);
   if (letter && (digit || symbol || innerUpper)) return true;
-  // Digits only: a long PIN-like number, never a date, time or version.
-  return !letter && digit && /^\d{6,}$/.test(value);
+  // No letters: a long PIN-like number or a keypad code ("4471#"), never a date, time or version.
+  return !letter && digit && (/^\d{6,}$/.test(value) || /^(?:\d{4,}[*#!@$%&+]+|[*#!@$%&+]+\d{4,})$/.test(value));
 }

@@ -93,8 +93,10 @@ export function decodeText(bytes: Uint8Array, options: DecodeOptions = {}): Deco
 
   // Mostly valid UTF-8 with a few broken bytes (a bad copy-paste, a truncated download) is still
   // UTF-8: reading it as a legacy code page would garble every correct accented letter instead.
+  // In legacy text a valid multi-byte sequence is a rare accident, while each accented letter is
+  // a separate invalid run; damage in UTF-8 comes in few runs.
   const stats = utf8Stats(body.subarray(0, SAMPLE_BYTES));
-  if (unicode || (stats.validMultiByte > 0 && stats.validMultiByte >= stats.invalid)) {
+  if (unicode || (stats.validMultiByte > 0 && stats.validMultiByte >= stats.invalidRuns)) {
     const before = countReplacements(body);
     return withReplacementWarning(new TextDecoder("utf-8", {fatal: false, ignoreBOM: true}).decode(body), "utf-8", before);
   }
@@ -111,14 +113,16 @@ function strictUtf8(bytes: Uint8Array): string | null {
   }
 }
 
-/** Counts well-formed multi-byte UTF-8 sequences and bytes that cannot start or continue one. */
-function utf8Stats(bytes: Uint8Array): {validMultiByte: number; invalid: number} {
+/** Counts well-formed multi-byte UTF-8 sequences and runs of bytes that cannot start or continue one. */
+function utf8Stats(bytes: Uint8Array): {validMultiByte: number; invalidRuns: number} {
   let validMultiByte = 0;
-  let invalid = 0;
+  let invalidRuns = 0;
+  let inRun = false;
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i];
     if (lead < 0x80) {
+      inRun = false;
       i++;
       continue;
     }
@@ -127,13 +131,15 @@ function utf8Stats(bytes: Uint8Array): {validMultiByte: number; invalid: number}
     for (let k = 1; ok && k < length; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
     if (ok) {
       validMultiByte++;
+      inRun = false;
       i += length;
     } else {
-      invalid++;
+      if (!inRun) invalidRuns++;
+      inRun = true;
       i++;
     }
   }
-  return {validMultiByte, invalid};
+  return {validMultiByte, invalidRuns};
 }
 
 /** U+FFFD already present as proper UTF-8 (EF BF BD) is content, not damage. */

@@ -35,10 +35,13 @@ export async function parseCsv(bytes: Uint8Array, fileName: string): Promise<Par
     throw new DesksideError("FILE_EMPTY", "This CSV file has no rows.");
   }
 
+  if (nonEmpty.every((record) => record.malformed)) {
+    throw new DesksideError("PARSE_FAILED", "None of the rows in this CSV file could be read; check its quotes and separators.");
+  }
   // Rows before the header (blank lines at the top) are not data.
   const headerIndex = records.indexOf(nonEmpty[0]);
   const first = records[headerIndex];
-  const hasHeader = looksLikeHeader(first.fields) && nonEmpty.length > 1;
+  const hasHeader = !first.malformed && looksLikeHeader(first.fields);
   const headers = hasHeader ? uniqueHeaders(first.fields) : first.fields.map((_, i) => `Column ${i + 1}`);
   const data = records.slice(hasHeader ? headerIndex + 1 : headerIndex);
 
@@ -57,7 +60,6 @@ export async function parseCsv(bytes: Uint8Array, fileName: string): Promise<Par
   });
 
   if (blocks.length === 0) throw new DesksideError("FILE_EMPTY", "This CSV file has a header row but no data rows.");
-  if (blocks.length === malformed.length) throw new DesksideError("PARSE_FAILED", "None of the rows in this CSV file could be read; check its quotes and separators.");
   if (malformed.length > 0) warnings.push(`${rowList(malformed)} had an unclosed quote and ${malformed.length === 1 ? "was" : "were"} read without quote handling.`);
   if (ragged.length > 0) warnings.push(`${rowList(ragged)} ${ragged.length === 1 ? "has" : "have"} a different number of fields than the header (${headers.length}).`);
 

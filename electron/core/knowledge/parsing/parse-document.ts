@@ -1,13 +1,6 @@
 import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
 import {detectType} from "./detect-type.js";
 import {titleFromFileName} from "./file-name.js";
-import {parseCsv} from "./parse-csv.js";
-import {parseDocx} from "./parse-docx.js";
-import {parseHtml} from "./parse-html.js";
-import {parseJson} from "./parse-json.js";
-import {parseMarkdown} from "./parse-markdown.js";
-import {parsePdf} from "./parse-pdf.js";
-import {parseText} from "./parse-text.js";
 import type {DocumentKind, ParsedDocument} from "./types.js";
 
 /**
@@ -18,14 +11,15 @@ import type {DocumentKind, ParsedDocument} from "./types.js";
 
 export type Parser = (bytes: Uint8Array, fileName: string) => Promise<ParsedDocument>;
 
-const PARSERS: Record<DocumentKind, Parser> = {
-  pdf: parsePdf,
-  docx: parseDocx,
-  html: parseHtml,
-  markdown: parseMarkdown,
-  text: parseText,
-  csv: parseCsv,
-  json: parseJson,
+/** Loaded on first use: PDF.js, jsdom and mammoth take seconds to load and most imports need one of them at most. */
+const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
+  pdf: async () => (await import("./parse-pdf.js")).parsePdf,
+  docx: async () => (await import("./parse-docx.js")).parseDocx,
+  html: async () => (await import("./parse-html.js")).parseHtml,
+  markdown: async () => (await import("./parse-markdown.js")).parseMarkdown,
+  text: async () => (await import("./parse-text.js")).parseText,
+  csv: async () => (await import("./parse-csv.js")).parseCsv,
+  json: async () => (await import("./parse-json.js")).parseJson,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -45,7 +39,8 @@ export async function parseDocument(bytes: Uint8Array, fileName: string): Promis
   });
   let parsed: ParsedDocument;
   try {
-    parsed = await PARSERS[type.kind](bytes, fileName);
+    const parser = await PARSERS[type.kind]();
+    parsed = await parser(bytes, fileName);
   } catch (error) {
     if (isDesksideError(error)) throw error;
     throw new DesksideError("PARSE_FAILED", `This ${KIND_NAMES[type.kind]} could not be read; it may be damaged.`, {cause: error});

@@ -121,13 +121,20 @@ function dominant(counts: Map<number, number>): number {
   return best;
 }
 
+/** "Page 3 of 10", "- 3 -", "3 / 10", "Seite 3": lines that differ between pages only by the number. */
+const PAGE_LABEL = /(^|\s)(page|p\.|seite|página|pagina|страница)\s*#(\s*(of|von|de|di|из|\/)\s*#)?$|^[-–—\s]*#(\s*(of|\/)\s*#)?[-–—\s]*$/i;
+
 /**
  * Page numbers and running headers repeat on most pages and would otherwise be glued into
- * paragraphs and match every search for the manual's name.
+ * paragraphs and match every search for the manual's name. Only identical lines, or lines that
+ * differ by a page label, at the top or bottom of a page count as such.
  */
 function removeRunningHeaders(pages: Line[][]): Line[][] {
   if (pages.length < 3) return pages;
-  const key = (line: Line): string => line.text.toLowerCase().replace(/\d+/g, "#");
+  const key = (line: Line): string => {
+    const numbered = line.text.toLowerCase().replace(/\d+/g, "#");
+    return PAGE_LABEL.test(numbered) ? numbered : line.text;
+  };
   const edges = (lines: Line[]): Line[] => [...new Set([...lines.slice(0, 2), ...lines.slice(-2)])];
   const pagesWithKey = new Map<string, number>();
   for (const lines of pages) for (const k of new Set(edges(lines).map(key))) pagesWithKey.set(k, (pagesWithKey.get(k) ?? 0) + 1);

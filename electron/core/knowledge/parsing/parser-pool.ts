@@ -120,7 +120,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       slot.task = task;
       slot.worker.ref();
       slot.timer = setTimeout(() => {
-        abandon(slot, new DesksideError("PARSE_FAILED", `Reading this file took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; it may be too large or malformed.`));
+        const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+        abandon(slot, new DesksideError("PARSE_FAILED", `Reading this file took longer than ${limit} and was stopped; it may be too large or malformed.`));
       }, timeoutMs);
       slot.worker.postMessage(task.job, task.transfer);
     }

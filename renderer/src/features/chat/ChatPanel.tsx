@@ -18,6 +18,7 @@ import {SourcePreview} from "./SourcePreview.js";
 import {TicketDialog} from "./TicketDialog.js";
 import {useConversation} from "./useConversation.js";
 import {Welcome} from "./Welcome.js";
+import "./chat.css";
 
 type OpenDialog = "ticket" | "save" | null;
 
@@ -95,13 +96,13 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
           <IconButton icon="sidebar" label={listOpen ? "Hide conversations" : "Show conversations"} className="chat-list-toggle" onClick={() => setListOpen(!listOpen)} />
           <h1 className="panel-title chat-title">{chat.summary?.title || (chat.conversationId ? "Conversation" : "New chat")}</h1>
           <div className="header-actions">
-            <Button size="sm" variant="ghost" icon="ticket" disabled={!canAct} onClick={() => setDialog("ticket")}>
+            <Button size="sm" variant="ghost" icon="ticket" aria-label="Draft ticket" title="Draft ticket" disabled={!canAct} onClick={() => setDialog("ticket")}>
               <span className="label-wide">Draft ticket</span>
             </Button>
-            <Button size="sm" variant="ghost" icon="bookmarkPlus" disabled={!canAct} onClick={() => setDialog("save")}>
+            <Button size="sm" variant="ghost" icon="bookmarkPlus" aria-label="Save to knowledge base" title="Save to knowledge base" disabled={!canAct} onClick={() => setDialog("save")}>
               <span className="label-wide">Save to knowledge base</span>
             </Button>
-            <Button size="sm" variant="ghost" icon="download" disabled={!canAct} onClick={() => void exportMarkdown()}>
+            <Button size="sm" variant="ghost" icon="download" aria-label="Export as Markdown" title="Export as Markdown" disabled={!canAct} onClick={() => void exportMarkdown()}>
               <span className="label-wide">Export</span>
             </Button>
           </div>

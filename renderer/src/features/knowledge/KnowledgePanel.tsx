@@ -13,6 +13,7 @@ import {ImportJobList} from "./ImportJobList.js";
 import {SearchPlayground} from "./SearchPlayground.js";
 import {useImportJobs} from "./useImportJobs.js";
 import {useKnowledgeImport} from "./useKnowledgeImport.js";
+import "./knowledge.css";
 
 type Tab = "documents" | "search";
 
@@ -91,7 +92,7 @@ export function KnowledgePanel() {
       </header>
       <div className="page-body">
         {stats.data?.notice && <Banner tone="warning">{stats.data.notice}</Banner>}
-        {(documents.error || stats.error) && (
+        {Boolean(documents.error || stats.error) && (
           <Banner tone="danger" title="Could not load the knowledge base">
             {errorMessage(documents.error || stats.error)}
           </Banner>

@@ -1,5 +1,6 @@
 import {useEffect} from "react";
-import {useRpcQuery} from "../../client/context.js";
+import type {GpuInfo} from "../../../../shared/models.js";
+import type {RpcState} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {Badge} from "../../ui/Badge.js";
 import {Banner} from "../../ui/Banner.js";
@@ -11,8 +12,7 @@ const BACKEND_LABEL = {cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", cpu: "CPU
 const POLL_MS = 3000;
 
 /** Backend, devices and live VRAM use; polled only while the panel is on screen. */
-export function GpuCard({active}: {active: boolean}) {
-  const gpu = useRpcQuery("models.gpu");
+export function GpuCard({gpu, active}: {gpu: RpcState<GpuInfo>; active: boolean}) {
   const {reload} = gpu;
 
   useEffect(() => {

@@ -9,22 +9,23 @@ import {isPlaceholder} from "../values.js";
  */
 
 // A quoted argument, or a bare one that is not a switch (/x), a prompt (*) or an option (-x).
+// Gaps inside one command line are bounded so a long pasted line cannot make the scan quadratic.
 const VALUE = String.raw`("[^"\n]{1,128}"|'[^'\n]{1,128}'|[^\s"'/*-][^\s"']{0,127})`;
 const SP = String.raw`[ \t]+`;
 
 const PATTERNS: Array<{re: RegExp; kind: SecretKind; priority: number}> = [
   {re: new RegExp(String.raw`\bnet${SP}user${SP}(?:"[^"\n]+"|[^\s/"]+)${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
   {re: new RegExp(String.raw`\bnet${SP}use${SP}(?:[A-Z]:${SP})?\\\\\S+${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
-  {re: new RegExp(String.raw`\bnet${SP}use\b[^\n]*?/user:\S+${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
+  {re: new RegExp(String.raw`\bnet${SP}use\b[^\n]{0,200}?/user:\S+${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
   {
     re: new RegExp(String.raw`(?<![\w-])--?(?:[A-Za-z]*Password|password|passwd|pass|pwd)(?:=|${SP})${VALUE}`, "gi"),
     kind: "password",
     priority: PRIORITY.password,
   },
   {re: new RegExp(String.raw`\bConvertTo-SecureString\b(?:${SP}-String)?${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
-  {re: /\b(?:mysql|mysqldump|mariadb)\b[^\n]*?[ \t]-p([^\s-]\S{0,127})/g, kind: "password", priority: PRIORITY.password},
-  {re: new RegExp(String.raw`\b(?:sshpass|psexec(?:64)?(?:\.exe)?)\b[^\n]*?${SP}-p${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
-  {re: /\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t]+["']?[^\s:"']+:([^\s"']{1,128})/g, kind: "password", priority: PRIORITY.password},
+  {re: /\b(?:mysql|mysqldump|mariadb)\b[^\n]{0,200}?[ \t]-p([^\s-]\S{0,127})/g, kind: "password", priority: PRIORITY.password},
+  {re: new RegExp(String.raw`\b(?:sshpass|psexec(?:64)?(?:\.exe)?)\b[^\n]{0,200}?${SP}-p${SP}${VALUE}`, "gi"), kind: "password", priority: PRIORITY.password},
+  {re: /\bcurl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+["']?[^\s:"']+:([^\s"']{1,128})/g, kind: "password", priority: PRIORITY.password},
   {
     re: new RegExp(String.raw`(?<![\w-])--?(?:[A-Za-z]*Token|token|secret|client-secret|api-key|apikey)(?:=|${SP})${VALUE}`, "gi"),
     kind: "api_key",

@@ -1,5 +1,5 @@
 import {charClasses, classTransitionRatio, shannonEntropy, wordShare} from "../entropy.js";
-import {lineBefore, matchAll} from "../scan.js";
+import {lineBefore, lineStart, matchAll} from "../scan.js";
 import {PRIORITY, type Candidate} from "../types.js";
 import {VOCABULARY} from "../vocabulary.js";
 
@@ -10,7 +10,8 @@ import {VOCABULARY} from "../vocabulary.js";
  *   rules out hex (error codes, GUIDs, MACs, SHA-1/SHA-256 digests, thumbprints), serials, asset
  *   tags, hostnames, KB numbers and version strings, all single-case or digit-only;
  * - contains no dot, so file names, FQDNs and dotted versions are out (JWTs have their own detector);
- * - switches character class often and is not made of word runs (Win32_OperatingSystem is not);
+ * - switches character class often and is not made of words, pronounceable runs or common
+ *   product vocabulary (Win32_OperatingSystem, CorpWiFi5GHz_Guest2024, Win11_23H2_English_x64v2);
  * - has high Shannon entropy;
  * - is not part of a URL or path, a public certificate or SSH public key, a digest named as such
  *   (sha256:, hash, thumbprint…) or a mail header's signature/index field, and does not decode
@@ -23,7 +24,9 @@ const TOKEN = /(?<![A-Za-z0-9+/_\-~.])[A-Za-z0-9+/_\-~]{20,}={0,2}(?![A-Za-z0-9+
 const URL = /\b[a-z][a-z0-9+.-]{1,15}:\/\/\S+/gi;
 // Public material that is base64 by nature: certificates, CSRs, public keys.
 const PUBLIC_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY|CERTIFICATE REQUEST|X509 CRL|PUBLIC KEY BLOCK))-----[\s\S]*?-----END \1-----/g;
-const PUBLIC_CONTEXT = /(?:sha-?\d*|md5|hash|checksum|digest|thumbprint|fingerprint|integrity|etag|base64,|ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-\S+)\W{0,3}$/i;
+// A digest named as one ("SHA256 (base64): …", "thumbprint=…") or a public key's algorithm just before.
+const PUBLIC_CONTEXT =
+  /(?:\b(?:sha-?\d*|md5|hash|checksum|digest|thumbprint|fingerprint|integrity|etag)\b[^\n]{0,16}|base64,|ssh-(?:rsa|dss|ed25519)\s+|ecdsa-sha2-\S+\s+)$/i;
 
 const MIN_LENGTH = 20;
 const MIN_ENTROPY = 3.6;
@@ -35,15 +38,14 @@ const MAIL_HEADER = /^(?:DKIM-Signature|ARC-Seal|ARC-Message-Signature|ARC-Authe
 
 /** The header a token sits in, following folded continuation lines back to the header name. */
 function inMailHeader(text: string, index: number): boolean {
-  let lineStart = text.lastIndexOf("\n", index - 1) + 1;
-  for (let hops = 0; hops < 20 && /^[ \t]/.test(text.slice(lineStart, lineStart + 1)) && lineStart > 0; hops++) {
-    lineStart = text.lastIndexOf("\n", lineStart - 2) + 1;
-  }
-  return MAIL_HEADER.test(text.slice(lineStart, lineStart + 80));
+  let start = lineStart(text, index);
+  for (let hops = 0; hops < 20 && start > 0 && /[ \t]/.test(text[start] ?? ""); hops++) start = lineStart(text, start - 1);
+  return start !== -1 && MAIL_HEADER.test(text.slice(start, start + 80));
 }
 
 function excludedRanges(text: string): Array<[number, number]> {
-  return [...matchAll(URL, text), ...matchAll(PUBLIC_BLOCK, text)].map((m) => [m.index, m.index + m[0].length]);
+  const ranges: Array<[number, number]> = [...matchAll(URL, text), ...matchAll(PUBLIC_BLOCK, text)].map((m) => [m.index, m.index + m[0].length]);
+  return ranges.sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -101,13 +103,15 @@ export function looksRandom(token: string): boolean {
 
 export function detectHighEntropy(text: string): Candidate[] {
   const excluded = excludedRanges(text);
+  let next = 0; // tokens arrive in order, so one forward pointer walks the excluded ranges
   const out: Candidate[] = [];
   for (const m of matchAll(TOKEN, text)) {
     const start = m.index;
     const end = start + m[0].length;
     const token = m[0];
     if (!looksRandom(token)) continue;
-    if (excluded.some(([s, e]) => start >= s && end <= e)) continue;
+    while (next < excluded.length && excluded[next][1] <= start) next++;
+    if (excluded.slice(next, next + 4).some(([s, e]) => start >= s && end <= e)) continue;
     if (/^~?\//.test(token) || text[start - 1] === "\\") continue; // path segments
     if (/^(?:sha\d*|md5)[-_]/i.test(token)) continue; // subresource-integrity digests: sha512-…
     if (PUBLIC_CONTEXT.test(lineBefore(text, start, 40)) || inMailHeader(text, start)) continue;

@@ -18,7 +18,7 @@ const LABEL = new RegExp(
       `secret${SEP}(?:access${SEP})?key`,
       `(?:client|app|consumer|shared|webhook|signing)${SEP}secret`,
       `(?:access|refresh|auth|session|id|bearer|private|personal${SEP}access|registration|bot|service)${SEP}token`,
-      `auth${SEP}key`,
+      `(?:auth|functions?|subscription|master|host|app|client|encryption|signing|webhook)${SEP}key`,
       `secret`,
       `token`,
     ].join("|") +

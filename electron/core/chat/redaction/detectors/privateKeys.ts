@@ -10,7 +10,7 @@ const BEGIN = /-----BEGIN ([A-Z0-9 ]*?)PRIVATE KEY( BLOCK)?-----/g;
 const END = /-----END [A-Z0-9 ]*?PRIVATE KEY(?: BLOCK)?-----/g;
 // Base64 body lines, PEM encryption headers, and the "\n" escapes of keys stored inside JSON strings.
 const BODY_LINE = /^(?:[A-Za-z0-9+/=]{16,}|Proc-Type:.*|DEK-Info:.*|Comment:.*|Version:.*|)\s*$/;
-const PUTTY = /Private-Lines:[ \t]*\d+\r?\n(?:[A-Za-z0-9+/=]+\r?\n?)+(?:Private-MAC:[ \t]*[0-9a-fA-F]+)?/g;
+const PUTTY = /Private-Lines:[ \t]*\d+\r?\n(?:[A-Za-z0-9+/=]+(?:\r?\n|$))+(?:Private-MAC:[ \t]*[0-9a-fA-F]+)?/g;
 
 function truncatedBlockEnd(text: string, headerEnd: number): number {
   const nl = text.indexOf("\n", headerEnd);
@@ -31,10 +31,14 @@ function truncatedBlockEnd(text: string, headerEnd: number): number {
 
 export function detectPrivateKeys(text: string): Candidate[] {
   const out: Candidate[] = [];
+  // END lines are looked up once, in order, so a paste of many unterminated blocks stays linear.
+  let end: RegExpExecArray | null | undefined;
   for (const m of matchAll(BEGIN, text)) {
     const start = m.index;
-    END.lastIndex = start + m[0].length;
-    const end = END.exec(text);
+    if (end === undefined || (end !== null && end.index < start)) {
+      END.lastIndex = start + m[0].length;
+      end = END.exec(text);
+    }
     const stop = end ? end.index + end[0].length : truncatedBlockEnd(text, start + m[0].length);
     out.push({kind: "private_key", start, end: stop, priority: PRIORITY.privateKey});
   }

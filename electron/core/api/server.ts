@@ -1,10 +1,11 @@
-import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
+import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
 import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import type {AppCore} from "../core-types.js";
 import {DesksideError} from "../../../shared/errors.js";
-import type {ApiServerOptions} from "./api-options.js";
+import type {ApiServerOptions, MessageLogger} from "./api-options.js";
 import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
+import {clientErrorHandler} from "./client-errors.js";
 import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
 import {ApiError, helpdeskErrorBody, isOpenAiPath, openaiErrorBody, toHttpError, type HttpError} from "./http-errors.js";
 import {MethodRegistry} from "./method-registry.js";
@@ -51,11 +52,35 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]");
 }
 
-function loggerOptions(logger: ApiServerOptions["logger"]) {
-  if (logger === undefined || logger === false) return {logger: false as const};
-  const serializers = {req: (req: {method: string; url: string}) => ({method: req.method, url: redactUrl(req.url)})};
-  if (logger === true) return {logger: {serializers}};
-  return {loggerInstance: (logger as FastifyBaseLogger).child({}, {serializers})};
+/** The core's logger (DesksideCore has one) takes plain messages; fastify wants pino's shape. */
+function fromMessageLogger(log: MessageLogger): FastifyBaseLogger {
+  const text = (args: unknown[]) =>
+    args
+      .map((a) => (a instanceof Error ? (a.stack ?? a.message) : a && typeof a === "object" && "err" in a ? String((a as {err: Error}).err?.stack ?? (a as {err: unknown}).err) : String(a)))
+      .join(" ");
+  const adapter = {
+    level: "info",
+    info: (...args: unknown[]) => log.info(text(args)),
+    warn: (...args: unknown[]) => log.warn(text(args)),
+    error: (...args: unknown[]) => log.error(text(args)),
+    fatal: (...args: unknown[]) => log.error(text(args)),
+    debug: () => undefined,
+    trace: () => undefined,
+    silent: () => undefined,
+    child: () => adapter,
+  };
+  return adapter as unknown as FastifyBaseLogger;
+}
+
+function loggerOptions(logger: ApiServerOptions["logger"], core: AppCore) {
+  // Access logs stay off: metrics count requests, and URLs can carry ?token= for /events.
+  const base = {logController: new LogController({disableRequestLogging: true})};
+  const fallback = (core as {logger?: MessageLogger}).logger;
+  const chosen = logger ?? fallback;
+  if (chosen === undefined || chosen === false) return {...base, logger: false as const};
+  if (chosen === true) return {...base, logger: true};
+  if (typeof (chosen as FastifyBaseLogger).child === "function") return {...base, loggerInstance: chosen as FastifyBaseLogger};
+  return {...base, loggerInstance: fromMessageLogger(chosen as MessageLogger)};
 }
 
 function urlFor(host: string, port: number): string {
@@ -67,13 +92,14 @@ function urlFor(host: string, port: number): string {
 export function createApiServer(core: AppCore, options: ApiServerOptions): ApiServer {
   const token = typeof options.token === "function" ? options.token : () => options.token as string;
   const app = Fastify({
-    ...loggerOptions(options.logger),
+    ...loggerOptions(options.logger, core),
     bodyLimit: options.bodyLimitBytes,
     // Node's limit on receiving the request itself (headers and body), against slow senders.
     requestTimeout: options.requestTimeoutMs,
     forceCloseConnections: true,
     routerOptions: {ignoreTrailingSlash: true, maxParamLength: 256},
     frameworkErrors: (error, request, reply) => sendError(request, reply, toHttpError(error)),
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
 
   const metrics = new ApiMetrics(core);
@@ -214,7 +240,7 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
       if (!isLoopbackHost(options.host)) {
         const message = `The local API listens on ${options.host}:${port}, reachable from other computers on the network; keep the API token secret.`;
         app.log.warn(message);
-        if (options.logger === undefined || options.logger === false) console.warn(`[deskside] ${message}`);
+        if (options.logger === false || (options.logger === undefined && !(core as {logger?: unknown}).logger)) console.warn(`[deskside] ${message}`);
         core.events.emit("app.notice", {level: "warning", code: "API_LAN", message});
       }
       core.apiState = {url, error: null};

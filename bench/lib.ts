@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+
+export const BENCH_RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "results");
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+export function rssMb(): number {
+  return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+}
+
+/** Prints rows as an aligned table. */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const cell = (v: string | number) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? "").length)));
+  console.log(`\n${title}`);
+  console.log(columns.map((c, i) => c.padEnd(widths[i])).join("  "));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows) console.log(columns.map((c, i) => cell(row[c] ?? "").padEnd(widths[i])).join("  "));
+}
+
+export function writeResults(name: string, data: unknown): string {
+  fs.mkdirSync(BENCH_RESULTS_DIR, {recursive: true});
+  const file = path.join(BENCH_RESULTS_DIR, `${name}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({measuredAt: new Date().toISOString(), node: process.version, ...(data as object)}, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,31 @@
+import {describe, expect, it} from "vitest";
+import {parseDocument} from "./parse-document.js";
+import {makeDocx} from "./test-support/fixtures.js";
+import {expectDesksideError} from "./test-support/expect-error.js";
+
+describe("DOCX parsing", () => {
+  it("keeps headings as paths, list items and table rows with their column names", async () => {
+    const doc = await parseDocument(await makeDocx(), "printer.docx");
+    expect(doc.title).toBe("Printer Support Guide");
+    expect(doc.kind).toBe("docx");
+    expect(doc.blocks.map((block) => [block.type, block.headingPath.join(" > "), block.text])).toEqual([
+      ["heading", "", "Installation"],
+      ["paragraph", "Installation", "Install the PCL6 driver before connecting the printer."],
+      ["heading", "Installation", "Driver download"],
+      ["list-item", "Installation > Driver download", "Open the vendor portal"],
+      ["list-item", "Installation > Driver download", "Download the universal driver"],
+      ["heading", "Installation", "Supported models"],
+      ["table-row", "Installation > Supported models", "Model: LaserJet 400; Driver: PCL6; Tray: 2"],
+      ["table-row", "Installation > Supported models", "Model: OfficeJet 250; Driver: PCL3; Tray: 1"],
+      ["heading", "", "Troubleshooting"],
+      ["paragraph", "Troubleshooting", "If the queue stalls, restart the spooler service."],
+    ]);
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.level)).toEqual([1, 2, 2, 1]);
+  });
+
+  it("reports a damaged .docx as PARSE_FAILED", async () => {
+    const bytes = await makeDocx();
+    const error = await expectDesksideError(parseDocument(bytes.slice(0, 2000), "broken.docx"));
+    expect(["PARSE_FAILED", "UNSUPPORTED_TYPE"]).toContain(error.code);
+  });
+});

@@ -1,0 +1,61 @@
+import {describe, expect, it} from "vitest";
+import {parseDocument} from "./parse-document.js";
+import {utf8} from "./test-support/expect-error.js";
+
+const PAGE = `<!DOCTYPE html>
+<html><head><title>Reset MFA</title><style>.banner{color:red} STYLE_TEXT</style>
+<script>window.tracking = "SCRIPT_TEXT";</script></head>
+<body>
+<nav><a href="/">Home</a> <a href="/kb">NAV_TEXT Knowledge base</a></nav>
+<header class="site"><div>HEADER_TEXT Contoso IT</div></header>
+<main><article>
+  <h1>Reset MFA for a user</h1>
+  <p>When a user loses their phone, reset their <b>multi-factor</b> registration in the admin portal.
+     This is the most common ticket on Monday mornings, so follow the steps in order.</p>
+  <h2>Steps</h2>
+  <ol><li>Open the admin portal</li><li>Find the user<ul><li>Search by e-mail address</li></ul></li></ol>
+  <h3>PowerShell</h3>
+  <pre><code>Reset-MfaRegistration -User jdoe
+  Get-MfaStatus -User jdoe</code></pre>
+  <h2>Reference</h2>
+  <table><thead><tr><th>Field</th><th>Value</th></tr></thead>
+    <tbody><tr><td>Portal</td><td>https://admin.example.com</td></tr><tr><td>Owner</td><td>Identity team</td></tr></tbody></table>
+  <p>Check that the user can sign in again before you close the ticket, and record the change in the ticket history.</p>
+</article></main>
+<footer>FOOTER_TEXT © Contoso</footer>
+</body></html>`;
+
+describe("HTML parsing", () => {
+  it("keeps the article's structure and drops navigation, scripts, styles, headers and footers", async () => {
+    const doc = await parseDocument(utf8(PAGE), "reset-mfa.html");
+    expect(doc.title).toBe("Reset MFA");
+    expect(doc.kind).toBe("html");
+    const all = doc.blocks.map((block) => block.text).join("\n");
+    for (const chrome of ["NAV_TEXT", "SCRIPT_TEXT", "STYLE_TEXT", "HEADER_TEXT", "FOOTER_TEXT"]) expect(all).not.toContain(chrome);
+
+    const byText = (text: string) => doc.blocks.find((block) => block.text === text);
+    expect(byText("1. Open the admin portal")).toMatchObject({type: "list-item", headingPath: expect.arrayContaining(["Steps"])});
+    expect(byText("Search by e-mail address")?.type).toBe("list-item");
+    expect(doc.blocks.find((block) => block.type === "code")).toMatchObject({text: expect.stringContaining("Reset-MfaRegistration -User jdoe\n")});
+    expect(doc.blocks.find((block) => block.type === "code")?.headingPath.at(-1)).toBe("PowerShell");
+    expect(doc.blocks.filter((block) => block.type === "table-row").map((block) => block.text)).toEqual([
+      "Field: Portal; Value: https://admin.example.com",
+      "Field: Owner; Value: Identity team",
+    ]);
+    expect(doc.blocks.find((block) => block.text.startsWith("When a user loses"))?.text).toContain("reset their multi-factor registration");
+  });
+
+  it("falls back to the page body when there is no article to find", async () => {
+    const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
+    expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);
+    expect(doc.title).toBe("tip");
+  });
+
+  it("decodes with the charset the page declares", async () => {
+    const bytes = Buffer.concat([Buffer.from('<html><head><meta charset="windows-1252"><title>Caf'), Buffer.from([0xe9]), Buffer.from("</title></head><body><p>Men"), Buffer.from([0xfc]), Buffer.from("</p></body></html>")]);
+    const doc = await parseDocument(bytes, "legacy.html");
+    expect(doc.title).toBe("Café");
+    expect(doc.blocks[0].text).toBe("Menü");
+    expect(doc.meta.encoding).toBe("windows-1252");
+  });
+});

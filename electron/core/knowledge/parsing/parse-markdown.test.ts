@@ -1,0 +1,71 @@
+import {describe, expect, it} from "vitest";
+import {parseDocument} from "./parse-document.js";
+import {utf8} from "./test-support/expect-error.js";
+
+const RUNBOOK = `# VPN Runbook
+
+Connect through the [portal](https://vpn.example.com) &amp; sign in with **SSO**.
+This line wraps softly.
+
+## Windows
+
+### Install
+
+- Download the client
+  - from the portal
+- Run the installer
+
+1. Open *Settings*
+2. Choose VPN
+
+| Setting | Value |
+|---------|-------|
+| Server  | vpn.example.com |
+| Port    | 443 |
+
+\`\`\`powershell
+Test-NetConnection vpn.example.com -Port 443
+  # indented comment
+\`\`\`
+
+## macOS
+
+> Install from the App Store.
+`;
+
+describe("Markdown parsing", () => {
+  it("turns nested headings into paths and keeps lists, table rows and code", async () => {
+    const doc = await parseDocument(utf8(RUNBOOK), "vpn.md");
+    expect(doc.title).toBe("VPN Runbook");
+    expect(doc.blocks.map((block) => [block.type, block.headingPath.join(" > "), block.text])).toEqual([
+      ["heading", "", "VPN Runbook"],
+      ["paragraph", "VPN Runbook", "Connect through the portal (https://vpn.example.com) & sign in with SSO. This line wraps softly."],
+      ["heading", "VPN Runbook", "Windows"],
+      ["heading", "VPN Runbook > Windows", "Install"],
+      ["list-item", "VPN Runbook > Windows > Install", "Download the client"],
+      ["list-item", "VPN Runbook > Windows > Install", "from the portal"],
+      ["list-item", "VPN Runbook > Windows > Install", "Run the installer"],
+      ["list-item", "VPN Runbook > Windows > Install", "1. Open Settings"],
+      ["list-item", "VPN Runbook > Windows > Install", "2. Choose VPN"],
+      ["table-row", "VPN Runbook > Windows > Install", "Setting: Server; Value: vpn.example.com"],
+      ["table-row", "VPN Runbook > Windows > Install", "Setting: Port; Value: 443"],
+      ["code", "VPN Runbook > Windows > Install", "Test-NetConnection vpn.example.com -Port 443\n  # indented comment"],
+      ["heading", "VPN Runbook", "macOS"],
+      ["paragraph", "VPN Runbook > macOS", "Install from the App Store."],
+    ]);
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.level)).toEqual([1, 2, 3, 2]);
+  });
+
+  it("handles a file name with spaces and non-Latin characters", async () => {
+    const doc = await parseDocument(utf8("Подключение к VPN: откройте клиент.\n\n## Шаги\n\n- Войти\n"), "Руководство VPN 手册.md");
+    expect(doc.title).toBe("Руководство VPN 手册");
+    expect(doc.kind).toBe("markdown");
+    expect(doc.blocks.at(-1)).toMatchObject({type: "list-item", text: "Войти", headingPath: ["Шаги"]});
+  });
+
+  it("uses front matter for the title and keeps it out of the text", async () => {
+    const doc = await parseDocument(utf8("---\ntitle: Printer FAQ\ntags: [printing]\n---\n\nPaper jams: open tray 2.\n"), "faq.md");
+    expect(doc.title).toBe("Printer FAQ");
+    expect(doc.blocks.map((block) => block.text)).toEqual(["Paper jams: open tray 2."]);
+  });
+});

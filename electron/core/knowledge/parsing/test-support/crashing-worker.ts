@@ -1,0 +1,7 @@
+import {parentPort} from "node:worker_threads";
+import "../parse-worker.js";
+
+/** The real parse worker, except that it dies on one file name: a stand-in for a parser crash. */
+parentPort?.on("message", (job: {fileName: string}) => {
+  if (job.fileName === "crash-me.txt") process.exit(3);
+});

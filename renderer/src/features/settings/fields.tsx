@@ -1,0 +1,180 @@
+import {useEffect, useRef, useState, type ReactNode} from "react";
+import {Field} from "../../ui/Field.js";
+import {SegmentedControl, type Segment} from "../../ui/SegmentedControl.js";
+import {Switch} from "../../ui/Switch.js";
+import {readSetting, useSettingsForm, type SettingPath} from "./settings-form.js";
+
+const TYPING_DELAY_MS = 700;
+
+/**
+ * A draft that follows the stored value until the user types, is sent after a pause or on blur,
+ * and follows the stored value again once accepted.
+ */
+function useDraft<T>(path: SettingPath, format: (value: unknown) => string, parse: (text: string) => {value: T} | {error: string}) {
+  const {settings, errors, commit, setError} = useSettingsForm();
+  const stored = readSetting(settings, path);
+  const [draft, setDraft] = useState(() => format(stored));
+  const dirty = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    if (!dirty.current) setDraft(format(stored));
+  }, [stored, format]);
+
+  useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
+
+  async function flush(text: string) {
+    clearTimeout(timer.current ?? undefined);
+    if (!dirty.current) return;
+    const parsed = parse(text);
+    if ("error" in parsed) {
+      setError(path, parsed.error);
+      return;
+    }
+    if (await commit(path, parsed.value)) dirty.current = false;
+  }
+
+  function change(text: string) {
+    dirty.current = true;
+    setDraft(text);
+    clearTimeout(timer.current ?? undefined);
+    timer.current = setTimeout(() => void flush(text), TYPING_DELAY_MS);
+  }
+
+  return {draft, change, flush: () => flush(draft), error: errors[path] ?? null};
+}
+
+const asText = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+
+export function NumberSetting({path, label, hint, min, max, step = 1, integer = false, unit}: {path: SettingPath; label: string; hint?: ReactNode; min?: number; max?: number; step?: number; integer?: boolean; unit?: string}) {
+  const {draft, change, flush, error} = useDraft<number>(path, asText, (text) => {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value)) return {error: "Enter a number."};
+    if (integer && !Number.isInteger(value)) return {error: "Enter a whole number."};
+    return {value};
+  });
+  return (
+    <Field label={label} hint={hint} error={error} inline>
+      {(control) => (
+        <div className="input-unit">
+          <input {...control} className="input input-number" type="number" inputMode="decimal" min={min} max={max} step={step} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
+          {unit && <span className="unit">{unit}</span>}
+        </div>
+      )}
+    </Field>
+  );
+}
+
+export function TextSetting({
+  path,
+  label,
+  hint,
+  placeholder,
+  type = "text",
+  mono = false,
+  nullable = false,
+  trailing,
+}: {
+  path: SettingPath;
+  label: string;
+  hint?: ReactNode;
+  placeholder?: string;
+  type?: "text" | "password" | "url";
+  mono?: boolean;
+  nullable?: boolean;
+  trailing?: ReactNode;
+}) {
+  const {draft, change, flush, error} = useDraft<string | null>(path, asText, (text) => ({value: nullable && !text.trim() ? null : text.trim()}));
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => (
+        <div className="input-row">
+          <input {...control} className={`input${mono ? " mono" : ""}`} type={type} placeholder={placeholder} spellCheck={false} autoComplete="off" value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
+          {trailing}
+        </div>
+      )}
+    </Field>
+  );
+}
+
+const linesFormat = (value: unknown) => (Array.isArray(value) ? value.join("\n") : "");
+
+export function ListSetting({path, label, hint, placeholder}: {path: SettingPath; label: string; hint?: ReactNode; placeholder?: string}) {
+  const {draft, change, flush, error} = useDraft<string[]>(path, linesFormat, (text) => ({
+    value: text
+      .split(/[\n,]/)
+      .map((line) => line.trim())
+      .filter(Boolean),
+  }));
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => <textarea {...control} className="input textarea mono" rows={3} placeholder={placeholder} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
+    </Field>
+  );
+}
+
+export function TextAreaSetting({path, label, hint, rows = 8}: {path: SettingPath; label: string; hint?: ReactNode; rows?: number}) {
+  const {draft, change, flush, error} = useDraft<string>(path, asText, (text) => ({value: text}));
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => <textarea {...control} className="input textarea" rows={rows} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
+    </Field>
+  );
+}
+
+export function SelectSetting<T extends string>({path, label, hint, options}: {path: SettingPath; label: string; hint?: ReactNode; options: {value: T; label: string}[]}) {
+  const {settings, errors, commit} = useSettingsForm();
+  const value = String(readSetting(settings, path));
+  return (
+    <Field label={label} hint={hint} error={errors[path]} inline>
+      {(control) => (
+        <select {...control} className="input select" value={value} onChange={(event) => void commit(path, event.target.value)}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function SegmentedSetting<T extends string>({path, label, hint, options}: {path: SettingPath; label: string; hint?: ReactNode; options: Segment<T>[]}) {
+  const {settings, errors, commit} = useSettingsForm();
+  const error = errors[path];
+  return (
+    <div className={`field field-inline${error ? " field-has-error" : ""}`}>
+      <span className="field-label">{label}</span>
+      <div className="field-control">
+        <SegmentedControl label={label} value={readSetting(settings, path) as T} options={options} onChange={(value) => void commit(path, value)} />
+      </div>
+      {hint && <div className="field-hint">{hint}</div>}
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ToggleSetting({path, label, hint, onBeforeChange}: {path: SettingPath; label: string; hint?: ReactNode; onBeforeChange?: (next: boolean) => Promise<boolean>}) {
+  const {settings, errors, commit} = useSettingsForm();
+  const checked = Boolean(readSetting(settings, path));
+  return (
+    <Field label={label} hint={hint} error={errors[path]} inline>
+      {(control) => (
+        <Switch
+          id={control.id}
+          describedBy={control["aria-describedby"]}
+          checked={checked}
+          onChange={async (next) => {
+            if (onBeforeChange && !(await onBeforeChange(next))) return;
+            void commit(path, next);
+          }}
+        />
+      )}
+    </Field>
+  );
+}

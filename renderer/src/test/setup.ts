@@ -1,0 +1,13 @@
+import {cleanup} from "@testing-library/react";
+import {afterEach, vi} from "vitest";
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  localStorage.clear();
+});
+
+// jsdom lacks these; the app only needs them to exist.
+if (!URL.createObjectURL) URL.createObjectURL = () => "blob:test";
+if (!URL.revokeObjectURL) URL.revokeObjectURL = () => undefined;
+if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;
