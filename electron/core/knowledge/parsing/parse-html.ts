@@ -36,7 +36,7 @@ export async function parseHtml(bytes: Uint8Array, fileName: string): Promise<Pa
 
     let root: Element | null = document.body;
     let usedReadability = false;
-    const article = new Readability(document.cloneNode(true) as Document, {charThreshold: 100}).parse();
+    const article = readArticle(document);
     const articleLength = collapseWhitespace(article?.textContent ?? "").length;
     if (article?.content && articleLength > 0 && articleLength >= bodyLength * MIN_ARTICLE_SHARE) {
       const container = document.createElement("div");
@@ -56,6 +56,15 @@ export async function parseHtml(bytes: Uint8Array, fileName: string): Promise<Pa
     };
   } finally {
     dom.close();
+  }
+}
+
+/** Readability on a copy (it rewrites the tree); a page that trips it simply has no article. */
+function readArticle(document: Document): ReturnType<Readability["parse"]> {
+  try {
+    return new Readability(document.cloneNode(true) as Document, {charThreshold: 100}).parse();
+  } catch {
+    return null;
   }
 }
 

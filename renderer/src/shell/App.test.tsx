@@ -1,0 +1,85 @@
+import {render, screen, waitFor, within} from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import {describe, expect, it} from "vitest";
+import {conversation, message, settingsView, summary} from "../test/fixtures.js";
+import {FakeTransport, fail, type FakeHandlers} from "../test/fake-transport.js";
+import {baseHandlers} from "../test/render.js";
+import {App} from "./App.js";
+
+function desktopApp(handlers: FakeHandlers = {}) {
+  const transport = new FakeTransport({...baseHandlers(), ...handlers});
+  render(<App desktopClient={transport.client()} initialToken={null} connect={() => transport.client()} />);
+  return transport;
+}
+
+describe("App shell", () => {
+  it("asks a browser tab for the API token and connects with it", async () => {
+    const tokens: string[] = [];
+    const transport = new FakeTransport({...baseHandlers(), "app.info": () => (tokens.at(-1) === "good-token" ? baseHandlers()["app.info"]!(undefined) : fail("UNAUTHORIZED", "Missing or wrong token"))}, "browser");
+    render(
+      <App
+        desktopClient={null}
+        initialToken={null}
+        connect={(token) => {
+          tokens.push(token);
+          return transport.client();
+        }}
+      />,
+    );
+    const user = userEvent.setup();
+    expect(screen.getByRole("heading", {name: "Connect to Deskside"})).toBeTruthy();
+    const field = screen.getByLabelText("API token");
+    await user.type(field, "wrong-token{Enter}");
+    expect(await screen.findByText("That token was not accepted. Check it and try again.")).toBeTruthy();
+
+    await user.clear(field);
+    await user.type(field, "good-token");
+    await user.click(screen.getByRole("button", {name: "Connect"}));
+    expect(await screen.findByRole("navigation", {name: "Main"})).toBeTruthy();
+    expect(localStorage.getItem("deskside.apiToken")).toBe("good-token");
+  });
+
+  it("goes back to sign-in when a saved token is rejected", async () => {
+    const transport = new FakeTransport({...baseHandlers(), "app.info": () => fail("UNAUTHORIZED", "Wrong token")}, "browser");
+    render(<App desktopClient={null} initialToken="stale" connect={() => transport.client()} />);
+    expect(await screen.findByText(/saved token is no longer valid/)).toBeTruthy();
+  });
+
+  it("navigates between panels and shows engine and API state in the status bar", async () => {
+    desktopApp();
+    const user = userEvent.setup();
+    const status = await screen.findByRole("contentinfo", {name: "Status"});
+    expect(within(status).getByText("No model loaded · retrieval only")).toBeTruthy();
+    expect(within(status).getByText("API http://127.0.0.1:3375")).toBeTruthy();
+    await user.click(screen.getByRole("button", {name: "Knowledge"}));
+    expect(await screen.findByRole("heading", {name: "Knowledge"})).toBeTruthy();
+    expect(screen.getByRole("button", {name: "Knowledge"}).getAttribute("aria-current")).toBe("page");
+  });
+
+  it("Ctrl+K opens a new chat from any panel", async () => {
+    desktopApp({"chat.list": () => [summary()], "chat.get": () => conversation([message({id: "q1", role: "user", content: "Old question"}), message({id: "a1", content: "Old answer"})])});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    await screen.findByText("Old answer");
+    await user.click(screen.getByRole("button", {name: "Settings"}));
+    await user.keyboard("{Control>}k{/Control}");
+    await waitFor(() => expect(screen.queryByText("Old answer")).toBeNull());
+    expect(screen.getByText("What are you working on?")).toBeTruthy();
+    expect(screen.getByRole("button", {name: "Chat"}).getAttribute("aria-current")).toBe("page");
+  });
+
+  it("shows settings-file warnings as a dismissible banner", async () => {
+    desktopApp({"settings.get": () => settingsView({warnings: [{code: "SETTINGS_CORRUPT", message: "The settings file was unreadable. Defaults are in use."}]})});
+    const user = userEvent.setup();
+    expect(await screen.findByText("The settings file was unreadable. Defaults are in use.")).toBeTruthy();
+    await user.click(screen.getByRole("button", {name: "Dismiss"}));
+    expect(screen.queryByText("The settings file was unreadable. Defaults are in use.")).toBeNull();
+  });
+
+  it("shows core notices as toasts", async () => {
+    const transport = desktopApp();
+    await screen.findByRole("navigation", {name: "Main"});
+    transport.emit("app.notice", {level: "warning", code: "PORT_IN_USE", message: "Port 3375 is taken; the API is off."});
+    expect((await screen.findByText("Port 3375 is taken; the API is off.")).closest("[data-code]")?.getAttribute("data-code")).toBe("PORT_IN_USE");
+  });
+});
