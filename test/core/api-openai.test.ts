@@ -54,7 +54,7 @@ describe("OpenAI-compatible API through the official openai client", () => {
 
   it("streams chunks in OpenAI's format: role first, content deltas, finish reason, usage, [DONE]", async () => {
     const stream = await client.chat.completions.create({model: modelId, messages: ask, max_tokens: 30, seed: 3, stream: true, stream_options: {include_usage: true}});
-    const chunks = [];
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks[0].choices[0].delta.role).toBe("assistant");

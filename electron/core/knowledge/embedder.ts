@@ -28,6 +28,8 @@ export interface CreateEmbedderOptions {
 }
 
 const REQUIRED_FILES = ["config.json", "tokenizer.json"];
+const TOKEN_CACHE_ENTRIES = 4096;
+const TOKEN_CACHE_MAX_CHARS = 8192;
 
 /** A folder transformers.js can load offline: config, tokenizer and at least one ONNX graph. */
 export function isEmbeddingModelFolder(folder: string): boolean {
@@ -115,12 +117,23 @@ export async function createEmbedder(modelPath: string, options: CreateEmbedderO
     return result;
   };
 
+  // The chunker measures the same pieces again while packing and overlapping (over 90% repeats on
+  // a PDF page), so recent counts are remembered; the oldest entries go first.
+  const tokenCounts = new Map<string, number>();
+
   return {
     modelId: path.basename(folder),
     modelPath: folder,
     dimension,
     countTokens(text: string): number {
-      return extractor.tokenizer.encode(text, {add_special_tokens: false}).length;
+      const known = tokenCounts.get(text);
+      if (known !== undefined) return known;
+      const count = extractor.tokenizer.encode(text, {add_special_tokens: false}).length;
+      if (text.length <= TOKEN_CACHE_MAX_CHARS) {
+        if (tokenCounts.size >= TOKEN_CACHE_ENTRIES) tokenCounts.delete(tokenCounts.keys().next().value!);
+        tokenCounts.set(text, count);
+      }
+      return count;
     },
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
       const vectors: Float32Array[] = [];

@@ -40,6 +40,8 @@ export interface KnowledgeServiceOptions {
 export interface ImportRequestOptions {
   collection?: string | null;
   origin?: string;
+  /** Aborting it cancels the job, like cancelJob. */
+  signal?: AbortSignal;
 }
 
 export interface UploadedFile {
@@ -160,11 +162,13 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (closing) throw new DesksideError("BUSY", "The knowledge base is shutting down.");
   };
 
-  const start = (sources: ImportSource[], warnings: ImportJob["warnings"], importOptions: ImportOptions): ImportJob => {
+  const start = (sources: ImportSource[], warnings: ImportJob["warnings"], importOptions: ImportOptions, external?: AbortSignal): ImportJob => {
     const {job, signal} = jobs.create(
       sources.map((source) => (source.kind === "path" ? source.path : source.name)),
       warnings,
     );
+    if (external?.aborted) jobs.cancel(job.id);
+    else external?.addEventListener("abort", () => jobs.cancel(job.id), {once: true});
     // Runs in the background; every failure is reported per file, so nothing is awaited here.
     void runImportJob(importerDeps, job.id, sources, importOptions, signal).catch(() => jobs.finish(job.id, "failed"));
     return job;
@@ -198,14 +202,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       assertOpen();
       const walk = await collectFiles(paths, {maxFiles: settings.maxBatchFiles});
       const sources: ImportSource[] = walk.files.map((file) => ({kind: "path", path: file.path, error: file.error}));
-      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"});
+      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"}, importOptions.signal);
     },
 
     async importBuffers(files, importOptions = {}) {
       assertOpen();
       checkBatch(files.length);
       const sources: ImportSource[] = files.map((file) => ({kind: "buffer", name: safeUploadName(file.name), bytes: file.bytes}));
-      return start(sources, [], {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"});
+      return start(sources, [], {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"}, importOptions.signal);
     },
 
     getJob: (id) => jobs.get(id),

@@ -1,4 +1,5 @@
 import {randomUUID} from "node:crypto";
+import {stat} from "node:fs/promises";
 import {createModelDownloader} from "node-llama-cpp";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import type {DownloadState} from "../../../shared/contract.js";
@@ -53,8 +54,13 @@ export class ModelDownloads {
           skipExisting: true,
           onProgress: ({totalSize, downloadedSize}) => update({receivedBytes: downloadedSize, totalBytes: totalSize || null}),
         });
-        await downloader.download({signal: controller.signal});
-        update({state: "done", receivedBytes: downloader.totalSize, totalBytes: downloader.totalSize});
+        controller.signal.addEventListener("abort", () => void downloader.cancel({deleteTempFile: true}).catch(() => undefined), {once: true});
+        const file = await downloader.download({signal: controller.signal});
+        // The downloader can return normally after a cancel; only a complete file counts as done.
+        const complete = !controller.signal.aborted && (await stat(file).then((s) => s.size === downloader.totalSize, () => false));
+        if (controller.signal.aborted) update({state: "cancelled"});
+        else if (!complete) update({state: "failed", error: {code: "DOWNLOAD_FAILED", message: "The download ended before the whole file arrived; try again."}});
+        else update({state: "done", receivedBytes: downloader.totalSize, totalBytes: downloader.totalSize});
       } catch (error) {
         if (controller.signal.aborted) update({state: "cancelled"});
         else {

@@ -49,7 +49,7 @@ describe("App shell", () => {
     desktopApp();
     const user = userEvent.setup();
     const status = await screen.findByRole("contentinfo", {name: "Status"});
-    expect(within(status).getByText("No model loaded · retrieval only")).toBeTruthy();
+    expect(await within(status).findByText("No model loaded · retrieval only")).toBeTruthy();
     expect(within(status).getByText("API http://127.0.0.1:3375")).toBeTruthy();
     await user.click(screen.getByRole("button", {name: "Knowledge"}));
     expect(await screen.findByRole("heading", {name: "Knowledge"})).toBeTruthy();

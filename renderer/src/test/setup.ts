@@ -1,5 +1,8 @@
-import {cleanup} from "@testing-library/react";
+import {cleanup, configure} from "@testing-library/react";
 import {afterEach, vi} from "vitest";
+
+// The test machines are shared and slow; waiting longer only costs time when a test fails.
+configure({asyncUtilTimeout: 5000});
 
 afterEach(() => {
   cleanup();

@@ -7,6 +7,7 @@ import {Button} from "../../ui/Button.js";
 import {EmptyState} from "../../ui/EmptyState.js";
 import {baseName, formatMs, formatScore} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
+import {NumberInput} from "../../ui/NumberInput.js";
 
 /** Shows exactly what retrieval hands the model, to tune chunking, modes and thresholds. */
 export function SearchPlayground({collections}: {collections: string[]}) {
@@ -50,7 +51,7 @@ export function SearchPlayground({collections}: {collections: string[]}) {
         </label>
         <label className="compact-field">
           <span>Top-k</span>
-          <input className="input input-sm input-number" type="number" min={1} max={20} value={topK} onChange={(event) => setTopK(Math.min(20, Math.max(1, Number(event.target.value) || 1)))} />
+          <NumberInput className="input input-sm input-number" min={1} max={20} value={topK} onChange={setTopK} />
         </label>
         <label className="compact-field">
           <span>Collection</span>

@@ -1,5 +1,6 @@
 import type {MethodInput} from "../../../../shared/contract.js";
 import {Field} from "../../ui/Field.js";
+import {NumberInput} from "../../ui/NumberInput.js";
 
 export type LoadOptions = Required<Pick<MethodInput<"models.load">, "gpuLayers" | "contextSize" | "threads" | "parallelSequences">>;
 
@@ -25,15 +26,7 @@ export function LoadOptionsForm({value, onChange, maxThreads}: {value: LoadOptio
               <option value="custom">Custom</option>
             </select>
             {typeof value.gpuLayers === "number" && (
-              <input
-                className="input input-number"
-                type="number"
-                aria-label="Number of GPU layers"
-                min={0}
-                max={1000}
-                value={value.gpuLayers}
-                onChange={(event) => set("gpuLayers", clamp(Number(event.target.value), 0, 1000))}
-              />
+              <NumberInput aria-label="Number of GPU layers" min={0} max={1000} value={value.gpuLayers} onChange={(next) => set("gpuLayers", next)} />
             )}
           </div>
         )}
@@ -46,43 +39,21 @@ export function LoadOptionsForm({value, onChange, maxThreads}: {value: LoadOptio
               <option value="custom">Custom</option>
             </select>
             {typeof value.contextSize === "number" && (
-              <input
-                className="input input-number"
-                type="number"
-                aria-label="Context size in tokens"
-                min={256}
-                step={256}
-                max={1_048_576}
-                value={value.contextSize}
-                onChange={(event) => set("contextSize", clamp(Number(event.target.value), 256, 1_048_576))}
-              />
+              <NumberInput aria-label="Context size in tokens" min={256} max={1_048_576} step={256} value={value.contextSize} onChange={(next) => set("contextSize", next)} />
             )}
           </div>
         )}
       </Field>
       <Field label="CPU threads" hint={maxThreads ? `0 lets the engine choose (this machine has ${maxThreads}).` : "0 lets the engine choose."}>
         {(control) => (
-          <input {...control} className="input input-number" type="number" min={0} max={256} value={value.threads} onChange={(event) => set("threads", clamp(Number(event.target.value), 0, 256))} />
+          <NumberInput {...control} min={0} max={256} value={value.threads} onChange={(next) => set("threads", next)} />
         )}
       </Field>
       <Field label="Parallel sequences" hint="Answers generated at the same time (chat plus API clients).">
         {(control) => (
-          <input
-            {...control}
-            className="input input-number"
-            type="number"
-            min={1}
-            max={32}
-            value={value.parallelSequences}
-            onChange={(event) => set("parallelSequences", clamp(Number(event.target.value), 1, 32))}
-          />
+          <NumberInput {...control} min={1} max={32} value={value.parallelSequences} onChange={(next) => set("parallelSequences", next)} />
         )}
       </Field>
     </div>
   );
-}
-
-function clamp(value: number, min: number, max: number): number {
-  if (!Number.isFinite(value)) return min;
-  return Math.min(max, Math.max(min, Math.round(value)));
 }

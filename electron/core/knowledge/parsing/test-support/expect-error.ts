@@ -6,7 +6,7 @@ export async function expectDesksideError(promise: Promise<unknown>): Promise<De
     await promise;
   } catch (error) {
     if (error instanceof DesksideError) return error;
-    throw new Error(`expected a DesksideError, got ${String(error)}`);
+    throw new Error(`expected a DesksideError, got ${String(error)}`, {cause: error});
   }
   throw new Error("expected the promise to fail");
 }

@@ -1,0 +1,290 @@
+/**
+ * The HTTP API under load and the cost of streaming through it.
+ *
+ * 1. Load: autocannon with 50 connections for --duration seconds against the real server (fixture
+ *    model, default knowledge base), mixing knowledge searches and chat completions. The server
+ *    runs in a child process so the load generator does not share its event loop.
+ *    Reports errors (429s from a full generation queue counted apart: they are the designed
+ *    back-pressure), p50/p95/p99 latency per request kind, tokens/s, and the server's RSS.
+ * 2. Streaming overhead: tokens/s of streamed /v1/chat/completions against core.engine.generate
+ *    called directly in the same process, same prompts, seeds and options, runs interleaved.
+ *
+ *   npx tsx bench/api-bench.ts [--duration 60] [--connections 50] [--chat-every 4] [--tokens 32] [--runs 16] [--stream-tokens 512]
+ */
+import {fork, type ChildProcess} from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import {parseArgs} from "node:util";
+import {createRequire} from "node:module";
+import {createAppCore} from "../electron/core/app-core.js";
+import {createApiServer} from "../electron/core/api/server.js";
+import {toGenerateOptions} from "../electron/core/api/openai-format.js";
+import {chatCompletionRequest} from "../electron/core/api/schemas.js";
+import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF, REPO_ROOT} from "../test/helpers/fixtures.js";
+import {mean, percentile, printTable, writeResults} from "./lib.js";
+
+// autocannon ships no type declarations; this is the part used here.
+interface AutocannonResult {
+  requests: {total: number};
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult> & {on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void};
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const {values} = parseArgs({
+  options: {
+    duration: {type: "string"},
+    connections: {type: "string"},
+    "chat-every": {type: "string"},
+    tokens: {type: "string"},
+    runs: {type: "string"},
+    "stream-tokens": {type: "string"},
+    serve: {type: "boolean"},
+  },
+});
+const DURATION_S = Number(values.duration ?? 60);
+const CONNECTIONS = Number(values.connections ?? 50);
+const CHAT_EVERY = Number(values["chat-every"] ?? 4);
+const CHAT_TOKENS = Number(values.tokens ?? 32);
+const RUNS = Number(values.runs ?? 16);
+const STREAM_TOKENS = Number(values["stream-tokens"] ?? 512);
+
+const QUESTIONS = [
+  "VPN error 809 from a hotel network",
+  "Outlook keeps asking for the password",
+  "reset MFA after the user got a new phone",
+  "mapped network drive missing after login",
+  "PC does not boot after an update",
+  "Teams camera not detected",
+  "rebuild the Outlook OST file",
+  "forgot my login credentials",
+];
+
+// ─── Child: the server process ────────────────────────────────────────────────────────────────
+
+async function serve(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-api-bench-"));
+  const core = await createAppCore({
+    dataDir,
+    knowledgeDir: path.join(REPO_ROOT, "knowledge"),
+    bundledModelsDir: null,
+    overrides: {threads: 1, gpu: "cpu", model: FIXTURE_GGUF, embeddingModel: FIXTURE_EMBEDDER_DIR},
+    logger: {info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m.split("\n")[0]}\n`), close: () => undefined},
+  });
+  await core.startup;
+  const token = core.effective().api.token;
+  const server = createApiServer(core, {
+    host: "127.0.0.1",
+    port: 0,
+    token,
+    corsOrigins: [],
+    allowLan: false,
+    bodyLimitBytes: 2 * 1024 * 1024,
+    uploadLimitBytes: 100 * 1024 * 1024,
+    // The load test measures the server, not the per-token limiter.
+    rateLimitPerMinute: 100_000_000,
+    requestTimeoutMs: 300_000,
+  });
+  const {url} = await server.listen();
+  const documents = (await core.knowledge.stats()).documents;
+
+  process.on("message", async (message: {type: string}) => {
+    if (message.type === "overhead") process.send!({type: "overhead", result: await streamingOverhead(core, url, token)});
+    if (message.type === "stop") {
+      await server.close();
+      await core.close();
+      fs.rmSync(dataDir, {recursive: true, force: true});
+      process.exit(0);
+    }
+  });
+  process.send!({type: "ready", url, token, documents, model: core.engine.status().model?.id});
+}
+
+interface Sample {
+  tokens: number;
+  ms: number;
+}
+
+/** Same body through the API (streamed) and straight into the engine; alternating order per run. */
+async function streamingOverhead(core: Awaited<ReturnType<typeof createAppCore>>, url: string, token: string) {
+  const body = (seed: number) => ({
+    model: core.engine.status().model!.id,
+    messages: [
+      {role: "system", content: "You are a help-desk assistant."},
+      {role: "user", content: "The VPN client says error 809 after the update. What should I check first?"},
+    ],
+    max_tokens: STREAM_TOKENS,
+    temperature: 0.8,
+    seed,
+    stream: true,
+    stream_options: {include_usage: true},
+  });
+  const viaHttp = async (seed: number): Promise<Sample> => {
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/chat/completions`, {method: "POST", headers: {authorization: `Bearer ${token}`, "content-type": "application/json"}, body: JSON.stringify(body(seed))});
+    const text = await response.text();
+    const ms = performance.now() - started;
+    const usageLine = text.split("\n").reverse().find((line) => line.includes('"usage":{'));
+    const tokens = usageLine ? JSON.parse(usageLine.slice(6)).usage.completion_tokens : 0;
+    return {tokens, ms};
+  };
+  const direct = async (seed: number): Promise<Sample> => {
+    const request = chatCompletionRequest.parse(body(seed));
+    const options = toGenerateOptions(request, core.settings.get().generation);
+    const started = performance.now();
+    // The handler's per-token work is in onText; give the direct path a callback too, as any caller has.
+    let pieces = 0;
+    const result = await core.engine.generate(
+      request.messages.map((m) => ({role: m.role as "system" | "user", content: String(m.content)})),
+      {...options, onText: () => void pieces++},
+    );
+    return {tokens: result.usage.completionTokens, ms: performance.now() - started};
+  };
+  await viaHttp(0);
+  await direct(0);
+  const http: Sample[] = [];
+  const engine: Sample[] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    if (i % 2) {
+      http.push(await viaHttp(i));
+      engine.push(await direct(i));
+    } else {
+      engine.push(await direct(i));
+      http.push(await viaHttp(i));
+    }
+  }
+  const rate = (s: Sample[]) => s.map((x) => (x.tokens * 1000) / x.ms);
+  return {
+    runs: RUNS,
+    maxTokens: STREAM_TOKENS,
+    httpTokensPerSecond: {median: percentile(rate(http), 50), mean: mean(rate(http))},
+    directTokensPerSecond: {median: percentile(rate(engine), 50), mean: mean(rate(engine))},
+    meanTokens: {http: mean(http.map((s) => s.tokens)), direct: mean(engine.map((s) => s.tokens))},
+    // Per run, so machine noise that hits one pair hits both sides.
+    ratioMedian: percentile(
+      http.map((h, i) => (h.tokens / h.ms) / (engine[i].tokens / engine[i].ms)),
+      50,
+    ),
+  };
+}
+
+// ─── Parent: load generator and report ────────────────────────────────────────────────────────
+
+function waitFor<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: {type: string}) => {
+      if (message.type !== type) return;
+      child.off("message", onMessage);
+      resolve(message as T);
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function metricValue(url: string, token: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, {headers: {authorization: `Bearer ${token}`}})).text();
+  return text
+    .split("\n")
+    .filter((line) => pattern.test(line))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", ...process.argv.slice(2)], {execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"]});
+  const ready = await waitFor<{url: string; token: string; documents: number; model: string}>(child, "ready");
+  const {url, token} = ready;
+  const rssBefore = await metricValue(url, token, /^deskside_process_resident_memory_bytes /);
+  const tokensBefore = await metricValue(url, token, /^deskside_generated_tokens_total/);
+
+  const latencies = {search: [] as number[], chat: [] as number[]};
+  const statuses = {search: new Map<number, number>(), chat: new Map<number, number>()};
+  let lastKind: "search" | "chat" = "search";
+  let query = 0;
+  const count = (kind: "search" | "chat") => (status: number) => {
+    lastKind = kind;
+    statuses[kind].set(status, (statuses[kind].get(status) ?? 0) + 1);
+  };
+  const headers = {authorization: `Bearer ${token}`, "content-type": "application/json"};
+  const search = {
+    method: "POST" as const,
+    path: "/api/search",
+    headers,
+    setupRequest: (req: Record<string, unknown>) => ({...req, body: JSON.stringify({query: QUESTIONS[query++ % QUESTIONS.length], top_k: 5})}),
+    onResponse: count("search"),
+  };
+  const chat = {
+    method: "POST" as const,
+    path: "/v1/chat/completions",
+    headers,
+    setupRequest: (req: Record<string, unknown>) => ({
+      ...req,
+      body: JSON.stringify({model: ready.model, messages: [{role: "user", content: QUESTIONS[query++ % QUESTIONS.length]}], max_tokens: CHAT_TOKENS, seed: query}),
+    }),
+    onResponse: count("chat"),
+  };
+  const requests = [...Array.from({length: CHAT_EVERY - 1}, () => search), chat];
+
+  const started = performance.now();
+  const instance = autocannon({url, connections: CONNECTIONS, duration: DURATION_S, requests, timeout: 30});
+  // onResponse runs synchronously just before this event for the same response, so lastKind is its kind.
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies[lastKind].push(ms));
+  const result = await instance;
+  const elapsedS = (performance.now() - started) / 1000;
+
+  const tokensAfter = await metricValue(url, token, /^deskside_generated_tokens_total/);
+  const rssAfter = await metricValue(url, token, /^deskside_process_resident_memory_bytes /);
+  child.send({type: "overhead"});
+  const overhead = (await waitFor<{result: Awaited<ReturnType<typeof streamingOverhead>>}>(child, "overhead")).result;
+  child.send({type: "stop"});
+
+  const sum = (m: Map<number, number>, test: (s: number) => boolean) => [...m].filter(([s]) => test(s)).reduce((n, [, c]) => n + c, 0);
+  const kinds = (["search", "chat"] as const).map((kind) => ({
+    kind,
+    requests: sum(statuses[kind], () => true),
+    ok: sum(statuses[kind], (s) => s < 400),
+    busy429: sum(statuses[kind], (s) => s === 429),
+    errors: sum(statuses[kind], (s) => s >= 400 && s !== 429),
+    p50: percentile(latencies[kind], 50),
+    p95: percentile(latencies[kind], 95),
+    p99: percentile(latencies[kind], 99),
+  }));
+  const all = [...latencies.search, ...latencies.chat];
+  const transportErrors = result.errors + result.timeouts;
+  const load = {
+    durationS: DURATION_S,
+    connections: CONNECTIONS,
+    mix: `${CHAT_EVERY - 1} searches : 1 chat completion (${CHAT_TOKENS} max tokens)`,
+    documents: ready.documents,
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.total / elapsedS,
+    errors: kinds.reduce((n, k) => n + k.errors, 0) + transportErrors,
+    transportErrors,
+    deliberate429: kinds.reduce((n, k) => n + k.busy429, 0),
+    latencyMs: {p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99)},
+    byKind: kinds,
+    tokensPerSecond: (tokensAfter - tokensBefore) / elapsedS,
+    rssMb: {before: Math.round(rssBefore / 1048576), after: Math.round(rssAfter / 1048576)},
+  };
+
+  printTable(`Load: ${CONNECTIONS} connections, ${DURATION_S} s, ${load.mix}, ${ready.documents} documents`, [
+    ...kinds.map((k) => ({kind: k.kind, requests: k.requests, ok: k.ok, "429 (busy)": k.busy429, errors: k.errors, "p50 ms": k.p50, "p95 ms": k.p95, "p99 ms": k.p99})),
+    {kind: "all", requests: load.requests, ok: kinds.reduce((n, k) => n + k.ok, 0), "429 (busy)": load.deliberate429, errors: load.errors, "p50 ms": load.latencyMs.p50, "p95 ms": load.latencyMs.p95, "p99 ms": load.latencyMs.p99},
+  ]);
+  printTable("Throughput and memory (server process)", [
+    {"requests/s": load.requestsPerSecond, "generated tokens/s": load.tokensPerSecond, "RSS before MB": load.rssMb.before, "RSS after MB": load.rssMb.after, "transport errors": transportErrors},
+  ]);
+  printTable(`Streaming overhead: ${RUNS} runs each, up to ${STREAM_TOKENS} tokens, 1 thread`, [
+    {path: "core.engine.generate", "tokens/s (median)": overhead.directTokensPerSecond.median, "tokens/s (mean)": overhead.directTokensPerSecond.mean, "tokens/run": overhead.meanTokens.direct},
+    {path: "/v1/chat/completions stream", "tokens/s (median)": overhead.httpTokensPerSecond.median, "tokens/s (mean)": overhead.httpTokensPerSecond.mean, "tokens/run": overhead.meanTokens.http},
+    {path: "ratio (median of paired runs)", "tokens/s (median)": overhead.ratioMedian, "tokens/s (mean)": "", "tokens/run": "target ≥ 0.95"},
+  ]);
+  const file = writeResults("api", {model: ready.model, load, streamingOverhead: {...overhead, target: 0.95}});
+  console.log(`\nwrote ${path.relative(REPO_ROOT, file)}`);
+}
+
+if (values.serve) await serve();
+else await main();

@@ -1,0 +1,110 @@
+import {fireEvent, screen, waitFor, within} from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import {describe, expect, it} from "vitest";
+import {importJob, knowledgeDocument, knowledgeStats} from "../../test/fixtures.js";
+import {renderWithClient} from "../../test/render.js";
+import {KnowledgePanel} from "./KnowledgePanel.js";
+
+const counts = {queued: 2, done: 0, skipped: 0, failed: 0, cancelled: 0};
+
+function renderKnowledge(extra: Parameters<typeof renderWithClient>[1] = {}, options: Parameters<typeof renderWithClient>[2] = {}) {
+  return renderWithClient(
+    <KnowledgePanel />,
+    {
+      "knowledge.list": () => [knowledgeDocument(), knowledgeDocument({id: "d2", title: "Printer offline", collection: null, kind: "pdf", sourcePath: "/kb/printer.pdf"})],
+      "knowledge.stats": () => knowledgeStats({documents: 2, chunks: 20}),
+      ...extra,
+    },
+    options,
+  );
+}
+
+describe("KnowledgePanel", () => {
+  it("renders per-file progress from knowledge.progress events and cancels the job", async () => {
+    const {transport} = renderKnowledge({"knowledge.cancelJob": () => importJob({state: "cancelled", files: [{path: "/kb/b.pdf", state: "cancelled"}], counts: {...counts, queued: 0, cancelled: 1}})});
+    await screen.findByRole("table", {name: "Documents"});
+
+    transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/a.md", state: "embedding", done: 3, total: 10}, counts, state: "running"});
+    transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/b.pdf", state: "failed", error: {code: "PDF_ENCRYPTED", message: "The PDF is password-protected."}}, counts: {...counts, queued: 1, failed: 1}, state: "running"});
+    transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/c.txt", state: "skipped", reason: "already imported"}, counts: {...counts, queued: 0, failed: 1, skipped: 1}, state: "running"});
+
+    expect(await screen.findByText("Embedding 3 of 10")).toBeTruthy();
+    const bar = screen.getByRole("progressbar", {name: "a.md progress"});
+    expect(Number(bar.getAttribute("aria-valuenow"))).toBe(Math.round((0.1 + 0.85 * 0.3) * 100));
+    const failed = screen.getByText("The PDF is password-protected. (PDF_ENCRYPTED)");
+    expect(failed.getAttribute("data-code")).toBe("PDF_ENCRYPTED");
+    expect(screen.getByText("Skipped: already imported")).toBeTruthy();
+
+    transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/a.md", state: "done", chunks: 10}, counts: {...counts, queued: 0, done: 1, failed: 1, skipped: 1}, state: "running"});
+    expect(await screen.findByText("Done · 10 chunks")).toBeTruthy();
+
+    await userEvent.setup().click(screen.getByRole("button", {name: "Cancel"}));
+    expect(transport.callsOf("knowledge.cancelJob")).toEqual([{id: "job1"}]);
+    expect(await screen.findByText("Cancelled", {selector: ".badge"})).toBeTruthy();
+  });
+
+  it("lists documents and deletes one after confirmation", async () => {
+    const {transport} = renderKnowledge({"knowledge.delete": () => ({ok: true})});
+    const table = await screen.findByRole("table", {name: "Documents"});
+    expect(within(table).getByText("Printer offline")).toBeTruthy();
+    expect(within(table).getAllByText("8.0 KB")).toHaveLength(2);
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", {name: 'Delete "Printer offline"'}));
+    const dialog = screen.getByRole("dialog", {name: "Delete document?"});
+    await user.click(within(dialog).getByRole("button", {name: "Delete"}));
+    expect(transport.callsOf("knowledge.delete")).toEqual([{id: "d2"}]);
+    await waitFor(() => expect(within(table).queryByText("Printer offline")).toBeNull());
+  });
+
+  it("moves a document to another collection", async () => {
+    const {transport} = renderKnowledge({"knowledge.setCollection": ({id, collection}) => knowledgeDocument({id, title: "Printer offline", collection})});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: /Collection of "Printer offline"/}));
+    await user.type(screen.getByRole("combobox", {name: "Collection"}), "Printing{Enter}");
+    expect(transport.callsOf("knowledge.setCollection")).toEqual([{id: "d2", collection: "Printing"}]);
+    expect(await screen.findByRole("button", {name: /Collection of "Printer offline": Printing/})).toBeTruthy();
+  });
+
+  it("uploads picked files as base64 in a browser tab", async () => {
+    const {transport} = renderKnowledge({"knowledge.upload": () => importJob({id: "job2", files: [{path: "notes.md", state: "queued"}], counts: {...counts, queued: 1}})}, {host: "browser"});
+    await screen.findByRole("table", {name: "Documents"});
+    const input = screen.getByLabelText("Choose files to import");
+    await userEvent.setup().upload(input, new File(["# VPN\nUse UDP 500."], "notes.md", {type: "text/markdown"}));
+    await waitFor(() => expect(transport.callsOf("knowledge.upload")).toHaveLength(1));
+    const [call] = transport.callsOf("knowledge.upload");
+    expect(call.files[0].name).toBe("notes.md");
+    expect(atob(call.files[0].dataBase64)).toBe("# VPN\nUse UDP 500.");
+    expect(await screen.findByText("Queued")).toBeTruthy();
+  });
+
+  it("imports dropped files by path in the desktop app", async () => {
+    const {transport} = renderKnowledge({"knowledge.import": () => importJob({id: "job3"})}, {desktop: {pathForFile: (file) => `/home/tech/${file.name}`}});
+    await screen.findByRole("table", {name: "Documents"});
+    const file = new File(["x"], "runbooks");
+    fireEvent.drop(screen.getByRole("region", {name: "Import documents"}), {dataTransfer: {files: [file], items: []}});
+    await waitFor(() => expect(transport.callsOf("knowledge.import")).toEqual([{paths: ["/home/tech/runbooks"], collection: null}]));
+  });
+
+  it("shows the stats notice and searches with scores", async () => {
+    const {transport} = renderKnowledge({
+      "knowledge.stats": () => knowledgeStats({notice: "No embedding model is installed; search uses text only."}),
+      "knowledge.search": () => ({
+        mode: "hybrid",
+        effectiveMode: "text",
+        tookMs: 7,
+        hits: [{chunkId: "k1", documentId: "d1", title: "VPN error 809", sourcePath: "/kb/vpn.md", headingPath: ["VPN", "809"], page: 2, row: null, text: "Allow UDP 500.", collection: "Network", score: 0.91, scores: {text: 0.91, fused: 0.5}}],
+      }),
+    });
+    expect(await screen.findByText("No embedding model is installed; search uses text only.")).toBeTruthy();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("tab", {name: "Search playground"}));
+    await user.type(screen.getByRole("textbox", {name: "Search query"}), "error 809{Enter}");
+    expect(transport.callsOf("knowledge.search")).toEqual([{query: "error 809", mode: "hybrid", topK: 5, collection: null}]);
+    const results = await screen.findByLabelText("Search results");
+    expect(within(results).getByText(/text search \(asked for hybrid\)/)).toBeTruthy();
+    expect(within(results).getAllByText("0.910")).toHaveLength(2);
+    expect(within(results).getByText("0.500")).toBeTruthy();
+    expect(within(results).getByText(/VPN › 809 · page 2/)).toBeTruthy();
+  });
+});

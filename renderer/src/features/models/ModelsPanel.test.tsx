@@ -1,0 +1,90 @@
+import {screen, waitFor, within} from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import {describe, expect, it} from "vitest";
+import {emptyStatus, gpuInfo, loadedStatus, model} from "../../test/fixtures.js";
+import {renderWithClient} from "../../test/render.js";
+import {ModelsPanel} from "./ModelsPanel.js";
+
+const models = [
+  model(),
+  model({id: "llama-8b.gguf", path: "/models/llama-8b.gguf", name: "Llama 3.1 8B", parameters: "8B", fit: {score: 0.6, fits: true, gpuLayers: 20, totalLayers: 33, contextSize: 8192, vramBytes: 11e9, ramBytes: 3e9}}),
+  model({id: "big-70b.gguf", path: "/models/big-70b.gguf", name: "Big 70B", parameters: "70B", fit: {score: 0.1, fits: false, gpuLayers: 0, totalLayers: 81, contextSize: 8192, vramBytes: 40e9, ramBytes: 40e9}}),
+];
+
+describe("ModelsPanel", () => {
+  it("shows backend, GPU, VRAM and a fit badge per model", async () => {
+    renderWithClient(<ModelsPanel active />, {"models.gpu": () => gpuInfo(), "models.list": () => models});
+    const gpu = await screen.findByRole("region", {name: "GPU"});
+    expect(await within(gpu).findByText("CUDA")).toBeTruthy();
+    expect(within(gpu).getByText("NVIDIA GeForce RTX 4070")).toBeTruthy();
+    expect(within(gpu).getByRole("progressbar", {name: "VRAM used"}).getAttribute("aria-valuenow")).toBe("25");
+
+    const table = await screen.findByRole("table", {name: "Models"});
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(within(rows[0]).getByText("Fits")).toBeTruthy();
+    expect(within(rows[1]).getByText("Partial offload")).toBeTruthy();
+    expect(within(rows[2]).getByText("Doesn't fit")).toBeTruthy();
+    expect(within(rows[0]).getByText("Q4_K_M")).toBeTruthy();
+    expect(within(rows[0]).getByText("32,768")).toBeTruthy();
+  });
+
+  it("loads a model with the chosen options and follows load progress events", async () => {
+    let finish: () => void = () => undefined;
+    const {transport} = renderWithClient(<ModelsPanel active />, {
+      "models.list": () => models,
+      "models.load": () => new Promise((resolve) => (finish = () => resolve(loadedStatus().model!))),
+      "models.cancelLoad": () => ({ok: true}),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByText("Load options"));
+    await user.selectOptions(screen.getByLabelText("Context size"), "custom");
+    const context = screen.getByRole("spinbutton", {name: "Context size in tokens"});
+    await user.clear(context);
+    await user.type(context, "4096");
+
+    await user.click(screen.getByRole("button", {name: "Load Llama 3.1 8B"}));
+    expect(transport.callsOf("models.load")).toEqual([{model: "/models/llama-8b.gguf", gpuLayers: "auto", contextSize: 4096, threads: 0, parallelSequences: 4}]);
+
+    transport.emit("models.status", emptyStatus({state: "loading", progress: 0}));
+    transport.emit("models.loadProgress", {model: "llama-8b.gguf", progress: 0.42});
+    const bar = await screen.findByRole("progressbar", {name: "Model load progress"});
+    expect(bar.getAttribute("aria-valuenow")).toBe("42");
+
+    await user.click(screen.getByRole("button", {name: "Cancel loading"}));
+    expect(transport.callsOf("models.cancelLoad")).toHaveLength(1);
+
+    transport.emit("models.status", loadedStatus());
+    finish();
+    expect(await screen.findByText("Qwen2.5 3B Instruct is ready.")).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole("progressbar", {name: "Model load progress"})).toBeNull());
+    expect(screen.getByRole("button", {name: "Unload"})).toBeTruthy();
+  });
+
+  it("downloads from a URL with progress and cancel, and explains the models folder in a browser", async () => {
+    const {transport} = renderWithClient(
+      <ModelsPanel active />,
+      {
+        "models.download": ({url}) => ({id: "dl1", url, fileName: "tiny.gguf", receivedBytes: 0, totalBytes: null, state: "downloading", error: null}),
+        "models.cancelDownload": () => ({ok: true}),
+      },
+      {host: "browser"},
+    );
+    expect(await screen.findByText("/home/tech/.config/Deskside/models")).toBeTruthy();
+    expect(screen.getByText(/Needs internet/)).toBeTruthy();
+
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("GGUF file URL"), "https://huggingface.co/x/y/resolve/main/tiny.gguf");
+    await user.click(screen.getByRole("button", {name: "Download"}));
+    transport.emit("models.download", {id: "dl1", url: "https://huggingface.co/x", fileName: "tiny.gguf", receivedBytes: 50, totalBytes: 200, state: "downloading", error: null});
+    expect((await screen.findByRole("progressbar", {name: "Download of tiny.gguf"})).getAttribute("aria-valuenow")).toBe("25");
+    await user.click(screen.getByRole("button", {name: "Cancel download of tiny.gguf"}));
+    expect(transport.callsOf("models.cancelDownload")).toEqual([{id: "dl1"}]);
+  });
+
+  it("imports a .gguf through the desktop file dialog", async () => {
+    const {transport} = renderWithClient(<ModelsPanel active />, {"models.import": () => model({name: "Phi 3 mini"})}, {desktop: {pickFiles: async () => ["/home/tech/phi3.gguf"]}});
+    await userEvent.setup().click(await screen.findByRole("button", {name: "Choose .gguf file…"}));
+    await waitFor(() => expect(transport.callsOf("models.import")).toEqual([{path: "/home/tech/phi3.gguf"}]));
+    expect(await screen.findByText("Imported Phi 3 mini.")).toBeTruthy();
+  });
+});

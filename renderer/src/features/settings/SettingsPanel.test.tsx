@@ -1,0 +1,134 @@
+import {screen, waitFor, within} from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import {describe, expect, it} from "vitest";
+import type {SettingsView} from "../../../../shared/contract.js";
+import {DEFAULT_SYSTEM_PROMPT} from "../../../../shared/settings.js";
+import {settingsView} from "../../test/fixtures.js";
+import {fail} from "../../test/fake-transport.js";
+import {renderWithClient} from "../../test/render.js";
+import {SettingsPanel} from "./SettingsPanel.js";
+
+/** A settings.update fake that deep-merges like the core and rejects out-of-range temperatures. */
+function settingsBackend(initial = settingsView()) {
+  let view: SettingsView = initial;
+  return {
+    get: () => view,
+    update: (patch: Record<string, unknown>) => {
+      const generation = patch.generation as {temperature?: number} | undefined;
+      if (generation?.temperature !== undefined && generation.temperature > 2) fail("SETTINGS_INVALID", "Setting rejected: generation.temperature: Too big: expected number to be <=2");
+      const settings = structuredClone(view.settings) as unknown as Record<string, Record<string, unknown>>;
+      for (const [section, values] of Object.entries(patch)) settings[section] = deepMerge(settings[section], values as Record<string, unknown>);
+      view = {...view, settings: settings as unknown as SettingsView["settings"]};
+      return view;
+    },
+  };
+}
+
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = {...base};
+  for (const [key, value] of Object.entries(patch)) out[key] = value && typeof value === "object" && !Array.isArray(value) ? deepMerge(base[key] as Record<string, unknown>, value as Record<string, unknown>) : value;
+  return out;
+}
+
+function renderSettings(backend = settingsBackend()) {
+  return renderWithClient(<SettingsPanel />, {
+    "settings.get": backend.get,
+    "settings.update": backend.update,
+    "settings.reset": () => settingsView(),
+    "settings.regenerateToken": () => {
+      const view = backend.get();
+      return {...view, settings: {...view.settings, api: {...view.settings.api, token: "dsk_new_token"}}};
+    },
+  });
+}
+
+describe("SettingsPanel", () => {
+  it("applies a change live and shows the core's validation error inline", async () => {
+    const {transport} = renderSettings();
+    const user = userEvent.setup();
+    const temperature = await screen.findByRole("spinbutton", {name: "Temperature"});
+    await user.clear(temperature);
+    await user.type(temperature, "0.7");
+    await user.tab();
+    await waitFor(() => expect(transport.callsOf("settings.update")).toContainEqual({generation: {temperature: 0.7}}));
+
+    await user.clear(temperature);
+    await user.type(temperature, "5");
+    await user.tab();
+    const error = await screen.findByText(/generation\.temperature: Too big/);
+    expect(error.getAttribute("role")).toBe("alert");
+    expect(temperature.getAttribute("aria-invalid")).toBe("true");
+    expect(temperature.getAttribute("aria-describedby")).toContain(error.id);
+
+    await user.clear(temperature);
+    await user.type(temperature, "1");
+    await user.tab();
+    await waitFor(() => expect(screen.queryByText(/Too big/)).toBeNull());
+  });
+
+  it("follows settings.changed from elsewhere", async () => {
+    const {transport} = renderSettings();
+    const maxTokens = await screen.findByRole("spinbutton", {name: "Max answer length"});
+    expect((maxTokens as HTMLInputElement).value).toBe("1024");
+    const view = settingsView();
+    view.settings.generation.maxTokens = 2048;
+    view.settings.ui.theme = "dark";
+    transport.emit("settings.changed", view);
+    await waitFor(() => expect((maxTokens as HTMLInputElement).value).toBe("2048"));
+    expect(screen.getByRole("radio", {name: "Dark"}).getAttribute("aria-checked")).toBe("true");
+  });
+
+  it("switches theme, toggles redaction and nested remote fields", async () => {
+    const {transport} = renderSettings();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("radio", {name: "Dark"}));
+    await user.click(screen.getByRole("switch", {name: "Also mask email addresses"}));
+    await user.type(screen.getByRole("textbox", {name: "Base URL"}), "http://gpu:8080/v1");
+    await user.tab();
+    await waitFor(() =>
+      expect(transport.callsOf("settings.update")).toEqual([{ui: {theme: "dark"}}, {redaction: {emails: true}}, {llm: {remote: {baseUrl: "http://gpu:8080/v1"}}}]),
+    );
+    expect(screen.getByRole("switch", {name: "Also mask email addresses"}).getAttribute("aria-checked")).toBe("true");
+  });
+
+  it("shows, copies and regenerates the API token", async () => {
+    const {transport} = renderSettings();
+    const user = userEvent.setup();
+    const token = (await screen.findByLabelText("API token")) as HTMLInputElement;
+    expect(token.type).toBe("password");
+    await user.click(screen.getByRole("button", {name: "Show token"}));
+    expect(token.type).toBe("text");
+    await user.click(screen.getByRole("button", {name: "Copy token"}));
+    expect(await navigator.clipboard.readText()).toBe("dsk_test_token_123");
+    await user.click(screen.getByRole("button", {name: "Regenerate"}));
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", {name: "Regenerate"}));
+    expect(transport.callsOf("settings.regenerateToken")).toHaveLength(1);
+    await waitFor(() => expect(token.value).toBe("dsk_new_token"));
+  });
+
+  it("asks before allowing LAN access and warns while it is on", async () => {
+    const {transport} = renderSettings();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("switch", {name: /Allow access from other computers/}));
+    const dialog = screen.getByRole("dialog", {name: "Allow access from the network?"});
+    await user.click(within(dialog).getByRole("button", {name: "Allow LAN access"}));
+    await waitFor(() => expect(transport.callsOf("settings.update")).toEqual([{api: {allowLan: true}}]));
+    expect(await screen.findByText("The API is reachable from your network")).toBeTruthy();
+  });
+
+  it("resets the system prompt and all settings", async () => {
+    const backend = settingsBackend();
+    backend.update({chat: {systemPrompt: "Be brief."}});
+    const {transport} = renderSettings(backend);
+    const user = userEvent.setup();
+    const reset = await screen.findByRole("button", {name: "Reset to default"});
+    await waitFor(() => expect((reset as HTMLButtonElement).disabled).toBe(false));
+    await user.click(reset);
+    expect(transport.callsOf("settings.update")).toContainEqual({chat: {systemPrompt: DEFAULT_SYSTEM_PROMPT}});
+
+    await user.click(screen.getByRole("button", {name: "Reset settings…"}));
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", {name: "Reset settings"}));
+    expect(transport.callsOf("settings.reset")).toHaveLength(1);
+    expect(screen.getByText("/home/tech/.config/Deskside")).toBeTruthy();
+  });
+});
