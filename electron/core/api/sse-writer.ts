@@ -3,6 +3,12 @@ import type {FastifyReply} from "fastify";
 
 /** Past this much unsent data the client is not reading; it is dropped rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/**
+ * Events closer together than this share one socket write. A small model can produce a token every
+ * half millisecond and a write costs tens of microseconds of main-thread time, which the generation
+ * loop waits on; a slow stream (GPU models at tens of tokens a second) is never held back.
+ */
+const COALESCE_MS = 4;
 
 /**
  * Server-sent events over a hijacked reply. Opening is explicit so a route can still answer with
@@ -10,6 +16,11 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
  */
 export class SseWriter {
   private opened = false;
+  /** The deadline already answered with an error; nothing may be written. */
+  private dead = false;
+  private pending = "";
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
 
   constructor(private readonly reply: FastifyReply) {}
 
@@ -19,14 +30,18 @@ export class SseWriter {
 
   get closed(): boolean {
     const raw = this.reply.raw;
-    return raw.destroyed || raw.writableEnded;
+    return this.dead || raw.destroyed || raw.writableEnded;
   }
 
   open(): void {
     if (this.opened) return;
     this.opened = true;
-    this.reply.hijack();
     const raw = this.reply.raw;
+    if (raw.headersSent) {
+      this.dead = true;
+      return;
+    }
+    this.reply.hijack();
     // Headers set by hooks (CORS) live on the reply; a hijacked reply must copy them itself.
     raw.writeHead(200, {
       ...(this.reply.getHeaders() as OutgoingHttpHeaders),
@@ -38,12 +53,25 @@ export class SseWriter {
     raw.flushHeaders();
   }
 
+  private flush = (): void => {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastFlush = performance.now();
+    if (!this.pending || this.closed) return;
+    const raw = this.reply.raw;
+    raw.write(this.pending);
+    this.pending = "";
+    if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
+  };
+
   private write(text: string): void {
     if (!this.opened) this.open();
     if (this.closed) return;
-    const raw = this.reply.raw;
-    raw.write(text);
-    if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
+    this.pending += text;
+    if (this.timer) return;
+    const wait = COALESCE_MS - (performance.now() - this.lastFlush);
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(this.flush, wait);
   }
 
   /** `data: <json>` with an optional event name. */
@@ -61,6 +89,7 @@ export class SseWriter {
 
   end(): void {
     if (!this.opened) this.open();
+    this.flush();
     if (!this.closed) this.reply.raw.end();
   }
 }

@@ -98,6 +98,12 @@ export interface KnowledgeService {
   close(): Promise<void>;
 }
 
+/** A title as a file name: characters that no file system accepts become spaces. */
+function safeFileStem(title: string): string {
+  const stem = [...title].map((char) => (char.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(char) ? " " : char)).join("");
+  return stem.replace(/\s+/g, " ").slice(0, 120).trim() || "conversation";
+}
+
 function safeUploadName(name: string): string {
   const base = path.basename(String(name).replaceAll("\\", "/")).trim();
   return base || "upload";
@@ -288,7 +294,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const title = input.title.trim() || "Saved conversation";
       const source: ImportSource = {
         kind: "buffer",
-        name: `${title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120).trim() || "conversation"}.md`,
+        name: `${safeFileStem(title)}.md`,
         bytes: new TextEncoder().encode(input.markdown),
         title,
         sourcePath: `${input.origin ?? "conversation"}:${randomUUID()}`,

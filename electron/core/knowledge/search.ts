@@ -2,7 +2,8 @@ import {DesksideError} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, reciprocalRankFusion, termCoverage, vectorConfidence} from "./fusion.js";
-import type {ChunkHit, KnowledgeStore} from "./store.js";
+import type {StoredChunk} from "./store-schema.js";
+import type {Candidate, KnowledgeStore} from "./store.js";
 
 /**
  * Search over the knowledge base.
@@ -56,8 +57,8 @@ function fallbackNotice(store: KnowledgeStore, embedder: Embedder | null): strin
   return `The stored vectors were not made by "${embedder.modelId}"; re-index the knowledge base. This search matched words only.`;
 }
 
-/** Queries until `want` visible hits are found or the store has no more, skipping chunks of unfinished documents. */
-async function fetchVisible(store: KnowledgeStore, want: number, run: (limit: number) => Promise<ChunkHit[]>): Promise<ChunkHit[]> {
+/** Queries until `want` visible candidates are found or the store has no more, skipping unfinished documents. */
+async function fetchVisible(store: KnowledgeStore, want: number, run: (limit: number) => Promise<Candidate[]>): Promise<Candidate[]> {
   let limit = Math.max(want, 10);
   for (;;) {
     const rows = await run(limit);
@@ -67,8 +68,8 @@ async function fetchVisible(store: KnowledgeStore, want: number, run: (limit: nu
   }
 }
 
-function toHit(chunk: ChunkHit, score: number, scores: SearchHit["scores"]): SearchHit {
-  return {
+function toHit(chunk: StoredChunk, score: number, scores: SearchHit["scores"]): SearchHit {
+  const hit: SearchHit = {
     chunkId: chunk.id,
     documentId: chunk.documentId,
     title: chunk.title,
@@ -79,18 +80,16 @@ function toHit(chunk: ChunkHit, score: number, scores: SearchHit["scores"]): Sea
     text: chunk.text,
     collection: chunk.collection,
     score,
-    scores,
+    scores: {},
   };
-}
-
-async function coverageOf(store: KnowledgeStore, queryTerms: string[], text: string): Promise<number> {
-  if (queryTerms.length === 0) return 0;
-  return termCoverage(queryTerms, await store.analyze(text));
+  for (const key of ["vector", "text", "fused"] as const) if (scores[key] !== undefined) hit.scores[key] = scores[key];
+  return hit;
 }
 
 /**
  * Runs a search with an already embedded query (null when vectors are not usable). Kept apart from
- * query embedding so its timing (`tookMs`) measures retrieval alone.
+ * query embedding so its timing (`tookMs`) measures retrieval alone. Candidates are fetched as ids
+ * and scores; only the chunks that make the cut are read in full.
  */
 export async function searchWithVector(
   store: KnowledgeStore,
@@ -104,48 +103,43 @@ export async function searchWithVector(
   const depth = effectiveMode === "hybrid" ? Math.max(FUSION_DEPTH, request.topK) : request.topK;
 
   const [vectorHits, textHits, queryTerms] = await Promise.all([
-    queryVector && effectiveMode !== "text" ? fetchVisible(store, depth, (limit) => store.vectorSearch(queryVector, {...filter, limit})) : Promise.resolve([]),
-    effectiveMode !== "vector" ? fetchVisible(store, depth, (limit) => store.textSearch(request.query, {...filter, limit})) : Promise.resolve([]),
+    queryVector && effectiveMode !== "text" ? fetchVisible(store, depth, (limit) => store.vectorCandidates(queryVector, {...filter, limit})) : Promise.resolve([]),
+    effectiveMode !== "vector" ? fetchVisible(store, depth, (limit) => store.textCandidates(request.query, {...filter, limit})) : Promise.resolve([]),
     effectiveMode !== "vector" ? store.analyze(request.query) : Promise.resolve([]),
   ]);
 
-  let hits: SearchHit[];
+  // The final order, with each kept candidate's per-method scores.
+  let ranked: {id: string; similarity?: number; bm25?: number; fused?: number}[];
   if (effectiveMode === "vector") {
-    hits = vectorHits.map((chunk) => {
-      const similarity = cosineDistanceToSimilarity(chunk.distance ?? 1);
-      return toHit(chunk, similarity, {vector: similarity});
-    });
+    ranked = vectorHits.map((c) => ({id: c.id, similarity: cosineDistanceToSimilarity(c.distance ?? 1)}));
   } else if (effectiveMode === "text") {
-    hits = await Promise.all(
-      textHits.map(async (chunk) => {
-        const coverage = await coverageOf(store, queryTerms, chunk.text);
-        return toHit(chunk, coverage, {text: chunk.bm25});
-      }),
-    );
+    ranked = textHits.map((c) => ({id: c.id, bm25: c.bm25}));
   } else {
-    const byId = new Map<string, ChunkHit>();
-    for (const chunk of [...vectorHits, ...textHits]) {
-      const known = byId.get(chunk.id);
-      byId.set(chunk.id, known ? {...known, ...chunk, distance: known.distance ?? chunk.distance, bm25: known.bm25 ?? chunk.bm25} : chunk);
-    }
-    const vectorWeight = vectorConfidence(vectorHits.map((chunk) => cosineDistanceToSimilarity(chunk.distance ?? 1)));
-    const fused = reciprocalRankFusion([
-      {items: vectorHits, key: (chunk) => chunk.id, weight: vectorWeight},
-      {items: textHits, key: (chunk) => chunk.id},
-    ]).slice(0, request.topK);
-    hits = await Promise.all(
-      fused.map(async (item) => {
-        const chunk = byId.get(item.key)!;
-        const similarity = chunk.distance === undefined ? undefined : cosineDistanceToSimilarity(chunk.distance);
-        const coverage = chunk.bm25 === undefined ? 0 : await coverageOf(store, queryTerms, chunk.text);
-        return toHit(chunk, Math.max(similarity ?? 0, coverage), {vector: similarity, text: chunk.bm25, fused: item.fused});
-      }),
-    );
+    const similarity = new Map(vectorHits.map((c) => [c.id, cosineDistanceToSimilarity(c.distance ?? 1)]));
+    const bm25 = new Map(textHits.map((c) => [c.id, c.bm25]));
+    const vectorWeight = vectorConfidence(vectorHits.map((c) => similarity.get(c.id)!));
+    ranked = reciprocalRankFusion([
+      {items: vectorHits, key: (c) => c.id, weight: vectorWeight},
+      {items: textHits, key: (c) => c.id},
+    ])
+      .slice(0, request.topK)
+      .map((item) => ({id: item.key, similarity: similarity.get(item.key), bm25: bm25.get(item.key), fused: item.fused}));
   }
 
-  hits = hits.filter((hit) => hit.score >= request.minScore).slice(0, request.topK);
-  for (const hit of hits) for (const key of Object.keys(hit.scores) as (keyof SearchHit["scores"])[]) if (hit.scores[key] === undefined) delete hit.scores[key];
-  const result: SearchResult = {hits, mode: request.mode, effectiveMode, tookMs: performance.now() - started};
+  const chunks = new Map((await store.chunksByIds(ranked.map((r) => r.id))).map((chunk) => [chunk.id, chunk]));
+  const hits: SearchHit[] = [];
+  await Promise.all(
+    ranked.map(async (r, index) => {
+      const chunk = chunks.get(r.id);
+      if (!chunk) return;
+      const coverage = r.bm25 === undefined || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(chunk.text));
+      const score = effectiveMode === "vector" ? (r.similarity ?? 0) : effectiveMode === "text" ? coverage : Math.max(r.similarity ?? 0, coverage);
+      hits[index] = toHit(chunk, score, {vector: r.similarity, text: r.bm25, fused: r.fused});
+    }),
+  );
+
+  const kept = hits.filter((hit) => hit !== undefined && hit.score >= request.minScore).slice(0, request.topK);
+  const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started};
   if (notice) result.notice = notice;
   return result;
 }

@@ -10,6 +10,7 @@ export interface DesksideClient {
   readonly desktop: DesktopBridge | null;
   invoke<M extends MethodName>(method: M, ...input: InputArgs<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  close(): void;
 }
 
 export function createClient(transport: Transport): DesksideClient {
@@ -23,6 +24,9 @@ export function createClient(transport: Transport): DesksideClient {
     },
     on(event, listener) {
       return transport.on(event, listener as (payload: unknown) => void);
+    },
+    close() {
+      transport.close?.();
     },
   };
 }

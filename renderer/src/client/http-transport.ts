@@ -58,6 +58,12 @@ export function createHttpTransport({token, baseUrl = "", onConnectionChange}: H
         return {ok: false, error: {code: "INTERNAL", message: `Deskside answered with HTTP ${response.status}.`}};
       }
     },
+    close() {
+      source?.close();
+      source = null;
+      attached.clear();
+      listeners.clear();
+    },
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

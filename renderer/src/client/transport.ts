@@ -8,6 +8,8 @@ export interface Transport {
   readonly host: "electron" | "browser";
   invoke(method: string, input: unknown): Promise<RpcResponse<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Releases the connection (browser mode closes its event stream). */
+  close?(): void;
   /** Present only in the desktop app: things a browser tab cannot do. */
   readonly desktop?: DesktopBridge;
 }

@@ -37,6 +37,7 @@ export function App({desktopClient, initialToken, connect}: AppProps) {
       try {
         await candidate.invoke("app.info");
       } catch (error) {
+        candidate.close();
         setSignInError(errorCode(error) === "UNAUTHORIZED" ? "That token was not accepted. Check it and try again." : errorMessage(error));
         return;
       }
@@ -47,11 +48,15 @@ export function App({desktopClient, initialToken, connect}: AppProps) {
     [connect],
   );
 
-  const signOut = useCallback((reason: string) => {
-    clearToken();
-    setSignInError(reason);
-    setClient(null);
-  }, []);
+  const signOut = useCallback(
+    (reason: string) => {
+      client?.close();
+      clearToken();
+      setSignInError(reason);
+      setClient(null);
+    },
+    [client],
+  );
 
   if (!client) return <SystemThemed><SignInScreen onSubmit={signIn} error={signInError} /></SystemThemed>;
 

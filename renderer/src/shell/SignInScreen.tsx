@@ -66,7 +66,7 @@ export function SignInScreen({onSubmit, error}: {onSubmit: (token: string) => Pr
           Connect
         </Button>
         <p className="sign-in-footnote muted">
-          <Icon name="lock" size={12} /> The token stays in this browser. Nothing leaves your machine.
+          <Icon name="lock" size={12} /> The token is kept in this browser only.
         </p>
       </form>
     </div>

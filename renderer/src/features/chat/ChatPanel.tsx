@@ -32,12 +32,13 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listOpen, setListOpen] = useState(false);
 
+  const resetConversation = chat.startNew;
   const startNew = useCallback(() => {
-    chat.startNew();
+    resetConversation();
     setPreview(null);
     setListOpen(false);
     requestAnimationFrame(() => composer.current?.focus());
-  }, [chat.startNew]);
+  }, [resetConversation]);
 
   // Ctrl/Cmd+K comes from the shell so it works from every panel.
   useEffect(() => {

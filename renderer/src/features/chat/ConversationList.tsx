@@ -1,4 +1,4 @@
-import {useRef, useState, type FormEvent} from "react";
+import {useEffect, useRef, useState, type FormEvent} from "react";
 import type {ConversationSummary} from "../../../../shared/chat.js";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
@@ -26,6 +26,12 @@ export function ConversationList({
   const {items, error, reload, setItems} = useConversationList(query);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirm, confirmDialog] = useConfirm();
+
+  // A conversation started from the composer is not in the list yet.
+  const known = items?.some((item) => item.id === activeId) ?? true;
+  useEffect(() => {
+    if (activeId && !known) void reload();
+  }, [activeId, known, reload]);
 
   async function rename(conversation: ConversationSummary, title: string) {
     setRenaming(null);

@@ -141,11 +141,13 @@ function ApiSummary({info, token}: {info: AppInfo; token: string | null}) {
     <div className="stack-sm">
       <p>Ticketing tools, scripts and anything that speaks the OpenAI API can use Deskside at:</p>
       <div className="path-box">
+        <span className="path-box-label">Address</span>
         <code>{info.api.url}</code>
         <CopyButton text={info.api.url} label="Copy API address" iconOnly />
       </div>
       {token && (
         <div className="path-box">
+          <span className="path-box-label">Token</span>
           <code aria-label="API token">{visible ? token : "•".repeat(Math.min(token.length, 32))}</code>
           <IconButton icon={visible ? "eyeOff" : "eye"} size="sm" label={visible ? "Hide token" : "Show token"} onClick={() => setVisible(!visible)} />
           <CopyButton text={token} label="Copy API token" iconOnly />

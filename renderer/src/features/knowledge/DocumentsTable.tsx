@@ -110,11 +110,13 @@ export function DocumentsTable({
           <tbody>
             {shown.map((document) => (
               <tr key={document.id}>
-                <td className="doc-title">
-                  <span className="doc-title-text">{document.title}</span>
-                  <span className="doc-source muted" title={document.sourcePath}>
-                    {baseName(document.sourcePath)}
-                  </span>
+                <td>
+                  <div className="doc-title">
+                    <span className="doc-title-text">{document.title}</span>
+                    <span className="doc-source muted" title={document.sourcePath}>
+                      {baseName(document.sourcePath)}
+                    </span>
+                  </div>
                 </td>
                 <td>
                   <span className="kind-pill">{document.kind}</span>

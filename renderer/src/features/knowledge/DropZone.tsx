@@ -1,4 +1,4 @@
-import {useRef, useState, type DragEvent} from "react";
+import {useRef, useState, type DragEvent, type ReactNode} from "react";
 import {useClient} from "../../client/context.js";
 import {Button} from "../../ui/Button.js";
 import {Icon} from "../../ui/Icon.js";
@@ -8,7 +8,7 @@ import {desktopPathOf} from "./useKnowledgeImport.js";
 const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log";
 
 /** Files and folders in by drag and drop or the pickers. */
-export function DropZone({onFiles, onPaths, busy}: {onFiles: (files: PickedFile[]) => void; onPaths: (paths: string[]) => void; busy: boolean}) {
+export function DropZone({onFiles, onPaths, busy, children}: {onFiles: (files: PickedFile[]) => void; onPaths: (paths: string[]) => void; busy: boolean; children?: ReactNode}) {
   const {desktop} = useClient();
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -64,6 +64,7 @@ export function DropZone({onFiles, onPaths, busy}: {onFiles: (files: PickedFile[
       <div className="drop-zone-text">
         <strong>Drop runbooks, manuals and exported tickets here</strong>
         <span className="muted">PDF, Word, HTML, Markdown, text, CSV and JSON. Folders are imported with everything inside.</span>
+        {children}
       </div>
       <div className="drop-zone-actions">
         <Button icon="file" onClick={() => void pick(false)} busy={busy}>

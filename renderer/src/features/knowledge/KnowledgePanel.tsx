@@ -97,10 +97,9 @@ export function KnowledgePanel() {
             {errorMessage(documents.error || stats.error)}
           </Banner>
         )}
-        <div className="import-area">
-          <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing} />
-          <label className="compact-field import-collection">
-            <span>Import into collection</span>
+        <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing}>
+          <label className="import-collection">
+            <span>Into collection</span>
             <input className="input input-sm" list="import-collections" placeholder="None" value={collection} maxLength={200} onChange={(event) => setCollection(event.target.value)} />
             <datalist id="import-collections">
               {collections.map((name) => (
@@ -108,7 +107,7 @@ export function KnowledgePanel() {
               ))}
             </datalist>
           </label>
-        </div>
+        </DropZone>
         <ImportJobList jobs={jobs} onReplace={replaceJob} onHide={hide} />
         <div className="tabs" role="tablist" aria-label="Knowledge views">
           <button type="button" role="tab" id="tab-documents" aria-controls="tabpanel-documents" aria-selected={tab === "documents"} className="tab" onClick={() => setTab("documents")}>

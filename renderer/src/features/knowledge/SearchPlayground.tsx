@@ -43,7 +43,7 @@ export function SearchPlayground({collections}: {collections: string[]}) {
         </div>
         <label className="compact-field">
           <span>Mode</span>
-          <select className="input select input-sm" value={mode} onChange={(event) => setMode(event.target.value as SearchMode)}>
+          <select className="input select" value={mode} onChange={(event) => setMode(event.target.value as SearchMode)}>
             <option value="hybrid">Hybrid</option>
             <option value="vector">Vector</option>
             <option value="text">Text</option>
@@ -51,11 +51,11 @@ export function SearchPlayground({collections}: {collections: string[]}) {
         </label>
         <label className="compact-field">
           <span>Top-k</span>
-          <NumberInput className="input input-sm input-number" min={1} max={20} value={topK} onChange={setTopK} />
+          <NumberInput className="input input-number" min={1} max={20} value={topK} onChange={setTopK} />
         </label>
         <label className="compact-field">
           <span>Collection</span>
-          <select className="input select input-sm" value={collection} onChange={(event) => setCollection(event.target.value)}>
+          <select className="input select" value={collection} onChange={(event) => setCollection(event.target.value)}>
             <option value="">All</option>
             {collections.map((name) => (
               <option key={name} value={name}>

@@ -23,16 +23,15 @@ export function ModelList({models, status, onLoad}: {models: ModelInfo[]; status
         <thead>
           <tr>
             <th scope="col">Model</th>
-            <th scope="col">Architecture</th>
             <th scope="col" className="num">
-              Parameters
+              Params
             </th>
-            <th scope="col">Quantization</th>
+            <th scope="col">Quant</th>
             <th scope="col" className="num">
               Size
             </th>
-            <th scope="col" className="num">
-              Trained context
+            <th scope="col" className="num" title="Trained context length">
+              Context
             </th>
             <th scope="col">Fit</th>
             <th scope="col">
@@ -46,14 +45,15 @@ export function ModelList({models, status, onLoad}: {models: ModelInfo[]; status
             const isLoaded = loadedId === model.id;
             return (
               <tr key={model.id} className={isLoaded ? "row-active" : undefined}>
-                <td className="doc-title">
-                  <span className="doc-title-text">{model.name}</span>
-                  <span className="doc-source muted" title={model.path}>
-                    {model.id} · {SOURCE_LABEL[model.source]}
-                    {!model.hasChatTemplate && " · no chat template"}
-                  </span>
+                <td>
+                  <div className="doc-title">
+                    <span className="doc-title-text">{model.name}</span>
+                    <span className="doc-source muted" title={model.path}>
+                      {model.architecture} · {SOURCE_LABEL[model.source]} · {model.id}
+                      {!model.hasChatTemplate && " · no chat template"}
+                    </span>
+                  </div>
                 </td>
-                <td>{model.architecture}</td>
                 <td className="num">{model.parameters}</td>
                 <td>
                   <span className="kind-pill">{model.quantization}</span>

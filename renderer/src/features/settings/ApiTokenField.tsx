@@ -35,7 +35,7 @@ export function ApiTokenField({token}: {token: string}) {
         <div className="input-row">
           <input {...control} className="input mono" readOnly type={visible ? "text" : "password"} value={token} />
           <IconButton icon={visible ? "eyeOff" : "eye"} label={visible ? "Hide token" : "Show token"} variant="secondary" onClick={() => setVisible(!visible)} />
-          <CopyButton text={token} label="Copy token" iconOnly size="md" />
+          <CopyButton text={token} label="Copy token" iconOnly size="md" variant="secondary" />
           <Button icon="regenerate" onClick={() => void regenerate()}>
             Regenerate
           </Button>
