@@ -250,7 +250,8 @@ async function main() {
   const embedder = await createEmbedder(FIXTURE_EMBEDDER_DIR, {batchSize: 32});
   const output: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version},
+    // Load average shows whether other work shared the CPUs; timings above ~1 per core are inflated.
+    machine: {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtStart: os.loadavg().map((x) => round(x, 2))},
     embedder: {id: embedder.modelId, dimension: embedder.dimension},
     targets: {hybridP95MsAt100k: 20, nonEmbeddingShareMax: 0.2},
   };
@@ -285,10 +286,20 @@ async function main() {
     rmSync(work, {recursive: true, force: true});
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  (output.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((x) => round(x, 2));
   output.peakRssMb = round(peakRss / 1024 / 1024, 1);
   output.maxRssMbFromOs = round(process.resourceUsage().maxRSS / 1024, 1);
   console.log(`\nPeak RSS: ${output.peakRssMb} MB (OS max RSS ${output.maxRssMbFromOs} MB)`);
+  console.log(`Load average at start / end: ${JSON.stringify(output.machine)}`);
   mkdirSync(path.dirname(RESULTS_FILE), {recursive: true});
+  // A partial run (--skip-import / --skip-search) keeps the other section of the previous results.
+  let previous: Record<string, unknown> = {};
+  try {
+    previous = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as Record<string, unknown>;
+  } catch {
+    // first run
+  }
+  for (const section of ["import", "search"]) if (!(section in output) && section in previous) output[section] = previous[section];
   writeFileSync(RESULTS_FILE, JSON.stringify(output, null, 2));
   console.log(`Wrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
 }

@@ -122,6 +122,18 @@ describe("documents", () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(answer.choices[0].message.content);
   });
 
+  it("takes browser-mode uploads over /rpc/knowledge.upload beyond the JSON body limit", async () => {
+    const markdown = `# Wi-Fi certificate renewal\n\n${"Renew the Wi-Fi certificate from the company portal. ".repeat(1500)}`;
+    expect(markdown.length).toBeGreaterThan(64 * 1024);
+    const response = await post("/rpc/knowledge.upload", {files: [{name: "wifi-cert.md", dataBase64: Buffer.from(markdown).toString("base64")}]});
+    expect(response.status).toBe(200);
+    const {ok, result} = await response.json();
+    expect(ok).toBe(true);
+    expect((await waitForJob(result.id)).counts.done).toBe(1);
+    const tooBig = await post("/api/search", {query: "x".repeat(70 * 1024)});
+    expect(tooBig.status).toBe(413);
+  });
+
   it("deletes a document, then 404s for it", async () => {
     const gone = await h.call(`/api/documents/${documentId}`, {method: "DELETE"});
     expect(gone.status).toBe(200);

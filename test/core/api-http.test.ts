@@ -303,6 +303,24 @@ describe("operations", () => {
   });
 });
 
+describe("shutdown", () => {
+  it("closes promptly while an event stream and a generation are open", async () => {
+    const other = await startApiHarness({}, {core: h.core, dataDir: h.dataDir});
+    const events = await other.call("/events");
+    const reader = events.body!.getReader();
+    await reader.read();
+    const generation = other.call("/v1/chat/completions", {method: "POST", headers: json, body: JSON.stringify({model: modelId(), messages: [{role: "user", content: "hi"}], max_tokens: 100_000, stream: true})});
+    const stream = (await generation).body!.getReader();
+    await stream.read();
+    const started = performance.now();
+    await other.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+    const deadline = performance.now() + 1000;
+    while (h.core.engine.status().queue.active > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(h.core.engine.status().queue.active).toBe(0);
+  });
+});
+
 describe("renderer", () => {
   it("serves the built renderer with SPA fallback and keeps the API out of it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-renderer-"));

@@ -6,7 +6,7 @@ const WINDOWS_PATH = /\b[A-Za-z]:\\(?:[^\\\s"'`<>|:*?]+\\)*[^\\\s"'`<>|:*?,;)]*/
 const UNC_PATH = /\\\\[^\\\s"'`]+\\(?:[^\\\s"'`]+\\)*[^\\\s"'`,;)]*/g;
 const FILE_URL = /\bfile:\/\/[^\s"'`)]+/g;
 // Starts at the beginning or after a separator so URLs ("http://host/x") are left alone.
-const POSIX_PATH = /(?<=^|[\s"'`(=\[])\/(?:[^\s"'`/()\[\]]+\/)+[^\s"'`/()\[\],;]*/g;
+const POSIX_PATH = /(?<=^|[\s"'`(=[])\/(?:[^\s"'`/()[\]]+\/)+[^\s"'`/()[\],;]*/g;
 
 function shorten(full: string): string {
   const trimmed = full.replace(/[\\/]+$/, "");

@@ -150,6 +150,13 @@ async function attempt({options, partial, fileLabel}: AttemptContext): Promise<D
     await rm(partial, {force: true});
     existing = 0;
   }
+  // Hash what is already on disk before asking the server for the rest, so that no timer runs
+  // (and no connection idles) while a multi-gigabyte partial file is read.
+  let resumeHash: Hash | null = null;
+  if (existing > 0) {
+    resumeHash = createHash("sha256");
+    await hashInto(resumeHash, partial);
+  }
 
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(options.signal?.reason);
@@ -194,6 +201,8 @@ async function attempt({options, partial, fileLabel}: AttemptContext): Promise<D
         {retryable: true, cause: error},
       );
     }
+    // Headers are in: from here on, only a stalled body counts as a timeout.
+    armIdleTimer();
 
     let appendFrom = 0;
     let total: number | null = null;
@@ -212,11 +221,9 @@ async function attempt({options, partial, fileLabel}: AttemptContext): Promise<D
       await response.body?.cancel();
       const range = parseContentRange(response.headers.get("content-range"));
       const knownTotal = options.expectedSize ?? range?.total ?? null;
-      if (knownTotal != null && knownTotal === existing) {
+      if (knownTotal != null && knownTotal === existing && resumeHash != null) {
         // Everything is already on disk.
-        const hash = createHash("sha256");
-        await hashInto(hash, partial);
-        return {sha256: hash.digest("hex"), size: existing, resumedBytes: existing};
+        return {sha256: resumeHash.digest("hex"), size: existing, resumedBytes: existing};
       }
       await rm(partial, {force: true});
       throw new ModelsError("MODELS_DOWNLOAD_INTERRUPTED", `${host} could not resume ${fileLabel}; starting over`, {retryable: true});
@@ -251,8 +258,7 @@ async function attempt({options, partial, fileLabel}: AttemptContext): Promise<D
       );
     }
 
-    const hash = createHash("sha256");
-    if (appendFrom > 0) await hashInto(hash, partial);
+    const hash = appendFrom > 0 && resumeHash != null ? resumeHash : createHash("sha256");
     let received = appendFrom;
     const progress = () => options.onProgress?.({received, total, resumedFrom: appendFrom});
     progress();

@@ -64,6 +64,18 @@ describe("ChatPanel", () => {
     expect(screen.queryByRole("button", {name: /Stop generating/})).toBeNull();
   });
 
+  it("lists a conversation started from the composer", async () => {
+    let sent = false;
+    renderChat({
+      "chat.list": () => (sent ? [summary()] : []),
+      "chat.send": () => ((sent = true), sendResult()),
+    });
+    await screen.findByText(/No conversations yet/);
+    await ask();
+    const item = await screen.findByRole("button", {name: /^VPN error 809/});
+    expect(item.getAttribute("aria-current")).toBe("true");
+  });
+
   it("keeps tokens that arrive before chat.send replies", async () => {
     let reply: (value: ChatSendResult) => void = () => undefined;
     const {transport} = renderChat({"chat.send": () => new Promise<ChatSendResult>((resolve) => (reply = resolve))});
