@@ -21,6 +21,8 @@ export interface KnowledgeDocument {
   origin: string;
   /** Embedding model whose vectors this document has, null when stored text-only. */
   embeddingModel: string | null;
+  /** Why the import failed, for documents with status "failed". */
+  error?: {code: string; message: string} | null;
 }
 
 export interface SearchHit {

@@ -1,4 +1,5 @@
 import {randomUUID} from "node:crypto";
+import {readdirSync} from "node:fs";
 import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
@@ -286,7 +287,11 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     },
 
     async importDefaultKnowledge(folder, defaultOptions = {}) {
-      return service.importPaths([folder], {collection: defaultOptions.collection ?? null, origin: "default-knowledge"});
+      // The folder's README explains the folder to the team; it is not an article.
+      const articles = readdirSync(folder)
+        .filter((name) => !/^readme\.md$/i.test(name) && !name.startsWith("."))
+        .map((name) => path.join(folder, name));
+      return service.importPaths(articles, {collection: defaultOptions.collection ?? null, origin: "default-knowledge"});
     },
 
     async addMarkdownDocument(input) {
