@@ -7,9 +7,10 @@
  *    Reports errors (429s from a full generation queue counted apart: they are the designed
  *    back-pressure), p50/p95/p99 latency per request kind, tokens/s, and the server's RSS.
  * 2. Streaming overhead: tokens/s of streamed /v1/chat/completions against core.engine.generate
- *    called directly in the same process, same prompts, seeds and options, runs interleaved.
+ *    called directly in the server's process, same prompts, seeds and options, runs interleaved.
+ *    The HTTP client runs in another process by default (--client same puts it in the server's).
  *
- *   npx tsx bench/api-bench.ts [--duration 60] [--connections 50] [--chat-every 4] [--tokens 32] [--runs 16] [--stream-tokens 512] [--only load|overhead]
+ *   npx tsx bench/api-bench.ts [--duration 60] [--connections 50] [--chat-every 4] [--tokens 32] [--runs 16] [--stream-tokens 512] [--only load|overhead] [--client separate|same]
  */
 import {fork, type ChildProcess} from "node:child_process";
 import fs from "node:fs";
@@ -43,6 +44,7 @@ const {values} = parseArgs({
     runs: {type: "string"},
     "stream-tokens": {type: "string"},
     only: {type: "string"},
+    client: {type: "string"},
     serve: {type: "boolean"},
   },
 });
@@ -52,6 +54,7 @@ const CHAT_EVERY = Number(values["chat-every"] ?? 4);
 const CHAT_TOKENS = Number(values.tokens ?? 32);
 const RUNS = Number(values.runs ?? 16);
 const STREAM_TOKENS = Number(values["stream-tokens"] ?? 512);
+const CLIENT = values.client === "same" ? "same" : "separate";
 
 const QUESTIONS = [
   "VPN error 809 from a hotel network",
@@ -92,8 +95,12 @@ async function serve(): Promise<void> {
   const {url} = await server.listen();
   const documents = (await core.knowledge.stats()).documents;
 
-  process.on("message", async (message: {type: string}) => {
-    if (message.type === "overhead") process.send!({type: "overhead", result: await streamingOverhead(core, url, token)});
+  const model = core.engine.status().model!.id;
+  process.on("message", async (message: {type: string; seed?: number}) => {
+    if (message.type === "cpu") process.send!({type: "cpu", cpuMs: cpuMs()});
+    if (message.type === "direct") process.send!({type: "direct", sample: await directRun(core, message.seed ?? 0)});
+    if (message.type === "overhead")
+      process.send!({type: "overhead", result: await compare((seed) => httpRun(url, token, model, seed, async () => cpuMs()), (seed) => directRun(core, seed))});
     if (message.type === "stop") {
       await server.close();
       await core.close();
@@ -108,7 +115,7 @@ interface Sample {
   tokens: number;
   /** Wall clock, request to end of stream. */
   ms: number;
-  /** CPU time of this process (all threads) over the same span: robust to other load on the machine. */
+  /** CPU time of the server process (all threads) over the same span: robust to other load on the machine. */
   cpuMs: number;
 }
 
@@ -117,13 +124,9 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/**
- * Same body through the API (streamed, read by a client in this same process, so the client's work
- * counts against the API) and straight into core.engine.generate; alternating order per run.
- */
-async function streamingOverhead(core: Awaited<ReturnType<typeof createAppCore>>, url: string, token: string) {
-  const body = (seed: number) => ({
-    model: core.engine.status().model!.id,
+function overheadBody(model: string, seed: number) {
+  return {
+    model,
     messages: [
       {role: "system", content: "You are a help-desk assistant."},
       {role: "user", content: "The VPN client says error 809 after the update. What should I check first?"},
@@ -133,27 +136,34 @@ async function streamingOverhead(core: Awaited<ReturnType<typeof createAppCore>>
     seed,
     stream: true,
     stream_options: {include_usage: true},
-  });
-  const viaHttp = async (seed: number): Promise<Sample> => {
-    const started = performance.now();
-    const cpu = cpuMs();
-    const response = await fetch(`${url}/v1/chat/completions`, {method: "POST", headers: {authorization: `Bearer ${token}`, "content-type": "application/json"}, body: JSON.stringify(body(seed))});
-    const text = await response.text();
-    const sample = {ms: performance.now() - started, cpuMs: cpuMs() - cpu};
-    const usageLine = text.split("\n").reverse().find((line) => line.includes('"usage":{'));
-    return {tokens: usageLine ? JSON.parse(usageLine.slice(6)).usage.completion_tokens : 0, ...sample};
   };
-  const direct = async (seed: number): Promise<Sample> => {
-    const request = chatCompletionRequest.parse(body(seed));
-    const options = toGenerateOptions(request, core.settings.get().generation);
-    const messages = request.messages.map((m) => ({role: m.role as "system" | "user", content: String(m.content)}));
-    const started = performance.now();
-    const cpu = cpuMs();
-    // Any real caller consumes the text; give the direct path a callback as well.
-    let pieces = 0;
-    const result = await core.engine.generate(messages, {...options, onText: () => void pieces++});
-    return {tokens: result.usage.completionTokens, ms: performance.now() - started, cpuMs: cpuMs() - cpu};
-  };
+}
+
+/** The same request's options, straight into the engine, with a text callback as any caller has. */
+async function directRun(core: Awaited<ReturnType<typeof createAppCore>>, seed: number): Promise<Sample> {
+  const request = chatCompletionRequest.parse(overheadBody(core.engine.status().model!.id, seed));
+  const options = toGenerateOptions(request, core.settings.get().generation);
+  const messages = request.messages.map((m) => ({role: m.role as "system" | "user", content: String(m.content)}));
+  const started = performance.now();
+  const cpu = cpuMs();
+  let pieces = 0;
+  const result = await core.engine.generate(messages, {...options, onText: () => void pieces++});
+  return {tokens: result.usage.completionTokens, ms: performance.now() - started, cpuMs: cpuMs() - cpu};
+}
+
+/** A streamed completion read to [DONE]; `serverCpu` reads the server process's CPU clock. */
+async function httpRun(url: string, token: string, model: string, seed: number, serverCpu: () => Promise<number>): Promise<Sample> {
+  const cpu = await serverCpu();
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/chat/completions`, {method: "POST", headers: {authorization: `Bearer ${token}`, "content-type": "application/json"}, body: JSON.stringify(overheadBody(model, seed))});
+  const text = await response.text();
+  const ms = performance.now() - started;
+  const usageLine = text.split("\n").reverse().find((line) => line.includes('"usage":{'));
+  return {tokens: usageLine ? JSON.parse(usageLine.slice(6)).usage.completion_tokens : 0, ms, cpuMs: (await serverCpu()) - cpu};
+}
+
+/** Runs both paths alternately (the order flips every run) and summarises. */
+async function compare(viaHttp: (seed: number) => Promise<Sample>, direct: (seed: number) => Promise<Sample>) {
   await viaHttp(0);
   await direct(0);
   const http: Sample[] = [];
@@ -172,6 +182,7 @@ async function streamingOverhead(core: Awaited<ReturnType<typeof createAppCore>>
   return {
     runs: RUNS,
     maxTokens: STREAM_TOKENS,
+    client: CLIENT,
     httpTokensPerSecond: {best: Math.max(...http.map(perWall)), median: percentile(http.map(perWall), 50), mean: mean(http.map(perWall))},
     directTokensPerSecond: {best: Math.max(...engine.map(perWall)), median: percentile(engine.map(perWall), 50), mean: mean(engine.map(perWall))},
     httpTokensPerCpuSecond: percentile(http.map(perCpu), 50),
@@ -184,18 +195,21 @@ async function streamingOverhead(core: Awaited<ReturnType<typeof createAppCore>>
     ratioCpuMedian: percentile(http.map((h, i) => perCpu(h) / perCpu(engine[i])), 50),
   };
 }
+type Overhead = Awaited<ReturnType<typeof compare>>;
 
 // ─── Parent: load generator and report ────────────────────────────────────────────────────────
 
 function waitFor<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`server exited with ${code}`));
     const onMessage = (message: {type: string}) => {
       if (message.type !== type) return;
       child.off("message", onMessage);
+      child.off("exit", onExit);
       resolve(message as T);
     };
     child.on("message", onMessage);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    child.once("exit", onExit);
   });
 }
 
@@ -293,11 +307,24 @@ async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ["--serve", ...process.argv.slice(2)], {execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"]});
   const ready = await waitFor<Ready>(child, "ready");
   const load = values.only === "overhead" ? null : await runLoad(ready);
-  let overhead: Awaited<ReturnType<typeof streamingOverhead>> | null = null;
+  let overhead: Overhead | null = null;
   if (values.only !== "load") {
-    child.send({type: "overhead"});
-    overhead = (await waitFor<{result: Awaited<ReturnType<typeof streamingOverhead>>}>(child, "overhead")).result;
-    printTable(`Streaming overhead: ${RUNS} runs each, up to ${STREAM_TOKENS} tokens, 1 thread`, [
+    if (CLIENT === "same") {
+      child.send({type: "overhead"});
+      overhead = (await waitFor<{result: Overhead}>(child, "overhead")).result;
+    } else {
+      // The client is another program, as API clients are; the server process only serves.
+      const serverCpu = async () => {
+        child.send({type: "cpu"});
+        return (await waitFor<{cpuMs: number}>(child, "cpu")).cpuMs;
+      };
+      const direct = async (seed: number) => {
+        child.send({type: "direct", seed});
+        return (await waitFor<{sample: Sample}>(child, "direct")).sample;
+      };
+      overhead = await compare((seed) => httpRun(ready.url, ready.token, ready.model, seed, serverCpu), direct);
+    }
+    printTable(`Streaming overhead: ${RUNS} runs each, up to ${STREAM_TOKENS} tokens, 1 thread, client in ${CLIENT === "same" ? "the server process" : "another process"}`, [
       {path: "core.engine.generate", "best tok/s": overhead.directTokensPerSecond.best, "median tok/s": overhead.directTokensPerSecond.median, "tok/CPU-s": overhead.directTokensPerCpuSecond, "tokens/run": overhead.meanTokens.direct},
       {path: "/v1/chat/completions stream", "best tok/s": overhead.httpTokensPerSecond.best, "median tok/s": overhead.httpTokensPerSecond.median, "tok/CPU-s": overhead.httpTokensPerCpuSecond, "tokens/run": overhead.meanTokens.http},
       {path: "ratio API/direct", "best tok/s": overhead.ratioBest, "median tok/s": overhead.ratioMedian, "tok/CPU-s": overhead.ratioCpuMedian, "tokens/run": "target ≥ 0.95"},

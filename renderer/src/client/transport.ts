@@ -21,10 +21,10 @@ export interface Transport {
 export interface DesktopBridge {
   /** Absolute path of a dropped or picked File (Electron's webUtils.getPathForFile). */
   pathForFile?(file: File): string;
-  /** Opens a file with the system's default app. */
-  openPath?(path: string): Promise<void> | void;
+  /** Opens a knowledge-base file with the system's default app; resolves with an error sentence, or "" when it opened. */
+  openPath?(path: string): Promise<string | void>;
   /** Shows the native open dialog and resolves with the chosen paths (empty when cancelled). */
-  pickFiles?(options: {title?: string; extensions?: string[]; folders?: boolean; multiple?: boolean}): Promise<string[]>;
+  pickFiles?(options: {directories?: boolean; filters?: {name: string; extensions: string[]}[]}): Promise<string[]>;
 }
 
 /** What the preload puts on `window.deskside`. */

@@ -109,7 +109,7 @@ describe("ChatPanel", () => {
     const opened: string[] = [];
     const answer = message({id: "a1", content: "See [1].", sources: [citation(1)]});
     renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, chatHandlers({"chat.get": () => conversation([question, answer])}), {
-      desktop: {openPath: (path) => void opened.push(path)},
+      desktop: {openPath: async (path) => void opened.push(path)},
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));

@@ -3,10 +3,21 @@ import {useClient} from "../../client/context.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {baseName, formatScore} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
+import {useToast} from "../../ui/Toasts.js";
 
 /** The passage behind a citation chip, so a technician can check it before acting. */
 export function SourcePreview({citation, onClose}: {citation: Citation; onClose: () => void}) {
   const {desktop} = useClient();
+  const {notify} = useToast();
+
+  async function openFile() {
+    try {
+      const problem = await desktop?.openPath?.(citation.sourcePath);
+      if (problem) notify(problem, {tone: "error"});
+    } catch {
+      notify("The file could not be opened.", {tone: "error"});
+    }
+  }
   const location = [citation.page !== null ? `Page ${citation.page}` : null, citation.row !== null ? `Row ${citation.row}` : null].filter(Boolean).join(" · ");
   return (
     <aside className="source-preview" aria-label={`Source ${citation.index}`}>
@@ -51,7 +62,7 @@ export function SourcePreview({citation, onClose}: {citation: Citation; onClose:
         </dl>
         <blockquote className="source-snippet">{citation.snippet}</blockquote>
         {desktop?.openPath && (
-          <Button icon="external" onClick={() => void desktop.openPath?.(citation.sourcePath)}>
+          <Button icon="external" onClick={() => void openFile()}>
             Open file
           </Button>
         )}

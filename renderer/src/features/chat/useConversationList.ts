@@ -28,6 +28,10 @@ export function useConversationList(query: string) {
   }, [reload, query]);
 
   useEvent("chat.changed", () => void reload());
+  // A finished answer changes the count and order even when no change event follows.
+  useEvent("chat.message", (message) => {
+    if (message.status !== "streaming") void reload();
+  });
 
   return {items, error, reload, setItems};
 }

@@ -31,7 +31,7 @@ export function DropZone({onFiles, onPaths, busy, children}: {onFiles: (files: P
 
   async function pick(folders: boolean) {
     if (desktop?.pickFiles) {
-      const paths = await desktop.pickFiles({title: folders ? "Import folders" : "Import files", folders, multiple: true});
+      const paths = await desktop.pickFiles({directories: folders});
       if (paths.length > 0) onPaths(paths);
       return;
     }

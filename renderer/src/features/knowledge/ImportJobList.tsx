@@ -30,9 +30,11 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
   const running = job.state === "running";
   const finished = job.counts.done + job.counts.skipped + job.counts.failed + job.counts.cancelled;
   const total = Math.max(job.files.length, finished + job.counts.queued);
-  // Problems first, so a failed file in a big folder is not buried.
+  // Problems first, so a failed file in a big folder is not buried. A finished job only lists its
+  // failures until asked for more.
   const ordered = [...job.files].sort((a, b) => Number(b.state === "failed") - Number(a.state === "failed"));
-  const shown = expanded ? ordered : ordered.slice(0, COLLAPSED_FILES);
+  const collapsed = running ? ordered.slice(0, COLLAPSED_FILES) : ordered.filter((file) => file.state === "failed").slice(0, COLLAPSED_FILES);
+  const shown = expanded ? ordered : collapsed;
 
   async function cancel() {
     setCancelling(true);
@@ -50,7 +52,7 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
       <header className="import-job-header">
         <div className="import-job-title">
           <strong>
-            Importing {total} {total === 1 ? "file" : "files"}
+            {running ? "Importing" : job.state === "done" ? "Imported" : "Import of"} {total} {total === 1 ? "file" : "files"}
           </strong>
           <span className="muted">
             {job.counts.done} done
@@ -71,23 +73,25 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
         )}
       </header>
       {running && <ProgressBar value={total ? finished / total : null} label="Import progress" />}
-      <ul className="file-progress-list">
-        {shown.map((file) => {
-          const progress = describeFileProgress(file);
-          return (
-            <li key={file.path} className={`file-progress file-${file.state}`}>
-              <span className="file-progress-name" title={file.path}>
-                {baseName(file.path)}
-              </span>
-              <span className={`file-progress-state text-${progress.tone}`} data-code={file.error?.code}>
-                {progress.text}
-              </span>
-              {!["done", "skipped", "failed", "cancelled"].includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
-            </li>
-          );
-        })}
-      </ul>
-      {ordered.length > COLLAPSED_FILES && (
+      {shown.length > 0 && (
+        <ul className="file-progress-list">
+          {shown.map((file) => {
+            const progress = describeFileProgress(file);
+            return (
+              <li key={file.path} className={`file-progress file-${file.state}`}>
+                <span className="file-progress-name" title={file.path}>
+                  {baseName(file.path)}
+                </span>
+                <span className={`file-progress-state text-${progress.tone}`} data-code={file.error?.code}>
+                  {progress.text}
+                </span>
+                {!["done", "skipped", "failed", "cancelled"].includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {ordered.length > collapsed.length && (
         <button type="button" className="link-button" onClick={() => setExpanded(!expanded)}>
           {expanded ? "Show fewer" : `Show all ${ordered.length} files`}
         </button>

@@ -19,7 +19,7 @@ export function ImportModelCard({onImported}: {onImported: () => void}) {
 
   async function pickAndImport() {
     if (!pickFiles) return;
-    const [path] = await pickFiles({title: "Import a GGUF model", extensions: ["gguf"], multiple: false});
+    const [path] = await pickFiles({filters: [{name: "GGUF models", extensions: ["gguf"]}]});
     if (!path) return;
     setBusy(true);
     setError(null);

@@ -1,4 +1,4 @@
-import type {EngineStatus, ModelInfo} from "../../../../shared/models.js";
+import type {EngineStatus, GpuInfo, ModelInfo} from "../../../../shared/models.js";
 import {Badge} from "../../ui/Badge.js";
 import {Button} from "../../ui/Button.js";
 import {EmptyState} from "../../ui/EmptyState.js";
@@ -7,7 +7,17 @@ import {FIT_LABEL, fitExplanation, fitVerdict} from "./fit.js";
 
 const SOURCE_LABEL: Record<ModelInfo["source"], string> = {settings: "Settings", data: "Models folder", env: "Environment", bundled: "Bundled", path: "Path"};
 
-export function ModelList({models, status, onLoad}: {models: ModelInfo[]; status: EngineStatus | undefined; onLoad: (model: ModelInfo) => void}) {
+export function ModelList({
+  models,
+  status,
+  backend,
+  onLoad,
+}: {
+  models: ModelInfo[];
+  status: EngineStatus | undefined;
+  backend: GpuInfo["backend"] | null;
+  onLoad: (model: ModelInfo) => void;
+}) {
   if (models.length === 0) {
     return (
       <EmptyState icon="chip" title="No models yet">
@@ -41,7 +51,7 @@ export function ModelList({models, status, onLoad}: {models: ModelInfo[]; status
         </thead>
         <tbody>
           {models.map((model) => {
-            const verdict = fitVerdict(model.fit);
+            const verdict = fitVerdict(model.fit, backend);
             const isLoaded = loadedId === model.id;
             return (
               <tr key={model.id} className={isLoaded ? "row-active" : undefined}>
@@ -61,7 +71,7 @@ export function ModelList({models, status, onLoad}: {models: ModelInfo[]; status
                 <td className="num">{formatBytes(model.sizeBytes)}</td>
                 <td className="num">{model.trainedContext ? formatNumber(model.trainedContext) : "—"}</td>
                 <td>
-                  <Badge tone={FIT_LABEL[verdict].tone} title={fitExplanation(model.fit)}>
+                  <Badge tone={FIT_LABEL[verdict].tone} title={fitExplanation(model.fit, backend)}>
                     {FIT_LABEL[verdict].label}
                   </Badge>
                 </td>

@@ -28,6 +28,16 @@ describe("ModelsPanel", () => {
     expect(within(rows[0]).getByText("32,768")).toBeTruthy();
   });
 
+  it("does not call a model on the CPU backend a partial offload", async () => {
+    renderWithClient(<ModelsPanel active />, {
+      "models.gpu": () => gpuInfo({backend: "cpu", devices: [], vram: {total: 0, used: 0, free: 0}}),
+      "models.list": () => [model({fit: {score: 1, fits: true, gpuLayers: 0, totalLayers: 37, contextSize: 4096, vramBytes: 0, ramBytes: 2e9}})],
+    });
+    const table = await screen.findByRole("table", {name: "Models"});
+    await waitFor(() => expect(within(table).getByText("Fits")).toBeTruthy());
+    expect(within(table).queryByText("Partial offload")).toBeNull();
+  });
+
   it("loads a model with the chosen options and follows load progress events", async () => {
     let finish: () => void = () => undefined;
     const {transport} = renderWithClient(<ModelsPanel active />, {

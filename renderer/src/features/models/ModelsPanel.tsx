@@ -90,7 +90,7 @@ export function ModelsPanel({active}: {active: boolean}) {
           {models.error ? (
             <Banner tone="danger">{errorMessage(models.error)}</Banner>
           ) : models.data ? (
-            <ModelList models={models.data} status={status} onLoad={(model) => void load(model)} />
+            <ModelList models={models.data} status={status} backend={gpu.data?.backend ?? null} onLoad={(model) => void load(model)} />
           ) : (
             <p className="muted">Scanning model folders…</p>
           )}
