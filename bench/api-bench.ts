@@ -332,7 +332,8 @@ async function main(): Promise<void> {
   }
   child.send({type: "stop"});
   await new Promise((resolve) => child.once("exit", resolve));
-  const file = writeResults("api", {model: ready.model, load, streamingOverhead: overhead ? {...overhead, target: 0.95} : null});
+  // A partial run keeps the full run's file.
+  const file = writeResults(values.only ? `api-${values.only}` : "api", {model: ready.model, load, streamingOverhead: overhead ? {...overhead, target: 0.95} : null});
   console.log(`\nwrote ${path.relative(REPO_ROOT, file)}`);
 }
 

@@ -116,6 +116,7 @@ app.whenReady().then(async () => {
     bundledModelsDir: paths.bundledModelsDir,
     knowledgeDir: paths.knowledgeDir,
     host: "electron",
+    version: app.getVersion(),
     settingsBacking: (dataDir) => new ElectronStore<Record<string, unknown>>({cwd: dataDir, name: "settings", clearInvalidConfig: false}),
   });
   wireIpc(core);

@@ -35,6 +35,8 @@ export interface CreateAppCoreOptions {
   /** Load the configured (or first available) model in the background at start. Default: settings.llm.autoLoad. */
   autoLoadModel?: boolean;
   logger?: Logger;
+  /** The app's version; read from package.json when left out (unbundled runs). */
+  version?: string;
   /** Also print warnings and errors on stderr (the headless server). */
   echoLogs?: boolean;
 }
@@ -135,7 +137,7 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   });
 
   const core: DesksideCore = {
-    version: readVersion(),
+    version: options.version ?? readVersion(),
     dataDir,
     overrides,
     settings,

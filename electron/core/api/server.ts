@@ -47,7 +47,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpErro
   void reply.code(error.status).type("application/json; charset=utf-8").send(body);
 }
 
-/** Keeps `?token=` (EventSource) out of the access log. */
+/** Keeps `?token=` (EventSource) out of logged URLs. */
 function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]");
 }
@@ -127,7 +127,7 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
   }
   void app.register(multipart, {limits: {fileSize: options.uploadLimitBytes}});
 
-  const core$ = async (instance: FastifyInstance) => {
+  const serverPlugin = async (instance: FastifyInstance) => {
     // Per-request deadline, disconnect signal and metrics, for every route including 404s.
     instance.addHook("onRequest", async (request, reply) => {
       const started = performance.now();
@@ -217,8 +217,8 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
     await registerDocsUi(instance);
     await registerRendererRoutes(instance, ctx);
   };
-  (core$ as unknown as Record<symbol, boolean>)[SKIP_OVERRIDE] = true;
-  void app.register(core$);
+  (serverPlugin as unknown as Record<symbol, boolean>)[SKIP_OVERRIDE] = true;
+  void app.register(serverPlugin);
 
   let listening = false;
   return {

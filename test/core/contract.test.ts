@@ -1,0 +1,38 @@
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {contract, METHOD_NAMES} from "../../shared/contract.js";
+import {createHandlers} from "../../electron/core/rpc/handlers.js";
+import type {DesksideCore} from "../../electron/core/app-core.js";
+import {createTestCore, removeDataDir} from "../helpers/core.js";
+
+let core: DesksideCore;
+beforeAll(async () => {
+  core = await createTestCore({withModel: false});
+});
+afterAll(async () => {
+  await core.close();
+  removeDataDir(core);
+});
+
+describe("the IPC/HTTP contract", () => {
+  it("has a handler for every method and no handler outside the contract", () => {
+    const handlers = Object.keys(createHandlers(core)).sort();
+    expect(handlers).toEqual([...METHOD_NAMES].sort());
+  });
+
+  it("describes every method", () => {
+    for (const name of METHOD_NAMES) expect(contract[name].description.length).toBeGreaterThan(10);
+  });
+
+  it("validates input before any handler runs", async () => {
+    await expect(core.rpc.call("knowledge.search", {query: ""})).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("chat.rename", {id: "x", title: "y", extra: 1} as never)).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("no.such" as never, {})).rejects.toMatchObject({code: "UNKNOWN_METHOD"});
+    const response = await core.rpc.respond("settings.update", {retrieval: {topK: 99}}, {transport: "http"});
+    expect(response).toMatchObject({ok: false, error: {code: "SETTINGS_INVALID"}});
+  });
+
+  it("refuses file-path methods from the browser transport", async () => {
+    await expect(core.rpc.call("knowledge.import", {paths: ["/etc"]}, {transport: "http"})).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("models.import", {path: "/etc/passwd"}, {transport: "http"})).rejects.toMatchObject({code: "INVALID_INPUT"});
+  });
+});
