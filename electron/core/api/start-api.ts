@@ -1,29 +1,12 @@
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
-import type {Settings} from "../../../shared/settings.js";
 import type {DesksideCore} from "../app-core.js";
+import {apiOptionsFromSettings} from "./api-options.js";
 import {createApiServer} from "./server.js";
 
 export interface RunningApi {
   /** Empty while the API is turned off or could not bind. */
   readonly url: string;
   close(): Promise<void>;
-}
-
-const MB = 1024 * 1024;
-
-function serverOptions(api: Settings["api"], rendererDir: string | null) {
-  return {
-    host: api.host,
-    port: api.port,
-    token: api.token,
-    corsOrigins: api.corsOrigins,
-    allowLan: api.allowLan,
-    bodyLimitBytes: Math.round(api.bodyLimitMb * MB),
-    uploadLimitBytes: Math.round(api.uploadLimitMb * MB),
-    rateLimitPerMinute: api.rateLimitPerMinute,
-    requestTimeoutMs: api.requestTimeoutMs,
-    rendererDir: rendererDir ?? undefined,
-  };
 }
 
 /**
@@ -45,7 +28,7 @@ export async function startApi(core: DesksideCore, options: {rendererDir: string
     core.apiState = {url: null, error: null};
     if (!api.enabled) return;
     try {
-      const next = createApiServer(core, serverOptions(api, options.rendererDir));
+      const next = createApiServer(core, apiOptionsFromSettings(api, {}, {rendererDir: options.rendererDir ?? undefined}));
       url = (await next.listen()).url;
       server = next;
       core.apiState = {url, error: null};
