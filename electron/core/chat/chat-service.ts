@@ -131,9 +131,11 @@ export class ChatService implements ChatApi {
     if (summary.title === DEFAULT_TITLE && summary.messageCount === 0) summary = await this.rename(summary.id, titleFrom(redacted.text));
     const history = this.deps.store.messagesOf(summary.id);
     const userMessage = this.userMessage(summary.id, redacted.text, redacted.findings);
-    await this.deps.store.saveMessage(userMessage);
+    // The store updates its memory at once and writes in order; answering need not wait for the disk.
+    const persisted = this.deps.store.saveMessage(userMessage);
+    persisted.catch(() => undefined); // handled when the answer is saved; never an unhandled rejection
     this.deps.events.emit("chat.message", userMessage);
-    return this.startAnswer(summary.id, userMessage, history, redacted.ms);
+    return this.startAnswer(summary.id, userMessage, history, redacted.ms, persisted);
   }
 
   private userMessage(conversationId: string, content: string, redactions: RedactionFinding[]): StoredMessage {
@@ -141,7 +143,7 @@ export class ChatService implements ChatApi {
   }
 
   /** Starts answering in the background; tokens go out as events, the result is stored and emitted. */
-  private startAnswer(conversationId: string, userMessage: StoredMessage, earlier: StoredMessage[], redactionMs: number): SendHandle {
+  private startAnswer(conversationId: string, userMessage: StoredMessage, earlier: StoredMessage[], redactionMs: number, persisted: Promise<void> = Promise.resolve()): SendHandle {
     const controller = new AbortController();
     this.active.set(conversationId, controller);
     const assistantMessageId = randomUUID();
@@ -172,6 +174,11 @@ export class ChatService implements ChatApi {
         message = {...base, content: partial, status: stopped ? "stopped" : "error", error: stopped ? null : info};
       } finally {
         this.active.delete(conversationId);
+      }
+      try {
+        await persisted;
+      } catch (error) {
+        message = {...message, status: "error", error: toErrorInfo(error)};
       }
       try {
         // The conversation may have been deleted or reset while the answer was being written.

@@ -27,6 +27,7 @@ export function MessageList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const lastScrollTop = useRef(0);
   const lastUser = messages.findLastIndex((message) => message.role === "user");
   const lastAssistant = messages.findLastIndex((message) => message.role === "assistant");
   const streamedLength = Object.values(streams).reduce((sum, text) => sum + text.length, 0);
@@ -41,8 +42,11 @@ export function MessageList({
       ref={scroller}
       className="message-scroll"
       onScroll={(event) => {
+        // Only the reader scrolling up unpins; our own scrolls and growing text never move scrollTop up.
         const element = event.currentTarget;
-        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+        if (element.scrollHeight - element.scrollTop - element.clientHeight < 64) pinned.current = true;
+        else if (element.scrollTop < lastScrollTop.current) pinned.current = false;
+        lastScrollTop.current = element.scrollTop;
       }}
     >
       <div className="message-list" role="log" aria-live="off" aria-label="Messages">

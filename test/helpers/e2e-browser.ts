@@ -1,0 +1,158 @@
+/**
+ * Browser helpers for the end-to-end suite: Debian's Chromium driven by playwright-core against a
+ * real `npm run serve` process (see serve-process.ts). Nothing in the product is mocked.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {chromium, type BrowserContext, type ConsoleMessage, type Locator, type Page} from "playwright-core";
+import type {MethodName, RpcResponse} from "../../shared/contract.js";
+import {REPO_ROOT} from "./fixtures.js";
+import type {ServeProcess} from "./serve-process.js";
+
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+export const DESKTOP = {width: 1280, height: 800};
+export const NARROW = {width: 390, height: 800};
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-results", "screenshots");
+
+/** Generous waits: the machine is small and shared, and start-up loads a model and imports the starter knowledge. */
+export const SLOW = 60_000;
+
+export interface E2eBrowser {
+  context: BrowserContext;
+  /** Uncaught page errors and console errors seen so far, across every page of the context. */
+  problems: string[];
+  close: () => Promise<void>;
+}
+
+/** Chromium with a fresh profile (so no token or setting leaks in from an earlier run). */
+export async function launchBrowser(): Promise<E2eBrowser> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: DESKTOP,
+    acceptDownloads: true,
+    locale: "en-US",
+    timezoneId: "UTC",
+  });
+  context.setDefaultTimeout(SLOW);
+  context.setDefaultNavigationTimeout(SLOW);
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+    page.on("console", (message: ConsoleMessage) => {
+      // The event stream reconnecting while a server restarts is expected, not a page bug.
+      if (message.type() === "error" && !/\/events\?|ERR_CONNECTION_REFUSED|net::ERR_/.test(message.text() + (message.location().url ?? ""))) problems.push(`console: ${message.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  return {
+    context,
+    problems,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      fs.rmSync(userDataDir, {recursive: true, force: true});
+    },
+  };
+}
+
+/** The browser address the server printed at start (`Open the app: http://…/#token=…`). */
+export async function appAddress(serve: ServeProcess): Promise<string> {
+  const line = await serve.waitFor(/Open the app: (\S+)/);
+  return line.replace("Open the app: ", "").trim();
+}
+
+/** Opens the printed address in a new page (or the given one) and waits for the app to render past its spinner. */
+export async function openApp(browser: E2eBrowser, serve: ServeProcess, options: {page?: Page; viewport?: {width: number; height: number}} = {}): Promise<Page> {
+  const page = options.page ?? (await browser.context.newPage());
+  if (options.viewport) await page.setViewportSize(options.viewport);
+  await page.goto(await appAddress(serve));
+  // Either the first-run screen or the app shell; never the sign-in form, since the token came in the address.
+  await page.getByRole("heading", {name: "Welcome to Deskside"}).or(page.getByRole("navigation", {name: "Main"})).first().waitFor();
+  return page;
+}
+
+/** Clicks "Get started" on the first-run screen if it is showing, and waits for the shell. */
+export async function passFirstRun(page: Page): Promise<void> {
+  const start = page.getByRole("button", {name: "Get started"});
+  if (await start.isVisible()) await start.click();
+  await page.getByRole("navigation", {name: "Main"}).waitFor();
+}
+
+export async function openPanel(page: Page, name: "Chat" | "Knowledge" | "Models & GPU" | "Settings"): Promise<Locator> {
+  await page.getByRole("navigation", {name: "Main"}).getByRole("button", {name, exact: true}).click();
+  const panel = page.getByRole("region", {name, exact: true});
+  await panel.waitFor();
+  return panel;
+}
+
+export interface DroppedFile {
+  name: string;
+  content: string;
+  type?: string;
+}
+
+/**
+ * Drops files onto an element the way a file manager does: a DataTransfer built in the page with
+ * real File objects, then dragenter, dragover and drop on the target.
+ */
+export async function dropFiles(target: Locator, files: DroppedFile[]): Promise<void> {
+  const dataTransfer = await target.page().evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const file of list) transfer.items.add(new File([file.content], file.name, {type: file.type ?? "", lastModified: Date.now()}));
+    return transfer;
+  }, files);
+  await target.dispatchEvent("dragenter", {dataTransfer});
+  await target.dispatchEvent("dragover", {dataTransfer});
+  await target.dispatchEvent("drop", {dataTransfer});
+  await dataTransfer.dispose();
+}
+
+/** A full-page PNG under test-results/screenshots/ (git-ignored), for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, {recursive: true});
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // Let transitions and fonts settle so the picture shows the state, not a frame of an animation.
+  await page.evaluate(() => document.fonts.ready.then(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))));
+  await page.screenshot({path: file, fullPage: true, animations: "disabled", caret: "hide"});
+  return file;
+}
+
+/** Calls the browser-mode RPC endpoint directly, as another tool on the machine would. */
+export async function rpc<T = unknown>(serve: ServeProcess, method: MethodName, input: unknown = {}): Promise<T> {
+  const response = await fetch(`${serve.url}/rpc/${method}`, {
+    method: "POST",
+    headers: {authorization: `Bearer ${serve.token}`, "content-type": "application/json"},
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as RpcResponse<T>;
+  if (!body.ok) throw new Error(`${method} failed: ${body.error.code} ${body.error.message}`);
+  return body.result;
+}
+
+/**
+ * Records the text length of an element every time it changes, from inside the page, so a test can
+ * tell a streamed answer (many growing lengths) from one that appeared at once.
+ */
+export async function recordTextGrowth(page: Page, selector: string): Promise<() => Promise<number[]>> {
+  const key = `__growth_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({selector, key}) => {
+      const lengths: number[] = [];
+      (window as unknown as Record<string, unknown>)[key] = lengths;
+      const sample = () => {
+        const nodes = document.querySelectorAll(selector);
+        const last = nodes[nodes.length - 1];
+        const length = last?.textContent?.length ?? 0;
+        if (length > 0 && lengths[lengths.length - 1] !== length) lengths.push(length);
+      };
+      new MutationObserver(sample).observe(document.body, {subtree: true, childList: true, characterData: true});
+    },
+    {selector, key},
+  );
+  return () => page.evaluate((key) => [...((window as unknown as Record<string, number[]>)[key] ?? [])], key);
+}
