@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import {GgufInsights, ggufFileQuantNames, readGgufFileInfo, type GgufFileInfo, type Llama} from "node-llama-cpp";
+import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ModelFit, ModelInfo, ModelSource} from "../../../shared/models.js";
 
@@ -16,11 +16,11 @@ function formatParameters(count: number): string {
   return String(count);
 }
 
-function quantizationName(fileType: number | undefined): string {
+/** GGUF's file type as people name quantizations: MOSTLY_Q4_K_M → Q4_K_M, ALL_F32 → F32. */
+export function quantizationName(fileType: number | undefined): string {
   if (fileType === undefined) return "unknown";
-  const names = ggufFileQuantNames as unknown as Record<string, number>;
-  const found = Object.entries(names).find(([, value]) => value === fileType);
-  return found ? found[0] : `type ${fileType}`;
+  const name = (GgufFileType as unknown as Record<number, string | undefined>)[fileType];
+  return name ? name.replace(/^(MOSTLY|ALL)_/, "") : `type ${fileType}`;
 }
 
 /**

@@ -25,7 +25,7 @@ describe("LocalEngine with the fixture model", () => {
   it("reports GGUF metadata and a fit estimate without loading", async () => {
     const models = await engine.listModels();
     const tiny = models.find((m) => m.id === "llama-2-tiny-random.gguf");
-    expect(tiny).toMatchObject({architecture: "llama", trainedContext: 4096, source: "env", hasChatTemplate: false});
+    expect(tiny).toMatchObject({architecture: "llama", trainedContext: 4096, source: "env", hasChatTemplate: false, quantization: "F16"});
     expect(tiny!.sizeBytes).toBe(fs.statSync(FIXTURE_GGUF).size);
     expect(tiny!.fit).toMatchObject({fits: true, totalLayers: 2});
     const gpu = await engine.gpuInfo();
