@@ -44,9 +44,7 @@ export async function ensureDependencies() {
     console.log("Electron's download server is not reachable: installing without the desktop binary (the app will open in the browser).");
     env.ELECTRON_SKIP_BINARY_DOWNLOAD = "1";
   }
-  // Not `npm ci`: the lock lists the native binaries (node-llama-cpp, LanceDB) of the platform it was
-  // made on; `npm install` adds this machine's own and keeps the locked versions of everything else.
-  run(npm, ["install", "--no-audit", "--no-fund"], {env});
+  run(npm, ["ci", "--no-audit", "--no-fund"], {env});
 }
 
 export function ensureRendererBuilt() {

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {DESKTOP, NARROW, SLOW, dropFiles, launchBrowser, openApp, openPanel, passFirstRun, recordTextGrowth, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
 
@@ -40,6 +40,13 @@ let shownToken: string | null = null;
 beforeAll(async () => {
   serve = await startServe();
   browser = await launchBrowser();
+});
+
+// A picture of the page when a test fails, next to the others.
+beforeEach(({task, onTestFailed}) => {
+  onTestFailed(async () => {
+    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
+  });
 });
 
 afterAll(async () => {
