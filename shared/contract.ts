@@ -26,9 +26,12 @@ const conversationId = z.object({conversationId: z.string().min(1).max(200)}).st
 const text = (max: number) => z.string().max(max);
 
 export interface SettingsView {
+  /** The settings in effect: stored values with command-line flags and DESKSIDE_* variables applied. */
   settings: Settings;
   warnings: {code: string; message: string}[];
   dataDir: string;
+  /** Setting paths (e.g. "api.token", "api.port") fixed for this run by a flag or environment variable; edits to them apply after the override is removed. */
+  overridden: string[];
 }
 
 export interface AppInfo {
@@ -164,6 +167,8 @@ export interface EventMap {
   "models.download": DownloadState;
   "knowledge.progress": {jobId: string; file: FileProgress; counts: ImportJob["counts"]; state: ImportJob["state"]};
   "knowledge.changed": {reason: string};
+  /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
+  "knowledge.job": ImportJob;
   "chat.token": {conversationId: string; messageId: string; text: string};
   "chat.message": StoredMessage;
   "chat.changed": {conversationId: string};

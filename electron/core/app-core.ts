@@ -3,7 +3,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {DesksideError, toErrorInfo} from "../../shared/errors.js";
 import type {Settings} from "../../shared/settings.js";
-import {effectiveSettings, modelFolders} from "./config/effective-settings.js";
+import {effectiveSettings, modelFolders, overriddenSettings} from "./config/effective-settings.js";
 import {defaultDataDir, type RuntimeOverrides} from "./config/runtime-config.js";
 import type {AppCore, Embeddings} from "./core-types.js";
 import {ChatService} from "./chat/chat-service.js";
@@ -126,14 +126,16 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
     if (event.type === "file") {
       const job = knowledge.getJob(event.jobId);
       if (job) events.emit("knowledge.progress", {jobId: event.jobId, file: event.file, counts: job.counts, state: job.state});
-    } else if (event.type === "job" && event.state !== "running") {
-      events.emit("knowledge.changed", {reason: "import finished"});
+    } else if (event.type !== "reindex") {
+      const job = knowledge.getJob(event.jobId);
+      if (job) events.emit("knowledge.job", job);
+      if (event.type === "job" && event.state !== "running") events.emit("knowledge.changed", {reason: "import finished"});
     }
   });
   settings.onChange((next, previous) => {
     if (JSON.stringify(next.llm.remote) !== JSON.stringify(previous.llm.remote)) buildRemote();
     knowledge.updateSettings(effective().knowledge);
-    events.emit("settings.changed", {settings: next, warnings: settings.warnings, dataDir});
+    events.emit("settings.changed", {settings: effective(), warnings: settings.warnings, dataDir, overridden: overriddenSettings(overrides)});
   });
 
   const core: DesksideCore = {

@@ -6,7 +6,7 @@ import {createTestCore, removeDataDir} from "../helpers/core.js";
 
 let core: DesksideCore;
 beforeAll(async () => {
-  core = await createTestCore({withModel: false});
+  core = await createTestCore({withModel: false, overrides: {apiToken: "fixed-for-this-run", port: 4999}});
 });
 afterAll(async () => {
   await core.close();
@@ -36,3 +36,29 @@ describe("the IPC/HTTP contract", () => {
     await expect(core.rpc.call("models.import", {path: "/etc/passwd"}, {transport: "http"})).rejects.toMatchObject({code: "INVALID_INPUT"});
   });
 });
+
+describe("settings as clients see them", () => {
+  it("shows the values in effect and which ones the environment fixes", async () => {
+    const view = await core.rpc.call("settings.get", undefined);
+    expect(view.settings.api.token).toBe("fixed-for-this-run");
+    expect(view.settings.api.port).toBe(4999);
+    expect(view.overridden.sort()).toEqual(["api.port", "api.token", "knowledge.embeddingModel", "llm.gpu", "llm.threads"]);
+    await expect(core.rpc.call("settings.regenerateToken", undefined)).rejects.toMatchObject({code: "INVALID_INPUT"});
+  });
+});
+
+describe("import job events", () => {
+  it("announces a job's end with the whole job", async () => {
+    const ended = new Promise((resolve) => {
+      const off = core.events.on("knowledge.job", (job) => {
+        if (job.state !== "running") {
+          off();
+          resolve(job);
+        }
+      });
+    });
+    await core.rpc.call("knowledge.upload", {files: [{name: "note.md", dataBase64: Buffer.from("# Badge printer\n\nReload the ribbon.").toString("base64")}]});
+    expect(await ended).toMatchObject({state: "done", counts: {done: 1}});
+  });
+});
+

@@ -5,7 +5,7 @@
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {DESKTOP, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {DESKTOP, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
 
 interface SettingsView {
   settings: {retrieval: {topK: number}; generation: {temperature: number}; ui: {theme: string}};
@@ -16,6 +16,7 @@ let browser: E2eBrowser;
 let page: Page;
 
 beforeAll(async () => {
+  assertRendererBuilt();
   browser = await launchBrowser();
 });
 

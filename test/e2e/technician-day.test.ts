@@ -8,7 +8,7 @@ import fs from "node:fs";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {DESKTOP, NARROW, SLOW, dropFiles, launchBrowser, openApp, openPanel, passFirstRun, recordTextGrowth, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {DESKTOP, NARROW, SLOW, assertRendererBuilt, dropFiles, launchBrowser, openApp, openPanel, recordTextGrowth, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
 
 /** A runbook nobody else has: its made-up product name only occurs here. */
 const RUNBOOK = {
@@ -38,12 +38,14 @@ let page: Page;
 let shownToken: string | null = null;
 
 beforeAll(async () => {
+  assertRendererBuilt();
   serve = await startServe();
   browser = await launchBrowser();
 });
 
 // A picture of the page when a test fails, next to the others.
 beforeEach(({task, onTestFailed}) => {
+  if (task.fails) return;
   onTestFailed(async () => {
     if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
   });
@@ -107,7 +109,7 @@ describe("a technician's session in the browser UI", () => {
     const documents = (await rpc<{defaultKnowledge: {imported: boolean; documents: number}}>(serve, "app.info")).defaultKnowledge;
     expect(documents.imported).toBe(true);
     const knowledge = () => page.getByRole("listitem").filter({has: page.getByRole("heading", {name: "Knowledge base"})});
-    // Opened while the import was still running, the screen only learns of it on reload.
+    // A first-run screen opened while the import was still running does not learn that it finished; a reload does.
     await page.reload();
     await knowledge().getByText(`${documents.documents} documents`).waitFor();
     expect(await knowledge().getByText("The starter knowledge base is imported").count()).toBe(1);

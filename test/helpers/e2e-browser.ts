@@ -26,6 +26,22 @@ export interface E2eBrowser {
   close: () => Promise<void>;
 }
 
+/**
+ * The server serves the renderer from dist/; without a build the pages would be empty. A build older
+ * than the renderer's sources still runs, with a warning, since the tests would then check old UI.
+ */
+export function assertRendererBuilt(): void {
+  const index = path.join(REPO_ROOT, "dist", "index.html");
+  if (!fs.existsSync(index)) throw new Error("dist/index.html is missing: build the renderer first (npx vite build).");
+  const built = fs.statSync(index).mtimeMs;
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, {withFileTypes: true}).reduce((latest, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+    }, 0);
+  if (newest(path.join(REPO_ROOT, "renderer", "src")) > built) console.warn("dist/ is older than renderer/src: these tests run the last build (npx vite build to refresh).");
+}
+
 /** Chromium with a fresh profile (so no token or setting leaks in from an earlier run). */
 export async function launchBrowser(): Promise<E2eBrowser> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-chromium-"));
@@ -135,24 +151,30 @@ export async function rpc<T = unknown>(serve: ServeProcess, method: MethodName, 
 }
 
 /**
- * Records the text length of an element every time it changes, from inside the page, so a test can
- * tell a streamed answer (many growing lengths) from one that appeared at once.
+ * Records the text length of the last element matching the selector every time the page changes,
+ * from inside the page, so a test can tell a streamed answer (many growing lengths) from one that
+ * appeared at once. The returned function stops recording and gives the lengths seen.
  */
 export async function recordTextGrowth(page: Page, selector: string): Promise<() => Promise<number[]>> {
   const key = `__growth_${Math.random().toString(36).slice(2)}`;
   await page.evaluate(
     ({selector, key}) => {
       const lengths: number[] = [];
-      (window as unknown as Record<string, unknown>)[key] = lengths;
       const sample = () => {
         const nodes = document.querySelectorAll(selector);
-        const last = nodes[nodes.length - 1];
-        const length = last?.textContent?.length ?? 0;
+        const length = nodes[nodes.length - 1]?.textContent?.length ?? 0;
         if (length > 0 && lengths[lengths.length - 1] !== length) lengths.push(length);
       };
-      new MutationObserver(sample).observe(document.body, {subtree: true, childList: true, characterData: true});
+      const observer = new MutationObserver(sample);
+      observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+      (window as unknown as Record<string, unknown>)[key] = {lengths, observer};
     },
     {selector, key},
   );
-  return () => page.evaluate((key) => [...((window as unknown as Record<string, number[]>)[key] ?? [])], key);
+  return () =>
+    page.evaluate((key) => {
+      const record = (window as unknown as Record<string, {lengths: number[]; observer: MutationObserver} | undefined>)[key];
+      record?.observer.disconnect();
+      return [...(record?.lengths ?? [])];
+    }, key);
 }

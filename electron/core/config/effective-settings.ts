@@ -33,3 +33,17 @@ export function modelFolders(settings: Settings, dataDir: string, overrides: Run
   if (bundledModelsDir) folders.push({dir: bundledModelsDir, source: "bundled"});
   return folders;
 }
+
+/** Which settings a flag or environment variable fixes for this run, as "section.key" paths. */
+export function overriddenSettings(overrides: RuntimeOverrides): string[] {
+  const paths: [keyof RuntimeOverrides, string][] = [
+    ["model", "llm.model"],
+    ["gpu", "llm.gpu"],
+    ["threads", "llm.threads"],
+    ["embeddingModel", "knowledge.embeddingModel"],
+    ["host", "api.host"],
+    ["port", "api.port"],
+    ["apiToken", "api.token"],
+  ];
+  return paths.filter(([key]) => overrides[key] !== undefined).map(([, name]) => name);
+}

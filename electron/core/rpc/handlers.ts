@@ -3,12 +3,13 @@ import {DesksideError} from "../../../shared/errors.js";
 import type {AppInfo, SettingsView} from "../../../shared/contract.js";
 import type {DesksideCore} from "../app-core.js";
 import {importModelFile} from "../llm/model-import.js";
+import {overriddenSettings} from "../config/effective-settings.js";
 import type {Handlers} from "./dispatcher.js";
 
 const OK = {ok: true} as const;
 
 function settingsView(core: DesksideCore): SettingsView {
-  return {settings: core.settings.get(), warnings: core.settings.warnings.map(({code, message}) => ({code, message})), dataDir: core.dataDir};
+  return {settings: core.effective(), warnings: core.settings.warnings.map(({code, message}) => ({code, message})), dataDir: core.dataDir, overridden: overriddenSettings(core.overrides)};
 }
 
 async function appInfo(core: DesksideCore): Promise<AppInfo> {
@@ -44,6 +45,8 @@ export function createHandlers(core: DesksideCore): Handlers {
       return settingsView(core);
     },
     "settings.regenerateToken": () => {
+      if (core.overrides.apiToken !== undefined)
+        throw new DesksideError("INVALID_INPUT", "The API token is fixed by DESKSIDE_API_TOKEN (or --api-token) for this run; change it there.");
       core.settings.regenerateApiToken();
       return settingsView(core);
     },
