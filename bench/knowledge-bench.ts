@@ -18,6 +18,7 @@ import {defaultSettings} from "../shared/settings.js";
 import type {SearchMode} from "../shared/knowledge.js";
 import {createEmbedder, type Embedder} from "../electron/core/knowledge/embedder.js";
 import {createKnowledgeService} from "../electron/core/knowledge/knowledge-service.js";
+import {wrap} from "../electron/core/knowledge/parsing/test-support/fixtures.js";
 import {chunkDocument, createParserPool} from "../electron/core/knowledge/parsing/index.js";
 import {normalizeSearchRequest, searchWithVector} from "../electron/core/knowledge/search.js";
 import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";
@@ -78,18 +79,6 @@ function rng(seed: number): () => number {
   };
 }
 
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 async function buildPdfCorpus(dir: string, pages: number, pagesPerPdf: number): Promise<{files: string[]; pages: number}> {
   const paragraphs = articleParagraphs().map((p) => p.replace(/[^\x20-\x7e]/g, " "));

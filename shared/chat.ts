@@ -1,18 +1,12 @@
 /** Conversations, messages, citations and tickets as every client sees them. */
+import type {SearchHit} from "./knowledge.js";
 import type {GenerationTimings, GenerationUsage} from "./models.js";
 
-export interface Citation {
+/** A numbered source of an answer: the passage it came from, as search found it. */
+export interface Citation extends Pick<SearchHit, "chunkId" | "documentId" | "title" | "sourcePath" | "headingPath" | "page" | "row" | "score"> {
   /** The [n] number used in the answer. */
   index: number;
-  chunkId: string;
-  documentId: string;
-  title: string;
-  sourcePath: string;
-  headingPath: string[];
-  page: number | null;
-  row: number | null;
   snippet: string;
-  score: number;
 }
 
 export interface RedactionFinding {

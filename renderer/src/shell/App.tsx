@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useState, type ReactNode} from "react";
 import type {AppInfo} from "../../../shared/contract.js";
 import type {DesksideClient} from "../client/client.js";
-import {ClientProvider, useClient} from "../client/context.js";
+import {ClientProvider, useClient, useEvent} from "../client/context.js";
 import {errorCode, errorMessage} from "../client/rpc-error.js";
 import {clearToken, saveToken} from "../client/token-store.js";
 import {FirstRunScreen} from "../features/first-run/FirstRunScreen.js";
@@ -13,7 +13,7 @@ import {EmptyState} from "../ui/EmptyState.js";
 import {Spinner} from "../ui/Spinner.js";
 import {ToastProvider} from "../ui/Toasts.js";
 import {AppShell} from "./AppShell.js";
-import {ConnectionProvider} from "./connection.js";
+import {ConnectionProvider, useResync} from "./connection.js";
 import {SignInScreen} from "./SignInScreen.js";
 import {useAppliedTheme} from "./theme.js";
 
@@ -27,13 +27,18 @@ export interface AppProps {
 }
 
 export function App({desktopClient, initialToken, connect}: AppProps) {
-  const [eventsConnected, setEventsConnected] = useState(true);
-  const [client, setClient] = useState<DesksideClient | null>(() => desktopClient ?? (initialToken ? connect(initialToken, setEventsConnected) : null));
+  const [connection, setConnection] = useState({connected: true, epoch: 0});
+  const onConnectionChange = useCallback(
+    (connected: boolean) =>
+      setConnection((previous) => (connected ? {connected: true, epoch: previous.epoch + 1} : previous.connected ? {...previous, connected: false} : previous)),
+    [],
+  );
+  const [client, setClient] = useState<DesksideClient | null>(() => desktopClient ?? (initialToken ? connect(initialToken, onConnectionChange) : null));
   const [signInError, setSignInError] = useState<string | null>(null);
 
   const signIn = useCallback(
     async (token: string) => {
-      const candidate = connect(token, setEventsConnected);
+      const candidate = connect(token, onConnectionChange);
       try {
         await candidate.invoke("app.info");
       } catch (error) {
@@ -45,7 +50,7 @@ export function App({desktopClient, initialToken, connect}: AppProps) {
       setSignInError(null);
       setClient(candidate);
     },
-    [connect],
+    [connect, onConnectionChange],
   );
 
   const signOut = useCallback(
@@ -62,7 +67,7 @@ export function App({desktopClient, initialToken, connect}: AppProps) {
 
   return (
     <ClientProvider client={client}>
-      <ConnectionProvider connected={client.host === "electron" || eventsConnected}>
+      <ConnectionProvider connected={client.host === "electron" || connection.connected} epoch={connection.epoch}>
         <ToastProvider>
           <Session onUnauthorized={() => signOut("The saved token is no longer valid (it may have been regenerated). Enter the current one.")} />
         </ToastProvider>
@@ -95,6 +100,13 @@ function Session({onUnauthorized}: {onUnauthorized: () => void}) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // app.info sums up state other events announce: the API address and first-run flags live in the
+  // settings, the starter knowledge in the knowledge base.
+  useEvent("settings.changed", () => void refresh());
+  useEvent("knowledge.changed", () => void refresh());
+  useEvent("knowledge.job", (job) => job.state !== "running" && void refresh());
+  useResync(() => void refresh());
 
   if (error && !info) {
     return (

@@ -1,12 +1,13 @@
 import type {EngineStatus} from "../../../shared/models.js";
-import {useEvent} from "../client/context.js";
 import {useAppInfo} from "../state/app-info.js";
 import {useEngine} from "../state/engine.js";
 import {Icon} from "../ui/Icon.js";
 import {useEventsConnected} from "./connection.js";
 import type {PanelId} from "./panels.js";
 
-function engineSummary(status: EngineStatus | undefined): {tone: string; text: string} {
+function engineSummary(status: EngineStatus | undefined, connected: boolean): {tone: string; text: string} {
+  // Without live events the last known state may be long gone (the server may have stopped).
+  if (!connected) return {tone: "unknown", text: "Engine status unknown"};
   if (!status) return {tone: "idle", text: "Engine starting…"};
   if (status.engine === "remote" && status.remote) {
     const reachable = status.remote.reachable;
@@ -28,12 +29,10 @@ function engineSummary(status: EngineStatus | undefined): {tone: string; text: s
 
 export function StatusBar({onNavigate}: {onNavigate: (panel: PanelId) => void}) {
   const {status} = useEngine();
-  const {info, refresh} = useAppInfo();
-  // The API address follows its settings (port, on/off, LAN).
-  useEvent("settings.changed", () => void refresh());
+  const {info} = useAppInfo();
   const connected = useEventsConnected();
-  const engine = engineSummary(status);
-  const queue = status?.queue;
+  const engine = engineSummary(status, connected);
+  const queue = connected ? status?.queue : undefined;
 
   return (
     <footer className="status-bar" aria-label="Status">

@@ -1,6 +1,7 @@
 import {createContext, useContext, type ReactNode} from "react";
 import type {EngineStatus} from "../../../shared/models.js";
 import {useEvent, useRpcQuery} from "../client/context.js";
+import {useResync} from "../shell/connection.js";
 
 interface EngineState {
   status: EngineStatus | undefined;
@@ -17,6 +18,7 @@ export function EngineProvider({children}: {children: ReactNode}) {
   useEvent("models.loadProgress", ({progress}) =>
     setData((previous) => (previous ? {...previous, state: "loading", progress} : previous)),
   );
+  useResync(() => void reload());
 
   return <EngineContext.Provider value={{status: data, reload}}>{children}</EngineContext.Provider>;
 }

@@ -2,6 +2,7 @@ import {createContext, useCallback, useContext, useMemo, useState, type ReactNod
 import type {SettingsView} from "../../../shared/contract.js";
 import type {SettingsPatch} from "../../../shared/settings.js";
 import {useClient, useEvent, useRpcQuery} from "../client/context.js";
+import {useResync} from "../shell/connection.js";
 
 interface SettingsState {
   view: SettingsView | undefined;
@@ -19,10 +20,11 @@ const SettingsContext = createContext<SettingsState | null>(null);
 /** One copy of the settings for the whole window, kept current by `settings.changed`. */
 export function SettingsProvider({children}: {children: ReactNode}) {
   const client = useClient();
-  const {data, error, setData} = useRpcQuery("settings.get");
+  const {data, error, setData, reload} = useRpcQuery("settings.get");
   const [dismissedWarnings, setDismissedWarnings] = useState(false);
 
   useEvent("settings.changed", (view) => setData(view));
+  useResync(() => void reload());
 
   const apply = useCallback(
     (view: SettingsView) => {
@@ -46,6 +48,14 @@ export function SettingsProvider({children}: {children: ReactNode}) {
   );
 
   return <SettingsContext.Provider value={state}>{children}</SettingsContext.Provider>;
+}
+
+/**
+ * Whether a command-line flag or DESKSIDE_* variable fixes this setting for the current run: the
+ * value shown is the one in effect, and an edit would only apply once the override is gone.
+ */
+export function isOverridden(view: SettingsView | undefined, path: string): boolean {
+  return view?.overridden?.includes(path) ?? false;
 }
 
 export function useSettings(): SettingsState {

@@ -17,7 +17,7 @@ export const appInfo = (overrides: Partial<AppInfo> = {}): AppInfo => ({
 export const settingsView = (overrides: Partial<SettingsView> = {}): SettingsView => {
   const settings = defaultSettings();
   settings.api.token = "dsk_test_token_123";
-  return {settings, warnings: [], dataDir: "/home/tech/.config/Deskside", ...overrides};
+  return {settings, warnings: [], dataDir: "/home/tech/.config/Deskside", overridden: [], ...overrides};
 };
 
 export const loadedStatus = (overrides: Partial<EngineStatus> = {}): EngineStatus => ({

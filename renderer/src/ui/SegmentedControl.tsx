@@ -13,15 +13,17 @@ export function SegmentedControl<T extends string>({
   value,
   options,
   onChange,
+  disabled = false,
 }: {
   label: string;
   value: T;
   options: Segment<T>[];
   onChange: (value: T) => void;
+  disabled?: boolean;
 }) {
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const step = event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : event.key === "ArrowLeft" || event.key === "ArrowUp" ? -1 : 0;
-    if (!step) return;
+    if (!step || disabled) return;
     event.preventDefault();
     const index = options.findIndex((option) => option.value === value);
     const next = options[(index + step + options.length) % options.length];
@@ -38,6 +40,7 @@ export function SegmentedControl<T extends string>({
           role="radio"
           aria-checked={option.value === value}
           tabIndex={option.value === value ? 0 : -1}
+          disabled={disabled}
           className="segmented-option"
           onClick={() => onChange(option.value)}
         >

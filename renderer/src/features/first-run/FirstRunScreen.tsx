@@ -1,15 +1,16 @@
 import {useState, type ReactNode} from "react";
-import type {AppInfo} from "../../../../shared/contract.js";
+import type {AppInfo, EventMap} from "../../../../shared/contract.js";
 import type {EngineStatus, GpuInfo, ModelInfo} from "../../../../shared/models.js";
-import {useClient, useRpcQuery} from "../../client/context.js";
+import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useAppInfo} from "../../state/app-info.js";
 import {useEngine} from "../../state/engine.js";
-import {useSettings} from "../../state/settings.js";
+import {isOverridden, useSettings} from "../../state/settings.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
 import {formatBytes} from "../../ui/format.js";
 import {Icon, LogoMark, type IconName} from "../../ui/Icon.js";
+import {OverrideNote} from "../../ui/OverrideNote.js";
 import {Spinner} from "../../ui/Spinner.js";
 import "./first-run.css";
 
@@ -25,6 +26,15 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
   const {view} = useSettings();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // app.info itself is refreshed by the session on knowledge and settings events; these keep the
+  // steps that read other sources live while the screen is open.
+  const [importing, setImporting] = useState<EventMap["knowledge.progress"]["counts"] | null>(null);
+  useEvent("knowledge.progress", (event) => setImporting(event.state === "running" ? event.counts : null));
+  useEvent("knowledge.job", (job) => job.state !== "running" && setImporting(null));
+  const reloadModels = models.reload;
+  useEvent("models.status", (next) => {
+    if (next.state === "loaded" || next.state === "none" || next.state === "failed") void reloadModels();
+  });
 
   async function finish() {
     setBusy(true);
@@ -48,20 +58,28 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
           <Step icon="chip" title="Hardware" state={gpu.data ? "ok" : gpu.error ? "warn" : "pending"}>
             <GpuSummary gpu={gpu.data} error={gpu.error} />
           </Step>
-          <Step icon="sparkles" title="Language model" state={status?.state === "loaded" ? "ok" : models.data && models.data.length > 0 ? "ok" : models.data ? "warn" : "pending"}>
+          <Step icon="sparkles" title="Language model" state={status?.state === "loaded" ? "ok" : status?.state === "loading" ? "pending" : models.data && models.data.length > 0 ? "ok" : models.data ? "warn" : "pending"}>
             <ModelSummary status={status} models={models.data} preferred={view?.settings.llm.model ?? null} />
+            {isOverridden(view, "llm.model") && <OverrideNote />}
           </Step>
-          <Step icon="book" title="Knowledge base" state={info.defaultKnowledge.imported ? "ok" : "warn"}>
+          <Step icon="book" title="Knowledge base" state={info.defaultKnowledge.imported ? "ok" : importing ? "pending" : "warn"}>
             {info.defaultKnowledge.imported ? (
               <p>
                 The starter knowledge base is imported: <strong>{info.defaultKnowledge.documents} documents</strong>. Add your own under Knowledge.
               </p>
+            ) : importing ? (
+              <p>Importing the starter knowledge base… {importedSoFar(importing)}</p>
             ) : (
               <p>The starter knowledge base is not imported yet. Drop your runbooks under Knowledge to start.</p>
             )}
           </Step>
           <Step icon="globe" title="Local API" state={info.api.enabled && info.api.url ? "ok" : info.api.error ? "warn" : "off"}>
-            <ApiSummary info={info} token={view?.settings.api.token ?? null} />
+            <ApiSummary
+              info={info}
+              token={view?.settings.api.token ?? null}
+              addressFixed={isOverridden(view, "api.port") || isOverridden(view, "api.host")}
+              tokenFixed={isOverridden(view, "api.token")}
+            />
           </Step>
         </ol>
         {error && <p className="field-error">{error}</p>}
@@ -73,6 +91,11 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
       </div>
     </div>
   );
+}
+
+function importedSoFar(counts: EventMap["knowledge.progress"]["counts"]): string {
+  const finished = counts.done + counts.skipped + counts.failed + counts.cancelled;
+  return `${finished} of ${finished + counts.queued} files`;
 }
 
 function Step({icon, title, state, children}: {icon: IconName; title: string; state: "ok" | "warn" | "off" | "pending"; children: ReactNode}) {
@@ -133,26 +156,30 @@ function ModelSummary({status, models, preferred}: {status: EngineStatus | undef
   );
 }
 
-function ApiSummary({info, token}: {info: AppInfo; token: string | null}) {
+function ApiSummary({info, token, addressFixed, tokenFixed}: {info: AppInfo; token: string | null; addressFixed: boolean; tokenFixed: boolean}) {
   const [visible, setVisible] = useState(false);
   if (info.api.error) return <p>{info.api.error.message}</p>;
   if (!info.api.enabled || !info.api.url) return <p>The API is off. Turn it on in Settings → HTTP API to connect other tools.</p>;
   return (
     <div className="stack-sm">
       <p>Ticketing tools, scripts and anything that speaks the OpenAI API can use Deskside at:</p>
-      <div className="path-box">
-        <span className="path-box-label">Address</span>
-        <code>{info.api.url}</code>
-        <CopyButton text={info.api.url} label="Copy API address" iconOnly />
-      </div>
-      {token && (
+      <div className="api-values">
         <div className="path-box">
-          <span className="path-box-label">Token</span>
-          <code aria-label="API token">{visible ? token : "•".repeat(Math.min(token.length, 32))}</code>
-          <IconButton icon={visible ? "eyeOff" : "eye"} size="sm" label={visible ? "Hide token" : "Show token"} onClick={() => setVisible(!visible)} />
-          <CopyButton text={token} label="Copy API token" iconOnly />
+          <span className="path-box-label">Address</span>
+          <code>{info.api.url}</code>
+          {addressFixed && <OverrideNote />}
+          <CopyButton text={info.api.url} label="Copy API address" iconOnly />
         </div>
-      )}
+        {token && (
+          <div className="path-box">
+            <span className="path-box-label">Token</span>
+            <code aria-label="API token">{visible ? token : "•".repeat(Math.min(token.length, 32))}</code>
+            {tokenFixed && <OverrideNote />}
+            <IconButton icon={visible ? "eyeOff" : "eye"} size="sm" label={visible ? "Hide token" : "Show token"} onClick={() => setVisible(!visible)} />
+            <CopyButton text={token} label="Copy API token" iconOnly />
+          </div>
+        )}
+      </div>
     </div>
   );
 }

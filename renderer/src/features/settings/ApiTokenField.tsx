@@ -1,14 +1,17 @@
 import {useState} from "react";
 import {errorMessage} from "../../client/rpc-error.js";
-import {useSettings} from "../../state/settings.js";
+import {isOverridden, useSettings} from "../../state/settings.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
 import {Field} from "../../ui/Field.js";
+import {OverrideNote} from "../../ui/OverrideNote.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
 
 export function ApiTokenField({token}: {token: string}) {
-  const {regenerateToken} = useSettings();
+  const {regenerateToken, view} = useSettings();
+  // A token fixed by DESKSIDE_API_TOKEN or --api-token cannot be replaced from here.
+  const locked = isOverridden(view, "api.token");
   const {notify} = useToast();
   const [confirm, dialog] = useConfirm();
   const [visible, setVisible] = useState(false);
@@ -30,13 +33,25 @@ export function ApiTokenField({token}: {token: string}) {
   }
 
   return (
-    <Field label="API token" hint="Clients send it as Authorization: Bearer <token>.">
+    <Field
+      label="API token"
+      hint={
+        locked ? (
+          <>
+            <OverrideNote />
+            <span>Clients send it as Authorization: Bearer &lt;token&gt;.</span>
+          </>
+        ) : (
+          "Clients send it as Authorization: Bearer <token>."
+        )
+      }
+    >
       {(control) => (
         <div className="input-row">
           <input {...control} className="input mono" readOnly type={visible ? "text" : "password"} value={token} />
           <IconButton icon={visible ? "eyeOff" : "eye"} label={visible ? "Hide token" : "Show token"} variant="secondary" onClick={() => setVisible(!visible)} />
           <CopyButton text={token} label="Copy token" iconOnly size="md" variant="secondary" />
-          <Button icon="regenerate" onClick={() => void regenerate()}>
+          <Button icon="regenerate" disabled={locked} title={locked ? "Fixed for this run; change it where the server is started." : undefined} onClick={() => void regenerate()}>
             Regenerate
           </Button>
           {dialog}

@@ -1,4 +1,4 @@
-import type {MouseEvent, ReactNode} from "react";
+import {useEffect, useRef, useState, type ReactNode, type RefObject} from "react";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useSettings} from "../../state/settings.js";
 import {Banner} from "../../ui/Banner.js";
@@ -28,6 +28,8 @@ const SECTIONS: {id: string; title: string; icon: IconName}[] = [
 
 export function SettingsPanel() {
   const {view, error} = useSettings();
+  const sections = useRef<HTMLDivElement>(null);
+  const [active, show] = useActiveSection(sections, Boolean(view));
   return (
     <div className="page">
       <header className="panel-header">
@@ -39,17 +41,26 @@ export function SettingsPanel() {
       {!view ? (
         <div className="page-body">{error ? <Banner tone="danger">{errorMessage(error)}</Banner> : <Spinner size={20} label="Loading settings" />}</div>
       ) : (
-        <SettingsFormProvider settings={view.settings}>
+        <SettingsFormProvider settings={view.settings} overridden={view.overridden}>
           <div className="settings-layout">
             <nav className="settings-nav" aria-label="Settings sections">
               {SECTIONS.map((section) => (
-                <a key={section.id} href={`#settings-${section.id}`} onClick={(event) => scrollToSection(event, section.id)}>
+                <a
+                  key={section.id}
+                  href={`#settings-${section.id}`}
+                  aria-current={active === section.id ? "location" : undefined}
+                  onClick={(event) => {
+                    // The address bar fragment is left alone (browser mode keeps its own state there).
+                    event.preventDefault();
+                    show(section.id);
+                  }}
+                >
                   <Icon name={section.icon} size={14} />
                   {section.title}
                 </a>
               ))}
             </nav>
-            <div className="settings-sections">
+            <div className="settings-sections" ref={sections}>
               <SettingsSections dataDir={view.dataDir} />
             </div>
           </div>
@@ -59,10 +70,45 @@ export function SettingsPanel() {
   );
 }
 
-function scrollToSection(event: MouseEvent, id: string) {
-  // The address bar fragment is left alone (browser mode keeps its own state there).
-  event.preventDefault();
-  document.getElementById(`settings-${id}`)?.scrollIntoView({behavior: "smooth", block: "start"});
+/** How far below the top of the scrolling page a section's heading counts as the one being read. */
+const READING_LINE_PX = 120;
+/** A smooth scroll started from the nav takes about this long; the clicked entry stays lit meanwhile. */
+const NAV_SCROLL_MS = 900;
+
+/**
+ * The section being read, for the nav highlight: the last one whose top has passed the reading
+ * line, or the last one once the page is scrolled to the end. A click lights its entry at once.
+ */
+function useActiveSection(container: RefObject<HTMLDivElement | null>, ready: boolean): [string, (id: string) => void] {
+  const [active, setActive] = useState(SECTIONS[0].id);
+  const pinnedUntil = useRef(0);
+
+  useEffect(() => {
+    const root = container.current;
+    const scroller = root?.closest<HTMLElement>(".page");
+    if (!root || !scroller) return;
+    function update() {
+      if (!root || !scroller || scroller.clientHeight === 0 || Date.now() < pinnedUntil.current) return;
+      const top = scroller.getBoundingClientRect().top;
+      let current = SECTIONS[0].id;
+      for (const section of SECTIONS) {
+        const element = root.querySelector(`#settings-${section.id}`);
+        if (element && element.getBoundingClientRect().top - top <= READING_LINE_PX) current = section.id;
+      }
+      if (scroller.scrollTop > 0 && scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2) current = SECTIONS[SECTIONS.length - 1].id;
+      setActive(current);
+    }
+    update();
+    scroller.addEventListener("scroll", update, {passive: true});
+    return () => scroller.removeEventListener("scroll", update);
+  }, [container, ready]);
+
+  function show(id: string) {
+    pinnedUntil.current = Date.now() + NAV_SCROLL_MS;
+    setActive(id);
+    container.current?.querySelector(`#settings-${id}`)?.scrollIntoView({behavior: "smooth", block: "start"});
+  }
+  return [active, show];
 }
 
 function Section({id, title, description, children}: {id: string; title: string; description?: string; children: ReactNode}) {

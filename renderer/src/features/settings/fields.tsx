@@ -1,5 +1,6 @@
 import {useEffect, useRef, useState, type ReactNode} from "react";
 import {Field} from "../../ui/Field.js";
+import {OverrideNote} from "../../ui/OverrideNote.js";
 import {SegmentedControl, type Segment} from "../../ui/SegmentedControl.js";
 import {Switch} from "../../ui/Switch.js";
 import {readSetting, useSettingsForm, type SettingPath} from "./settings-form.js";
@@ -46,6 +47,25 @@ function useDraft<T>(path: SettingPath, format: (value: unknown) => string, pars
 
 const asText = (value: unknown) => (value === null || value === undefined ? "" : String(value));
 
+/**
+ * A setting fixed for this run by a flag or environment variable: its control is disabled and the
+ * hint says why. An edit would be stored but not used until the override goes, which only confuses.
+ */
+function useLock(path: SettingPath, hint: ReactNode): {locked: boolean; hint: ReactNode} {
+  const {overridden} = useSettingsForm();
+  const locked = overridden.includes(path);
+  if (!locked) return {locked, hint};
+  return {
+    locked,
+    hint: (
+      <>
+        <OverrideNote />
+        {hint ? <span>{hint}</span> : null}
+      </>
+    ),
+  };
+}
+
 export function NumberSetting({path, label, hint, min, max, step = 1, integer = false, unit}: {path: SettingPath; label: string; hint?: ReactNode; min?: number; max?: number; step?: number; integer?: boolean; unit?: string}) {
   const {draft, change, flush, error} = useDraft<number>(path, asText, (text) => {
     const value = Number(text);
@@ -53,11 +73,13 @@ export function NumberSetting({path, label, hint, min, max, step = 1, integer = 
     if (integer && !Number.isInteger(value)) return {error: "Enter a whole number."};
     return {value};
   });
+  const lock = useLock(path, hint);
+  // The unit sits inside the box so every number input in a section shares one right edge.
   return (
-    <Field label={label} hint={hint} error={error} inline>
+    <Field label={label} hint={lock.hint} error={error} inline>
       {(control) => (
-        <div className="input-unit">
-          <input {...control} className="input input-number" type="number" inputMode="decimal" min={min} max={max} step={step} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
+        <div className={unit ? "input-unit has-unit" : "input-unit"}>
+          <input {...control} className="input input-number" type="number" inputMode="decimal" min={min} max={max} step={step} value={draft} disabled={lock.locked} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
           {unit && <span className="unit">{unit}</span>}
         </div>
       )}
@@ -85,11 +107,12 @@ export function TextSetting({
   trailing?: ReactNode;
 }) {
   const {draft, change, flush, error} = useDraft<string | null>(path, asText, (text) => ({value: nullable && !text.trim() ? null : text.trim()}));
+  const lock = useLock(path, hint);
   return (
-    <Field label={label} hint={hint} error={error}>
+    <Field label={label} hint={lock.hint} error={error}>
       {(control) => (
         <div className="input-row">
-          <input {...control} className={`input${mono ? " mono" : ""}`} type={type} placeholder={placeholder} spellCheck={false} autoComplete="off" value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
+          <input {...control} className={`input${mono ? " mono" : ""}`} type={type} placeholder={placeholder} spellCheck={false} autoComplete="off" value={draft} disabled={lock.locked} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />
           {trailing}
         </div>
       )}
@@ -106,18 +129,20 @@ export function ListSetting({path, label, hint, placeholder}: {path: SettingPath
       .map((line) => line.trim())
       .filter(Boolean),
   }));
+  const lock = useLock(path, hint);
   return (
-    <Field label={label} hint={hint} error={error}>
-      {(control) => <textarea {...control} className="input textarea mono" rows={3} placeholder={placeholder} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
+    <Field label={label} hint={lock.hint} error={error}>
+      {(control) => <textarea {...control} className="input textarea mono" rows={3} placeholder={placeholder} value={draft} disabled={lock.locked} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
     </Field>
   );
 }
 
 export function TextAreaSetting({path, label, hint, rows = 8}: {path: SettingPath; label: string; hint?: ReactNode; rows?: number}) {
   const {draft, change, flush, error} = useDraft<string>(path, asText, (text) => ({value: text}));
+  const lock = useLock(path, hint);
   return (
-    <Field label={label} hint={hint} error={error}>
-      {(control) => <textarea {...control} className="input textarea" rows={rows} value={draft} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
+    <Field label={label} hint={lock.hint} error={error}>
+      {(control) => <textarea {...control} className="input textarea" rows={rows} value={draft} disabled={lock.locked} onChange={(event) => change(event.target.value)} onBlur={() => void flush()} />}
     </Field>
   );
 }
@@ -125,10 +150,11 @@ export function TextAreaSetting({path, label, hint, rows = 8}: {path: SettingPat
 export function SelectSetting<T extends string>({path, label, hint, options}: {path: SettingPath; label: string; hint?: ReactNode; options: {value: T; label: string}[]}) {
   const {settings, errors, commit} = useSettingsForm();
   const value = String(readSetting(settings, path));
+  const lock = useLock(path, hint);
   return (
-    <Field label={label} hint={hint} error={errors[path]} inline>
+    <Field label={label} hint={lock.hint} error={errors[path]} inline>
       {(control) => (
-        <select {...control} className="input select" value={value} onChange={(event) => void commit(path, event.target.value)}>
+        <select {...control} className="input select" value={value} disabled={lock.locked} onChange={(event) => void commit(path, event.target.value)}>
           {options.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -143,13 +169,14 @@ export function SelectSetting<T extends string>({path, label, hint, options}: {p
 export function SegmentedSetting<T extends string>({path, label, hint, options}: {path: SettingPath; label: string; hint?: ReactNode; options: Segment<T>[]}) {
   const {settings, errors, commit} = useSettingsForm();
   const error = errors[path];
+  const lock = useLock(path, hint);
   return (
     <div className={`field field-inline${error ? " field-has-error" : ""}`}>
       <span className="field-label">{label}</span>
       <div className="field-control">
-        <SegmentedControl label={label} value={readSetting(settings, path) as T} options={options} onChange={(value) => void commit(path, value)} />
+        <SegmentedControl label={label} value={readSetting(settings, path) as T} options={options} disabled={lock.locked} onChange={(value) => void commit(path, value)} />
       </div>
-      {hint && <div className="field-hint">{hint}</div>}
+      {lock.hint && <div className="field-hint">{lock.hint}</div>}
       {error && (
         <div className="field-error" role="alert">
           {error}
@@ -162,13 +189,15 @@ export function SegmentedSetting<T extends string>({path, label, hint, options}:
 export function ToggleSetting({path, label, hint, onBeforeChange}: {path: SettingPath; label: string; hint?: ReactNode; onBeforeChange?: (next: boolean) => Promise<boolean>}) {
   const {settings, errors, commit} = useSettingsForm();
   const checked = Boolean(readSetting(settings, path));
+  const lock = useLock(path, hint);
   return (
-    <Field label={label} hint={hint} error={errors[path]} inline>
+    <Field label={label} hint={lock.hint} error={errors[path]} inline>
       {(control) => (
         <Switch
           id={control.id}
           describedBy={control["aria-describedby"]}
           checked={checked}
+          disabled={lock.locked}
           onChange={async (next) => {
             if (onBeforeChange && !(await onBeforeChange(next))) return;
             void commit(path, next);

@@ -24,11 +24,13 @@ interface SettingsForm {
   /** Sends one value; resolves true when the core accepted it, false with an inline error otherwise. */
   commit: (path: SettingPath, value: unknown) => Promise<boolean>;
   setError: (path: SettingPath, message: string | null) => void;
+  /** Paths fixed for this run by a flag or environment variable. */
+  overridden: readonly string[];
 }
 
 const FormContext = createContext<SettingsForm | null>(null);
 
-export function SettingsFormProvider({settings, children}: {settings: Settings; children: ReactNode}) {
+export function SettingsFormProvider({settings, overridden = [], children}: {settings: Settings; overridden?: readonly string[]; children: ReactNode}) {
   const {update} = useSettings();
   const [errors, setErrors] = useState<Partial<Record<SettingPath, string>>>({});
 
@@ -56,7 +58,7 @@ export function SettingsFormProvider({settings, children}: {settings: Settings; 
     [update, setError],
   );
 
-  const value = useMemo(() => ({settings, errors, commit, setError}), [settings, errors, commit, setError]);
+  const value = useMemo(() => ({settings, errors, commit, setError, overridden}), [settings, errors, commit, setError, overridden]);
   return <FormContext.Provider value={value}>{children}</FormContext.Provider>;
 }
 

@@ -58,7 +58,8 @@ export function encryptPdf(bytes: Uint8Array): Uint8Array {
   }
 }
 
-function wrap(text: string, width: number): string[] {
+/** Greedy word wrap for laying text out on PDF pages. */
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {
