@@ -34,7 +34,7 @@ const QUESTION = "How do I fix the Quillfeather badge printer jam?";
 let serve: ServeProcess;
 let browser: E2eBrowser;
 let page: Page;
-/** The API token the first-run screen reveals, for the known-bug check below. */
+/** The API token the first-run screen reveals, checked against the server below. */
 let shownToken: string | null = null;
 
 beforeAll(async () => {
@@ -99,7 +99,7 @@ describe("a technician's session in the browser UI", () => {
     await expect.poll(() => token.textContent()).toMatch(/^•+$/);
   });
 
-  it.fails("known bug: the token the first-run screen shows is the stored one, which the server started with DESKSIDE_API_TOKEN rejects", async () => {
+  it("shows on the first-run screen the token in effect, which the server started with DESKSIDE_API_TOKEN accepts", async () => {
     const response = await fetch(`${serve.url}/rpc/app.info`, {method: "POST", headers: {authorization: `Bearer ${shownToken}`, "content-type": "application/json"}, body: "{}"});
     expect(response.status).toBe(200);
   });
@@ -157,7 +157,7 @@ describe("a technician's session in the browser UI", () => {
     await screenshot(page, "04-knowledge-search");
   });
 
-  it.fails("known bug: the import card of a dropped file never leaves 'Importing · Running' after its file is done", async () => {
+  it("shows the import card of a dropped file as Finished once its file is done", async () => {
     const panel = await openPanel(page, "Knowledge");
     await panel.getByRole("tab", {name: "Documents"}).click();
     const job = panel.getByRole("region", {name: "Import of 1 file"});

@@ -1,7 +1,7 @@
-import {render, screen, waitFor, within} from "@testing-library/react";
+import {act, render, screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
-import {conversation, message, settingsView, summary} from "../test/fixtures.js";
+import {appInfo, conversation, importJob, loadedStatus, message, settingsView, summary} from "../test/fixtures.js";
 import {FakeTransport, fail, type FakeHandlers} from "../test/fake-transport.js";
 import {baseHandlers} from "../test/render.js";
 import {App} from "./App.js";
@@ -81,5 +81,46 @@ describe("App shell", () => {
     await screen.findByRole("navigation", {name: "Main"});
     transport.emit("app.notice", {level: "warning", code: "PORT_IN_USE", message: "Port 3375 is taken; the API is off."});
     expect((await screen.findByText("Port 3375 is taken; the API is off.")).closest("[data-code]")?.getAttribute("data-code")).toBe("PORT_IN_USE");
+  });
+
+  it("keeps the first-run screen current: the starter import finishing shows without a reload", async () => {
+    let imported = false;
+    const transport = desktopApp({
+      "app.info": () => appInfo({firstRun: true, defaultKnowledge: imported ? {imported: true, documents: 34} : {imported: false, documents: 0}}),
+    });
+    expect(await screen.findByText(/starter knowledge base is not imported yet/)).toBeTruthy();
+    imported = true;
+    // The core marks the import done in the settings once the job has ended.
+    transport.emit("knowledge.job", importJob({id: "starter", state: "done", counts: {queued: 0, done: 34, skipped: 0, failed: 0, cancelled: 0}}));
+    transport.emit("settings.changed", settingsView());
+    expect(await screen.findByText("34 documents")).toBeTruthy();
+    expect(screen.queryByText(/not imported yet/)).toBeNull();
+  });
+
+  it("greys out the engine status while live updates are paused", async () => {
+    let report: (connected: boolean) => void = () => undefined;
+    const transport = new FakeTransport({...baseHandlers(), "models.status": () => loadedStatus()}, "browser");
+    render(
+      <App
+        desktopClient={null}
+        initialToken="t0k"
+        connect={(_token, onConnectionChange) => {
+          report = onConnectionChange;
+          return transport.client();
+        }}
+      />,
+    );
+    const status = await screen.findByRole("contentinfo", {name: "Status"});
+    expect(await within(status).findByText("Qwen2.5 3B Instruct")).toBeTruthy();
+    act(() => report(false));
+    expect(within(status).getByText("Engine status unknown")).toBeTruthy();
+    expect(within(status).getByText(/Live updates paused/)).toBeTruthy();
+    expect(status.querySelector(".status-dot-ok")).toBeNull();
+
+    // Back online, state that may have changed meanwhile is fetched again.
+    const before = transport.callsOf("models.status").length;
+    act(() => report(true));
+    expect(await within(status).findByText("Qwen2.5 3B Instruct")).toBeTruthy();
+    await waitFor(() => expect(transport.callsOf("models.status").length).toBeGreaterThan(before));
   });
 });

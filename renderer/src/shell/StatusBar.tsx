@@ -5,10 +5,11 @@ import {Icon} from "../ui/Icon.js";
 import {useEventsConnected} from "./connection.js";
 import type {PanelId} from "./panels.js";
 
-function engineSummary(status: EngineStatus | undefined, connected: boolean): {tone: string; text: string} {
+function engineSummary(status: EngineStatus | undefined, connected: boolean, startingUp: boolean): {tone: string; text: string} {
   // Without live events the last known state may be long gone (the server may have stopped).
   if (!connected) return {tone: "unknown", text: "Engine status unknown"};
   if (!status) return {tone: "idle", text: "Engine starting…"};
+  if (startingUp) return {tone: "busy", text: "Starting the model…"};
   if (status.engine === "remote" && status.remote) {
     const reachable = status.remote.reachable;
     return {tone: reachable === false ? "danger" : "ok", text: `Remote · ${status.remote.model || status.remote.baseUrl}${reachable === false ? " (unreachable)" : ""}`};
@@ -28,10 +29,10 @@ function engineSummary(status: EngineStatus | undefined, connected: boolean): {t
 }
 
 export function StatusBar({onNavigate}: {onNavigate: (panel: PanelId) => void}) {
-  const {status} = useEngine();
+  const {status, startingUp} = useEngine();
   const {info} = useAppInfo();
   const connected = useEventsConnected();
-  const engine = engineSummary(status, connected);
+  const engine = engineSummary(status, connected, startingUp);
   const queue = connected ? status?.queue : undefined;
 
   return (

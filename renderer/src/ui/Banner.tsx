@@ -2,8 +2,8 @@ import type {ReactNode} from "react";
 import {IconButton} from "./Button.js";
 import {Icon, type IconName} from "./Icon.js";
 
-type BannerTone = "info" | "warning" | "danger" | "success";
-const ICON_FOR: Record<BannerTone, IconName> = {info: "info", warning: "warning", danger: "warning", success: "check"};
+type BannerTone = "neutral" | "info" | "warning" | "danger" | "success";
+const ICON_FOR: Record<BannerTone, IconName> = {neutral: "info", info: "info", warning: "warning", danger: "warning", success: "check"};
 
 export function Banner({
   tone = "info",

@@ -1,11 +1,13 @@
 import {Icon} from "./Icon.js";
 
+const TEXT = "Set by the server's environment for this run";
+
 /** Marks a value fixed by a command-line flag or DESKSIDE_* variable for this run. */
 export function OverrideNote() {
   return (
-    <span className="override-note">
+    <span className="override-note" title={`${TEXT}; change it where Deskside is started.`}>
       <Icon name="lock" size={12} />
-      Set by the server's environment for this run
+      <span className="override-note-text">{TEXT}</span>
     </span>
   );
 }

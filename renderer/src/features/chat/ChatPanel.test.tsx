@@ -1,8 +1,9 @@
-import {screen, waitFor, within} from "@testing-library/react";
+import {act, screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
+import type {Conversation} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
-import {citation, conversation, emptyStatus, loadedStatus, message, summary} from "../../test/fixtures.js";
+import {citation, conversation, emptyStatus, loadedStatus, message, model, summary} from "../../test/fixtures.js";
 import {renderWithClient} from "../../test/render.js";
 import {fail, type FakeHandlers} from "../../test/fake-transport.js";
 import {ChatPanel} from "./ChatPanel.js";
@@ -91,7 +92,7 @@ describe("ChatPanel", () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
 
-    await user.click(await screen.findByRole("button", {name: "Source 2: Network runbook"}));
+    await user.click(await screen.findByRole("button", {name: "Source 2: Network runbook › Fix"}));
     const preview = screen.getByRole("complementary", {name: "Source 2"});
     expect(within(preview).getByText("Network runbook")).toBeTruthy();
     expect(within(preview).getByText("Page 4")).toBeTruthy();
@@ -113,7 +114,7 @@ describe("ChatPanel", () => {
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
-    await user.click(await screen.findByRole("button", {name: "Source 1: VPN error 809"}));
+    await user.click(await screen.findByRole("button", {name: "Source 1: VPN error 809 › Fix"}));
     await user.click(screen.getByRole("button", {name: "Open file"}));
     expect(opened).toEqual(["/kb/vpn-1.md"]);
   });
@@ -253,5 +254,102 @@ describe("ChatPanel", () => {
 
     await user.type(screen.getByRole("searchbox", {name: "Search conversations"}), "printer");
     await waitFor(() => expect(transport.callsOf("chat.list").some((input) => input?.query === "printer")).toBe(true));
+  });
+
+  it("never lets a conversation fetched before the answer was stored roll the answer back", async () => {
+    let deliver: (value: Conversation) => void = () => undefined;
+    const {transport} = renderChat({"chat.get": () => new Promise<Conversation>((resolve) => (deliver = resolve))});
+    await ask();
+    await waitFor(() => expect(transport.callsOf("chat.get")).toHaveLength(1));
+    transport.emit("chat.message", message({id: "a1", content: "Best-matching passages", mode: "retrieval-only"}));
+    expect(await screen.findByText("Best-matching passages")).toBeTruthy();
+
+    // The snapshot was taken before the core had written the answer.
+    await act(async () => deliver(conversation([question])));
+    expect(screen.getByText("Best-matching passages")).toBeTruthy();
+    expect(screen.getAllByRole("article", {name: "Answer"})).toHaveLength(1);
+  });
+
+  it("keeps an answer that was complete before chat.send replied when the follow-up fetch lacks it", async () => {
+    let reply: (value: ChatSendResult) => void = () => undefined;
+    const {transport} = renderChat({
+      "chat.send": () => new Promise<ChatSendResult>((resolve) => (reply = resolve)),
+      "chat.get": () => conversation([question, message({id: "a1", status: "streaming"})]),
+    });
+    await ask();
+    transport.emit("chat.message", message({id: "a1", content: "Instant passages", mode: "retrieval-only"}));
+    await act(async () => reply(sendResult()));
+    await waitFor(() => expect(transport.callsOf("chat.get")).toHaveLength(1));
+    await act(async () => undefined);
+    expect(screen.getByText("Instant passages")).toBeTruthy();
+    expect(screen.queryByRole("button", {name: /Stop generating/})).toBeNull();
+  });
+
+  it("labels chips of one document by section or page", async () => {
+    const answer = message({
+      id: "a1",
+      content: "See [1], [2] and [3].",
+      sources: [
+        citation(1, {title: "VPN Error 809", headingPath: ["VPN Error 809"]}),
+        citation(2, {title: "VPN Error 809", headingPath: ["VPN Error 809", "Steps"]}),
+        citation(3, {title: "Printer manual", headingPath: [], page: 4}),
+      ],
+    });
+    renderChat({"chat.get": () => conversation([question, answer])});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    const sources = await screen.findByRole("group", {name: "Sources"});
+    expect(within(sources).getAllByRole("button").map((chip) => chip.getAttribute("aria-label"))).toEqual([
+      "Source 1: VPN Error 809",
+      "Source 2: VPN Error 809 › Steps",
+      "Source 3: Printer manual › p. 4",
+    ]);
+    expect(within(sources).getByText("› Steps")).toBeTruthy();
+  });
+
+  it("closes the source preview with Escape without stopping anything", async () => {
+    const answer = message({id: "a1", content: "See [1].", sources: [citation(1)]});
+    const {transport} = renderChat({"chat.get": () => conversation([question, answer]), "chat.stop": () => ({ok: true})});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    await user.click(await screen.findByRole("button", {name: "Source 1: VPN error 809 › Fix"}));
+    expect(screen.getByRole("complementary", {name: "Source 1"})).toBeTruthy();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("complementary", {name: "Source 1"})).toBeNull();
+    expect(transport.callsOf("chat.stop")).toHaveLength(0);
+  });
+
+  it("gives the conversation drawer its own close button and closes it with Escape", async () => {
+    renderChat();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", {name: "Show conversations"}));
+    expect(screen.getByRole("button", {name: "Hide conversations"})).toBeTruthy();
+    expect(document.activeElement?.getAttribute("aria-label")).toBe("Close conversations");
+    await user.keyboard("{Escape}");
+    expect(screen.getByRole("button", {name: "Show conversations"})).toBeTruthy();
+    await user.click(screen.getByRole("button", {name: "Show conversations"}));
+    await user.click(screen.getByRole("button", {name: "Close conversations"}));
+    expect(document.activeElement?.getAttribute("aria-label")).toBe("Show conversations");
+  });
+
+  it("shows a neutral loading banner, not the retrieval-only warning, while the model loads", async () => {
+    renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus({state: "loading", progress: 0.42})});
+    expect(await screen.findByText("Loading model… (42%)")).toBeTruthy();
+    expect(screen.queryByText(/Retrieval-only mode/)).toBeNull();
+  });
+
+  it("does not call a model that is about to load on its own retrieval-only", async () => {
+    const {transport} = renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus(), "models.list": () => [model()]});
+    expect(await screen.findByText("Starting the language model…")).toBeTruthy();
+    expect(screen.queryByText(/Retrieval-only mode/)).toBeNull();
+
+    transport.emit("models.status", emptyStatus({state: "loading", progress: 0.1}));
+    expect(await screen.findByText("Loading model… (10%)")).toBeTruthy();
+    transport.emit("models.status", loadedStatus());
+    await waitFor(() => expect(screen.queryByText(/Loading model/)).toBeNull());
+
+    // Unloaded by hand later on: that is retrieval-only mode.
+    transport.emit("models.status", emptyStatus());
+    expect(await screen.findByText(/Retrieval-only mode/)).toBeTruthy();
   });
 });

@@ -25,12 +25,14 @@ type OpenDialog = "ticket" | "save" | null;
 export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean; newChatSignal: number; onNavigate: (panel: PanelId) => void}) {
   const client = useClient();
   const {notify} = useToast();
-  const {status} = useEngine();
+  const {status, startingUp} = useEngine();
   const chat = useConversation();
   const composer = useRef<ComposerHandle>(null);
   const [preview, setPreview] = useState<{messageId: string; citation: Citation} | null>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listOpen, setListOpen] = useState(false);
+  const listToggle = useRef<HTMLButtonElement>(null);
+  const drawerClose = useRef<HTMLButtonElement>(null);
 
   const resetConversation = chat.startNew;
   const startNew = useCallback(() => {
@@ -40,24 +42,37 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
     requestAnimationFrame(() => composer.current?.focus());
   }, [resetConversation]);
 
+  // The drawer (narrow windows) takes focus when it opens and gives it back to its toggle when dismissed.
+  useEffect(() => {
+    if (listOpen) drawerClose.current?.focus();
+  }, [listOpen]);
+  const dismissList = useCallback(() => {
+    setListOpen(false);
+    listToggle.current?.focus();
+  }, []);
+
   // Ctrl/Cmd+K comes from the shell so it works from every panel.
   useEffect(() => {
     if (newChatSignal > 0) startNew();
   }, [newChatSignal, startNew]);
 
-  // Escape stops a running answer; dialogs and inline editors keep Escape to themselves.
+  // Escape closes the drawer or the source preview first, then stops a running answer; dialogs and
+  // inline editors keep Escape to themselves.
   const {streaming, stop} = chat;
+  const previewOpen = preview !== null;
   useEffect(() => {
     if (!active) return;
     function onKeyDown(event: KeyboardEvent) {
-      if (event.key === "Escape" && streaming && !event.defaultPrevented) {
-        event.preventDefault();
-        void stop();
-      }
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (listOpen) dismissList();
+      else if (previewOpen) setPreview(null);
+      else if (streaming) void stop();
+      else return;
+      event.preventDefault();
     }
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
-  }, [active, streaming, stop]);
+  }, [active, streaming, stop, listOpen, previewOpen, dismissList]);
 
   async function run(action: () => Promise<void>): Promise<boolean> {
     try {
@@ -89,12 +104,16 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
   return (
     <div className={`chat-layout${preview ? " has-preview" : ""}${listOpen ? " list-open" : ""}`}>
       <aside className="chat-sidebar" aria-label="Conversations">
+        <div className="drawer-header">
+          <h2>Conversations</h2>
+          <IconButton ref={drawerClose} icon="close" label="Close conversations" onClick={dismissList} />
+        </div>
         <ConversationList activeId={chat.conversationId} onOpen={openConversation} onNew={startNew} onDeleted={(id) => id === chat.conversationId && startNew()} />
       </aside>
-      {listOpen && <div className="drawer-scrim" onClick={() => setListOpen(false)} aria-hidden="true" />}
+      {listOpen && <div className="drawer-scrim" onClick={dismissList} aria-hidden="true" />}
       <div className="chat-main">
         <header className="panel-header chat-header">
-          <IconButton icon="sidebar" label={listOpen ? "Hide conversations" : "Show conversations"} className="chat-list-toggle" onClick={() => setListOpen(!listOpen)} />
+          <IconButton ref={listToggle} icon="sidebar" label={listOpen ? "Hide conversations" : "Show conversations"} className="chat-list-toggle" onClick={() => setListOpen(!listOpen)} />
           <h1 className="panel-title chat-title">{chat.summary?.title || (chat.conversationId ? "Conversation" : "New chat")}</h1>
           <div className="header-actions">
             <Button size="sm" variant="ghost" icon="ticket" aria-label="Draft ticket" title="Draft ticket" disabled={!canAct} onClick={() => setDialog("ticket")}>
@@ -110,7 +129,7 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
         </header>
         {status && isRetrievalOnly(status) && (
           <div className="chat-banner">
-            <RetrievalOnlyBanner status={status} onOpenModels={() => onNavigate("models")} />
+            <RetrievalOnlyBanner status={status} startingUp={startingUp} onOpenModels={() => onNavigate("models")} />
           </div>
         )}
         {chat.loading ? (
@@ -149,6 +168,7 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
           </p>
         </div>
       </div>
+      {preview && <div className="preview-scrim" onClick={() => setPreview(null)} aria-hidden="true" />}
       {preview && <SourcePreview citation={preview.citation} onClose={() => setPreview(null)} />}
       {dialog === "ticket" && chat.conversationId && <TicketDialog conversationId={chat.conversationId} onClose={() => setDialog(null)} />}
       {dialog === "save" && chat.conversationId && (

@@ -4,12 +4,21 @@ import {Banner} from "../../ui/Banner.js";
 import {ProgressBar} from "../../ui/ProgressBar.js";
 
 /** Explains why answers are excerpts only, and where to fix it. */
-export function RetrievalOnlyBanner({status, onOpenModels}: {status: EngineStatus; onOpenModels: () => void}) {
+export function RetrievalOnlyBanner({status, startingUp = false, onOpenModels}: {status: EngineStatus; startingUp?: boolean; onOpenModels: () => void}) {
+  if (startingUp) {
+    return (
+      <Banner tone="neutral" title="Starting the language model…">
+        <ProgressBar value={null} label="Model load progress" size="sm" />
+        Written answers start once it has loaded.
+      </Banner>
+    );
+  }
+  // Loading (at start-up, too) is on its way to written answers: nothing to warn about.
   if (status.state === "loading") {
     return (
-      <Banner tone="info" title="Loading the language model…">
+      <Banner tone="neutral" title={`Loading model… (${Math.round((status.progress ?? 0) * 100)}%)`}>
         <ProgressBar value={status.progress} label="Model load progress" size="sm" />
-        Until it is ready, answers are knowledge-base excerpts only.
+        {status.model?.name ? `${status.model.name} will answer once it is ready.` : "Written answers start once it is ready."}
       </Banner>
     );
   }

@@ -1,3 +1,4 @@
+import {useEffect, useRef} from "react";
 import type {Citation} from "../../../../shared/chat.js";
 import {useClient} from "../../client/context.js";
 import {Button, IconButton} from "../../ui/Button.js";
@@ -5,10 +6,24 @@ import {baseName, formatScore} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
 import {useToast} from "../../ui/Toasts.js";
 
+/** Below this width the preview is a sheet over the chat (see chat.css) rather than a column beside it. */
+const SHEET_QUERY = "(max-width: 1439px)";
+
 /** The passage behind a citation chip, so a technician can check it before acting. */
 export function SourcePreview({citation, onClose}: {citation: Citation; onClose: () => void}) {
   const {desktop} = useClient();
   const {notify} = useToast();
+  const closeButton = useRef<HTMLButtonElement>(null);
+
+  // As a sheet it covers the chat, so it takes focus, and hands it back to the chip when it closes.
+  useEffect(() => {
+    if (typeof window.matchMedia !== "function" || !window.matchMedia(SHEET_QUERY).matches) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
 
   async function openFile() {
     try {
@@ -24,7 +39,7 @@ export function SourcePreview({citation, onClose}: {citation: Citation; onClose:
       <header className="source-preview-header">
         <span className="citation-number citation-number-lg">{citation.index}</span>
         <h2 className="source-preview-title">{citation.title}</h2>
-        <IconButton icon="close" label="Close source preview" onClick={onClose} />
+        <IconButton ref={closeButton} icon="close" label="Close source preview" onClick={onClose} />
       </header>
       <div className="source-preview-body">
         {citation.headingPath.length > 0 && (

@@ -1,7 +1,9 @@
 import {useCallback, useRef, useState} from "react";
-import type {Conversation, ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
+import type {ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
 import {useClient, useEvent} from "../../client/context.js";
+import {useResync} from "../../shell/connection.js";
+import {MessageLedger} from "./message-ledger.js";
 import {placeholderAnswer, upsertMessage, withoutLastAnswer, withoutLastExchange} from "./messages.js";
 
 export interface ConversationController {
@@ -27,7 +29,8 @@ export interface ConversationController {
 /**
  * One open conversation and its live answer. Tokens can arrive before chat.send has even replied
  * (the answer starts streaming at once), so they are kept by message id and shown as soon as the
- * message is known; the final chat.message always wins over anything streamed or fetched.
+ * message is known. Events may also run ahead of what the core has stored, so fetched snapshots are
+ * merged message by message (see MessageLedger): a fetch never rolls back what an event delivered.
  */
 export function useConversation(): ConversationController {
   const client = useClient();
@@ -39,33 +42,29 @@ export function useConversation(): ConversationController {
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<unknown>(null);
   const current = useRef<string | null>(null);
-  const finals = useRef(new Map<string, StoredMessage>());
+  const ledger = useRef(new MessageLedger());
+  /** Answers whose final copy arrived; tokens still in flight for them are dropped. */
+  const finished = useRef(new Set<string>());
   const tokenBuffer = useRef(new Map<string, string>());
   const flushScheduled = useRef(false);
   /** While a send/regenerate/edit awaits its reply, that reply places the answer, not the tokens. */
   const awaiting = useRef(0);
 
-  const settle = useCallback((message: StoredMessage) => (message.status === "streaming" ? (finals.current.get(message.id) ?? message) : message), []);
-
-  const apply = useCallback(
-    (conversation: Conversation) => {
-      const {messages: stored, ...rest} = conversation;
-      setSummary(rest);
-      setMessages(stored.map(settle));
-    },
-    [settle],
-  );
-
   const fetchCurrent = useCallback(async () => {
     const id = current.current;
     if (!id) return;
+    const startedAt = ledger.current.now();
     try {
-      const conversation = await client.invoke("chat.get", {id});
-      if (current.current === id) apply(conversation);
+      const {messages: stored, ...rest} = await client.invoke("chat.get", {id});
+      if (current.current !== id) return;
+      setSummary(rest);
+      // The merge only drops ledger entries the snapshot has caught up with, so running it twice
+      // (React may, in development) gives the same list.
+      setMessages((previous) => ledger.current.merge(previous, stored, startedAt));
     } catch (error) {
       if (current.current === id) setLoadError(error);
     }
-  }, [client, apply]);
+  }, [client]);
 
   const open = useCallback(
     async (id: string) => {
@@ -90,7 +89,16 @@ export function useConversation(): ConversationController {
     setLoading(false);
   }, []);
 
-  /** Adds the answer placeholder (or its final form if that already arrived). */
+  /** A placeholder for an answer that is known only by id so far, kept until the core has it. */
+  const placeholderFor = useCallback((conversation: string, messageId: string) => {
+    const known = ledger.current.get(messageId);
+    if (known) return known;
+    const placeholder = placeholderAnswer(conversation, messageId);
+    ledger.current.record(placeholder);
+    return placeholder;
+  }, []);
+
+  /** Adds the question and the answer placeholder (or its final form if that already arrived). */
   const track = useCallback(
     (result: ChatSendResult, base: (messages: StoredMessage[]) => StoredMessage[]) => {
       if (current.current !== null && current.current !== result.conversationId) return;
@@ -98,13 +106,17 @@ export function useConversation(): ConversationController {
         current.current = result.conversationId;
         setConversationId(result.conversationId);
       }
-      const answer = finals.current.get(result.assistantMessageId) ?? placeholderAnswer(result.conversationId, result.assistantMessageId);
+      ledger.current.record(result.userMessage);
+      const answer = placeholderFor(result.conversationId, result.assistantMessageId);
       setMessages((previous) => {
-        const rest = base(previous).filter((message) => message.id !== answer.id);
+        const kept = base(previous);
+        // What the base drops (a regenerated answer, an edited exchange) must not come back with a fetch begun before.
+        for (const message of previous) if (!kept.includes(message)) ledger.current.remove(message.id);
+        const rest = kept.filter((message) => message.id !== answer.id);
         return [...upsertMessage(rest, result.userMessage), answer];
       });
     },
-    [],
+    [placeholderFor],
   );
 
   const send = useCallback(
@@ -154,6 +166,7 @@ export function useConversation(): ConversationController {
   }, [client]);
 
   const replaceMessage = useCallback((message: StoredMessage) => {
+    ledger.current.record(message);
     if (message.conversationId === current.current) setMessages((previous) => upsertMessage(previous, message));
   }, []);
 
@@ -165,7 +178,7 @@ export function useConversation(): ConversationController {
     tokenBuffer.current = new Map();
     setStreams((previous) => {
       const next = {...previous};
-      for (const [id, text] of buffered) if (!finals.current.has(id)) next[id] = (next[id] ?? "") + text;
+      for (const [id, text] of buffered) if (!finished.current.has(id)) next[id] = (next[id] ?? "") + text;
       return next;
     });
   }, []);
@@ -173,11 +186,8 @@ export function useConversation(): ConversationController {
   useEvent("chat.token", ({conversationId: from, messageId, text}) => {
     tokenBuffer.current.set(messageId, (tokenBuffer.current.get(messageId) ?? "") + text);
     if (from === current.current && awaiting.current === 0) {
-      setMessages((previous) =>
-        previous.some((message) => message.id === messageId)
-          ? previous
-          : [...previous, placeholderAnswer(from, messageId)],
-      );
+      const answer = placeholderFor(from, messageId);
+      setMessages((previous) => (previous.some((message) => message.id === messageId) ? previous : [...previous, answer]));
     }
     if (flushScheduled.current) return;
     flushScheduled.current = true;
@@ -186,8 +196,11 @@ export function useConversation(): ConversationController {
   });
 
   useEvent("chat.message", (message) => {
+    // A streaming copy arriving after the final one is stale.
+    if (message.status === "streaming" && finished.current.has(message.id)) return;
+    ledger.current.record(message);
     if (message.status !== "streaming") {
-      finals.current.set(message.id, message);
+      finished.current.add(message.id);
       tokenBuffer.current.delete(message.id);
       setStreams((previous) => {
         if (!(message.id in previous)) return previous;
@@ -196,7 +209,7 @@ export function useConversation(): ConversationController {
         return next;
       });
     }
-    if (message.conversationId === current.current) setMessages((previous) => upsertMessage(previous, settle(message)));
+    if (message.conversationId === current.current) setMessages((previous) => upsertMessage(previous, message));
   });
 
   const streaming = messages.some((message) => message.status === "streaming");
@@ -204,6 +217,8 @@ export function useConversation(): ConversationController {
   useEvent("chat.changed", ({conversationId: changed}) => {
     if (changed === current.current && !streaming) void fetchCurrent();
   });
+  // Tokens and the final message may have been sent while the event stream was down.
+  useResync(() => void fetchCurrent());
 
   return {
     conversationId,

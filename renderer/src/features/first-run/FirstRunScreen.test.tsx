@@ -2,7 +2,7 @@ import {screen, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
 import type {AppInfo} from "../../../../shared/contract.js";
-import {appInfo, emptyStatus, gpuInfo, model} from "../../test/fixtures.js";
+import {appInfo, emptyStatus, gpuInfo, model, settingsView} from "../../test/fixtures.js";
 import {renderWithClient} from "../../test/render.js";
 import {FirstRunScreen} from "./FirstRunScreen.js";
 
@@ -43,5 +43,21 @@ describe("FirstRunScreen", () => {
     expect(await within(model).findByText(/import a .gguf file or download one/)).toBeTruthy();
     expect(screen.getByText(/starter knowledge base is not imported yet/)).toBeTruthy();
     expect(screen.getByText(/models run on the CPU/)).toBeTruthy();
+  });
+
+  it("marks an API token fixed by the server's environment", async () => {
+    renderWithClient(<FirstRunScreen onDone={() => undefined} />, {"settings.get": () => settingsView({overridden: ["api.token"]})}, {info: appInfo({firstRun: true})});
+    const token = await screen.findByLabelText("API token");
+    const box = token.closest(".path-box") as HTMLElement;
+    expect(within(box).getByText("Set by the server's environment for this run")).toBeTruthy();
+    const address = screen.getByText("http://127.0.0.1:3375").closest(".path-box") as HTMLElement;
+    expect(within(address).queryByText("Set by the server's environment for this run")).toBeNull();
+  });
+
+  it("shows the starter import's progress while it runs", async () => {
+    const {transport} = renderWithClient(<FirstRunScreen onDone={() => undefined} />, {}, {info: appInfo({firstRun: true, defaultKnowledge: {imported: false, documents: 0}})});
+    await screen.findByText(/starter knowledge base is not imported yet/);
+    transport.emit("knowledge.progress", {jobId: "starter", file: {path: "/kb/vpn.md", state: "done"}, counts: {queued: 30, done: 4, skipped: 0, failed: 0, cancelled: 0}, state: "running"});
+    expect(await screen.findByText("Importing the starter knowledge base… 4 of 34 files")).toBeTruthy();
   });
 });

@@ -50,7 +50,7 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
     <div className="first-run">
       <div className="first-run-inner">
         <header className="first-run-hero">
-          <LogoMark size={56} />
+          <LogoMark size={44} />
           <h1>Welcome to Deskside</h1>
           <p className="muted">Your team's runbooks, answered by a model on this computer. Here is what's ready.</p>
         </header>

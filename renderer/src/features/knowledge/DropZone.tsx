@@ -6,9 +6,22 @@ import {collectDroppedFiles, filesFromInput, type PickedFile} from "./dropped-fi
 import {desktopPathOf} from "./useKnowledgeImport.js";
 
 const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log";
+const FORMATS = "PDF, Word, HTML, Markdown, text, CSV and JSON. Folders are imported with everything inside.";
 
-/** Files and folders in by drag and drop or the pickers. */
-export function DropZone({onFiles, onPaths, busy, children}: {onFiles: (files: PickedFile[]) => void; onPaths: (paths: string[]) => void; busy: boolean; children?: ReactNode}) {
+/** Files and folders in by drag and drop or the pickers; `compact` once there are documents, so the table stays in view. */
+export function DropZone({
+  onFiles,
+  onPaths,
+  busy,
+  compact = false,
+  children,
+}: {
+  onFiles: (files: PickedFile[]) => void;
+  onPaths: (paths: string[]) => void;
+  busy: boolean;
+  compact?: boolean;
+  children?: ReactNode;
+}) {
   const {desktop} = useClient();
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -40,7 +53,7 @@ export function DropZone({onFiles, onPaths, busy, children}: {onFiles: (files: P
 
   return (
     <div
-      className={`drop-zone${over ? " drop-zone-over" : ""}`}
+      className={`drop-zone${compact ? " drop-zone-compact" : ""}${over ? " drop-zone-over" : ""}`}
       role="region"
       aria-label="Import documents"
       onDragEnter={(event) => {
@@ -59,11 +72,11 @@ export function DropZone({onFiles, onPaths, busy, children}: {onFiles: (files: P
       onDrop={onDrop}
     >
       <div className="drop-zone-icon">
-        <Icon name="upload" size={22} />
+        <Icon name="upload" size={compact ? 18 : 22} />
       </div>
-      <div className="drop-zone-text">
+      <div className="drop-zone-text" title={compact ? FORMATS : undefined}>
         <strong>Drop runbooks, manuals and exported tickets here</strong>
-        <span className="muted">PDF, Word, HTML, Markdown, text, CSV and JSON. Folders are imported with everything inside.</span>
+        {!compact && <span className="muted">{FORMATS}</span>}
         {children}
       </div>
       <div className="drop-zone-actions">

@@ -30,10 +30,10 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
   const running = job.state === "running";
   const finished = job.counts.done + job.counts.skipped + job.counts.failed + job.counts.cancelled;
   const total = Math.max(job.files.length, finished + job.counts.queued);
-  // Problems first, so a failed file in a big folder is not buried. A finished job only lists its
-  // failures until asked for more.
+  // Problems first, so a failed file in a big folder is not buried. A finished job with many files
+  // only lists its failures until asked for more; a small one keeps every file's result.
   const ordered = [...job.files].sort((a, b) => Number(b.state === "failed") - Number(a.state === "failed"));
-  const collapsed = running ? ordered.slice(0, COLLAPSED_FILES) : ordered.filter((file) => file.state === "failed").slice(0, COLLAPSED_FILES);
+  const collapsed = running || ordered.length <= COLLAPSED_FILES ? ordered.slice(0, COLLAPSED_FILES) : ordered.filter((file) => file.state === "failed").slice(0, COLLAPSED_FILES);
   const shown = expanded ? ordered : collapsed;
 
   async function cancel() {

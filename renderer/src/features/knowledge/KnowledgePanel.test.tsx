@@ -103,8 +103,50 @@ describe("KnowledgePanel", () => {
     expect(transport.callsOf("knowledge.search")).toEqual([{query: "error 809", mode: "hybrid", topK: 5, collection: null}]);
     const results = await screen.findByLabelText("Search results");
     expect(within(results).getByText(/text search \(asked for hybrid\)/)).toBeTruthy();
-    expect(within(results).getAllByText("0.910")).toHaveLength(2);
+    expect(within(results).getAllByText("0.910")).toHaveLength(1);
     expect(within(results).getByText("0.500")).toBeTruthy();
+    // The text score is raw BM25, labelled as such and not dressed up like the 0–1 scores.
+    const bm25 = within(results).getByText("BM25").closest(".score") as HTMLElement;
+    expect(within(bm25).getByText("0.9")).toBeTruthy();
+    expect(bm25.getAttribute("title")).toMatch(/not with the 0–1 scores/);
     expect(within(results).getByText(/VPN › 809 · page 2/)).toBeTruthy();
+  });
+
+  it("finishes an import card on knowledge.job and refreshes the documents", async () => {
+    let listed = 0;
+    const {transport} = renderKnowledge({"knowledge.list": () => (listed++, [knowledgeDocument()])});
+    await screen.findByRole("table", {name: "Documents"});
+    const before = listed;
+
+    const file = {path: "/kb/quillfeather.md", state: "done" as const, chunks: 2};
+    const done = {queued: 0, done: 1, skipped: 0, failed: 0, cancelled: 0};
+    transport.emit("knowledge.progress", {jobId: "job9", file, counts: done, state: "running"});
+    const card = await screen.findByRole("region", {name: "Import of 1 file"});
+    expect(within(card).getByText("Running")).toBeTruthy();
+
+    transport.emit("knowledge.job", importJob({id: "job9", state: "done", finishedAt: "2026-11-21T10:01:00.000Z", files: [file], counts: done}));
+    expect(await within(card).findByText("Finished")).toBeTruthy();
+    expect(within(card).getByText("Imported 1 file")).toBeTruthy();
+    expect(within(card).queryByRole("button", {name: "Cancel"})).toBeNull();
+    // A small finished job still shows each file's result.
+    expect(within(card).getByText("Done · 2 chunks")).toBeTruthy();
+    await waitFor(() => expect(listed).toBeGreaterThan(before));
+
+    // A progress event that arrives late does not take the job back to running.
+    transport.emit("knowledge.progress", {jobId: "job9", file, counts: done, state: "running"});
+    expect(within(card).getByText("Finished")).toBeTruthy();
+  });
+
+  it("leaves out imports that had already finished before the view opened, unless they had problems", async () => {
+    const finished = {queued: 0, done: 34, skipped: 0, failed: 0, cancelled: 0};
+    renderKnowledge({
+      "knowledge.jobs": () => [
+        importJob({id: "starter", state: "done", finishedAt: "2026-11-20T09:00:00.000Z", counts: finished}),
+        importJob({id: "broken", state: "done", finishedAt: "2026-11-20T08:00:00.000Z", files: [{path: "/kb/locked.pdf", state: "failed", error: {code: "PDF_ENCRYPTED", message: "The PDF is password-protected."}}], counts: {...finished, done: 0, failed: 1}}),
+      ],
+    });
+    await screen.findByRole("table", {name: "Documents"});
+    expect(await screen.findByRole("region", {name: "Import of 1 file"})).toBeTruthy();
+    expect(screen.queryByRole("region", {name: "Import of 34 files"})).toBeNull();
   });
 });

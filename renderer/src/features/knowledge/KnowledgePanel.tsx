@@ -1,6 +1,7 @@
 import {useState} from "react";
 import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
+import {useResync} from "../../shell/connection.js";
 import {Banner} from "../../ui/Banner.js";
 import {Button} from "../../ui/Button.js";
 import {formatNumber} from "../../ui/format.js";
@@ -29,17 +30,15 @@ export function KnowledgePanel() {
   const [importing, setImporting] = useState(false);
   const [tab, setTab] = useState<Tab>("documents");
 
-  useEvent("knowledge.changed", () => {
+  const refresh = () => {
     void documents.reload();
     void stats.reload();
-  });
+  };
+  useEvent("knowledge.changed", refresh);
   // A finished job changes the document list even if no separate change event follows.
-  useEvent("knowledge.progress", (event) => {
-    if (event.state !== "running") {
-      void documents.reload();
-      void stats.reload();
-    }
-  });
+  useEvent("knowledge.job", (job) => job.state !== "running" && refresh());
+  useEvent("knowledge.progress", (event) => event.state !== "running" && refresh());
+  useResync(refresh);
 
   async function start(run: () => Promise<unknown>) {
     setImporting(true);
@@ -97,7 +96,7 @@ export function KnowledgePanel() {
             {errorMessage(documents.error || stats.error)}
           </Banner>
         )}
-        <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing}>
+        <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing} compact={(documents.data?.length ?? 0) > 0}>
           <label className="import-collection">
             <span>Into collection</span>
             <input className="input input-sm" list="import-collections" placeholder="None" value={collection} maxLength={200} onChange={(event) => setCollection(event.target.value)} />

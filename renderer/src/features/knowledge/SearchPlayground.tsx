@@ -97,37 +97,51 @@ export function SearchPlayground({collections}: {collections: string[]}) {
   );
 }
 
+/** The heading path without the document title, which the card already shows. */
+function sectionOf(hit: SearchHit): string[] {
+  const title = hit.title.trim().toLowerCase();
+  return hit.headingPath.filter((heading) => heading.trim().toLowerCase() !== title);
+}
+
+/** Chunks start with the headings they sit under; the card shows those above the text already. */
+export function withoutLeadingHeadings(text: string, headings: string[]): string {
+  const known = new Set(headings.map((heading) => heading.trim().toLowerCase()));
+  const lines = text.split("\n");
+  let start = 0;
+  while (start < lines.length - 1 && known.has(lines[start].replace(/^#+\s*/, "").trim().toLowerCase())) start++;
+  return lines.slice(start).join("\n");
+}
+
 function SearchHitCard({hit, rank}: {hit: SearchHit; rank: number}) {
   const location = [hit.page !== null ? `page ${hit.page}` : null, hit.row !== null ? `row ${hit.row}` : null].filter(Boolean).join(" · ");
+  const section = sectionOf(hit);
   return (
     <li className="card hit">
       <div className="hit-header">
         <span className="hit-rank">{rank}</span>
         <div className="hit-title">
           <strong>{hit.title}</strong>
-          <span className="muted">
-            {[...hit.headingPath].join(" › ") || baseName(hit.sourcePath)}
-            {location ? ` · ${location}` : ""}
-            {hit.collection ? ` · ${hit.collection}` : ""}
+          <span className="muted" title={hit.sourcePath}>
+            {[section.join(" › ") || baseName(hit.sourcePath), location, hit.collection].filter(Boolean).join(" · ")}
           </span>
         </div>
         <dl className="hit-scores">
-          <Score label="Score" value={hit.score} strong />
-          {hit.scores.fused !== undefined && <Score label="Fused" value={hit.scores.fused} />}
-          {hit.scores.vector !== undefined && <Score label="Vector" value={hit.scores.vector} />}
-          {hit.scores.text !== undefined && <Score label="Text" value={hit.scores.text} />}
+          <Score label="Score" value={formatScore(hit.score)} strong />
+          {hit.scores.fused !== undefined && <Score label="Fused" value={formatScore(hit.scores.fused)} title="Reciprocal-rank fusion of the vector and text ranks (a small sum, not 0–1)." />}
+          {hit.scores.vector !== undefined && <Score label="Vector" value={formatScore(hit.scores.vector)} title="Embedding similarity of the query and the chunk." />}
+          {hit.scores.text !== undefined && <Score label="BM25" value={hit.scores.text.toFixed(1)} title="Raw BM25 text-match score: unbounded, compare it only between hits, not with the 0–1 scores." raw />}
         </dl>
       </div>
-      <p className="hit-text">{hit.text}</p>
+      <p className="hit-text">{withoutLeadingHeadings(hit.text, [hit.title, ...hit.headingPath])}</p>
     </li>
   );
 }
 
-function Score({label, value, strong}: {label: string; value: number; strong?: boolean}) {
+function Score({label, value, strong, raw, title}: {label: string; value: string; strong?: boolean; raw?: boolean; title?: string}) {
   return (
-    <div className={strong ? "score score-main" : "score"}>
+    <div className={["score", strong ? "score-main" : "", raw ? "score-raw" : ""].filter(Boolean).join(" ")} title={title}>
       <dt>{label}</dt>
-      <dd>{formatScore(value)}</dd>
+      <dd>{value}</dd>
     </div>
   );
 }

@@ -1,10 +1,12 @@
-import {useCallback, useState} from "react";
+import {useCallback, useEffect, useRef, useState} from "react";
 import type {EventMap} from "../../../../shared/contract.js";
 import type {FileProgress, ImportJob} from "../../../../shared/knowledge.js";
-import {useEvent, useRpcQuery} from "../../client/context.js";
+import {useClient, useEvent} from "../../client/context.js";
+import {useResync} from "../../shell/connection.js";
 
+/** A job known only from a progress event so far; its createdAt comes with the first full copy. */
 function emptyJob(id: string, state: ImportJob["state"], counts: ImportJob["counts"]): ImportJob {
-  return {id, state, createdAt: new Date().toISOString(), finishedAt: null, files: [], warnings: [], counts};
+  return {id, state, createdAt: "", finishedAt: null, files: [], warnings: [], counts};
 }
 
 function withFile(files: FileProgress[], file: FileProgress): FileProgress[] {
@@ -15,37 +17,90 @@ function withFile(files: FileProgress[], file: FileProgress): FileProgress[] {
   return next;
 }
 
+const settled = (job: Pick<ImportJob, "state">) => job.state !== "running";
+const progressed = (counts: ImportJob["counts"]) => counts.done + counts.skipped + counts.failed + counts.cancelled;
+
+/**
+ * Which of two copies of a job is newer. A job only moves forward: from running to an end state,
+ * and from fewer finished files to more. Ties go to `b`, the copy that arrived last.
+ */
+export function newerJob(a: ImportJob, b: ImportJob): ImportJob {
+  if (settled(a) !== settled(b)) return settled(a) ? a : b;
+  return progressed(a.counts) > progressed(b.counts) ? a : b;
+}
+
+/** Merges two copies of a job: the newer one's state, counts and warnings, every file either has seen. */
+export function mergeJob(a: ImportJob, b: ImportJob): ImportJob {
+  const newer = newerJob(a, b);
+  const older = newer === a ? b : a;
+  const files = older.files.reduce((merged, file) => (merged.some((known) => known.path === file.path) ? merged : [...merged, file]), newer.files);
+  return {...newer, createdAt: newer.createdAt || older.createdAt, files};
+}
+
+/** Newest first; a job only seen through events so far is a live one, so it goes on top. */
+function byNewest(a: ImportJob, b: ImportJob): number {
+  return (b.createdAt || "\uffff").localeCompare(a.createdAt || "\uffff");
+}
+
+export function upsertJob(jobs: ImportJob[], job: ImportJob): ImportJob[] {
+  const existing = jobs.find((known) => known.id === job.id);
+  if (!existing) return [job, ...jobs];
+  return jobs.map((known) => (known.id === job.id ? mergeJob(known, job) : known));
+}
+
 export function applyProgress(jobs: ImportJob[], event: EventMap["knowledge.progress"]): ImportJob[] {
   const existing = jobs.find((job) => job.id === event.jobId);
-  const base = existing ?? emptyJob(event.jobId, event.state, event.counts);
-  const updated: ImportJob = {...base, state: event.state, counts: event.counts, files: withFile(base.files, event.file)};
+  const incoming = {...(existing ?? emptyJob(event.jobId, event.state, event.counts)), state: event.state, counts: event.counts};
+  // A late progress event never takes a finished job back to running.
+  const winner = existing ? newerJob(existing, incoming) : incoming;
+  const updated: ImportJob = {...winner, files: withFile(existing?.files ?? [], event.file)};
   return existing ? jobs.map((job) => (job.id === event.jobId ? updated : job)) : [updated, ...jobs];
 }
 
-/** Import jobs newest first, kept live by knowledge.progress events. */
+/**
+ * Import jobs newest first, kept live by knowledge.progress (per file) and knowledge.job (the
+ * whole job, on every state change). Jobs that had already ended before this view loaded are old
+ * news: the documents table shows their result, so they are left out unless something went wrong.
+ */
 export function useImportJobs() {
-  const {data, error, setData} = useRpcQuery("knowledge.jobs");
-  const jobs = data ?? [];
+  const client = useClient();
+  const [jobs, setJobs] = useState<ImportJob[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  /** Jobs that had ended before the first answer came: the "earlier" ones. */
+  const [earlier, setEarlier] = useState<ReadonlySet<string> | null>(null);
+  const generation = useRef(0);
 
-  useEvent("knowledge.progress", (event) => setData((previous) => applyProgress(previous ?? [], event)));
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const fetched = await client.invoke("knowledge.jobs");
+      if (mine !== generation.current) return;
+      setEarlier((previous) => previous ?? new Set(fetched.filter(settled).map((job) => job.id)));
+      // Events may have overtaken the fetch; each job keeps its newest copy.
+      setJobs((previous) => fetched.reduce((list, job) => upsertJob(list, job), previous).sort(byNewest));
+      setError(null);
+    } catch (caught) {
+      if (mine === generation.current) setError(caught);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  useResync(() => void reload());
+
+  useEvent("knowledge.progress", (event) => setJobs((previous) => applyProgress(previous, event)));
+  useEvent("knowledge.job", (job) => setJobs((previous) => upsertJob(previous, job)));
 
   /** A job returned by import/upload; events that already arrived for it are kept. */
-  const addJob = useCallback(
-    (job: ImportJob) =>
-      setData((previous) => {
-        const list = previous ?? [];
-        const known = list.find((existing) => existing.id === job.id);
-        if (!known) return [job, ...list];
-        const files = job.files.reduce((merged, file) => (merged.some((f) => f.path === file.path) ? merged : [...merged, file]), known.files);
-        return list.map((existing) => (existing.id === job.id ? {...job, state: known.state, counts: known.counts, files} : existing));
-      }),
-    [setData],
-  );
-
-  const replaceJob = useCallback((job: ImportJob) => setData((previous) => (previous ?? []).map((existing) => (existing.id === job.id ? job : existing))), [setData]);
+  const addJob = useCallback((job: ImportJob) => setJobs((previous) => upsertJob(previous, job)), []);
+  /** A job returned by cancel: it supersedes what we had. */
+  const replaceJob = useCallback((job: ImportJob) => setJobs((previous) => previous.map((existing) => (existing.id === job.id ? mergeJob(existing, job) : existing))), []);
 
   const [hidden, setHidden] = useState<Set<string>>(() => new Set());
   const hide = useCallback((id: string) => setHidden((previous) => new Set(previous).add(id)), []);
 
-  return {jobs: jobs.filter((job) => !hidden.has(job.id)), error, addJob, replaceJob, hide};
+  const troubled = (job: ImportJob) => job.counts.failed > 0 || job.warnings.length > 0 || job.state === "failed";
+  const shown = jobs.filter((job) => !hidden.has(job.id) && (!earlier?.has(job.id) || troubled(job)));
+  return {jobs: shown, error, addJob, replaceJob, hide};
 }

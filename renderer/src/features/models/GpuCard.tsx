@@ -12,7 +12,7 @@ const BACKEND_LABEL = {cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", cpu: "CPU
 const POLL_MS = 3000;
 
 /** Backend, devices and live VRAM use; polled only while the panel is on screen. */
-export function GpuCard({gpu, active}: {gpu: RpcState<GpuInfo>; active: boolean}) {
+export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuInfo>; active: boolean; choiceFixed?: boolean}) {
   const {reload} = gpu;
 
   useEffect(() => {
@@ -26,6 +26,7 @@ export function GpuCard({gpu, active}: {gpu: RpcState<GpuInfo>; active: boolean}
 
   const info = gpu.data;
   const usedShare = info && info.vram.total > 0 ? info.vram.used / info.vram.total : 0;
+  const memory = info?.backend === "cpu" ? "Memory" : "VRAM";
 
   return (
     <section className="card gpu-card" aria-label="GPU">
@@ -44,27 +45,48 @@ export function GpuCard({gpu, active}: {gpu: RpcState<GpuInfo>; active: boolean}
         <p className="muted">Detecting hardware…</p>
       ) : (
         <>
-          <dl className="facts">
+          {/* The same fact grid as the Engine card beside it, so the two read as a pair. */}
+          <dl className="facts facts-grid">
             <div>
               <dt>{info.devices.length > 1 ? "GPUs" : "GPU"}</dt>
               <dd>{info.devices.length > 0 ? info.devices.join(", ") : "None detected"}</dd>
             </div>
             <div>
+              <dt>{memory}</dt>
+              <dd title={info.vram.total > 0 ? undefined : "Not used without a GPU"}>{info.vram.total > 0 ? formatBytes(info.vram.total) : "—"}</dd>
+            </div>
+            <div>
+              <dt>Free {memory === "VRAM" ? "VRAM" : "memory"}</dt>
+              <dd>{info.vram.total > 0 ? formatBytes(info.vram.free) : "—"}</dd>
+            </div>
+            <div>
               <dt>CPU threads</dt>
               <dd>{info.cpuThreads}</dd>
+            </div>
+            <div>
+              <dt>Backend choice</dt>
+              <dd className="backend-choice">
+                {info.requested === "auto" ? "Automatic" : `${BACKEND_LABEL[info.requested]} only`}
+                {choiceFixed && (
+                  <span className="override-mark" title="Set by the server's environment for this run" aria-label="Set by the server's environment for this run" role="img">
+                    <Icon name="lock" size={12} />
+                  </span>
+                )}
+              </dd>
             </div>
           </dl>
           {info.vram.total > 0 && (
             <div className="vram">
               <div className="vram-label">
-                <span>{info.backend === "cpu" ? "Memory" : "VRAM"}</span>
+                <span>{memory} in use</span>
                 <span className="muted">
-                  {formatBytes(info.vram.used)} used of {formatBytes(info.vram.total)} · {formatBytes(info.vram.free)} free
+                  {formatBytes(info.vram.used)} used of {formatBytes(info.vram.total)}
                 </span>
               </div>
-              <ProgressBar value={usedShare} label={`${info.backend === "cpu" ? "Memory" : "VRAM"} used`} tone={usedShare > 0.9 ? "danger" : usedShare > 0.75 ? "warning" : "accent"} />
+              <ProgressBar value={usedShare} label={`${memory} used`} tone={usedShare > 0.9 ? "danger" : usedShare > 0.75 ? "warning" : "accent"} />
             </div>
           )}
+          {info.vram.total === 0 && info.backend === "cpu" && <p className="muted hardware-note">Models run on the CPU; small ones (1–4B parameters) answer fastest.</p>}
           {info.notice && <Banner tone="warning">{info.notice}</Banner>}
         </>
       )}

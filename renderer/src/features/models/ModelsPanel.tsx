@@ -3,7 +3,7 @@ import type {ModelInfo} from "../../../../shared/models.js";
 import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useEngine} from "../../state/engine.js";
-import {useSettings} from "../../state/settings.js";
+import {isOverridden, useSettings} from "../../state/settings.js";
 import {Banner} from "../../ui/Banner.js";
 import {Button} from "../../ui/Button.js";
 import {useToast} from "../../ui/Toasts.js";
@@ -74,7 +74,7 @@ export function ModelsPanel({active}: {active: boolean}) {
       </header>
       <div className="page-body">
         <div className="card-grid">
-          <GpuCard gpu={gpu} active={active} />
+          <GpuCard gpu={gpu} active={active} choiceFixed={isOverridden(view, "llm.gpu")} />
           <EngineCard status={status} busy={false} onUnload={() => void call("models.unload")} onCancel={() => void call("models.cancelLoad")} />
         </div>
         {loadError && (

@@ -131,4 +131,23 @@ describe("SettingsPanel", () => {
     expect(transport.callsOf("settings.reset")).toHaveLength(1);
     expect(screen.getByText("/home/tech/.config/Deskside")).toBeTruthy();
   });
+
+  it("disables settings fixed by the server's environment and says why", async () => {
+    renderSettings(settingsBackend(settingsView({overridden: ["api.token", "api.port"]})));
+    const port = (await screen.findByRole("spinbutton", {name: "Port"})) as HTMLInputElement;
+    expect(port.disabled).toBe(true);
+    const portHint = document.getElementById(port.getAttribute("aria-describedby") ?? "");
+    expect(portHint?.textContent).toContain("Set by the server's environment for this run");
+
+    const regenerate = screen.getByRole("button", {name: "Regenerate"}) as HTMLButtonElement;
+    expect(regenerate.disabled).toBe(true);
+    const token = screen.getByLabelText("API token");
+    expect(document.getElementById(token.getAttribute("aria-describedby") ?? "")?.textContent).toContain("Set by the server's environment for this run");
+    // Showing and copying the token in effect still work.
+    expect((screen.getByRole("button", {name: "Copy token"}) as HTMLButtonElement).disabled).toBe(false);
+
+    // Settings that are not overridden stay editable.
+    expect((screen.getByRole("spinbutton", {name: "Temperature"}) as HTMLInputElement).disabled).toBe(false);
+    expect(screen.getAllByText("Set by the server's environment for this run")).toHaveLength(2);
+  });
 });
