@@ -3,6 +3,16 @@ import type {SearchHit} from "../../../shared/knowledge.js";
 
 const SNIPPET_CHARS = 400;
 
+/** The section trail below the document's own title (Markdown's H1 is usually the title again). */
+export function sectionTrail(title: string, headingPath: string[]): string[] {
+  return headingPath[0]?.trim().toLowerCase() === title.trim().toLowerCase() ? headingPath.slice(1) : headingPath;
+}
+
+/** "Section › Subsection, page 3" for a passage, or "" when it has no place to name. */
+export function describeLocation(title: string, headingPath: string[], page: number | null, row: number | null): string {
+  return [sectionTrail(title, headingPath).join(" › "), page ? `page ${page}` : "", row ? `row ${row}` : ""].filter(Boolean).join(", ");
+}
+
 export function toCitations(hits: SearchHit[]): Citation[] {
   return hits.map((hit, i) => ({
     index: i + 1,
@@ -32,7 +42,7 @@ export function citedIndexes(text: string): number[] {
 export function passagesAnswer(citations: Citation[]): string {
   const lines = ["Here are the best-matching passages from the knowledge base:", ""];
   for (const c of citations) {
-    const where = [c.headingPath.join(" › "), c.page ? `page ${c.page}` : "", c.row ? `row ${c.row}` : ""].filter(Boolean).join(", ");
+    const where = describeLocation(c.title, c.headingPath, c.page, c.row);
     lines.push(`**[${c.index}] ${c.title}**${where ? ` — ${where}` : ""}`, "", ...c.snippet.split("\n").map((l) => `> ${l}`), "");
   }
   return lines.join("\n").trimEnd();

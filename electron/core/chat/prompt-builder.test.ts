@@ -63,3 +63,11 @@ describe("helpers", () => {
     expect(citedIndexes(passagesAnswer(citations))).toEqual([1, 2]);
   });
 });
+
+describe("source labels", () => {
+  it("do not repeat the document title that heads the section trail", () => {
+    const h = {...hit(1, 5), title: "VPN Error 809", headingPath: ["VPN Error 809", "Steps"], page: 2};
+    expect(passagesAnswer(toCitations([h]))).toContain("**[1] VPN Error 809** — Steps, page 2");
+  });
+});
+

@@ -1,5 +1,6 @@
 import type {SearchHit} from "../../../shared/knowledge.js";
 import type {ChatMessage} from "../../../shared/models.js";
+import {describeLocation} from "./citations.js";
 import {truncateToTokens, type TokenCounter} from "./token-budget.js";
 
 export interface PromptInput {
@@ -32,7 +33,7 @@ const FIXED_OVERHEAD = 48;
 const MAX_SOURCE_SHARE = 0.5;
 
 export function describeSource(hit: SearchHit, index: number): string {
-  const where = [hit.headingPath.join(" › "), hit.page ? `page ${hit.page}` : "", hit.row ? `row ${hit.row}` : ""].filter(Boolean).join(", ");
+  const where = describeLocation(hit.title, hit.headingPath, hit.page, hit.row);
   return `[${index}] ${hit.title}${where ? ` — ${where}` : ""}`;
 }
 
