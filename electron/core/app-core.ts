@@ -178,7 +178,7 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
 
 /** Work done once at start, in the background so the window and the API come up at once. */
 async function startUp(core: DesksideCore, autoLoad: boolean): Promise<void> {
-  const tasks: Promise<unknown>[] = [];
+  const tasks: Promise<unknown>[] = [reindexIfModelChanged(core)];
   if (autoLoad) tasks.push(loadDefaultModel(core));
   if (core.knowledgeDir && !core.settings.get().knowledge.defaultKnowledgeImported && fs.existsSync(core.knowledgeDir)) {
     tasks.push(
@@ -191,6 +191,28 @@ async function startUp(core: DesksideCore, autoLoad: boolean): Promise<void> {
     );
   }
   await Promise.all(tasks);
+}
+
+/**
+ * Vectors are only comparable within one embedding model. When the model in use differs from the
+ * one that made the stored vectors (or the knowledge base was stored text-only), rebuild them in
+ * the background; search falls back to full text meanwhile, so nothing is blocked.
+ */
+async function reindexIfModelChanged(core: DesksideCore): Promise<void> {
+  const model = core.knowledge.embeddingModel();
+  if (!model) return;
+  const stats = await core.knowledge.stats();
+  if (stats.chunks === 0 || (stats.embeddingModel === model.id && stats.embeddingDimension === model.dimension)) return;
+  core.events.emit("app.notice", {level: "info", code: "REINDEXING", message: `Re-indexing ${stats.chunks} passages for the embedding model ${model.id}; text search works meanwhile.`});
+  try {
+    await core.knowledge.reindex();
+    core.events.emit("knowledge.changed", {reason: "re-indexed"});
+    core.events.emit("app.notice", {level: "info", code: "REINDEXED", message: `The knowledge base now uses ${model.id} for meaning-based search.`});
+  } catch (error) {
+    const info = toErrorInfo(error);
+    core.logger.error(`re-index: ${info.message}`);
+    core.events.emit("app.notice", {level: "warning", code: info.code, message: `Re-indexing failed: ${info.message} Knowledge → Re-index all tries again.`});
+  }
 }
 
 /** The configured model, else the first one found (bundled default included); none is fine (retrieval-only). */
