@@ -21,7 +21,7 @@ const lines = [];
 for (const suite of suites) {
   const report = path.join(outDir, `${suite}.json`);
   fs.rmSync(report, {force: true});
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--project", suite, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {cwd: ROOT, stdio: "inherit", env: {...process.env, FORCE_COLOR: process.env.CI ? "0" : process.env.FORCE_COLOR}});
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--project", suite, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {cwd: ROOT, stdio: "inherit", env: process.env.CI ? {...process.env, FORCE_COLOR: "0"} : process.env});
   let counts = {passed: 0, failed: 0, skipped: 0};
   if (fs.existsSync(report)) {
     const json = JSON.parse(fs.readFileSync(report, "utf8"));

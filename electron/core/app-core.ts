@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
-import {DesksideError, toErrorInfo} from "../../shared/errors.js";
+import {toErrorInfo} from "../../shared/errors.js";
 import type {Settings} from "../../shared/settings.js";
 import {effectiveSettings, modelFolders, overriddenSettings} from "./config/effective-settings.js";
 import {defaultDataDir, type RuntimeOverrides} from "./config/runtime-config.js";
@@ -9,7 +9,6 @@ import type {AppCore, Embeddings} from "./core-types.js";
 import {ChatService} from "./chat/chat-service.js";
 import {ConversationStore} from "./chat/conversation-store.js";
 import {EventBus} from "./event-bus.js";
-import {createEmbedder, type Embedder} from "./knowledge/embedder.js";
 import {createKnowledgeService} from "./knowledge/knowledge-service.js";
 import type {ChatEngine} from "./llm/engine.js";
 import {EngineRouter} from "./llm/engine-router.js";
@@ -105,16 +104,12 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   const conversations = await ConversationStore.open(path.join(dataDir, "lancedb"));
   const chat = new ChatService({store: conversations, knowledge, engine, events, settings: effective, log: (error, context) => logger.error(`${context}: ${String((error as Error)?.stack ?? error)}`)});
 
-  let embedder: {path: string; instance: Promise<Embedder>} | null = null;
+  // The knowledge base's own embedder serves /v1/embeddings, so the model is loaded once.
   const embeddings: Embeddings = {
     modelId: () => knowledge.embeddingModel()?.id ?? null,
-    async embed(texts) {
-      const model = knowledge.embeddingModel();
-      if (!model) throw new DesksideError("EMBEDDING_MODEL_MISSING", "No embedding model is available; place one in the models folder.");
-      if (embedder?.path !== model.path) embedder = {path: model.path, instance: createEmbedder(model.path)};
-      const instance = await embedder.instance;
-      const vectors = await instance.embed(texts);
-      return {vectors: vectors.map((v) => Array.from(v)), model: model.id, promptTokens: texts.reduce((n, t) => n + instance.countTokens(t), 0)};
+    async embed(texts, signal) {
+      const {vectors, model, promptTokens} = await knowledge.embedTexts(texts, signal);
+      return {vectors: vectors.map((v) => Array.from(v)), model, promptTokens};
     },
   };
 

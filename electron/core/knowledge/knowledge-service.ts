@@ -96,6 +96,8 @@ export interface KnowledgeService {
   updateSettings(settings: Settings["knowledge"]): void;
   /** The embedding model in use, or null when text-only. */
   embeddingModel(): {id: string; dimension: number; path: string} | null;
+  /** Embeds arbitrary texts with the model the knowledge base uses (for /v1/embeddings). */
+  embedTexts(texts: string[], signal?: AbortSignal): Promise<{vectors: Float32Array[]; model: string; promptTokens: number}>;
   close(): Promise<void>;
 }
 
@@ -319,6 +321,13 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
     embeddingModel() {
       return embedder ? {id: embedder.modelId, dimension: embedder.dimension, path: embedder.modelPath} : null;
+    },
+
+    async embedTexts(texts, signal) {
+      const current = embedder;
+      if (!current) throw new DesksideError("EMBEDDING_MODEL_MISSING", "No embedding model is available; place one in the models folder.");
+      const vectors = await current.embed(texts, {signal});
+      return {vectors, model: current.modelId, promptTokens: texts.reduce((n, t) => n + current.countTokens(t), 0)};
     },
 
     async close() {

@@ -21,10 +21,6 @@ export class EngineRouter implements ChatEngine {
     return engines.find((e) => e.isReady()) ?? engines[0];
   }
 
-  engines(): ChatEngine[] {
-    return this.order();
-  }
-
   isReady(): boolean {
     return this.order().some((e) => e.isReady());
   }

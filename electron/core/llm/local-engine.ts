@@ -1,4 +1,5 @@
 import {EventEmitter} from "node:events";
+import {statSync} from "node:fs";
 import path from "node:path";
 import {
   LlamaChat,
@@ -139,7 +140,6 @@ export class LocalEngine implements ChatEngine {
   }
 
   private async inspect(modelPath: string, source: ModelInfo["source"], llama: Llama) {
-    const {statSync} = await import("node:fs");
     let mtimeKey = "";
     try {
       const stat = statSync(modelPath);

@@ -165,6 +165,6 @@ export function createHandlers(core: DesksideCore): Handlers {
     },
     "chat.feedback": ({messageId, rating, comment}) => core.chat.feedback(messageId, rating, comment),
     "chat.draftTicket": ({conversationId}) => core.chat.draftTicket(conversationId),
-    "chat.saveToKnowledge": ({conversationId, title, collection}) => core.chat.saveToKnowledge(conversationId, {title, collection}) as never,
+    "chat.saveToKnowledge": ({conversationId, title, collection}) => core.chat.saveToKnowledge(conversationId, {title, collection}),
   };
 }

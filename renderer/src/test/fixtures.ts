@@ -3,6 +3,7 @@ import type {Citation, Conversation, ConversationSummary, StoredMessage} from ".
 import type {ImportJob, KnowledgeDocument, KnowledgeStats} from "../../../shared/knowledge.js";
 import type {EngineStatus, GpuInfo, ModelInfo} from "../../../shared/models.js";
 import {defaultSettings} from "../../../shared/settings.js";
+import {placeholderAnswer} from "../features/chat/messages.js";
 
 export const appInfo = (overrides: Partial<AppInfo> = {}): AppInfo => ({
   version: "0.1.0",
@@ -75,19 +76,9 @@ export const citation = (index: number, overrides: Partial<Citation> = {}): Cita
 
 let sequence = 0;
 export const message = (overrides: Partial<StoredMessage> = {}): StoredMessage => ({
-  id: `m${++sequence}`,
-  conversationId: "c1",
-  role: "assistant",
-  content: "",
+  ...placeholderAnswer("c1", `m${++sequence}`),
   createdAt: "2026-11-21T10:00:00.000Z",
   status: "complete",
-  mode: null,
-  sources: [],
-  redactions: [],
-  metrics: null,
-  feedback: null,
-  notice: null,
-  error: null,
   ...overrides,
 });
 
