@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/knowledge-bench.ts [--pages 1000] [--sizes 10000,100000] [--queries 100] [--skip-import]
  *
- * Uses the fixture embedder (static GloVe, 100-d) from ../shared/fixtures; a production model such as
+ * Uses the fixture embedder (static GloVe, 100-d) from test/fixtures/models; a production model such as
  * all-MiniLM-L6-v2 costs far more per chunk, which raises the embedding share of import time.
  */
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
@@ -23,9 +23,9 @@ import {chunkDocument, createParserPool} from "../electron/core/knowledge/parsin
 import {normalizeSearchRequest, searchWithVector} from "../electron/core/knowledge/search.js";
 import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";
 import {KnowledgeStore} from "../electron/core/knowledge/store.js";
+import {FIXTURE_EMBEDDER_DIR} from "../test/helpers/fixtures.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const FIXTURE_EMBEDDER_DIR = path.resolve(REPO_ROOT, "..", "shared", "fixtures", "models", "static-glove-wordpiece");
 const KNOWLEDGE_DIR = path.join(REPO_ROOT, "knowledge");
 const QUESTIONS_FILE = path.join(REPO_ROOT, "test", "fixtures", "knowledge-questions.json");
 const RESULTS_FILE = path.join(REPO_ROOT, "bench", "results", "knowledge.json");
