@@ -1,7 +1,8 @@
-import {existsSync, readdirSync, statSync} from "node:fs";
+import {readdirSync} from "node:fs";
 import path from "node:path";
-import {env, pipeline, type FeatureExtractionPipeline} from "@huggingface/transformers";
+import {pipeline, type FeatureExtractionPipeline} from "@huggingface/transformers";
 import {DesksideError} from "../../../shared/errors.js";
+import {isLocalModelFolder, isSequenceClassifierFolder, loadLocalModel} from "./transformers-local.js";
 
 /** Sentence embeddings from a local transformers.js model folder; never downloads anything. */
 export interface Embedder {
@@ -27,20 +28,15 @@ export interface CreateEmbedderOptions {
   batchSize?: number;
 }
 
-const REQUIRED_FILES = ["config.json", "tokenizer.json"];
 const TOKEN_CACHE_ENTRIES = 4096;
 const TOKEN_CACHE_MAX_CHARS = 8192;
 
-/** A folder transformers.js can load offline: config, tokenizer and at least one ONNX graph. */
+/**
+ * A folder transformers.js can load offline (config, tokenizer, an ONNX graph) that is not a
+ * cross-encoder: a re-ranker dropped into the models folder must not be picked as the embedder.
+ */
 export function isEmbeddingModelFolder(folder: string): boolean {
-  try {
-    if (!statSync(folder).isDirectory()) return false;
-    if (!REQUIRED_FILES.every((file) => existsSync(path.join(folder, file)))) return false;
-    const onnxDir = path.join(folder, "onnx");
-    return readdirSync(onnxDir).some((name) => /^model.*\.onnx$/.test(name));
-  } catch {
-    return false;
-  }
+  return isLocalModelFolder(folder) && !isSequenceClassifierFolder(folder);
 }
 
 /**
@@ -78,24 +74,14 @@ export function embeddingModelCandidates(setting: string | null | undefined, mod
   return modelDirs.map((dir) => path.join(dir, setting));
 }
 
-// transformers.js keeps the model root in a process-wide `env`; loads are serialized so two
-// embedders from different parent folders cannot see each other's root.
-let loadChain: Promise<unknown> = Promise.resolve();
-
-async function loadPipeline(modelPath: string): Promise<FeatureExtractionPipeline> {
-  const run = async () => {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = path.dirname(modelPath) + path.sep;
-    return (await pipeline("feature-extraction", path.basename(modelPath), {dtype: "fp32"})) as FeatureExtractionPipeline;
-  };
-  const result = loadChain.then(run, run);
-  loadChain = result.catch(() => undefined);
-  return result;
+function loadPipeline(modelPath: string): Promise<FeatureExtractionPipeline> {
+  return loadLocalModel(modelPath, async (modelId) => (await pipeline("feature-extraction", modelId, {dtype: "fp32"})) as FeatureExtractionPipeline);
 }
 
 export async function createEmbedder(modelPath: string, options: CreateEmbedderOptions = {}): Promise<Embedder> {
   const folder = path.resolve(modelPath);
+  if (isSequenceClassifierFolder(folder))
+    throw new DesksideError("MODEL_INVALID", `"${path.basename(folder)}" is a re-ranking model (cross-encoder), not an embedding model; choose it as the re-ranker instead.`);
   if (!isEmbeddingModelFolder(folder))
     throw new DesksideError("EMBEDDING_MODEL_MISSING", `No usable embedding model in "${path.basename(folder)}": it needs config.json, tokenizer.json and onnx/model.onnx.`);
   let extractor: FeatureExtractionPipeline;

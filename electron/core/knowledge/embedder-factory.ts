@@ -1,0 +1,48 @@
+import {readdirSync, statSync} from "node:fs";
+import path from "node:path";
+import {createEmbedder, resolveEmbeddingModel, type CreateEmbedderOptions, type Embedder} from "./embedder.js";
+import {createGgufEmbedder, isEmbeddingGgufName, type CreateGgufEmbedderOptions} from "./gguf-embedder.js";
+
+/** Options per kind, since the two runtimes batch differently. */
+export interface AnyEmbedderOptions {
+  folder?: CreateEmbedderOptions;
+  gguf?: CreateGgufEmbedderOptions;
+}
+
+const isFile = (file: string) => {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Like resolveEmbeddingModel, and also GGUF embedding models. Folders win over GGUF files
+ * everywhere, so adding a GGUF never silently replaces a working embedder (which would force a
+ * re-index). A candidate that is itself a .gguf file was chosen explicitly and is taken as is;
+ * inside models folders only files named like embedders count (the same folders hold chat models).
+ */
+export function resolveAnyEmbeddingModel(candidates: string[]): string | null {
+  const folder = resolveEmbeddingModel(candidates);
+  if (folder) return folder;
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const target = path.resolve(candidate);
+    if (/\.gguf$/i.test(target) && isFile(target)) return target;
+    let entries: string[];
+    try {
+      entries = readdirSync(target).sort();
+    } catch {
+      continue;
+    }
+    const gguf = entries.find((entry) => isEmbeddingGgufName(entry) && isFile(path.join(target, entry)));
+    if (gguf) return path.join(target, gguf);
+  }
+  return null;
+}
+
+/** A `.gguf` file through node-llama-cpp, anything else as a transformers.js folder. */
+export function createAnyEmbedder(pathOrFolder: string, options: AnyEmbedderOptions = {}): Promise<Embedder> {
+  return /\.gguf$/i.test(pathOrFolder) ? createGgufEmbedder(pathOrFolder, options.gguf) : createEmbedder(pathOrFolder, options.folder);
+}
