@@ -7,6 +7,8 @@ export interface Citation extends Pick<SearchHit, "chunkId" | "documentId" | "ti
   /** The [n] number used in the answer. */
   index: number;
   snippet: string;
+  /** The section around the cited chunk and where the chunk sits in it, when retrieval provided it. */
+  passage?: {text: string; highlight: {start: number; end: number}};
 }
 
 export interface RedactionFinding {

@@ -1,6 +1,9 @@
 /** Types of the knowledge base as seen by every client (renderer, HTTP, tests). */
 
 export type DocumentStatus = "ready" | "failed";
+
+/** The collection the articles that ship with the app are imported into; excluding it is one setting. */
+export const STARTER_COLLECTION = "Starter articles";
 export type SearchMode = "hybrid" | "vector" | "text";
 
 export interface KnowledgeDocument {
@@ -38,6 +41,18 @@ export interface SearchHit {
   /** Fused score normalized to 0..1 (higher is better). */
   score: number;
   scores: {vector?: number; text?: number; fused?: number};
+  /** The section around the matching chunk, when the request asked for passages. */
+  passage?: SearchPassage;
+}
+
+/** The text around a hit: neighbouring chunks of its section, overlaps removed. */
+export interface SearchPassage {
+  text: string;
+  /** Chunk ordinals the passage spans, inclusive. */
+  fromOrdinal: number;
+  toOrdinal: number;
+  /** Character range of the matching chunk inside `text`, for highlighting. */
+  highlight: {start: number; end: number};
 }
 
 export interface SearchRequest {
@@ -46,6 +61,10 @@ export interface SearchRequest {
   mode?: SearchMode;
   minScore?: number;
   collection?: string | null;
+  /** Collections left out of the search (e.g. the starter articles). */
+  excludeCollections?: string[];
+  /** Also return each hit's surrounding section (`hit.passage`). */
+  passages?: boolean;
 }
 
 export interface SearchResult {
@@ -54,6 +73,10 @@ export interface SearchResult {
   /** The mode actually used (hybrid falls back to text when no embedding model is available). */
   effectiveMode: SearchMode;
   tookMs: number;
+  /** Where the time went: query embedding, retrieval and fusion, re-ranking (when a re-ranker ran). */
+  timings?: {embedMs: number; retrieveMs: number; rerankMs?: number};
+  /** The re-ranking model that ordered the hits, when one did. */
+  reranker?: string;
   notice?: string;
 }
 
@@ -92,6 +115,10 @@ export interface KnowledgeStats {
   embeddingModel: string | null;
   embeddingDimension: number | null;
   storeUri: string;
+  /** The re-ranking model search uses, null when none is present or re-ranking is off. */
+  reranker: {id: string; kind: string} | null;
+  /** Hybrid fusion weights measured on this knowledge base, null until measured. */
+  fusion: {text: number; vector: number; measuredAt: string} | null;
   /** Set when vectors are missing or being re-built. */
   notice: string | null;
 }

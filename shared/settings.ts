@@ -59,12 +59,18 @@ const retrievalSchema = z.object({
   /** Below this normalized relevance the knowledge base is considered to have no answer. */
   noAnswerThreshold: z.number().min(0).max(1).default(0.35),
   answerMode: z.enum(["strict", "general"]).default("strict"),
+  /** Re-order the leading hits with a re-ranking model when one is present in the models folders. */
+  rerank: z.boolean().default(true),
+  /** Collections left out of chat retrieval and search (e.g. the starter articles once the team's own are in). */
+  excludedCollections: z.array(z.string().max(200)).max(100).default([]),
 });
 
 const knowledgeSchema = z.object({
   /** Local folder or s3:// gs:// az:// URI; null means `<data>/lancedb`. */
   storeUri: z.string().nullable().default(null),
   embeddingModel: z.string().nullable().default(null),
+  /** Re-ranking model: a .gguf path or cross-encoder folder, or a name in the models folders; null: the first found. */
+  rerankerModel: z.string().nullable().default(null),
   chunkSize: z.number().int().min(32).max(2048).default(200),
   chunkOverlap: z.number().int().min(0).max(512).default(30),
   maxFileSizeMb: z.number().min(0.001).max(2048).default(50),

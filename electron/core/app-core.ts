@@ -100,6 +100,8 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
     embeddingModel: effective().knowledge.embeddingModel,
     settings: effective().knowledge,
     retrieval: effective().retrieval,
+    // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
+    llama: () => localEngine.llama(),
   });
   const conversations = await ConversationStore.open(path.join(dataDir, "lancedb"));
   const chat = new ChatService({store: conversations, knowledge, engine, events, settings: effective, log: (error, context) => logger.error(`${context}: ${String((error as Error)?.stack ?? error)}`)});
@@ -129,7 +131,7 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   });
   settings.onChange((next, previous) => {
     if (JSON.stringify(next.llm.remote) !== JSON.stringify(previous.llm.remote)) buildRemote();
-    knowledge.updateSettings(effective().knowledge);
+    knowledge.updateSettings(effective().knowledge, effective().retrieval);
     events.emit("settings.changed", {settings: effective(), warnings: settings.warnings, dataDir, overridden: overriddenSettings(overrides)});
   });
 

@@ -205,6 +205,8 @@ export class ChatService implements ChatApi {
         mode: settings.retrieval.mode,
         minScore: settings.retrieval.minScore,
         collection: input.collection ?? null,
+        excludeCollections: settings.retrieval.excludedCollections,
+        passages: true,
       });
       hits = result.hits;
       searchNotice = result.notice ?? null;

@@ -25,6 +25,7 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     row: hit.row,
     snippet: hit.text.length > SNIPPET_CHARS ? `${hit.text.slice(0, SNIPPET_CHARS).trimEnd()}…` : hit.text,
     score: hit.score,
+    ...(hit.passage ? {passage: {text: hit.passage.text, highlight: hit.passage.highlight}} : {}),
   }));
 }
 
@@ -38,12 +39,16 @@ export function citedIndexes(text: string): number[] {
   return seen;
 }
 
-/** A written answer made of passages, for when no model is available. */
+/**
+ * A written answer made of passages, for when no model is available: the best match as its whole
+ * section (its steps included), the others as short excerpts.
+ */
 export function passagesAnswer(citations: Citation[]): string {
   const lines = ["Here are the best-matching passages from the knowledge base:", ""];
   for (const c of citations) {
     const where = describeLocation(c.title, c.headingPath, c.page, c.row);
-    lines.push(`**[${c.index}] ${c.title}**${where ? ` — ${where}` : ""}`, "", ...c.snippet.split("\n").map((l) => `> ${l}`), "");
+    const body = c.index === 1 && c.passage ? c.passage.text : c.snippet;
+    lines.push(`**[${c.index}] ${c.title}**${where ? ` — ${where}` : ""}`, "", ...body.split("\n").map((l) => `> ${l}`), "");
   }
   return lines.join("\n").trimEnd();
 }

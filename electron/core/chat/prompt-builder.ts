@@ -73,7 +73,10 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
     const headerTokens = (await count(header)) + 2;
     const left = sourceRoom - sourceTokens - headerTokens;
     if (left < 24) break;
-    const body = await truncateToTokens(hit.text, Math.min(left, Math.floor(sourceRoom * MAX_SOURCE_SHARE)), count);
+    const cap = Math.min(left, Math.floor(sourceRoom * MAX_SOURCE_SHARE));
+    // The whole section when it fits (so "what now?" reaches the fix steps), else the matching chunk.
+    const section = hit.passage?.text;
+    const body = section && (await count(section)) <= cap ? section : await truncateToTokens(hit.text, cap, count);
     if (!body) break;
     blocks.push(`${header}\n${body}`);
     used.push(hit);

@@ -1,15 +1,19 @@
 import {randomUUID} from "node:crypto";
 import {readdirSync} from "node:fs";
 import path from "node:path";
-import {DesksideError} from "../../../shared/errors.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
+import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
+import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
 import {createEmbedder, embeddingModelCandidates, resolveEmbeddingModel, type Embedder} from "./embedder.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
 import {approximateTokenCount, chunkDocument, createParserPool, parseDocument} from "./parsing/index.js";
-import {normalizeSearchRequest, search, vectorsUsable} from "./search.js";
+import type {Llama} from "node-llama-cpp";
+import {mergeChunks} from "./passage.js";
+import {createReranker, resolveReranker, type Reranker} from "./reranker.js";
+import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
+import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsUsable, type SearchTuning} from "./search.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
 import {KnowledgeStore} from "./store.js";
 
@@ -29,8 +33,10 @@ export interface KnowledgeServiceOptions {
   /** A model folder path or a folder name inside embeddingModelDirs; overrides settings.embeddingModel. */
   embeddingModel?: string | null;
   settings: Settings["knowledge"];
-  /** Search defaults when a request leaves them out. */
-  retrieval?: Partial<Pick<Settings["retrieval"], "mode" | "topK" | "minScore">>;
+  /** Search defaults when a request leaves them out; `rerank: false` turns re-ranking off. */
+  retrieval?: Partial<Pick<Settings["retrieval"], "mode" | "topK" | "minScore" | "rerank">>;
+  /** The app's node-llama-cpp runtime, shared by GGUF re-rankers; one of their own otherwise. */
+  llama?: () => Promise<Llama>;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
   parserPoolSize?: number;
   /** Files imported at once per job. */
@@ -64,6 +70,18 @@ export interface MarkdownDocumentInput {
   origin?: string;
 }
 
+export interface DocumentText {
+  document: KnowledgeDocumentInfo;
+  text: string;
+  /** Where the requested chunk sits in `text`. */
+  highlight: {start: number; end: number} | null;
+  /** True when the text was cut at DOCUMENT_TEXT_MAX_CHARS. */
+  truncated: boolean;
+}
+
+/** A reader shows at most this much of one document (a 1,000-page manual is opened as a file). */
+export const DOCUMENT_TEXT_MAX_CHARS = 2_000_000;
+
 /** A document plus, for failed imports, why it failed. */
 export type KnowledgeDocumentInfo = KnowledgeDocument & {error: DocumentRecord["error"]};
 
@@ -84,16 +102,23 @@ export interface KnowledgeService {
   getChunk(id: string): Promise<StoredChunk | null>;
   deleteDocument(id: string): Promise<void>;
   setCollection(id: string, collection: string | null): Promise<KnowledgeDocumentInfo>;
-  search(request: SearchRequest): Promise<SearchResult>;
+  /** `tuning` switches ranking steps off for the retrieval evaluation; the app leaves it out. */
+  search(request: SearchRequest, options?: {tuning?: Partial<SearchTuning>}): Promise<SearchResult>;
+  /** Measures the fusion weights on the current knowledge base now (normally done after imports). */
+  calibrate(): Promise<FusionCalibration | null>;
   stats(): Promise<KnowledgeStats>;
   /** Rebuilds all vectors with the configured (or given) model into a fresh table and swaps it in. */
   reindex(options?: ReindexOptions): Promise<KnowledgeStats>;
-  /** Imports the bundled articles with origin "default-knowledge"; unchanged files are skipped. */
+  /** Imports the bundled articles (origin "default-knowledge") into the starter collection; unchanged files are skipped. */
   importDefaultKnowledge(folder: string, options?: {collection?: string | null}): Promise<ImportJob>;
   /** Saves Markdown (e.g. a conversation) as a document and waits until it is searchable. */
   addMarkdownDocument(input: MarkdownDocumentInput): Promise<KnowledgeDocumentInfo>;
-  /** Applies changed chunking and limit settings to later imports. */
-  updateSettings(settings: Settings["knowledge"]): void;
+  /** Applies changed chunking and limit settings to later imports, and the re-ranking choice to later searches. */
+  updateSettings(settings: Settings["knowledge"], retrieval?: Pick<Settings["retrieval"], "rerank">): void;
+  /** A document's whole text (its chunks joined, overlaps written once), with where a chunk sits in it. */
+  documentText(id: string, chunkId?: string): Promise<DocumentText>;
+  /** Deletes every document of a collection (e.g. the starter articles); returns how many. */
+  deleteCollection(collection: string): Promise<number>;
   /** The embedding model in use, or null when text-only. */
   embeddingModel(): {id: string; dimension: number; path: string} | null;
   /** Embeds arbitrary texts with the model the knowledge base uses (for /v1/embeddings). */
@@ -111,6 +136,9 @@ function safeUploadName(name: string): string {
   const base = path.basename(String(name).replaceAll("\\", "/")).trim();
   return base || "upload";
 }
+
+/** Pseudo-questions per fusion calibration: about 2 s at 100k chunks with the fixture embedder. */
+const CALIBRATION_SAMPLES = 80;
 
 async function loadEmbedder(setting: string | null | undefined, dirs: string[], batchSize?: number): Promise<Embedder | null> {
   const folder = resolveEmbeddingModel(embeddingModelCandidates(setting, dirs));
@@ -179,7 +207,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (external?.aborted) jobs.cancel(job.id);
     else external?.addEventListener("abort", () => jobs.cancel(job.id), {once: true});
     // Runs in the background; every failure is reported per file, so nothing is awaited here.
-    void runImportJob(importerDeps, job.id, sources, importOptions, signal).catch(() => jobs.finish(job.id, "failed"));
+    void runImportJob(importerDeps, job.id, sources, importOptions, signal)
+      .catch(() => jobs.finish(job.id, "failed"))
+      .then(() => calibrateIfDue());
     return job;
   };
 
@@ -188,6 +218,44 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       throw new DesksideError("BATCH_TOO_LARGE", `This import has ${count} files, more than the limit of ${settings.maxBatchFiles}; import fewer at a time or raise the limit in Settings.`, {
         details: {maxFiles: settings.maxBatchFiles},
       });
+  };
+
+  /**
+   * Re-measures the hybrid fusion weights when the knowledge base has changed size by a quarter or
+   * its vectors were rebuilt; one measurement at a time, in the background, never failing an import.
+   */
+  let calibration: Promise<FusionCalibration | null> | null = null;
+  const calibrateNow = (): Promise<FusionCalibration | null> => {
+    if (calibration) return calibration;
+    calibration = (async () => {
+      const current = embedder;
+      if (!current || !vectorsUsable(store, current)) return null;
+      const chunks = await store.countChunks();
+      const visibleFilter = (rows: {id: string; documentId: string}[]) => rows.filter((row) => store.isVisible(row.documentId));
+      const measured = await calibrateFusion(
+        {
+          sample: async (count) => (await store.sampleChunks(count)).map((chunk) => ({text: chunk.text, documentId: chunk.documentId})),
+          textCandidates: async (query, limit) => visibleFilter(await store.textCandidates(query, {limit, contextBoost: DEFAULT_TUNING.contextBoost})),
+          vectorCandidates: async (queries, limit) => {
+            const vectors = await current.embed(queries);
+            return Promise.all(vectors.map(async (vector) => visibleFilter(await store.vectorCandidates(vector, {limit}))));
+          },
+        },
+        {samples: CALIBRATION_SAMPLES, chunks, model: current.modelId},
+      );
+      if (measured && !closing) await store.saveFusionCalibration(measured);
+      return measured;
+    })()
+      .catch(() => null)
+      .finally(() => {
+        calibration = null;
+      });
+    return calibration;
+  };
+  const calibrateIfDue = async (): Promise<void> => {
+    if (closing || !embedder) return;
+    if (calibrationCurrent(store.fusionCalibration(), await store.countChunks().catch(() => 0), store.vectorModel()?.id ?? null)) return;
+    await calibrateNow();
   };
 
   const noticeFor = async (): Promise<string | null> => {
@@ -205,6 +273,41 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (missing) return `${missing} document${missing === 1 ? " has" : "s have"} no vectors yet; re-index to add them.`;
     return null;
   };
+
+  // The re-ranker loads on the first search that can use it, so start-up stays lean; a model that
+  // fails to load is reported once in stats and search goes on without it.
+  let rerankEnabled = options.retrieval?.rerank ?? true;
+  let rerankerSetting = settings.rerankerModel;
+  let reranker: Promise<Reranker | null> | null = null;
+  let rerankerProblem: string | null = null;
+  const rerankerCandidate = () => (rerankEnabled ? resolveReranker(rerankerSetting, options.embeddingModelDirs) : null);
+  const currentReranker = (): Promise<Reranker | null> => {
+    if (!rerankEnabled) return Promise.resolve(null);
+    reranker ??= (async () => {
+      const candidate = rerankerCandidate();
+      if (!candidate) return null;
+      try {
+        return await createReranker(candidate.path, {llama: options.llama ? await options.llama() : undefined, threads: 1});
+      } catch (error) {
+        rerankerProblem = `The re-ranking model "${candidate.modelId}" could not be loaded (${toErrorInfo(error).message}); search works without it.`;
+        return null;
+      }
+    })();
+    return reranker;
+  };
+  const dropReranker = async () => {
+    const previous = reranker;
+    reranker = null;
+    rerankerProblem = null;
+    await (await previous?.catch(() => null))?.close().catch(() => undefined);
+  };
+
+  // Starter articles imported before they had a collection of their own move into it, so one
+  // setting can leave them out of search.
+  for (const doc of store.listDocuments())
+    if (doc.origin === STARTER_ORIGIN && doc.collection === null) await store.setCollection(doc.id, STARTER_COLLECTION).catch(() => undefined);
+  // A knowledge base written by an earlier version, or grown since, gets its weights measured.
+  void calibrateIfDue();
 
   const service: KnowledgeService = {
     async importPaths(paths, importOptions = {}) {
@@ -245,10 +348,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
     setCollection: (id, collection) => store.setCollection(id, collection || null),
 
-    async search(request) {
+    async search(request, searchOptions = {}) {
       const normalized = normalizeSearchRequest(request, options.retrieval);
-      return search(store, embedder, normalized);
+      return search(store, embedder, normalized, {tuning: searchOptions.tuning, calibration: store.fusionCalibration(), reranker: await currentReranker()});
     },
+
+    calibrate: () => calibrateNow(),
 
     async stats() {
       const ready = store.listDocuments().filter((doc) => doc.status === "ready");
@@ -260,7 +365,15 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         embeddingModel: stored?.id ?? null,
         embeddingDimension: stored?.dimension ?? null,
         storeUri: store.location.uri,
-        notice: await noticeFor(),
+        reranker: (() => {
+          const candidate = rerankerProblem ? null : rerankerCandidate();
+          return candidate ? {id: candidate.modelId, kind: candidate.kind} : null;
+        })(),
+        fusion: (() => {
+          const measured = store.fusionCalibration();
+          return measured ? {...measured.weights, measuredAt: measured.measuredAt} : null;
+        })(),
+        notice: [await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
       };
     },
 
@@ -285,6 +398,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         },
       });
       if (previous && previous !== next) await previous.close().catch(() => undefined);
+      void calibrateIfDue();
       return service.stats();
     },
 
@@ -293,7 +407,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const articles = readdirSync(folder)
         .filter((name) => !/^readme\.md$/i.test(name) && !name.startsWith("."))
         .map((name) => path.join(folder, name));
-      return service.importPaths(articles, {collection: defaultOptions.collection ?? null, origin: "default-knowledge"});
+      return service.importPaths(articles, {collection: defaultOptions.collection ?? STARTER_COLLECTION, origin: STARTER_ORIGIN});
     },
 
     async addMarkdownDocument(input) {
@@ -315,8 +429,31 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       throw new DesksideError("CANCELLED", "Saving to the knowledge base was cancelled.");
     },
 
-    updateSettings(next) {
+    updateSettings(next, retrieval) {
       settings = next;
+      const enabled = retrieval?.rerank ?? rerankEnabled;
+      if (enabled !== rerankEnabled || next.rerankerModel !== rerankerSetting) {
+        rerankEnabled = enabled;
+        rerankerSetting = next.rerankerModel;
+        void dropReranker();
+      }
+    },
+
+    async documentText(id, chunkId) {
+      const document = store.getDocument(id);
+      if (!document || document.status !== "ready") throw new DesksideError("NOT_FOUND", "That document is not in the knowledge base.");
+      const merged = mergeChunks(await store.documentChunks(id, 0, Number.MAX_SAFE_INTEGER));
+      const ordinal = chunkId?.startsWith(`${id}:`) ? Number(chunkId.slice(id.length + 1)) : null;
+      const range = merged.ranges.find((r) => r.ordinal === ordinal);
+      const truncated = merged.text.length > DOCUMENT_TEXT_MAX_CHARS;
+      const highlight = range && range.end <= DOCUMENT_TEXT_MAX_CHARS ? {start: range.start, end: range.end} : null;
+      return {document, text: truncated ? merged.text.slice(0, DOCUMENT_TEXT_MAX_CHARS) : merged.text, highlight, truncated};
+    },
+
+    async deleteCollection(collection) {
+      const docs = store.listDocuments().filter((doc) => doc.collection === collection);
+      for (const doc of docs) await store.deleteDocument(doc.id);
+      return docs.length;
     },
 
     embeddingModel() {
@@ -336,6 +473,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       jobs.cancelAll();
       await Promise.allSettled(jobs.running());
       await parser.close();
+      await calibration;
+      await dropReranker();
       await embedder?.close().catch(() => undefined);
       await store.close();
     },

@@ -1,8 +1,12 @@
 import {DesksideError} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
-import {cosineDistanceToSimilarity, reciprocalRankFusion, termCoverage, vectorConfidence} from "./fusion.js";
-import type {StoredChunk} from "./store-schema.js";
+import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
+import type {FusionCalibration} from "./fusion-calibration.js";
+import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
+import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists} from "./ranking.js";
+import type {Reranker} from "./reranker.js";
+import {chunkContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
 
 /**
@@ -17,6 +21,9 @@ import type {Candidate, KnowledgeStore} from "./store.js";
  * vectorConfidence). `scores` carries the raw per-method numbers: similarity, BM25, the RRF sum.
  */
 
+/** The origin of the articles that ship with the app (see importDefaultKnowledge). */
+export const STARTER_ORIGIN = "default-knowledge";
+
 export const MIN_TOP_K = 1;
 export const MAX_TOP_K = 20;
 /** Candidates each method contributes to fusion; deeper lists change RRF little and cost latency. */
@@ -30,6 +37,8 @@ export interface NormalizedSearchRequest {
   mode: SearchMode;
   minScore: number;
   collection: string | null;
+  excludeCollections: string[];
+  passages: boolean;
 }
 
 export function normalizeSearchRequest(request: SearchRequest, defaults: {topK?: number; mode?: SearchMode; minScore?: number} = {}): NormalizedSearchRequest {
@@ -42,7 +51,10 @@ export function normalizeSearchRequest(request: SearchRequest, defaults: {topK?:
   if (!["hybrid", "vector", "text"].includes(mode)) throw new DesksideError("INVALID_INPUT", "mode must be hybrid, vector or text.");
   const minScore = request.minScore ?? defaults.minScore ?? 0;
   if (typeof minScore !== "number" || !(minScore >= 0 && minScore <= 1)) throw new DesksideError("INVALID_INPUT", "minScore must be between 0 and 1.");
-  return {query, topK, mode, minScore, collection: request.collection || null};
+  const excludeCollections = request.excludeCollections ?? [];
+  if (!Array.isArray(excludeCollections) || excludeCollections.some((c) => typeof c !== "string") || excludeCollections.length > 100)
+    throw new DesksideError("INVALID_INPUT", "excludeCollections must be a list of up to 100 collection names.");
+  return {query, topK, mode, minScore, collection: request.collection || null, excludeCollections, passages: request.passages === true};
 }
 
 /** Whether the embedder can make query vectors comparable with the stored ones. */
@@ -87,6 +99,73 @@ function toHit(chunk: StoredChunk, score: number, scores: SearchHit["scores"]): 
 }
 
 /**
+ * The ranking switches of search. The defaults are what the product uses; the retrieval evaluation
+ * turns each off in turn to measure what it adds.
+ */
+export interface SearchTuning {
+  /** Weight of the title-and-headings field next to the chunk body in full-text search (0: body only). */
+  contextBoost: number;
+  /**
+   * How hybrid weighs the vector list against the word list: "calibrated" uses the weights measured
+   * on this knowledge base (see fusion-calibration.ts; "confidence" until measured), "confidence"
+   * scales the vector vote by how clearly its best match stands out, "equal" is plain RRF.
+   */
+  fusion: "calibrated" | "confidence" | "equal";
+  /** Share of a document's other candidates added to each chunk's score (0: chunks alone). */
+  documentEvidence: number;
+  /** Score multiplier per chunk of the same document already in the results (1: no diversification). */
+  repeatDecay: number;
+  /** Most chunks of one document in the results while other documents have candidates (0: no cap). */
+  perDocumentCap: number;
+  /**
+   * Score factor for the starter articles that ship with the app: a team's own documents win a close
+   * call against generic bundled articles, which still answer when nothing of the team's matches.
+   */
+  starterPrior: number;
+  /** Candidates each method contributes. */
+  depth: number;
+}
+
+export const DEFAULT_TUNING: SearchTuning = {
+  contextBoost: 0.5,
+  fusion: "calibrated",
+  documentEvidence: 0.5,
+  repeatDecay: 0.5,
+  perDocumentCap: 3,
+  starterPrior: 0.7,
+  depth: FUSION_DEPTH,
+};
+
+/** Leading candidates a re-ranking model reads: enough to lift a deep match, few enough to stay fast. */
+export const RERANK_DEPTH = 20;
+
+export interface SearchOptions {
+  notice?: string;
+  /** Re-orders the leading candidates when given. */
+  reranker?: Reranker | null;
+  signal?: AbortSignal;
+  tuning?: Partial<SearchTuning>;
+  /** Fusion weights measured on this knowledge base, when known. */
+  calibration?: FusionCalibration | null;
+}
+
+function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | null | undefined, similarities: number[]): {text: number; vector: number} {
+  if (tuning.fusion === "equal") return {text: 1, vector: 1};
+  if (tuning.fusion === "calibrated" && calibration) return calibration.weights;
+  return {text: 1, vector: vectorConfidence(similarities)};
+}
+
+/**
+ * Text score shown to the reader and used for the "no answer" threshold: the share of the query's
+ * words the chunk contains, scaled down (to at most half) as its BM25 falls behind the best hit's, so
+ * hits that merely contain the words once are not all shown as a perfect 1.000.
+ */
+export function textRelevance(coverage: number, bm25: number | undefined, bestBm25: number): number {
+  if (bm25 === undefined || !(bestBm25 > 0)) return coverage * 0.5;
+  return coverage * (0.5 + 0.5 * Math.min(1, bm25 / bestBm25));
+}
+
+/**
  * Runs a search with an already embedded query (null when vectors are not usable). Kept apart from
  * query embedding so its timing (`tookMs`) measures retrieval alone. Candidates are fetched as ids
  * and scores; only the chunks that make the cut are read in full.
@@ -95,36 +174,51 @@ export async function searchWithVector(
   store: KnowledgeStore,
   request: NormalizedSearchRequest,
   queryVector: Float32Array | null,
-  notice?: string,
+  options: SearchOptions = {},
 ): Promise<SearchResult> {
   const started = performance.now();
+  const tuning = {...DEFAULT_TUNING, ...options.tuning};
   const effectiveMode: SearchMode = queryVector ? request.mode : "text";
-  const filter = {collection: request.collection};
-  const depth = effectiveMode === "hybrid" ? Math.max(FUSION_DEPTH, request.topK) : request.topK;
+  const filter = {collection: request.collection, excludeCollections: request.excludeCollections};
+  const depth = Math.max(tuning.depth, request.topK);
 
   const [vectorHits, textHits, queryTerms] = await Promise.all([
     queryVector && effectiveMode !== "text" ? fetchVisible(store, depth, (limit) => store.vectorCandidates(queryVector, {...filter, limit})) : Promise.resolve([]),
-    effectiveMode !== "vector" ? fetchVisible(store, depth, (limit) => store.textCandidates(request.query, {...filter, limit})) : Promise.resolve([]),
+    effectiveMode !== "vector" ? fetchVisible(store, depth, (limit) => store.textCandidates(request.query, {...filter, limit, contextBoost: tuning.contextBoost})) : Promise.resolve([]),
     effectiveMode !== "vector" ? store.analyze(request.query) : Promise.resolve([]),
   ]);
 
-  // The final order, with each kept candidate's per-method scores.
-  let ranked: {id: string; similarity?: number; bm25?: number; fused?: number}[];
-  if (effectiveMode === "vector") {
-    ranked = vectorHits.map((c) => ({id: c.id, similarity: cosineDistanceToSimilarity(c.distance ?? 1)}));
-  } else if (effectiveMode === "text") {
-    ranked = textHits.map((c) => ({id: c.id, bm25: c.bm25}));
-  } else {
-    const similarity = new Map(vectorHits.map((c) => [c.id, cosineDistanceToSimilarity(c.distance ?? 1)]));
-    const bm25 = new Map(textHits.map((c) => [c.id, c.bm25]));
-    const vectorWeight = vectorConfidence(vectorHits.map((c) => similarity.get(c.id)!));
-    ranked = reciprocalRankFusion([
-      {items: vectorHits, key: (c) => c.id, weight: vectorWeight},
-      {items: textHits, key: (c) => c.id},
-    ])
-      .slice(0, request.topK)
-      .map((item) => ({id: item.key, similarity: similarity.get(item.key), bm25: bm25.get(item.key), fused: item.fused}));
+  const similarity = new Map(vectorHits.map((c) => [c.id, cosineDistanceToSimilarity(c.distance ?? 1)]));
+  const bm25 = new Map(textHits.map((c) => [c.id, c.bm25 ?? 0]));
+  const bestBm25 = textHits.reduce((best, c) => Math.max(best, c.bm25 ?? 0), 0);
+  const weights =
+    effectiveMode === "hybrid" ? fusionWeights(tuning, options.calibration, vectorHits.map((c) => similarity.get(c.id)!)) : effectiveMode === "text" ? {text: 1, vector: 0} : {text: 0, vector: 1};
+  // One pipeline for every mode: a single-method search is fusion with the other list empty.
+  const prior = (documentId: string) => (store.getDocument(documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1);
+  const fused = addDocumentEvidence(
+    applyDocumentPrior(fuseLists({text: effectiveMode === "vector" ? [] : textHits, vector: effectiveMode === "text" ? [] : vectorHits, weights}), prior),
+    // Every chunk is a vector candidate of some rank, so counting a document's vector candidates
+    // measures its length, not its relevance; word matches are evidence.
+    effectiveMode === "vector" ? 0 : tuning.documentEvidence,
+  );
+  const retrieveMs = performance.now() - started;
+
+  let ordered = fused;
+  let rerankMs: number | undefined;
+  const reranker = options.reranker;
+  if (reranker && fused.length > 1) {
+    const rerankStarted = performance.now();
+    const head = fused.slice(0, RERANK_DEPTH);
+    const headChunks = new Map((await store.chunksByIds(head.map((c) => c.id))).map((chunk) => [chunk.id, chunk]));
+    // The model reads the passage with its title and headings, as a person would see it.
+    const passages = head.map((c) => {
+      const chunk = headChunks.get(c.id);
+      return chunk ? `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}` : "";
+    });
+    ordered = applyRerankScores(fused, head.length, await reranker.score(request.query, passages, {signal: options.signal}));
+    rerankMs = performance.now() - rerankStarted;
   }
+  const ranked = diversify(ordered, request.topK, {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap});
 
   const chunks = new Map((await store.chunksByIds(ranked.map((r) => r.id))).map((chunk) => [chunk.id, chunk]));
   const hits: SearchHit[] = [];
@@ -132,26 +226,39 @@ export async function searchWithVector(
     ranked.map(async (r, index) => {
       const chunk = chunks.get(r.id);
       if (!chunk) return;
-      const coverage = r.bm25 === undefined || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(chunk.text));
-      const score = effectiveMode === "vector" ? (r.similarity ?? 0) : effectiveMode === "text" ? coverage : Math.max(r.similarity ?? 0, coverage);
-      hits[index] = toHit(chunk, score, {vector: r.similarity, text: r.bm25, fused: r.fused});
+      const similarityScore = similarity.get(r.id);
+      const bm25Score = bm25.get(r.id);
+      const coverage = effectiveMode === "vector" || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(`${chunk.title}\n${chunk.headingPath.join("\n")}\n${chunk.text}`));
+      const textScore = textRelevance(coverage, bm25Score, bestBm25);
+      const score = effectiveMode === "vector" ? (similarityScore ?? 0) : effectiveMode === "text" ? textScore : Math.max(similarityScore ?? 0, textScore);
+      hits[index] = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: effectiveMode === "hybrid" ? r.fused : undefined});
+      if (request.passages) {
+        const neighbours = await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW);
+        hits[index].passage = buildPassage(chunk, neighbours);
+      }
     }),
   );
 
   const kept = hits.filter((hit) => hit !== undefined && hit.score >= request.minScore).slice(0, request.topK);
-  const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started};
-  if (notice) result.notice = notice;
+  const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started, timings: {embedMs: 0, retrieveMs}};
+  if (rerankMs !== undefined) {
+    result.timings!.rerankMs = rerankMs;
+    result.reranker = reranker!.modelId;
+  }
+  if (options.notice) result.notice = options.notice;
   return result;
 }
 
 /** Embeds the query (when vectors are usable) and searches; `tookMs` covers both. */
-export async function search(store: KnowledgeStore, embedder: Embedder | null, request: NormalizedSearchRequest): Promise<SearchResult> {
+export async function search(store: KnowledgeStore, embedder: Embedder | null, request: NormalizedSearchRequest, options: Omit<SearchOptions, "notice"> = {}): Promise<SearchResult> {
   const started = performance.now();
   const wantsVectors = request.mode !== "text";
   const usable = wantsVectors && vectorsUsable(store, embedder);
   const queryVector = usable ? (await embedder!.embed([request.query]))[0] : null;
+  const embedMs = performance.now() - started;
   const notice = wantsVectors && !usable ? fallbackNotice(store, embedder) : undefined;
-  const result = await searchWithVector(store, request, queryVector, notice);
+  const result = await searchWithVector(store, request, queryVector, {...options, notice});
   result.tookMs = performance.now() - started;
+  if (result.timings) result.timings.embedMs = embedMs;
   return result;
 }

@@ -44,6 +44,23 @@ export const CHUNKS_TABLE_PREFIX = "chunks";
 
 export const CHUNK_COLUMNS = ["id", "document_id", "ordinal", "text", "heading_path", "page", "row", "collection", "title", "source_path"];
 
+/**
+ * What a chunk is about, as its own full-text field: the document title and the headings above the
+ * chunk (a heading that repeats the title is left out). Scored apart from the body, because a word in
+ * "Kerberos troubleshooting › Clock skew" says more about a passage than the same word in passing.
+ */
+export function chunkContext(title: string, headingPath: string[]): string {
+  const parts = [title.trim()];
+  for (const heading of headingPath) {
+    const text = heading.trim();
+    if (text && text.toLowerCase() !== parts[0].toLowerCase()) parts.push(text);
+  }
+  return parts.filter(Boolean).join(" \u203a ");
+}
+
+/** SQL that fills the context column of a table written before it existed (same rule, minus the dedupe). */
+export const CONTEXT_COLUMN_SQL = "concat_ws(' \u203a ', title, array_to_string(heading_path, ' \u203a '))";
+
 export function documentsSchema(): Schema {
   return new Schema([
     new Field("id", new Utf8(), false),
@@ -81,6 +98,7 @@ export function chunksSchema(dimension: number | null): Schema {
     new Field("collection", new Utf8(), true),
     new Field("title", new Utf8(), false),
     new Field("source_path", new Utf8(), false),
+    new Field("context", new Utf8(), true),
   ];
   if (dimension !== null) fields.push(new Field("vector", new FixedSizeList(dimension, new Field("item", new Float32(), true)), true));
   return new Schema(fields);
@@ -140,6 +158,7 @@ export function chunkToRow(doc: DocumentRecord, chunk: ChunkRecord, withVector: 
     collection: doc.collection,
     title: doc.title,
     source_path: doc.sourcePath,
+    context: chunkContext(doc.title, chunk.headingPath),
   };
   if (withVector) row.vector = chunk.vector;
   return row;

@@ -1,12 +1,15 @@
 import {randomUUID} from "node:crypto";
 import * as lancedb from "@lancedb/lancedb";
 import {DesksideError} from "../../../shared/errors.js";
+import type {FusionCalibration} from "./fusion-calibration.js";
 import {SerialQueue} from "./serial-queue.js";
 import {parseStoreUri, type StoreLocation} from "./store-uri.js";
 import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE_PREFIX,
+  CONTEXT_COLUMN_SQL,
   DOCUMENTS_TABLE,
+  chunkContext,
   META_TABLE,
   chunkToRow,
   chunksSchema,
@@ -59,6 +62,13 @@ export interface ChunkHit extends StoredChunk {
 export interface ChunkQueryOptions {
   limit: number;
   collection?: string | null;
+  /** Collections whose chunks are left out. */
+  excludeCollections?: string[];
+}
+
+export interface TextQueryOptions extends ChunkQueryOptions {
+  /** Weight of the title-and-headings field next to the body (0: body only). */
+  contextBoost?: number;
 }
 
 export interface RebuildOptions {
@@ -74,6 +84,7 @@ const META_CHUNKS_TABLE = "chunks_table";
 const META_MODEL = "embedding_model";
 const META_DIMENSION = "embedding_dimension";
 const META_INDEX_ROWS = "vector_index_rows";
+const META_FUSION = "fusion_calibration";
 const REBUILD_BATCH = 256;
 /**
  * Below this many chunks an exact (flat) vector scan is fast enough (~5 ms at 10k × 100-d here); above
@@ -95,8 +106,12 @@ function storeError(action: string, cause: unknown): DesksideError {
   return new DesksideError("STORE_ERROR", `The knowledge store could not ${action}; details are in the log.`, {cause});
 }
 
-function collectionFilter(collection: string | null | undefined): string | undefined {
-  return collection ? `collection = ${sqlString(collection)}` : undefined;
+function collectionFilter(options: Pick<ChunkQueryOptions, "collection" | "excludeCollections">): string | undefined {
+  const parts: string[] = [];
+  if (options.collection) parts.push(`collection = ${sqlString(options.collection)}`);
+  const excluded = (options.excludeCollections ?? []).filter(Boolean);
+  if (excluded.length) parts.push(`(collection IS NULL OR NOT ${sqlIn("collection", excluded)})`);
+  return parts.length ? parts.join(" AND ") : undefined;
 }
 
 async function readAll(table: lancedb.Table, columns: string[], where?: string): Promise<Record<string, unknown>[]> {
@@ -117,6 +132,7 @@ function chunkRowFromStored(chunk: StoredChunk, vector: Float32Array | null | un
     collection: chunk.collection,
     title: chunk.title,
     source_path: chunk.sourcePath,
+    context: chunkContext(chunk.title, chunk.headingPath),
   };
   if (vector !== undefined) row.vector = vector;
   return row;
@@ -156,6 +172,7 @@ export class KnowledgeStore {
       for (const name of names) if (name.startsWith(CHUNKS_TABLE_PREFIX) && name !== chunksName) await db.dropTable(name);
       await store.loadDocuments();
       await store.recoverFromCrash();
+      await store.ensureContextColumn(chunksTable);
       await store.ensureTextIndex(chunksTable);
       return store;
     } catch (error) {
@@ -190,16 +207,26 @@ export class KnowledgeStore {
     for (let i = 0; i < orphans.length; i += IN_LIST_BATCH) await this.chunksTable.delete(sqlIn("document_id", orphans.slice(i, i + IN_LIST_BATCH)));
   }
 
+  /** Tables written before the title-and-headings field existed get it computed in place. */
+  private async ensureContextColumn(table: lancedb.Table): Promise<void> {
+    const schema = await table.schema();
+    if (!schema.fields.some((field) => field.name === "context")) await table.addColumns([{name: "context", valueSql: CONTEXT_COLUMN_SQL}]);
+  }
+
   /**
-   * Full-text index on the text, and a B-tree on the chunk id: search reads the winning chunks back
-   * by id, which without it scans the whole table (about 9 ms instead of 2 ms at 100k chunks).
+   * Full-text indexes on the text and on the title-and-headings field, and B-trees on the chunk id and
+   * document id: search reads the winning chunks (and their neighbours, for passages) back by id, which
+   * without them scans the whole table (about 9 ms instead of 2 ms at 100k chunks).
    */
   private async ensureTextIndex(table: lancedb.Table): Promise<void> {
     const indices = await table.listIndices();
     if (!indices.some((index) => index.columns.includes("text") && index.indexType === "FTS"))
       await table.createIndex("text", {config: lancedb.Index.fts()});
-    if (!indices.some((index) => index.columns.includes("id") && index.indexType.toUpperCase().includes("BTREE")))
-      await table.createIndex("id", {config: lancedb.Index.btree()});
+    if (!indices.some((index) => index.columns.includes("context") && index.indexType === "FTS"))
+      await table.createIndex("context", {config: lancedb.Index.fts()});
+    for (const column of ["id", "document_id"])
+      if (!indices.some((index) => index.columns.includes(column) && index.indexType.toUpperCase().includes("BTREE")))
+        await table.createIndex(column, {config: lancedb.Index.btree()});
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -254,16 +281,28 @@ export class KnowledgeStore {
     if (vector.length !== this.model.dimension)
       throw new DesksideError("EMBEDDING_FAILED", `The query vector has ${vector.length} dimensions but the stored vectors have ${this.model.dimension}; re-index the knowledge base.`);
     const query = this.chunksTable.vectorSearch(vector).distanceType("cosine").select(["id", "document_id", "_distance"]).limit(options.limit);
-    const where = collectionFilter(options.collection);
+    const where = collectionFilter(options);
     if (where) query.where(where);
     const rows = (await query.toArray()) as Record<string, unknown>[];
     return rows.map((row) => ({id: String(row.id), documentId: String(row.document_id), distance: Number(row._distance)}));
   }
 
-  /** BM25 over the native full-text index (rows added since the last optimize() are searched unindexed). */
-  async textCandidates(text: string, options: ChunkQueryOptions): Promise<Candidate[]> {
-    const query = this.chunksTable.query().fullTextSearch(new lancedb.MatchQuery(text, "text")).select(["id", "document_id", "_score"]).limit(options.limit);
-    const where = collectionFilter(options.collection);
+  /**
+   * BM25 over the native full-text indexes (rows added since the last optimize() are searched
+   * unindexed): the body alone, or body plus the title-and-headings field weighted by contextBoost.
+   */
+  async textCandidates(text: string, options: TextQueryOptions): Promise<Candidate[]> {
+    const boost = options.contextBoost ?? 0;
+    // A boolean "should" adds the two fields' BM25; MultiMatchQuery would keep only the larger one.
+    const match =
+      boost > 0
+        ? new lancedb.BooleanQuery([
+            [lancedb.Occur.Should, new lancedb.MatchQuery(text, "text")],
+            [lancedb.Occur.Should, new lancedb.MatchQuery(text, "context", {boost})],
+          ])
+        : new lancedb.MatchQuery(text, "text");
+    const query = this.chunksTable.query().fullTextSearch(match).select(["id", "document_id", "_score"]).limit(options.limit);
+    const where = collectionFilter(options);
     if (where) query.where(where);
     const rows = (await query.toArray()) as Record<string, unknown>[];
     return rows.map((row) => ({id: String(row.id), documentId: String(row.document_id), bm25: Number(row._score)}));
@@ -275,6 +314,52 @@ export class KnowledgeStore {
     const rows = await readAll(this.chunksTable, CHUNK_COLUMNS, sqlIn("id", ids));
     const byId = new Map(rows.map((row) => [String(row.id), rowToChunk(row)]));
     return ids.map((id) => byId.get(id)).filter((chunk): chunk is StoredChunk => chunk !== undefined);
+  }
+
+  /**
+   * The chunks of a document from `fromOrdinal` to `toOrdinal` (inclusive), in order: the neighbours
+   * a hit is widened with so the reader gets the whole section, not a cut-off excerpt.
+   */
+  async documentChunks(documentId: string, fromOrdinal: number, toOrdinal: number): Promise<StoredChunk[]> {
+    if (!this.isVisible(documentId)) return [];
+    const rows = await readAll(this.chunksTable, CHUNK_COLUMNS, `document_id = ${sqlString(documentId)} AND ordinal >= ${Math.floor(fromOrdinal)} AND ordinal <= ${Math.floor(toOrdinal)}`);
+    return rows.map(rowToChunk).sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  /** A deterministic, evenly spread sample of visible chunks (the same table gives the same sample). */
+  async sampleChunks(count: number): Promise<StoredChunk[]> {
+    const ids = (await readAll(this.chunksTable, ["id", "document_id"]))
+      .filter((row) => this.isVisible(String(row.document_id)))
+      .map((row) => String(row.id))
+      .sort();
+    if (ids.length === 0 || count <= 0) return [];
+    const step = ids.length / Math.min(count, ids.length);
+    const chosen = Array.from({length: Math.min(count, ids.length)}, (_, i) => ids[Math.floor(i * step)]);
+    return this.chunksByIds(chosen);
+  }
+
+  /** The fusion weights measured on this table (see fusion-calibration.ts), or null. */
+  fusionCalibration(): FusionCalibration | null {
+    const raw = this.meta[META_FUSION];
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as FusionCalibration;
+    } catch {
+      return null;
+    }
+  }
+
+  saveFusionCalibration(calibration: FusionCalibration | null): Promise<void> {
+    return this.writes.run(async () => {
+      const meta = {...this.meta};
+      if (calibration) meta[META_FUSION] = JSON.stringify(calibration);
+      else delete meta[META_FUSION];
+      try {
+        await this.writeMeta(meta);
+      } catch (error) {
+        throw storeError("save the search calibration", error);
+      }
+    });
   }
 
   /** vectorCandidates with the chunks' content. */

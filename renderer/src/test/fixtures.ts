@@ -117,6 +117,8 @@ export const knowledgeStats = (overrides: Partial<KnowledgeStats> = {}): Knowled
   embeddingModel: "static-glove-wordpiece",
   embeddingDimension: 300,
   storeUri: "/data/lancedb",
+  reranker: null,
+  fusion: null,
   notice: null,
   ...overrides,
 });

@@ -17,7 +17,7 @@ export function baseHandlers(): FakeHandlers {
     "models.status": () => emptyStatus(),
     "chat.list": () => [],
     "knowledge.list": () => [],
-    "knowledge.stats": () => ({documents: 0, chunks: 0, collections: [], embeddingModel: null, embeddingDimension: null, storeUri: "", notice: null}),
+    "knowledge.stats": () => ({documents: 0, chunks: 0, collections: [], embeddingModel: null, embeddingDimension: null, storeUri: "", reranker: null, fusion: null, notice: null}),
     "knowledge.jobs": () => [],
     "models.list": () => [],
     "models.gpu": () => ({backend: "cpu", requested: "auto", devices: [], vram: {total: 0, used: 0, free: 0}, cpuThreads: 8, notice: null}),

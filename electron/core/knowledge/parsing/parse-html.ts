@@ -17,6 +17,8 @@ const CHROME = [
   "script", "style", "noscript", "template", "nav", "aside", "iframe", "form", "dialog",
   "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=search]",
   "[hidden]", "[aria-hidden=true]",
+  // Permalink anchors that documentation generators put after each heading ("Trace logging¶").
+  "a.headerlink", "a.header-anchor", "a.hash-link", "a.anchorjs-link", "a.heading-anchor",
 ].join(",");
 
 /**

@@ -1,0 +1,69 @@
+/**
+ * Retrieval quality on third-party documentation (Debian -doc packages) with labelled help-desk
+ * questions: recall@1, recall@5, MRR@10 and nDCG@10 per corpus and per method, a plain BM25 baseline
+ * from the same run, the same figures with the starter articles present, and each ranking step
+ * switched off in turn. Fixture embedder, no language model.
+ *
+ *   npx tsx bench/retrieval-bench.ts [--corpora postfix,krb5] [--methods hybrid,text] [--no-starter]
+ *
+ * Installs missing documentation packages when run as root (apt-get), prints PDF corpora with Chromium
+ * once (cached in ~/.cache/deskside-eval). Writes bench/results/retrieval.json.
+ */
+import os from "node:os";
+import path from "node:path";
+import {parseArgs} from "node:util";
+import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../test/helpers/fixtures.js";
+import {printTable, writeResults} from "./lib.js";
+import {CORPORA, corpusById, prepareCorpus} from "./retrieval-eval/corpora.js";
+import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod} from "./retrieval-eval/evaluate.js";
+import {macroAverage, type RankingMetrics} from "./retrieval-eval/metrics.js";
+import {EVAL_METHODS} from "./retrieval-eval/methods.js";
+
+const {values} = parseArgs({options: {corpora: {type: "string"}, methods: {type: "string"}, "no-starter": {type: "boolean"}}});
+const corpora = values.corpora ? values.corpora.split(",").map(corpusById) : CORPORA;
+const methods: EvalMethod[] = values.methods ? EVAL_METHODS.filter((m) => values.methods!.split(",").includes(m.name)) : EVAL_METHODS;
+
+const results: CorpusResult[] = [];
+for (const definition of corpora) {
+  const corpus = prepareCorpus(definition);
+  const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${definition.id}.json`)).questions;
+  const result = await evaluateCorpus(corpus, questions, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, withStarter: !values["no-starter"], repoRoot: REPO_ROOT, log: console.log});
+  results.push(result);
+  const rows = Object.entries(result.alone).map(([name, m]) => ({
+    method: name,
+    "R@1": m.recallAt1,
+    "R@5": m.recallAt5,
+    "MRR@10": m.mrrAt10,
+    "nDCG@10": m.ndcgAt10,
+    "R@5 +starter": result.withStarter[name]?.recallAt5 ?? "",
+    "R@1 +starter": result.withStarter[name]?.recallAt1 ?? "",
+    "ms/query": result.searchMs[name] ?? "",
+  }));
+  printTable(`${definition.id}: ${result.documents} documents, ${result.chunks} chunks, ${result.questions} questions`, rows);
+}
+
+const names = Object.keys(results[0]?.alone ?? {});
+const average = (pick: (r: CorpusResult) => Record<string, RankingMetrics>, name: string) => macroAverage(results.map(pick).map((m) => m[name]).filter(Boolean));
+const summary = names.map((name) => {
+  const alone = average((r) => r.alone, name);
+  const mixed = average((r) => r.withStarter, name);
+  return {
+    method: name,
+    "R@1": alone.recallAt1,
+    "R@5": alone.recallAt5,
+    "MRR@10": alone.mrrAt10,
+    "nDCG@10": alone.ndcgAt10,
+    "R@5 +starter": mixed.n ? mixed.recallAt5 : "",
+    "R@1 +starter": mixed.n ? mixed.recallAt1 : "",
+  };
+});
+printTable(`Average over ${results.length} corpora (each corpus weighs the same), ${results.reduce((n, r) => n + r.questions, 0)} questions`, summary);
+
+const file = writeResults("retrieval", {
+  machine: {cpus: os.cpus().length, loadAverage: os.loadavg()},
+  embedder: path.basename(FIXTURE_EMBEDDER_DIR),
+  methods,
+  corpora: results,
+  average: Object.fromEntries(names.map((name) => [name, {alone: average((r) => r.alone, name), withStarter: average((r) => r.withStarter, name)}])),
+});
+console.log(`\nWrote ${path.relative(REPO_ROOT, file)}`);

@@ -1,0 +1,144 @@
+/**
+ * Third-party documentation corpora for the retrieval evaluation. Each comes from a Debian `-doc`
+ * package (installed offline from the distribution's archive); `prepareCorpus` installs the package
+ * when it is missing and this runs as root, lists its files with `dpkg -L`, and where a corpus is
+ * meant to be read as PDF, prints the HTML pages to PDF with headless Chromium (cached).
+ *
+ * The Debian Administrator's Handbook and the Debian Reference are deliberately not used here.
+ */
+import {execFileSync, spawnSync} from "node:child_process";
+import {existsSync, mkdirSync, readdirSync, statSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface CorpusDefinition {
+  id: string;
+  /** Debian package that ships the documentation. */
+  debianPackage: string;
+  /** Folder the question labels are relative to. */
+  root: string;
+  /** Which of the package's files belong to the corpus (path relative to root). */
+  include: (relative: string) => boolean;
+  /** Import PDF renderings of the HTML pages instead of the pages themselves. */
+  asPdf?: boolean;
+  description: string;
+}
+
+export const CORPORA: CorpusDefinition[] = [
+  {
+    id: "postfix",
+    debianPackage: "postfix-doc",
+    root: "/usr/share/doc/postfix/html",
+    include: (rel) => !rel.includes("/") && rel.endsWith(".html"),
+    description: "Postfix guides and manual pages (HTML)",
+  },
+  {
+    id: "krb5",
+    debianPackage: "krb5-doc",
+    root: "/usr/share/doc/krb5-doc",
+    include: (rel) =>
+      rel.endsWith(".html") && !/^(_static|appdev|formats)\//.test(rel) && !["genindex.html", "search.html"].includes(path.basename(rel)),
+    description: "MIT Kerberos user, administrator and plug-in guides (Sphinx HTML)",
+  },
+  {
+    id: "git",
+    debianPackage: "git-doc",
+    root: "/usr/share/doc/git-doc",
+    include: (rel) => !rel.includes("/") && rel.endsWith(".html"),
+    description: "Git manual pages, guides and user manual (HTML)",
+  },
+  {
+    id: "bind9",
+    debianPackage: "bind9-doc",
+    root: "/usr/share/doc/bind9-doc/arm",
+    include: (rel) =>
+      [
+        "chapter1.html", "chapter2.html", "chapter3.html", "chapter4.html", "chapter5.html", "chapter6.html", "chapter7.html",
+        "chapter9.html", "chapter10.html", "dnssec-guide.html", "general.html", "history.html", "manpages.html", "notes.html", "reference.html",
+      ].includes(rel),
+    asPdf: true,
+    description: "BIND 9 Administrator Reference Manual, one PDF per part (printed from the HTML)",
+  },
+];
+
+export interface PreparedCorpus {
+  definition: CorpusDefinition;
+  /** Absolute paths of the files to import. */
+  files: string[];
+  /** The label key of an imported file: its path relative to the corpus root (PDFs: `name.pdf`). */
+  labelOf: (importedPath: string) => string;
+}
+
+export const CACHE_DIR = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "deskside-eval");
+
+function packageInstalled(name: string): boolean {
+  return spawnSync("dpkg-query", ["-W", "-f=${Status}", name], {encoding: "utf8"}).stdout?.includes("install ok installed") ?? false;
+}
+
+/** Installs the Debian packages that are missing (needs root and the distribution's archive). */
+export function ensurePackages(names: string[]): void {
+  const missing = names.filter((name) => !packageInstalled(name));
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0)
+    throw new Error(`Missing documentation packages: ${missing.join(" ")}. Install them with: sudo apt-get install ${missing.join(" ")}`);
+  execFileSync("apt-get", ["update", "-qq"], {stdio: "ignore"});
+  execFileSync("apt-get", ["install", "-y", "-qq", ...missing], {stdio: "ignore", env: {...process.env, DEBIAN_FRONTEND: "noninteractive"}});
+}
+
+function packageFiles(definition: CorpusDefinition): string[] {
+  const listed = execFileSync("dpkg", ["-L", definition.debianPackage], {encoding: "utf8"}).split("\n");
+  const prefix = definition.root + "/";
+  return listed
+    .filter((file) => file.startsWith(prefix) && existsSync(file) && statSync(file).isFile())
+    .filter((file) => definition.include(file.slice(prefix.length)))
+    .sort();
+}
+
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--no-pdf-header-footer"];
+
+function chromium(): string {
+  for (const candidate of ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) if (existsSync(candidate)) return candidate;
+  throw new Error("Chromium is needed to print the PDF corpus: apt-get install chromium");
+}
+
+/** Prints each HTML page to `<cache>/<corpus>-pdf/<name>.pdf` once; later runs reuse the files. */
+function printToPdf(definition: CorpusDefinition, htmlFiles: string[]): string[] {
+  const outDir = path.join(CACHE_DIR, `${definition.id}-pdf`);
+  mkdirSync(outDir, {recursive: true});
+  const browser = chromium();
+  return htmlFiles.map((html) => {
+    const pdf = path.join(outDir, path.basename(html).replace(/\.html$/, ".pdf"));
+    if (!existsSync(pdf) || statSync(pdf).size === 0) {
+      const userData = path.join(os.tmpdir(), `deskside-eval-chromium-${process.pid}`);
+      execFileSync(browser, [...CHROMIUM_FLAGS, `--user-data-dir=${userData}`, `--print-to-pdf=${pdf}`, `file://${html}`], {stdio: "ignore", timeout: 180_000});
+    }
+    return pdf;
+  });
+}
+
+export function prepareCorpus(definition: CorpusDefinition): PreparedCorpus {
+  ensurePackages([definition.debianPackage]);
+  const sources = packageFiles(definition);
+  if (sources.length === 0) throw new Error(`No files found for corpus ${definition.id} in ${definition.root}`);
+  const files = definition.asPdf ? printToPdf(definition, sources) : sources;
+  const root = definition.root + "/";
+  return {
+    definition,
+    files,
+    labelOf: (imported) => (definition.asPdf ? path.basename(imported) : imported.startsWith(root) ? imported.slice(root.length) : path.basename(imported)),
+  };
+}
+
+export function corpusById(id: string): CorpusDefinition {
+  const found = CORPORA.find((c) => c.id === id);
+  if (!found) throw new Error(`Unknown corpus "${id}"; known: ${CORPORA.map((c) => c.id).join(", ")}`);
+  return found;
+}
+
+/** The starter articles that ship in knowledge/ (README excluded). */
+export function starterArticles(repoRoot: string): string[] {
+  const dir = path.join(repoRoot, "knowledge");
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".md") && name.toLowerCase() !== "readme.md")
+    .map((name) => path.join(dir, name));
+}

@@ -1,0 +1,169 @@
+/**
+ * Runs the retrieval evaluation on one corpus: imports it through the real knowledge service (parser
+ * pool, chunker, fixture embedder, LanceDB), asks every labelled question with each method, and scores
+ * the ranked documents. Then imports the starter articles beside it and measures again, because a
+ * technician's own documents must not lose to the articles that ship with the app.
+ */
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {defaultSettings} from "../../shared/settings.js";
+import type {SearchRequest} from "../../shared/knowledge.js";
+import {createKnowledgeService, type KnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
+import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
+import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
+import type {SearchTuning} from "../../electron/core/knowledge/search.js";
+import type {FusionCalibration} from "../../electron/core/knowledge/fusion-calibration.js";
+import {Bm25Baseline} from "./bm25-baseline.js";
+import {starterArticles, type PreparedCorpus} from "./corpora.js";
+import {rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
+
+export interface LabelledQuestion {
+  id: string;
+  question: string;
+  /** Files that answer it, relative to the corpus root; the first is the best. */
+  files: string[];
+  section?: string | null;
+}
+
+export interface QuestionSet {
+  corpus: string;
+  source: string;
+  questions: LabelledQuestion[];
+}
+
+/** A retrieval method under test: a search request shape plus internal ranking switches. */
+export interface EvalMethod {
+  name: string;
+  mode: NonNullable<SearchRequest["mode"]>;
+  tuning?: Partial<SearchTuning>;
+}
+
+export const STARTER_COLLECTION = "Starter articles";
+const TOP_K = 10;
+
+export function loadQuestions(file: string): QuestionSet {
+  const set = JSON.parse(readFileSync(file, "utf8")) as QuestionSet;
+  if (!Array.isArray(set.questions) || set.questions.length === 0) throw new Error(`${file} has no questions`);
+  return set;
+}
+
+export interface CorpusResult {
+  corpus: string;
+  documents: number;
+  chunks: number;
+  questions: number;
+  importMs: number;
+  /** Metrics per method, corpus alone. */
+  alone: Record<string, RankingMetrics>;
+  /** Metrics per method with the starter articles also in the knowledge base. */
+  withStarter: Record<string, RankingMetrics>;
+  /** Mean search time per method (ms, corpus alone, query embedding included). */
+  searchMs: Record<string, number>;
+  /** Per question: rank (1-based) of the first right document per method, 0 when not in the top 10. */
+  perQuestion: {id: string; ranks: Record<string, number>}[];
+  failedFiles: {path: string; code: string}[];
+  calibration: FusionCalibration | null;
+}
+
+export interface EvaluateOptions {
+  embedderDir: string;
+  methods: EvalMethod[];
+  /** Also measure with the starter articles present (default true). */
+  withStarter?: boolean;
+  repoRoot: string;
+  log?: (line: string) => void;
+}
+
+async function rankWithService(service: KnowledgeService, corpus: PreparedCorpus, question: string, method: EvalMethod, excludeCollections: string[]): Promise<{labels: string[]; ms: number}> {
+  const started = performance.now();
+  const result = await service.search({query: question, topK: TOP_K, mode: method.mode, excludeCollections}, {tuning: method.tuning});
+  const ms = performance.now() - started;
+  return {labels: result.hits.map((hit) => (hit.collection === STARTER_COLLECTION ? `starter:${path.basename(hit.sourcePath)}` : corpus.labelOf(hit.sourcePath))), ms};
+}
+
+async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promise<Bm25Baseline> {
+  const analyzerStore = await KnowledgeStore.open({uri: analyzeDir});
+  const baseline = new Bm25Baseline((text) => analyzerStore.analyze(text));
+  for (const file of corpus.files) {
+    try {
+      const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
+      await baseline.add(corpus.labelOf(file), [parsed.title, ...parsed.blocks.map((block) => block.text)].join("\n"));
+    } catch {
+      // A file the app cannot parse is missing for the baseline too.
+    }
+  }
+  // The analyzer is only needed while ranking; the store stays open until the baseline is dropped.
+  return Object.assign(baseline, {closeAnalyzer: () => analyzerStore.close()});
+}
+
+export async function evaluateCorpus(corpus: PreparedCorpus, questions: LabelledQuestion[], options: EvaluateOptions): Promise<CorpusResult> {
+  const log = options.log ?? (() => undefined);
+  const work = mkdtempSync(path.join(os.tmpdir(), `deskside-eval-${corpus.definition.id}-`));
+  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: defaultSettings().knowledge});
+  try {
+    let started = performance.now();
+    const job = await service.waitForJob((await service.importPaths(corpus.files)).id);
+    const importMs = performance.now() - started;
+    const failedFiles = job.files.filter((f) => f.state === "failed").map((f) => ({path: f.path, code: f.error?.code ?? "?"}));
+    // The app measures fusion weights in the background after an import; here the run waits for it.
+    const calibration = await service.calibrate();
+    const stats = await service.stats();
+    log(`${corpus.definition.id}: fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector} (pseudo-question MRR text ${calibration.mrr.text.toFixed(3)}, vector ${calibration.mrr.vector.toFixed(3)}, fused ${calibration.mrr.fused.toFixed(3)})` : "not measured"}`);
+    log(`${corpus.definition.id}: ${stats.documents} documents, ${stats.chunks} chunks imported in ${(importMs / 1000).toFixed(1)} s${failedFiles.length ? `, ${failedFiles.length} failed` : ""}`);
+
+    const baseline = (await buildBaseline(corpus, path.join(work, "analyzer"))) as Bm25Baseline & {closeAnalyzer: () => Promise<void>};
+    const rankings = async (excluded: string[]) => {
+      const perMethod: Record<string, QuestionRanking[]> = {"bm25 (reference)": []};
+      const times: Record<string, number[]> = {};
+      for (const q of questions) perMethod["bm25 (reference)"].push({ranked: await baseline.rank(q.question, TOP_K), relevant: q.files});
+      for (const method of options.methods) {
+        perMethod[method.name] = [];
+        times[method.name] = [];
+        for (const q of questions) {
+          const {labels, ms} = await rankWithService(service, corpus, q.question, method, excluded);
+          perMethod[method.name].push({ranked: labels, relevant: q.files});
+          times[method.name].push(ms);
+        }
+      }
+      return {perMethod, times};
+    };
+
+    const alone = await rankings([]);
+    const result: CorpusResult = {
+      corpus: corpus.definition.id,
+      documents: stats.documents,
+      chunks: stats.chunks,
+      questions: questions.length,
+      importMs: Math.round(importMs),
+      alone: Object.fromEntries(Object.entries(alone.perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
+      withStarter: {},
+      searchMs: Object.fromEntries(Object.entries(alone.times).map(([name, t]) => [name, t.reduce((a, b) => a + b, 0) / Math.max(1, t.length)])),
+      perQuestion: questions.map((q, i) => ({
+        id: q.id,
+        ranks: Object.fromEntries(
+          Object.entries(alone.perMethod).map(([name, r]) => {
+            const relevant = new Set(r[i].relevant);
+            return [name, r[i].ranked.findIndex((label) => relevant.has(label)) + 1];
+          }),
+        ),
+      })),
+      failedFiles,
+      calibration,
+    };
+
+    if (options.withStarter !== false) {
+      started = performance.now();
+      await service.waitForJob((await service.importPaths(starterArticles(options.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
+      log(`${corpus.definition.id}: starter articles added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const mixed = await rankings([]);
+      // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.
+      result.withStarter = Object.fromEntries(Object.entries(mixed.perMethod).filter(([name]) => name !== "bm25 (reference)").map(([name, r]) => [name, rankingMetrics(r)]));
+    }
+    await baseline.closeAnalyzer();
+    return result;
+  } finally {
+    await service.close();
+    rmSync(work, {recursive: true, force: true});
+  }
+}

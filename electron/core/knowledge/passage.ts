@@ -1,0 +1,96 @@
+/**
+ * Small-to-big retrieval: search matches small chunks (precise), the reader and the model get the
+ * passage around the match (complete). A troubleshooting article's introduction matches "error 809",
+ * but the fix steps sit two chunks further on; handing over only the matching chunk leaves the
+ * technician with symptoms and no fix.
+ *
+ * The passage grows from the matching chunk through its neighbours in the same parent section
+ * (siblings included: "Symptoms" and "Fix" are siblings), forward first because steps follow the
+ * description, until the size budget is spent. Overlap between consecutive chunks is removed.
+ */
+import type {SearchPassage} from "../../../shared/knowledge.js";
+import type {StoredChunk} from "./store-schema.js";
+
+/** Neighbours looked at on each side of the match. */
+export const PASSAGE_WINDOW = 8;
+/** Default passage size in characters (about 600 tokens of English). */
+export const PASSAGE_MAX_CHARS = 2400;
+const MAX_OVERLAP_CHARS = 600;
+
+/** `b` with the start it repeats from the end of `a` removed (chunks overlap by a few sentences). */
+export function withoutOverlap(a: string, b: string): string {
+  const longest = Math.min(a.length, b.length, MAX_OVERLAP_CHARS);
+  for (let size = longest; size >= 12; size--) {
+    if (a.endsWith(b.slice(0, size))) return b.slice(size).replace(/^\s+/, "");
+  }
+  return b;
+}
+
+function sameParent(a: string[], b: string[], depth: number): boolean {
+  for (let i = 0; i < depth; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The passage around `hit` from the chunks of its document near it (any order; others ignored).
+ * `highlight` marks where the hit's own text sits in `text`.
+ */
+export function buildPassage(hit: StoredChunk, neighbours: StoredChunk[], maxChars = PASSAGE_MAX_CHARS): SearchPassage {
+  const byOrdinal = new Map(neighbours.filter((c) => c.documentId === hit.documentId).map((c) => [c.ordinal, c]));
+  byOrdinal.set(hit.ordinal, hit);
+  // The parent of the hit's own section: a top-level section is its own parent.
+  const depth = Math.max(1, hit.headingPath.length - 1);
+  const belongs = (c: StoredChunk | undefined) => c !== undefined && sameParent(c.headingPath, hit.headingPath, Math.min(depth, hit.headingPath.length));
+
+  let from = hit.ordinal;
+  let to = hit.ordinal;
+  let size = hit.text.length;
+  let forwardOpen = true;
+  let backwardOpen = true;
+  // Two steps forward for each step back, while the budget lasts.
+  for (let step = 0; forwardOpen || backwardOpen; step++) {
+    const goBack = !forwardOpen || (backwardOpen && step % 3 === 2);
+    const ordinal = goBack ? from - 1 : to + 1;
+    const next = byOrdinal.get(ordinal);
+    if (!belongs(next) || size + next!.text.length > maxChars) {
+      if (goBack) backwardOpen = false;
+      else forwardOpen = false;
+      continue;
+    }
+    size += next!.text.length;
+    if (goBack) from = ordinal;
+    else to = ordinal;
+  }
+
+  const ordered: StoredChunk[] = [];
+  for (let ordinal = from; ordinal <= to; ordinal++) ordered.push(byOrdinal.get(ordinal)!);
+  const merged = mergeChunks(ordered);
+  const range = merged.ranges.find((r) => r.ordinal === hit.ordinal)!;
+  const text = merged.text;
+  const highlight = {start: range.start, end: range.end};
+  return {text, fromOrdinal: from, toOrdinal: to, highlight};
+}
+
+export interface MergedText {
+  text: string;
+  /** Where each chunk's full text sits in `text` (ranges of neighbours overlap where the chunks did). */
+  ranges: {ordinal: number; start: number; end: number}[];
+}
+
+/** Consecutive chunks as one text, the overlap between neighbours written once. */
+export function mergeChunks(chunks: Pick<StoredChunk, "ordinal" | "text">[]): MergedText {
+  let text = "";
+  const ranges: MergedText["ranges"] = [];
+  let previousOrdinal: number | null = null;
+  for (const chunk of chunks) {
+    // Only true neighbours overlap; a gap (a chunk missing) starts fresh.
+    const piece = text && previousOrdinal === chunk.ordinal - 1 ? withoutOverlap(text, chunk.text) : chunk.text;
+    const separator = text && piece ? "\n\n" : "";
+    const overlap = chunk.text.length - piece.length;
+    const start = overlap > 0 ? Math.max(0, text.length - overlap) : text.length + separator.length;
+    text += separator + piece;
+    ranges.push({ordinal: chunk.ordinal, start, end: text.length});
+    previousOrdinal = chunk.ordinal;
+  }
+  return {text, ranges};
+}

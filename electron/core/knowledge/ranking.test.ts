@@ -1,0 +1,98 @@
+import {describe, expect, it} from "vitest";
+import {addDocumentEvidence, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
+import {calibrationCurrent, pseudoQuestion, weightsForRatio, type FusionCalibration} from "./fusion-calibration.js";
+
+const c = (id: string) => ({id, documentId: id.split(":")[0]});
+
+describe("fuseLists", () => {
+  it("adds weighted reciprocal ranks of both lists", () => {
+    const fused = fuseLists({text: [c("a:0"), c("b:0")], vector: [c("b:0"), c("c:0")], weights: {text: 1, vector: 1}});
+    expect(fused.map((f) => f.id)).toEqual(["b:0", "a:0", "c:0"]);
+    expect(fused[0].fused).toBeCloseTo(1 / 62 + 1 / 61, 10);
+    expect(fused[0]).toMatchObject({textRank: 1, vectorRank: 0});
+  });
+
+  it("ignores a list whose weight is 0 for the order, keeping its candidates after the others", () => {
+    const fused = fuseLists({text: [c("a:0"), c("b:0")], vector: [c("z:0"), c("b:0")], weights: {text: 1, vector: 0}});
+    expect(fused.map((f) => f.id)).toEqual(["a:0", "b:0", "z:0"]);
+  });
+
+  it("counts a chunk once per list even when a list repeats it", () => {
+    const fused = fuseLists({text: [c("a:0"), c("a:0")], vector: [], weights: {text: 1, vector: 1}});
+    expect(fused).toHaveLength(1);
+    expect(fused[0].fused).toBeCloseTo(1 / 61, 10);
+  });
+});
+
+describe("addDocumentEvidence", () => {
+  const scored = (id: string, fused: number): ScoredCandidate => ({...c(id), fused});
+
+  it("lifts a chunk whose document has other matching chunks above a lone match of equal score", () => {
+    const out = addDocumentEvidence([scored("lone:0", 0.02), scored("many:0", 0.02), scored("many:1", 0.01), scored("many:2", 0.01)], 0.5);
+    expect(out[0].id).toBe("many:0");
+    expect(out.find((x) => x.id === "lone:0")!.fused).toBe(0.02);
+  });
+
+  it("halves each further chunk's contribution, so a long document's weak matches cannot outweigh a strong one", () => {
+    const weak = Array.from({length: 40}, (_, i) => scored(`long:${i}`, 0.005));
+    const out = addDocumentEvidence([scored("short:0", 0.03), ...weak], 0.5);
+    expect(out[0].id).toBe("short:0");
+  });
+
+  it("changes nothing with share 0", () => {
+    const input = [scored("a:0", 0.01), scored("a:1", 0.005)];
+    expect(addDocumentEvidence(input, 0)).toBe(input);
+  });
+});
+
+describe("diversify", () => {
+  const scored = (id: string, fused: number): ScoredCandidate => ({...c(id), fused});
+  const list = [scored("big:0", 0.1), scored("big:1", 0.09), scored("big:2", 0.08), scored("big:3", 0.07), scored("small:0", 0.06), scored("other:0", 0.03)];
+
+  it("keeps the plain order with no decay and no cap", () => {
+    expect(diversify(list, 5, {repeatDecay: 1, perDocumentCap: 0}).map((x) => x.id)).toEqual(["big:0", "big:1", "big:2", "big:3", "small:0"]);
+  });
+
+  it("discounts repeats of a document so other documents reach the top five", () => {
+    const ids = diversify(list, 5, {repeatDecay: 0.5, perDocumentCap: 0}).map((x) => x.id);
+    expect(ids.slice(0, 2)).toEqual(["big:0", "small:0"]);
+    expect(ids).toContain("other:0");
+  });
+
+  it("caps one document, then fills with it when nothing else is left", () => {
+    const ids = diversify(list, 6, {repeatDecay: 1, perDocumentCap: 2}).map((x) => x.id);
+    expect(ids.slice(0, 4)).toEqual(["big:0", "big:1", "small:0", "other:0"]);
+    expect(ids).toHaveLength(6);
+  });
+});
+
+describe("fusion calibration pieces", () => {
+  it("draws the same pseudo-question from the same text, with words dropped and shuffled", () => {
+    const text = "Restart the print spooler service after clearing the stuck jobs from the queue folder on the server.";
+    const q = pseudoQuestion(text)!;
+    expect(q).toBe(pseudoQuestion(text));
+    const words = q.split(" ");
+    expect(words.length).toBeGreaterThanOrEqual(3);
+    expect(words.length).toBeLessThan(text.split(" ").length);
+    for (const word of words) expect(text).toContain(word);
+  });
+
+  it("has no pseudo-question for text without a sentence of six words", () => {
+    expect(pseudoQuestion("Short. Too short.")).toBeNull();
+  });
+
+  it("turns a ratio into weights that never exceed 1", () => {
+    expect(weightsForRatio(0)).toEqual({text: 1, vector: 0});
+    expect(weightsForRatio(0.5)).toEqual({text: 1, vector: 0.5});
+    expect(weightsForRatio(2)).toEqual({text: 0.5, vector: 1});
+  });
+
+  it("asks for a new measurement after a model change or a quarter more or fewer chunks", () => {
+    const measured: FusionCalibration = {weights: {text: 1, vector: 0.5}, samples: 80, mrr: {text: 0.5, vector: 0.3, fused: 0.55}, chunks: 1000, model: "m", measuredAt: ""};
+    expect(calibrationCurrent(measured, 1100, "m")).toBe(true);
+    expect(calibrationCurrent(measured, 1300, "m")).toBe(false);
+    expect(calibrationCurrent(measured, 700, "m")).toBe(false);
+    expect(calibrationCurrent(measured, 1000, "other")).toBe(false);
+    expect(calibrationCurrent(null, 1000, "m")).toBe(false);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The ranking steps of hybrid search, as pure functions over candidate lists (unit-tested apart from
+ * the store): weighted rank fusion of the text and vector lists, document evidence, and a
+ * diversified cut so one long document cannot take every slot.
+ */
+import {RRF_K} from "./fusion.js";
+
+export interface RankedCandidate {
+  id: string;
+  documentId: string;
+}
+
+export interface FusionInput {
+  /** Best first. */
+  text: RankedCandidate[];
+  vector: RankedCandidate[];
+  weights: {text: number; vector: number};
+}
+
+export interface ScoredCandidate {
+  id: string;
+  documentId: string;
+  /** Weighted reciprocal-rank sum over the lists the chunk appears in. */
+  fused: number;
+  textRank?: number;
+  vectorRank?: number;
+}
+
+/** Weighted reciprocal rank fusion (k = 60) of the two lists; best first, ties by id for stable output. */
+export function fuseLists(input: FusionInput, k = RRF_K): ScoredCandidate[] {
+  const byId = new Map<string, ScoredCandidate>();
+  const add = (list: RankedCandidate[], weight: number, rankKey: "textRank" | "vectorRank") => {
+    list.forEach((candidate, rank) => {
+      let entry = byId.get(candidate.id);
+      if (!entry) byId.set(candidate.id, (entry = {id: candidate.id, documentId: candidate.documentId, fused: 0}));
+      if (entry[rankKey] !== undefined) return;
+      entry[rankKey] = rank;
+      entry.fused += weight / (k + rank + 1);
+    });
+  };
+  add(input.text, input.weights.text, "textRank");
+  add(input.vector, input.weights.vector, "vectorRank");
+  return [...byId.values()].sort((a, b) => b.fused - a.fused || a.id.localeCompare(b.id));
+}
+
+/**
+ * Adds document evidence to each chunk: a document with several matching chunks is more likely the
+ * one the question is about than a document with one stray match. Each chunk gains `share` times the
+ * scores of its document's other candidates, the k-th other counting 1/2^k, so a long document's
+ * many weak matches cannot outweigh a short document's strong one.
+ */
+export function addDocumentEvidence(candidates: ScoredCandidate[], share: number): ScoredCandidate[] {
+  if (share <= 0) return candidates;
+  const byDocument = new Map<string, number[]>();
+  for (const c of candidates) {
+    const list = byDocument.get(c.documentId);
+    if (list) list.push(c.fused);
+    else byDocument.set(c.documentId, [c.fused]);
+  }
+  const support = new Map<string, number[]>();
+  for (const [doc, scores] of byDocument) support.set(doc, scores.sort((a, b) => b - a));
+  return candidates
+    .map((c) => {
+      const scores = support.get(c.documentId)!;
+      let extra = 0;
+      let weight = 1;
+      let skippedSelf = false;
+      for (const score of scores) {
+        if (!skippedSelf && score === c.fused) {
+          skippedSelf = true;
+          continue;
+        }
+        weight /= 2;
+        extra += weight * score;
+      }
+      return {...c, fused: c.fused + share * extra};
+    })
+    .sort((a, b) => b.fused - a.fused || a.id.localeCompare(b.id));
+}
+
+/**
+ * Picks `topK` candidates greedily, discounting a candidate by `repeatDecay` for every chunk of its
+ * document already picked (1: no discount; 0: one chunk per document while others remain) and never
+ * taking more than `perDocumentCap` from one document unless nothing else is left.
+ */
+export function diversify<T extends ScoredCandidate>(candidates: T[], topK: number, options: {repeatDecay: number; perDocumentCap: number}): T[] {
+  const picked: T[] = [];
+  const taken = new Map<string, number>();
+  const remaining = [...candidates];
+  const cap = options.perDocumentCap > 0 ? options.perDocumentCap : Infinity;
+  while (picked.length < topK && remaining.length > 0) {
+    let bestIndex = -1;
+    let bestScore = -Infinity;
+    for (let i = 0; i < remaining.length; i++) {
+      const count = taken.get(remaining[i].documentId) ?? 0;
+      if (count >= cap) continue;
+      const score = remaining[i].fused * Math.pow(options.repeatDecay, count);
+      if (score > bestScore) {
+        bestScore = score;
+        bestIndex = i;
+      }
+    }
+    // Every remaining candidate belongs to a capped document: fill with them in order rather than return fewer hits.
+    if (bestIndex < 0) bestIndex = 0;
+    const [chosen] = remaining.splice(bestIndex, 1);
+    taken.set(chosen.documentId, (taken.get(chosen.documentId) ?? 0) + 1);
+    picked.push(chosen);
+  }
+  return picked;
+}
+
+/** Multiplies each candidate's score by its document's prior (1: neutral), keeping the order by score. */
+export function applyDocumentPrior(candidates: ScoredCandidate[], prior: (documentId: string) => number): ScoredCandidate[] {
+  let changed = false;
+  const out = candidates.map((c) => {
+    const factor = prior(c.documentId);
+    if (factor === 1) return c;
+    changed = true;
+    return {...c, fused: c.fused * factor};
+  });
+  return changed ? out.sort((a, b) => b.fused - a.fused || a.id.localeCompare(b.id)) : candidates;
+}
+
+/**
+ * Re-orders the leading candidates by a re-ranking model's scores. The re-ranked ones stay ahead of
+ * the rest (their score becomes 1 + model score, so diversification still sees their spread), and
+ * ties keep the fused order.
+ */
+export function applyRerankScores<T extends ScoredCandidate>(candidates: T[], reranked: number, scores: number[]): T[] {
+  const head = candidates.slice(0, reranked).map((c, i) => ({c, s: scores[i], i}));
+  head.sort((a, b) => b.s - a.s || a.i - b.i);
+  return [...head.map(({c, s}) => ({...c, fused: 1 + s})), ...candidates.slice(reranked)];
+}
