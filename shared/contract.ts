@@ -78,8 +78,20 @@ export const searchInput = z
     mode: z.enum(["hybrid", "vector", "text"]).optional(),
     minScore: z.number().min(0).max(1).optional(),
     collection: z.string().max(200).nullable().optional(),
+    excludeCollections: z.array(z.string().max(200)).max(100).optional(),
+    passages: z.boolean().optional(),
   })
   .strict();
+
+/** A document's whole text for reading, and where one of its chunks sits in it. */
+export interface DocumentText {
+  document: KnowledgeDocument;
+  text: string;
+  /** Character range of the requested chunk in `text`; null without a chunk or past a cut. */
+  highlight: {start: number; end: number} | null;
+  /** True when a very long document was cut; the rest is in the file itself. */
+  truncated: boolean;
+}
 
 export const contract = {
   "app.info": method<AppInfo>()(none, "Version, data folder, API address and first-run state."),
@@ -125,7 +137,15 @@ export const contract = {
   ),
   "knowledge.reindex": method<{ok: true}>()(none, "Rebuilds all vectors with the current embedding model."),
   "knowledge.search": method<SearchResult>()(searchInput, "Hybrid, vector or text search."),
-  "knowledge.stats": method<KnowledgeStats>()(none, "Counts, collections and embedding model."),
+  "knowledge.stats": method<KnowledgeStats>()(none, "Counts, collections, embedding and re-ranking models, fusion weights."),
+  "knowledge.document": method<DocumentText>()(
+    z.object({id: z.string().min(1).max(200), chunkId: z.string().min(1).max(300).optional()}).strict(),
+    "A document's whole text, with the range of one of its chunks (e.g. a cited one) to highlight.",
+  ),
+  "knowledge.deleteCollection": method<{deleted: number}>()(
+    z.object({collection: z.string().min(1).max(200)}).strict(),
+    "Deletes every document of a collection (e.g. the starter articles); returns how many.",
+  ),
 
   "chat.list": method<ConversationSummary[]>()(z.object({query: text(500).optional()}).strict().optional(), "Conversations, newest first."),
   "chat.create": method<Conversation>()(z.object({title: text(200).optional()}).strict().optional(), "Starts a conversation."),

@@ -31,6 +31,14 @@ describe("the IPC/HTTP contract", () => {
     expect(response).toMatchObject({ok: false, error: {code: "SETTINGS_INVALID"}});
   });
 
+  it("validates the document-reading and collection methods strictly", async () => {
+    await expect(core.rpc.call("knowledge.document", {id: ""})).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("knowledge.document", {id: "d1", path: "/etc/passwd"} as never)).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("knowledge.deleteCollection", {collection: ""})).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("knowledge.search", {query: "vpn", excludeCollections: "Starter articles"} as never)).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("knowledge.document", {id: "no-such-document"})).rejects.toMatchObject({code: "NOT_FOUND"});
+  });
+
   it("refuses file-path methods from the browser transport", async () => {
     await expect(core.rpc.call("knowledge.import", {paths: ["/etc"]}, {transport: "http"})).rejects.toMatchObject({code: "INVALID_INPUT"});
     await expect(core.rpc.call("models.import", {path: "/etc/passwd"}, {transport: "http"})).rejects.toMatchObject({code: "INVALID_INPUT"});
@@ -44,6 +52,21 @@ describe("settings as clients see them", () => {
     expect(view.settings.api.port).toBe(4999);
     expect(view.overridden.sort()).toEqual(["api.port", "api.token", "knowledge.embeddingModel", "llm.gpu", "llm.threads"]);
     await expect(core.rpc.call("settings.regenerateToken", undefined)).rejects.toMatchObject({code: "INVALID_INPUT"});
+  });
+});
+
+describe("collections", () => {
+  it("deletes a whole collection and announces the change", async () => {
+    const upload = (name: string) => core.rpc.call("knowledge.upload", {files: [{name, dataBase64: Buffer.from(`# ${name}\n\nSome text.`).toString("base64")}], collection: "Old notes"});
+    const finished = (id: string) => expect.poll(() => core.knowledge.getJob(id)?.state, {timeout: 30_000}).not.toBe("running");
+    for (const name of ["a.md", "b.md"]) await finished((await upload(name)).id);
+    const changes: string[] = [];
+    const off = core.events.on("knowledge.changed", ({reason}) => changes.push(reason));
+    expect(await core.rpc.call("knowledge.deleteCollection", {collection: "Old notes"})).toEqual({deleted: 2});
+    expect(await core.rpc.call("knowledge.deleteCollection", {collection: "Old notes"})).toEqual({deleted: 0});
+    off();
+    expect(changes).toEqual(["collection deleted"]);
+    expect((await core.rpc.call("knowledge.list", undefined)).filter((d) => d.collection === "Old notes")).toEqual([]);
   });
 });
 

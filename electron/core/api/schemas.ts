@@ -85,6 +85,9 @@ export const modelParams = z.object({model: z.string().min(1).max(256)}).strict(
 const openaiModel = z.object({id: z.string(), object: z.literal("model"), created: z.number(), owned_by: z.string()});
 export const modelList = z.object({object: z.literal("list"), data: z.array(openaiModel)});
 
+/** A character range [start, end) inside a text, e.g. the excerpt to highlight. */
+const textRange = z.object({start: z.number().int(), end: z.number().int()});
+
 const usage = z.object({prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number()});
 export const apiCitation = z.object({
   index: z.number(),
@@ -97,6 +100,10 @@ export const apiCitation = z.object({
   row: z.number().nullable(),
   snippet: z.string(),
   score: z.number(),
+  passage: z
+    .object({text: z.string(), highlight: textRange.describe("Where the cited excerpt sits in `text` (character offsets).")})
+    .optional()
+    .describe("The whole section around the cited excerpt, when retrieval provided it."),
 });
 const desksideExtra = z.object({sources: z.array(apiCitation), mode: z.string().nullable(), notice: z.string().nullable()});
 
@@ -152,6 +159,8 @@ export const searchRequest = z
     collection: collection.optional(),
     mode: z.enum(["hybrid", "vector", "text"]).optional(),
     min_score: z.number().min(0).max(1).optional(),
+    exclude_collections: z.array(z.string().max(200)).max(100).optional().describe("Collections left out of the search, e.g. `Starter articles`."),
+    passages: z.boolean().optional().describe("Also return each hit's surrounding section as `passage`."),
   })
   .strict();
 export type SearchRequestBody = z.infer<typeof searchRequest>;
@@ -170,12 +179,42 @@ export const searchResponse = z.object({
       collection: z.string().nullable(),
       score: z.number(),
       scores: z.object({vector: z.number().optional(), text: z.number().optional(), fused: z.number().optional()}),
+      passage: z
+        .object({
+          text: z.string(),
+          from_ordinal: z.number().int(),
+          to_ordinal: z.number().int(),
+          highlight: textRange.describe("Where the hit's own excerpt sits in `text` (character offsets)."),
+        })
+        .optional()
+        .describe("Only with `passages: true`: the section around the hit, its neighbouring excerpts included."),
     }),
   ),
   mode: z.string(),
   effective_mode: z.string(),
   took_ms: z.number(),
+  timings: z
+    .object({embed_ms: z.number(), retrieve_ms: z.number(), rerank_ms: z.number().optional()})
+    .nullable()
+    .describe("Where the time went: embedding the query, retrieval and fusion, re-ranking (when a re-ranker ran)."),
+  reranker: z.string().nullable().describe("The re-ranking model that ordered the hits, or null when none did."),
   notice: z.string().nullable(),
+});
+
+/** `{name}` of /api/collections/{name}: any collection name, URL-encoded. */
+export const collectionParams = z.object({name: z.string().min(1).max(200)}).strict();
+
+export const deleteCollectionResponse = z.object({collection: z.string(), deleted: z.number().int().describe("Documents deleted.")});
+
+export const documentTextQuery = z
+  .object({chunk_id: z.string().min(1).max(300).optional().describe("An excerpt's `chunk_id` (from search hits or chat sources) to locate in the text.")})
+  .strict();
+
+export const documentTextResponse = z.object({
+  document: z.object({id: z.string(), title: z.string(), source: z.string(), kind: z.string(), collection: z.string().nullable(), chunk_count: z.number()}).loose(),
+  text: z.string().describe("The document's whole text as indexed (excerpts joined, overlaps written once)."),
+  highlight: textRange.nullable().describe("Where the `chunk_id` excerpt sits in `text`; null without one."),
+  truncated: z.boolean().describe("True when a very long document was cut; open the file itself for the rest."),
 });
 
 /** The multipart form's one text field; files come as any number of file parts. */

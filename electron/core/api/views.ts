@@ -4,6 +4,7 @@
  * without learning the technician's folder layout).
  */
 import type {Citation, Conversation, StoredMessage} from "../../../shared/chat.js";
+import type {DocumentText} from "../../../shared/contract.js";
 import type {ImportJob, KnowledgeDocument, SearchHit, SearchResult} from "../../../shared/knowledge.js";
 
 export function sourceName(sourcePath: string): string {
@@ -23,6 +24,7 @@ export function citationView(c: Citation) {
     row: c.row,
     snippet: c.snippet,
     score: c.score,
+    ...(c.passage && {passage: {text: c.passage.text, highlight: c.passage.highlight}}),
   };
 }
 
@@ -39,11 +41,25 @@ export function hitView(h: SearchHit) {
     collection: h.collection,
     score: h.score,
     scores: h.scores,
+    ...(h.passage && {passage: {text: h.passage.text, from_ordinal: h.passage.fromOrdinal, to_ordinal: h.passage.toOrdinal, highlight: h.passage.highlight}}),
   };
 }
 
 export function searchView(result: SearchResult) {
-  return {hits: result.hits.map(hitView), mode: result.mode, effective_mode: result.effectiveMode, took_ms: result.tookMs, notice: result.notice ?? null};
+  const timings = result.timings;
+  return {
+    hits: result.hits.map(hitView),
+    mode: result.mode,
+    effective_mode: result.effectiveMode,
+    took_ms: result.tookMs,
+    timings: timings ? {embed_ms: timings.embedMs, retrieve_ms: timings.retrieveMs, ...(timings.rerankMs !== undefined && {rerank_ms: timings.rerankMs})} : null,
+    reranker: result.reranker ?? null,
+    notice: result.notice ?? null,
+  };
+}
+
+export function documentTextView(d: DocumentText) {
+  return {document: documentView(d.document), text: d.text, highlight: d.highlight, truncated: d.truncated};
 }
 
 export function documentView(d: KnowledgeDocument & {error?: {code: string; message: string} | null}) {

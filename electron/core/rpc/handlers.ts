@@ -136,6 +136,12 @@ export function createHandlers(core: DesksideCore): Handlers {
     },
     "knowledge.search": (input) => core.knowledge.search(input),
     "knowledge.stats": () => core.knowledge.stats(),
+    "knowledge.document": ({id, chunkId}) => core.knowledge.documentText(id, chunkId),
+    "knowledge.deleteCollection": async ({collection}) => {
+      const deleted = await core.knowledge.deleteCollection(collection);
+      if (deleted > 0) core.events.emit("knowledge.changed", {reason: "collection deleted"});
+      return {deleted};
+    },
 
     "chat.list": (input) => core.chat.list(input?.query),
     "chat.create": (input) => core.chat.create(input?.title),

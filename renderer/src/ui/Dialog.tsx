@@ -15,6 +15,7 @@ export function Dialog({
   children,
   footer,
   size = "md",
+  className,
 }: {
   title: string;
   description?: ReactNode;
@@ -22,6 +23,8 @@ export function Dialog({
   children?: ReactNode;
   footer?: ReactNode;
   size?: "sm" | "md" | "lg";
+  /** Extra class on the dialog panel, for dialogs with a layout of their own (e.g. a tall reader). */
+  className?: string;
 }) {
   const titleId = useId();
   const descriptionId = useId();
@@ -60,7 +63,7 @@ export function Dialog({
     <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div
         ref={panel}
-        className={`dialog dialog-${size}`}
+        className={["dialog", `dialog-${size}`, className].filter(Boolean).join(" ")}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

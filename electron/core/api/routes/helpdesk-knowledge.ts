@@ -2,8 +2,20 @@ import type {FastifyInstance, FastifyRequest} from "fastify";
 import {DesksideError} from "../../../../shared/errors.js";
 import {ApiError, toHttpError} from "../http-errors.js";
 import type {RouteContext} from "../route-context.js";
-import {errorResponse, idParams, searchRequest, searchResponse, uploadFields, uploadResponse, type SearchRequestBody} from "../schemas.js";
-import {documentView, jobView, searchView, sourceName} from "../views.js";
+import {
+  collectionParams,
+  deleteCollectionResponse,
+  documentTextQuery,
+  documentTextResponse,
+  errorResponse,
+  idParams,
+  searchRequest,
+  searchResponse,
+  uploadFields,
+  uploadResponse,
+  type SearchRequestBody,
+} from "../schemas.js";
+import {documentTextView, documentView, jobView, searchView, sourceName} from "../views.js";
 
 const tags = ["Help desk"];
 
@@ -48,7 +60,15 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
     {config: {accepts: "json"}, schema: {tags, summary: "Searches the knowledge base (hybrid, vector or text) and returns scored excerpts.", body: searchRequest, response: {200: searchResponse, 400: errorResponse}}},
     async (request) => {
       const body = request.body as SearchRequestBody;
-      const result = await ctx.core.knowledge.search({query: body.query, topK: body.top_k, mode: body.mode, minScore: body.min_score, collection: body.collection});
+      const result = await ctx.core.knowledge.search({
+        query: body.query,
+        topK: body.top_k,
+        mode: body.mode,
+        minScore: body.min_score,
+        collection: body.collection,
+        excludeCollections: body.exclude_collections,
+        passages: body.passages,
+      });
       return searchView(result);
     },
   );
@@ -90,6 +110,37 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
     await ctx.core.knowledge.deleteDocument(id);
     return {document_id: id, deleted: true};
   });
+
+  app.get(
+    "/api/documents/:id/text",
+    {
+      schema: {
+        tags,
+        summary: "A document's whole text for reading; with `chunk_id`, where that excerpt (e.g. a cited one) sits in it.",
+        params: idParams,
+        querystring: documentTextQuery,
+        response: {200: documentTextResponse, 404: errorResponse},
+      },
+    },
+    async (request) => {
+      const {id} = request.params as {id: string};
+      const {chunk_id: chunkId} = request.query as {chunk_id?: string};
+      return documentTextView(await ctx.core.knowledge.documentText(id, chunkId));
+    },
+  );
+
+  app.delete(
+    "/api/collections/:name",
+    {schema: {tags, summary: "Deletes every document of a collection (e.g. `Starter articles`) and their excerpts.", params: collectionParams, response: {200: deleteCollectionResponse, 404: errorResponse}}},
+    async (request) => {
+      const {name} = request.params as {name: string};
+      const deleted = await ctx.core.knowledge.deleteCollection(name);
+      if (deleted === 0) throw new DesksideError("NOT_FOUND", "There is no collection with this name (or it holds no documents).");
+      // Open windows refresh their document list, as after a delete there.
+      ctx.core.events.emit("knowledge.changed", {reason: "collection deleted"});
+      return {collection: name, deleted};
+    },
+  );
 
   app.get("/api/jobs/:id", {schema: {tags, summary: "An import job with per-file progress.", params: idParams, response: {404: errorResponse}}}, async (request) => {
     const {id} = request.params as {id: string};

@@ -1,19 +1,26 @@
-import {useEffect, useRef} from "react";
+import {useEffect, useRef, useState} from "react";
 import type {Citation} from "../../../../shared/chat.js";
 import {useClient} from "../../client/context.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {baseName, formatScore} from "../../ui/format.js";
+import {HighlightedText} from "../../ui/HighlightedText.js";
 import {Icon} from "../../ui/Icon.js";
 import {useToast} from "../../ui/Toasts.js";
+import {DocumentReader} from "./DocumentReader.js";
 
 /** Below this width the preview is a sheet over the chat (see chat.css) rather than a column beside it. */
 const SHEET_QUERY = "(max-width: 1439px)";
 
-/** The passage behind a citation chip, so a technician can check it before acting. */
+/**
+ * The passage behind a citation chip, so a technician can check it before acting: the whole section
+ * around the cited excerpt (excerpt highlighted) when retrieval sent one, else the excerpt itself;
+ * and the whole document on request.
+ */
 export function SourcePreview({citation, onClose}: {citation: Citation; onClose: () => void}) {
   const {desktop} = useClient();
   const {notify} = useToast();
   const closeButton = useRef<HTMLButtonElement>(null);
+  const [reading, setReading] = useState(false);
 
   // As a sheet it covers the chat, so it takes focus, and hands it back to the chip when it closes.
   useEffect(() => {
@@ -75,13 +82,23 @@ export function SourcePreview({citation, onClose}: {citation: Citation; onClose:
             </dd>
           </div>
         </dl>
-        <blockquote className="source-snippet">{citation.snippet}</blockquote>
-        {desktop?.openPath && (
-          <Button icon="external" onClick={() => void openFile()}>
-            Open file
-          </Button>
+        {citation.passage ? (
+          <HighlightedText as="blockquote" text={citation.passage.text} highlight={citation.passage.highlight} label="Cited passage" className="source-snippet source-passage" />
+        ) : (
+          <blockquote className="source-snippet">{citation.snippet}</blockquote>
         )}
+        <div className="source-preview-actions">
+          <Button icon="file" onClick={() => setReading(true)}>
+            Open whole document
+          </Button>
+          {desktop?.openPath && (
+            <Button icon="external" onClick={() => void openFile()}>
+              Open file
+            </Button>
+          )}
+        </div>
       </div>
+      {reading && <DocumentReader documentId={citation.documentId} chunkId={citation.chunkId} title={citation.title} onClose={() => setReading(false)} />}
     </aside>
   );
 }

@@ -7,6 +7,7 @@ import {Button} from "../../ui/Button.js";
 import {formatNumber} from "../../ui/format.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
+import {CollectionsCard} from "./CollectionsCard.js";
 import {DocumentsTable} from "./DocumentsTable.js";
 import type {PickedFile} from "./dropped-files.js";
 import {DropZone} from "./DropZone.js";
@@ -116,7 +117,8 @@ export function KnowledgePanel() {
             Search playground
           </button>
         </div>
-        <div role="tabpanel" id="tabpanel-documents" aria-labelledby="tab-documents" hidden={tab !== "documents"}>
+        <div role="tabpanel" id="tabpanel-documents" aria-labelledby="tab-documents" hidden={tab !== "documents"} className="documents-tab">
+          {documents.data && <CollectionsCard collections={collections} documents={documents.data} onRemoved={refresh} />}
           {documents.data && (
             <DocumentsTable
               documents={documents.data}

@@ -2,6 +2,7 @@ import {useState, type FormEvent} from "react";
 import type {SearchHit, SearchMode, SearchResult} from "../../../../shared/knowledge.js";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
+import {useSettings} from "../../state/settings.js";
 import {Banner} from "../../ui/Banner.js";
 import {Button} from "../../ui/Button.js";
 import {EmptyState} from "../../ui/EmptyState.js";
@@ -9,14 +10,19 @@ import {baseName, formatMs, formatScore} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
 import {NumberInput} from "../../ui/NumberInput.js";
 
-/** Shows exactly what retrieval hands the model, to tune chunking, modes and thresholds. */
+/**
+ * Shows exactly what retrieval hands the model, to tune chunking, modes and thresholds: across all
+ * collections it leaves out the ones excluded from answers, as chat does.
+ */
 export function SearchPlayground({collections}: {collections: string[]}) {
   const client = useClient();
+  const excluded = useSettings().view?.settings.retrieval.excludedCollections ?? [];
   const [query, setQuery] = useState("");
   const [mode, setMode] = useState<SearchMode>("hybrid");
   const [topK, setTopK] = useState(5);
   const [collection, setCollection] = useState("");
   const [result, setResult] = useState<SearchResult | null>(null);
+  const [leftOut, setLeftOut] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,7 +31,9 @@ export function SearchPlayground({collections}: {collections: string[]}) {
     if (!query.trim()) return;
     setBusy(true);
     try {
-      setResult(await client.invoke("knowledge.search", {query: query.trim(), mode, topK, collection: collection || null}));
+      const exclusions = collection ? [] : excluded;
+      setResult(await client.invoke("knowledge.search", {query: query.trim(), mode, topK, collection: collection || null, ...(exclusions.length > 0 && {excludeCollections: exclusions})}));
+      setLeftOut(exclusions);
       setError(null);
     } catch (caught) {
       setError(caught);
@@ -78,7 +86,9 @@ export function SearchPlayground({collections}: {collections: string[]}) {
           <p className="muted search-summary">
             {result.hits.length} {result.hits.length === 1 ? "hit" : "hits"} in {formatMs(result.tookMs)} · {result.effectiveMode} search
             {result.effectiveMode !== result.mode ? ` (asked for ${result.mode})` : ""}
+            {leftOut.length > 0 ? ` · leaving out ${leftOut.join(", ")}, as answers do` : ""}
           </p>
+          <SearchTimings result={result} />
           {result.notice && <Banner tone="info">{result.notice}</Banner>}
           {result.hits.length === 0 ? (
             <EmptyState icon="search" title="No matches">
@@ -94,6 +104,36 @@ export function SearchPlayground({collections}: {collections: string[]}) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Where the time of one search went, and which re-ranking model ordered the hits. */
+function SearchTimings({result}: {result: SearchResult}) {
+  const {timings, reranker} = result;
+  if (!timings) return null;
+  return (
+    <dl className="search-timings" aria-label="Search timings">
+      <div>
+        <dt>Embed</dt>
+        <dd>{formatMs(timings.embedMs)}</dd>
+      </div>
+      <div>
+        <dt>Retrieve</dt>
+        <dd>{formatMs(timings.retrieveMs)}</dd>
+      </div>
+      {timings.rerankMs !== undefined && (
+        <div>
+          <dt>Re-rank</dt>
+          <dd>{formatMs(timings.rerankMs)}</dd>
+        </div>
+      )}
+      {reranker && (
+        <div>
+          <dt>Re-ranker</dt>
+          <dd>{reranker}</dd>
+        </div>
+      )}
+    </dl>
   );
 }
 

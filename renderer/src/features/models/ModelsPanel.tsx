@@ -13,6 +13,7 @@ import {GpuCard} from "./GpuCard.js";
 import {ImportModelCard} from "./ImportModelCard.js";
 import {LoadOptionsForm, type LoadOptions} from "./LoadOptionsForm.js";
 import {ModelList} from "./ModelList.js";
+import {RetrievalModelsCard} from "./RetrievalModelsCard.js";
 import "./models.css";
 
 export function ModelsPanel({active}: {active: boolean}) {
@@ -100,6 +101,7 @@ export function ModelsPanel({active}: {active: boolean}) {
           </details>
           {busy && status?.state !== "loading" && <p className="muted">Preparing to load…</p>}
         </section>
+        <RetrievalModelsCard active={active} />
         <div className="card-grid">
           <ImportModelCard onImported={() => void models.reload()} />
           <DownloadsCard onFinished={() => void models.reload()} />

@@ -1,0 +1,74 @@
+import {screen, waitFor, within} from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import {describe, expect, it} from "vitest";
+import type {SettingsView} from "../../../../shared/contract.js";
+import type {KnowledgeStats} from "../../../../shared/knowledge.js";
+import {knowledgeStats, settingsView} from "../../test/fixtures.js";
+import {renderWithClient} from "../../test/render.js";
+import {ModelsPanel} from "./ModelsPanel.js";
+import {describeFusion, formatWeight} from "./RetrievalModelsCard.js";
+
+/** The Models panel over settings that remember updates, with the re-ranker present while re-ranking is on. */
+function renderModels(stats: Partial<KnowledgeStats> = {}) {
+  let view: SettingsView = settingsView();
+  const reranker = stats.reranker === undefined ? {id: "bge-reranker-v2-m3-Q8_0.gguf", kind: "gguf"} : stats.reranker;
+  return renderWithClient(<ModelsPanel active />, {
+    "settings.get": () => view,
+    "settings.update": (patch) => {
+      const retrieval = (patch as {retrieval?: Partial<SettingsView["settings"]["retrieval"]>}).retrieval;
+      view = {...view, settings: {...view.settings, retrieval: {...view.settings.retrieval, ...retrieval}}};
+      return view;
+    },
+    "knowledge.stats": () => knowledgeStats({...stats, reranker: view.settings.retrieval.rerank ? reranker : null}),
+  });
+}
+
+describe("fusion weights in words", () => {
+  it("writes weights the way people do", () => {
+    expect(formatWeight(1)).toBe("1.0");
+    expect(formatWeight(0.35)).toBe("0.35");
+    expect(formatWeight(0.3333)).toBe("0.33");
+    expect(describeFusion({text: 1, vector: 0.35, measuredAt: "2026-11-21T10:00:00.000Z"})).toBe("Word matching 1.0 · Meaning 0.35, measured on this knowledge base");
+    expect(describeFusion(null)).toMatch(/^Not measured yet/);
+  });
+});
+
+describe("Retrieval models card", () => {
+  it("shows the embedding model, the re-ranker and the measured fusion weights", async () => {
+    renderModels({fusion: {text: 1, vector: 0.35, measuredAt: "2026-11-21T10:00:00.000Z"}});
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    expect(await within(card).findByText("static-glove-wordpiece")).toBeTruthy();
+    expect(within(card).getByText("· 300 dimensions")).toBeTruthy();
+    expect(within(card).getByText("bge-reranker-v2-m3-Q8_0.gguf")).toBeTruthy();
+    expect(within(card).getByText("GGUF")).toBeTruthy();
+    expect(within(card).getByText("Word matching 1.0 · Meaning 0.35, measured on this knowledge base")).toBeTruthy();
+  });
+
+  it("says how to get a re-ranker when none is found", async () => {
+    renderModels({reranker: null, embeddingModel: null, embeddingDimension: null});
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    expect(await within(card).findByText(/None found — put a re-ranker \.gguf \(e\.g\. bge-reranker\) or cross-encoder folder in the models folder/)).toBeTruthy();
+    expect(within(card).getByText(/None: search matches words only/)).toBeTruthy();
+    expect(within(card).getByText(/^Not measured yet/)).toBeTruthy();
+  });
+
+  it("switches re-ranking off and on through settings", async () => {
+    const {transport} = renderModels();
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    const toggle = await within(card).findByRole("switch", {name: "Re-rank the best matches"});
+    await waitFor(() => expect((toggle as HTMLButtonElement).disabled).toBe(false));
+    expect(toggle.getAttribute("aria-checked")).toBe("true");
+
+    const user = userEvent.setup();
+    await user.click(toggle);
+    expect(transport.callsOf("settings.update")).toEqual([{retrieval: {rerank: false}}]);
+    await waitFor(() => expect(toggle.getAttribute("aria-checked")).toBe("false"));
+    // The core stops naming a re-ranker once re-ranking is off; the card says so.
+    expect(await within(card).findByText("Off")).toBeTruthy();
+    expect(within(card).queryByText("bge-reranker-v2-m3-Q8_0.gguf")).toBeNull();
+
+    await user.click(toggle);
+    expect(transport.callsOf("settings.update")[1]).toEqual({retrieval: {rerank: true}});
+    expect(await within(card).findByText("bge-reranker-v2-m3-Q8_0.gguf")).toBeTruthy();
+  });
+});
