@@ -7,10 +7,10 @@
  * Pseudo-questions are drawn from the knowledge base itself: a sentence of a sampled chunk with a
  * share of its words dropped and the rest shuffled (so neither exact phrase order nor every rare
  * word survives). Each method ranks documents for them; the fusion weight that finds the source
- * document best (MRR@10) wins. Deterministic for a given set of chunks.
+ * document best (MRR@10) wins, if it beats words alone clearly. Deterministic for a given set of chunks.
  */
 import type {RankedCandidate} from "./ranking.js";
-import {fuseLists} from "./ranking.js";
+import {fuseLists, type FusionMethod} from "./ranking.js";
 
 export interface FusionWeights {
   text: number;
@@ -92,7 +92,7 @@ export function weightsForRatio(ratio: number): FusionWeights {
   return ratio === 0 ? {text: 1, vector: 0} : {text: Math.min(1, 1 / ratio), vector: Math.min(1, ratio)};
 }
 
-export async function calibrateFusion(source: CalibrationSource, options: {samples: number; chunks: number; model: string}): Promise<FusionCalibration | null> {
+export async function calibrateFusion(source: CalibrationSource, options: {samples: number; chunks: number; model: string; method: FusionMethod}): Promise<FusionCalibration | null> {
   const drawn = await source.sample(options.samples * 2);
   const probes = drawn.flatMap((chunk) => {
     const question = pseudoQuestion(chunk.text);
@@ -104,13 +104,28 @@ export async function calibrateFusion(source: CalibrationSource, options: {sampl
   const lists: {text: RankedCandidate[]; vector: RankedCandidate[]; documentId: string}[] = [];
   for (let i = 0; i < probes.length; i++) lists.push({text: await source.textCandidates(probes[i].question, DEPTH), vector: vectorLists[i], documentId: probes[i].documentId});
 
-  const mrrOf = (rank: (l: (typeof lists)[number]) => RankedCandidate[]) => lists.reduce((sum, l) => sum + documentReciprocalRank(rank(l), l.documentId), 0) / lists.length;
-  let best = {ratio: 1, mrr: -1};
-  for (const ratio of RATIOS) {
+  const reciprocalRanks = (rank: (l: (typeof lists)[number]) => RankedCandidate[]) => lists.map((l) => documentReciprocalRank(rank(l), l.documentId));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const mrrOf = (rank: (l: (typeof lists)[number]) => RankedCandidate[]) => mean(reciprocalRanks(rank));
+  const byRatio = RATIOS.map((ratio) => {
     const weights = weightsForRatio(ratio);
-    const mrr = mrrOf((l) => fuseLists({text: l.text, vector: l.vector, weights}));
-    // Strictly better only: among equals the earlier (more word-led) ratio stays, the safer choice.
-    if (mrr > best.mrr + 1e-9) best = {ratio, mrr};
+    return {ratio, ranks: reciprocalRanks((l) => fuseLists({text: l.text, vector: l.vector, weights}, options.method))};
+  });
+  // Words alone are the default; another mix must beat them clearly on these pseudo-questions (sign
+  // test, about two standard deviations), because pseudo-questions flatter whichever method copes
+  // best with dropped words, and real questions are phrased differently.
+  const wordsOnly = byRatio[0];
+  let best = {ratio: 0, mrr: mean(wordsOnly.ranks)};
+  for (const candidate of byRatio.slice(1)) {
+    const mrr = mean(candidate.ranks);
+    if (mrr <= best.mrr + 1e-9) continue;
+    let wins = 0;
+    let losses = 0;
+    candidate.ranks.forEach((rr, i) => {
+      if (rr > wordsOnly.ranks[i] + 1e-9) wins++;
+      else if (rr < wordsOnly.ranks[i] - 1e-9) losses++;
+    });
+    if (wins - losses >= 2 * Math.sqrt(Math.max(1, wins + losses))) best = {ratio: candidate.ratio, mrr};
   }
   return {
     weights: weightsForRatio(best.ratio),

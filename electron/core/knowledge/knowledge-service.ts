@@ -4,7 +4,8 @@ import path from "node:path";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
-import {createEmbedder, embeddingModelCandidates, resolveEmbeddingModel, type Embedder} from "./embedder.js";
+import {embeddingModelCandidates, type Embedder} from "./embedder.js";
+import {createAnyEmbedder, resolveAnyEmbeddingModel} from "./embedder-factory.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
@@ -140,9 +141,18 @@ function safeUploadName(name: string): string {
 /** Pseudo-questions per fusion calibration: about 2 s at 100k chunks with the fixture embedder. */
 const CALIBRATION_SAMPLES = 80;
 
-async function loadEmbedder(setting: string | null | undefined, dirs: string[], batchSize?: number): Promise<Embedder | null> {
-  const folder = resolveEmbeddingModel(embeddingModelCandidates(setting, dirs));
-  return folder ? createEmbedder(folder, {batchSize}) : null;
+/**
+ * The embedder for a resolved model: a transformers.js folder, or a GGUF embedding model through
+ * node-llama-cpp (GPU-accelerated where the app's runtime has a GPU; faster for large imports).
+ */
+async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOptions, "embeddingBatchSize" | "llama">): Promise<Embedder> {
+  const gguf = /\.gguf$/i.test(modelPath);
+  return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf && options.llama ? {llama: await options.llama()} : {}});
+}
+
+async function loadEmbedder(setting: string | null | undefined, options: KnowledgeServiceOptions): Promise<Embedder | null> {
+  const found = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
+  return found ? openEmbedder(found, options) : null;
 }
 
 export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
@@ -154,7 +164,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let embedder: Embedder | null = null;
   let embedderProblem: string | null = null;
   try {
-    embedder = await loadEmbedder(modelSetting, options.embeddingModelDirs, options.embeddingBatchSize);
+    embedder = await loadEmbedder(modelSetting, options);
   } catch (error) {
     // A broken model folder must not take the knowledge base down: it keeps working text-only.
     embedderProblem = error instanceof DesksideError ? error.message : "The embedding model could not be loaded.";
@@ -231,17 +241,20 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const current = embedder;
       if (!current || !vectorsUsable(store, current)) return null;
       const chunks = await store.countChunks();
-      const visibleFilter = (rows: {id: string; documentId: string}[]) => rows.filter((row) => store.isVisible(row.documentId));
+      const visibleFilter = <T extends {documentId: string}>(rows: T[]) => rows.filter((row) => store.isVisible(row.documentId));
       const measured = await calibrateFusion(
         {
           sample: async (count) => (await store.sampleChunks(count)).map((chunk) => ({text: chunk.text, documentId: chunk.documentId})),
-          textCandidates: async (query, limit) => visibleFilter(await store.textCandidates(query, {limit, contextBoost: DEFAULT_TUNING.contextBoost})),
+          textCandidates: async (query, limit) =>
+            visibleFilter(await store.textCandidates(query, {limit, contextBoost: DEFAULT_TUNING.contextBoost})).map((c) => ({...c, score: c.bm25})),
           vectorCandidates: async (queries, limit) => {
             const vectors = await current.embed(queries);
-            return Promise.all(vectors.map(async (vector) => visibleFilter(await store.vectorCandidates(vector, {limit}))));
+            return Promise.all(
+              vectors.map(async (vector) => visibleFilter(await store.vectorCandidates(vector, {limit})).map((c) => ({...c, score: 1 - (c.distance ?? 1)}))),
+            );
           },
         },
-        {samples: CALIBRATION_SAMPLES, chunks, model: current.modelId},
+        {samples: CALIBRATION_SAMPLES, chunks, model: current.modelId, method: DEFAULT_TUNING.fusionMethod},
       );
       if (measured && !closing) await store.saveFusionCalibration(measured);
       return measured;
@@ -380,10 +393,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async reindex(reindexOptions = {}) {
       assertOpen();
       const setting = reindexOptions.embeddingModel !== undefined ? reindexOptions.embeddingModel : modelSetting;
-      const folder = resolveEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
+      const folder = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
       if (!folder)
         throw new DesksideError("EMBEDDING_MODEL_MISSING", setting ? `The embedding model "${setting}" was not found in the models folders.` : "No embedding model was found in the models folders; add one, then re-index.");
-      const next = embedder && embedder.modelPath === folder ? embedder : await createEmbedder(folder, {batchSize: options.embeddingBatchSize});
+      const next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
       const previous = embedder;
       await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, signal) => next.embed(texts, {signal}), {
         signal: reindexOptions.signal,
@@ -442,7 +455,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async documentText(id, chunkId) {
       const document = store.getDocument(id);
       if (!document || document.status !== "ready") throw new DesksideError("NOT_FOUND", "That document is not in the knowledge base.");
-      const merged = mergeChunks(await store.documentChunks(id, 0, Number.MAX_SAFE_INTEGER));
+      const merged = mergeChunks(await store.documentChunks(id, 0, document.chunkCount));
       const ordinal = chunkId?.startsWith(`${id}:`) ? Number(chunkId.slice(id.length + 1)) : null;
       const range = merged.ranges.find((r) => r.ordinal === ordinal);
       const truncated = merged.text.length > DOCUMENT_TEXT_MAX_CHARS;

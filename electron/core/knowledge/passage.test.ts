@@ -21,6 +21,7 @@ describe("mergeChunks", () => {
     expect(merged.text).toBe("Step one: open the client. Step two: press Connect.\n\nStep three.");
     expect(merged.text.slice(merged.ranges[1].start, merged.ranges[1].end)).toContain("Step three.");
     expect(merged.text.slice(merged.ranges[1].start, merged.ranges[1].end)).toContain("Step two: press Connect.");
+    expect(merged.text.slice(merged.ranges[1].start).startsWith("Step two: press Connect.")).toBe(true);
   });
   it("does not look for overlap across a gap", () => {
     expect(mergeChunks([chunk(0, "Alpha beta gamma delta."), chunk(2, "gamma delta. Epsilon.")]).text).toBe("Alpha beta gamma delta.\n\ngamma delta. Epsilon.");

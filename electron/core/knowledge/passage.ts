@@ -17,13 +17,17 @@ export const PASSAGE_WINDOW = 8;
 export const PASSAGE_MAX_CHARS = 2400;
 const MAX_OVERLAP_CHARS = 600;
 
-/** `b` with the start it repeats from the end of `a` removed (chunks overlap by a few sentences). */
-export function withoutOverlap(a: string, b: string): string {
+/** How many characters at the start of `b` repeat the end of `a` (chunks overlap by a few sentences). */
+function overlapLength(a: string, b: string): number {
   const longest = Math.min(a.length, b.length, MAX_OVERLAP_CHARS);
-  for (let size = longest; size >= 12; size--) {
-    if (a.endsWith(b.slice(0, size))) return b.slice(size).replace(/^\s+/, "");
-  }
-  return b;
+  for (let size = longest; size >= 12; size--) if (a.endsWith(b.slice(0, size))) return size;
+  return 0;
+}
+
+/** `b` with the start it repeats from the end of `a` removed. */
+export function withoutOverlap(a: string, b: string): string {
+  const size = overlapLength(a, b);
+  return size ? b.slice(size).replace(/^\s+/, "") : b;
 }
 
 function sameParent(a: string[], b: string[], depth: number): boolean {
@@ -84,10 +88,11 @@ export function mergeChunks(chunks: Pick<StoredChunk, "ordinal" | "text">[]): Me
   let previousOrdinal: number | null = null;
   for (const chunk of chunks) {
     // Only true neighbours overlap; a gap (a chunk missing) starts fresh.
-    const piece = text && previousOrdinal === chunk.ordinal - 1 ? withoutOverlap(text, chunk.text) : chunk.text;
+    const overlap = text && previousOrdinal === chunk.ordinal - 1 ? overlapLength(text, chunk.text) : 0;
+    const piece = overlap ? chunk.text.slice(overlap).replace(/^\s+/, "") : chunk.text;
     const separator = text && piece ? "\n\n" : "";
-    const overlap = chunk.text.length - piece.length;
-    const start = overlap > 0 ? Math.max(0, text.length - overlap) : text.length + separator.length;
+    // A chunk that starts inside the previous one is highlighted from where its text begins there.
+    const start = overlap ? text.length - overlap : text.length + separator.length;
     text += separator + piece;
     ranges.push({ordinal: chunk.ordinal, start, end: text.length});
     previousOrdinal = chunk.ordinal;

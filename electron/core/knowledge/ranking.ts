@@ -8,6 +8,8 @@ import {RRF_K} from "./fusion.js";
 export interface RankedCandidate {
   id: string;
   documentId: string;
+  /** The method's own score, higher is better (BM25, cosine similarity); needed by score fusion. */
+  score?: number;
 }
 
 export interface FusionInput {
@@ -20,26 +22,45 @@ export interface FusionInput {
 export interface ScoredCandidate {
   id: string;
   documentId: string;
-  /** Weighted reciprocal-rank sum over the lists the chunk appears in. */
+  /** The fused score (see FusionMethod). */
   fused: number;
   textRank?: number;
   vectorRank?: number;
 }
 
-/** Weighted reciprocal rank fusion (k = 60) of the two lists; best first, ties by id for stable output. */
-export function fuseLists(input: FusionInput, k = RRF_K): ScoredCandidate[] {
+/**
+ * "rrf": weighted reciprocal rank fusion (k = 60); ranks only, so a BM25 of 72 against 49 counts the
+ * same as 50 against 49. "score": each list's own scores scaled to 0..1 (BM25 by the best hit,
+ * similarity min-max over the candidates) and added with the weights, which keeps how clearly the
+ * best match stands out; a chunk missing from a list scores 0 there.
+ */
+export type FusionMethod = "rrf" | "score";
+
+function normalizedScores(list: RankedCandidate[], kind: "text" | "vector"): number[] {
+  const scores = list.map((c, rank) => c.score ?? 1 / (rank + 1));
+  if (scores.length === 0) return [];
+  const max = Math.max(...scores);
+  if (kind === "text") return scores.map((s) => (max > 0 ? Math.max(0, s) / max : 0));
+  const min = Math.min(...scores);
+  return scores.map((s) => (max > min ? (s - min) / (max - min) : 1));
+}
+
+/** Fuses the two lists; best first, ties by id for stable output. */
+export function fuseLists(input: FusionInput, method: FusionMethod = "rrf", k = RRF_K): ScoredCandidate[] {
   const byId = new Map<string, ScoredCandidate>();
-  const add = (list: RankedCandidate[], weight: number, rankKey: "textRank" | "vectorRank") => {
+  const add = (list: RankedCandidate[], weight: number, kind: "text" | "vector") => {
+    const rankKey = kind === "text" ? "textRank" : "vectorRank";
+    const normalized = method === "score" ? normalizedScores(list, kind) : [];
     list.forEach((candidate, rank) => {
       let entry = byId.get(candidate.id);
       if (!entry) byId.set(candidate.id, (entry = {id: candidate.id, documentId: candidate.documentId, fused: 0}));
       if (entry[rankKey] !== undefined) return;
       entry[rankKey] = rank;
-      entry.fused += weight / (k + rank + 1);
+      entry.fused += method === "score" ? weight * normalized[rank] : weight / (k + rank + 1);
     });
   };
-  add(input.text, input.weights.text, "textRank");
-  add(input.vector, input.weights.vector, "vectorRank");
+  add(input.text, input.weights.text, "text");
+  add(input.vector, input.weights.vector, "vector");
   return [...byId.values()].sort((a, b) => b.fused - a.fused || a.id.localeCompare(b.id));
 }
 

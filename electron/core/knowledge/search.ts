@@ -4,7 +4,7 @@ import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
-import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists} from "./ranking.js";
+import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists, type FusionMethod} from "./ranking.js";
 import type {Reranker} from "./reranker.js";
 import {chunkContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
@@ -111,6 +111,8 @@ export interface SearchTuning {
    * scales the vector vote by how clearly its best match stands out, "equal" is plain RRF.
    */
   fusion: "calibrated" | "confidence" | "equal";
+  /** How the lists' votes are combined (see ranking.ts). */
+  fusionMethod: FusionMethod;
   /** Share of a document's other candidates added to each chunk's score (0: chunks alone). */
   documentEvidence: number;
   /** Score multiplier per chunk of the same document already in the results (1: no diversification). */
@@ -129,6 +131,7 @@ export interface SearchTuning {
 export const DEFAULT_TUNING: SearchTuning = {
   contextBoost: 0.5,
   fusion: "calibrated",
+  fusionMethod: "score",
   documentEvidence: 0.5,
   repeatDecay: 0.5,
   perDocumentCap: 3,
@@ -196,7 +199,17 @@ export async function searchWithVector(
   // One pipeline for every mode: a single-method search is fusion with the other list empty.
   const prior = (documentId: string) => (store.getDocument(documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1);
   const fused = addDocumentEvidence(
-    applyDocumentPrior(fuseLists({text: effectiveMode === "vector" ? [] : textHits, vector: effectiveMode === "text" ? [] : vectorHits, weights}), prior),
+    applyDocumentPrior(
+      fuseLists(
+        {
+          text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
+          vector: effectiveMode === "text" ? [] : vectorHits.map((c) => ({id: c.id, documentId: c.documentId, score: similarity.get(c.id)})),
+          weights,
+        },
+        tuning.fusionMethod,
+      ),
+      prior,
+    ),
     // Every chunk is a vector candidate of some rank, so counting a document's vector candidates
     // measures its length, not its relevance; word matches are evidence.
     effectiveMode === "vector" ? 0 : tuning.documentEvidence,

@@ -96,6 +96,7 @@ const VECTOR_INDEX_MIN_ROWS = 25_000;
 /** Retrain when the table has grown this much since the partitions were trained. */
 const VECTOR_INDEX_RETRAIN_GROWTH = 4;
 const IN_LIST_BATCH = 500;
+const INT32_MAX = 2_147_483_647;
 
 function cancelled(): DesksideError {
   return new DesksideError("CANCELLED", "The operation was cancelled.");
@@ -322,19 +323,24 @@ export class KnowledgeStore {
    */
   async documentChunks(documentId: string, fromOrdinal: number, toOrdinal: number): Promise<StoredChunk[]> {
     if (!this.isVisible(documentId)) return [];
-    const rows = await readAll(this.chunksTable, CHUNK_COLUMNS, `document_id = ${sqlString(documentId)} AND ordinal >= ${Math.floor(fromOrdinal)} AND ordinal <= ${Math.floor(toOrdinal)}`);
+    // Ordinals are Int32 in the table; a wider literal fails the comparison.
+    const clamp = (n: number) => Math.max(-INT32_MAX, Math.min(INT32_MAX, Math.floor(n)));
+    const rows = await readAll(this.chunksTable, CHUNK_COLUMNS, `document_id = ${sqlString(documentId)} AND ordinal >= ${clamp(fromOrdinal)} AND ordinal <= ${clamp(toOrdinal)}`);
     return rows.map(rowToChunk).sort((a, b) => a.ordinal - b.ordinal);
   }
 
-  /** A deterministic, evenly spread sample of visible chunks (the same table gives the same sample). */
+  /**
+   * An evenly spread sample of visible chunks that depends only on the content's sources: ordered by
+   * source path and position (ids are random per import), so the same files give the same sample.
+   */
   async sampleChunks(count: number): Promise<StoredChunk[]> {
-    const ids = (await readAll(this.chunksTable, ["id", "document_id"]))
+    const rows = (await readAll(this.chunksTable, ["id", "document_id", "source_path", "ordinal"]))
       .filter((row) => this.isVisible(String(row.document_id)))
-      .map((row) => String(row.id))
-      .sort();
-    if (ids.length === 0 || count <= 0) return [];
-    const step = ids.length / Math.min(count, ids.length);
-    const chosen = Array.from({length: Math.min(count, ids.length)}, (_, i) => ids[Math.floor(i * step)]);
+      .map((row) => ({id: String(row.id), key: `${String(row.source_path)}\u0000${String(row.ordinal).padStart(8, "0")}`}))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (rows.length === 0 || count <= 0) return [];
+    const step = rows.length / Math.min(count, rows.length);
+    const chosen = Array.from({length: Math.min(count, rows.length)}, (_, i) => rows[Math.floor(i * step)].id);
     return this.chunksByIds(chosen);
   }
 

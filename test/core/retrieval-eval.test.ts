@@ -1,0 +1,69 @@
+import path from "node:path";
+import {beforeAll, describe, expect, it} from "vitest";
+import {corpusById, ensurePackages, prepareCorpus} from "../../bench/retrieval-eval/corpora.js";
+import {evaluateCorpus, loadQuestions, type CorpusResult} from "../../bench/retrieval-eval/evaluate.js";
+import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
+
+/**
+ * Regression guard for retrieval quality on documentation nobody on the project wrote: the smallest
+ * corpus of the retrieval evaluation (MIT Kerberos docs from Debian's krb5-doc, 94 labelled help-desk
+ * questions), fixture embedder, no language model. Floors sit a little below the measured figures
+ * (`npm run bench retrieval` has the full evaluation on four corpora).
+ */
+
+const CORPUS = corpusById("krb5");
+let available = true;
+try {
+  ensurePackages([CORPUS.debianPackage]);
+} catch {
+  available = false;
+}
+
+describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)", () => {
+  let result: CorpusResult;
+
+  beforeAll(async () => {
+    const corpus = prepareCorpus(CORPUS);
+    const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", "krb5.json")).questions;
+    result = await evaluateCorpus(corpus, questions, {
+      embedderDir: FIXTURE_EMBEDDER_DIR,
+      methods: [
+        {name: "text", mode: "text"},
+        {name: "vector", mode: "vector"},
+        {name: "hybrid", mode: "hybrid"},
+      ],
+      repoRoot: REPO_ROOT,
+    });
+    const show = (name: string) => {
+      const m = result.alone[name];
+      return `${name}: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`;
+    };
+    console.log(["bm25 (reference)", "text", "vector", "hybrid"].map(show).join("\n"));
+  }, 600_000);
+
+  it("imports every page of the corpus", () => {
+    expect(result.failedFiles).toEqual([]);
+    expect(result.documents).toBeGreaterThan(90);
+  });
+
+  it("finds the right page in the top five for most questions, and first for more than half", () => {
+    expect(result.alone.hybrid.recallAt5).toBeGreaterThanOrEqual(0.82);
+    expect(result.alone.hybrid.recallAt1).toBeGreaterThanOrEqual(0.58);
+  });
+
+  it("beats plain BM25 over whole documents", () => {
+    const bm25 = result.alone["bm25 (reference)"];
+    expect(result.alone.hybrid.recallAt5).toBeGreaterThanOrEqual(bm25.recallAt5);
+    expect(result.alone.hybrid.mrrAt10).toBeGreaterThan(bm25.mrrAt10);
+  });
+
+  it("hybrid is at least as good as the better of its parts", () => {
+    const {hybrid, text, vector} = result.alone;
+    for (const key of ["recallAt5", "mrrAt10"] as const) expect(hybrid[key]).toBeGreaterThanOrEqual(Math.max(text[key], vector[key]) - 1e-9);
+  });
+
+  it("loses at most 0.02 recall when the starter articles are in the knowledge base too", () => {
+    expect(result.alone.hybrid.recallAt5 - result.withStarter.hybrid.recallAt5).toBeLessThanOrEqual(0.02 + 1e-9);
+    expect(result.alone.hybrid.recallAt1 - result.withStarter.hybrid.recallAt1).toBeLessThanOrEqual(0.02 + 1e-9);
+  });
+});
