@@ -1,9 +1,9 @@
 import path from "node:path";
 import {AutoModelForSequenceClassification, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer} from "@huggingface/transformers";
 import {DesksideError} from "../../../shared/errors.js";
-import {abortable, cancelledError} from "./abortable.js";
+import {cancelledError} from "./abortable.js";
 import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker.js";
-import {SerialQueue} from "./serial-queue.js";
+import {serializedReranker} from "./serialized-reranker.js";
 import {loadLocalModel} from "./transformers-local.js";
 
 /**
@@ -68,8 +68,6 @@ export async function createCrossEncoderReranker(folder: string, options: Create
   const positions = typeof config.max_position_embeddings === "number" ? config.max_position_embeddings : Infinity;
   const maxLength = Math.min(options.contextSize ?? DEFAULT_RERANK_CONTEXT, tokenizer.model_max_length ?? Infinity, positions);
   const batchSize = Math.max(1, options.batchSize ?? 8);
-  const queue = new SerialQueue();
-  let closed = false;
 
   // A query longer than half the window would leave passages no room; its start is kept.
   function clipQuery(query: string): string {
@@ -110,23 +108,7 @@ export async function createCrossEncoderReranker(folder: string, options: Create
     return scores;
   }
 
-  return {
-    modelId: name,
-    kind: "cross-encoder",
-    score(query, passages, scoreOptions = {}) {
-      if (closed) return Promise.reject(new DesksideError("MODEL_NOT_LOADED", `The re-ranking model "${name}" has been closed.`));
-      if (passages.length === 0) return Promise.resolve([]);
-      const {signal} = scoreOptions;
-      return abortable(
-        queue.run(() => scoreAll(query, passages, signal)),
-        signal,
-        "Re-ranking was cancelled.",
-      );
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await queue.run(() => model.dispose());
-    },
-  };
+  return serializedReranker(name, "cross-encoder", scoreAll, async () => {
+    await model.dispose();
+  });
 }

@@ -1,10 +1,10 @@
 import path from "node:path";
 import type {LlamaModel, LlamaRankingContext, Token} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
-import {abortable, cancelledError} from "./abortable.js";
+import {cancelledError} from "./abortable.js";
 import {loadGgufModel} from "./gguf-model.js";
 import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker.js";
-import {SerialQueue} from "./serial-queue.js";
+import {serializedReranker} from "./serialized-reranker.js";
 
 /**
  * Passage tokens that fit beside `query` in one evaluation. Measured with two probe documents
@@ -40,8 +40,6 @@ export async function createGgufReranker(modelPath: string, options: CreateReran
   }
   const tokenize = (text: string): Token[] => model.tokenize(text, false, "trimLeadingSpace");
   const probe = tokenize("a")[0] ?? (0 as Token);
-  const queue = new SerialQueue();
-  let closed = false;
 
   async function scoreAll(query: string, passages: string[], signal: AbortSignal | undefined): Promise<number[]> {
     // A query longer than half the context would leave passages no room; its start is kept.
@@ -60,27 +58,8 @@ export async function createGgufReranker(modelPath: string, options: CreateReran
     return scores;
   }
 
-  return {
-    modelId: name,
-    kind: "gguf",
-    score(query, passages, scoreOptions = {}) {
-      if (closed) return Promise.reject(new DesksideError("MODEL_NOT_LOADED", `The re-ranking model ${name} has been closed.`));
-      if (passages.length === 0) return Promise.resolve([]);
-      const {signal} = scoreOptions;
-      return abortable(
-        queue.run(() => scoreAll(query, passages, signal)),
-        signal,
-        "Re-ranking was cancelled.",
-      );
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      // After the calls already queued, so no evaluation runs on a disposed context.
-      await queue.run(async () => {
-        await context.dispose();
-        await loaded.release();
-      });
-    },
-  };
+  return serializedReranker(name, "gguf", scoreAll, async () => {
+    await context.dispose();
+    await loaded.release();
+  });
 }
