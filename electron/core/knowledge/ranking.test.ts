@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {addDocumentEvidence, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
+import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
 import {calibrationCurrent, pseudoQuestion, weightsForRatio, type FusionCalibration} from "./fusion-calibration.js";
 
 const c = (id: string) => ({id, documentId: id.split(":")[0]});
@@ -21,6 +21,41 @@ describe("fuseLists", () => {
     const fused = fuseLists({text: [c("a:0"), c("a:0")], vector: [], weights: {text: 1, vector: 1}});
     expect(fused).toHaveLength(1);
     expect(fused[0].fused).toBeCloseTo(1 / 61, 10);
+  });
+});
+
+describe("score fusion", () => {
+  it("keeps how far the best BM25 stands out, where rank fusion flattens it", () => {
+    const text = [{...c("a:0"), score: 72}, {...c("b:0"), score: 49}];
+    const vector = [{...c("b:0"), score: 0.61}, {...c("a:0"), score: 0.6}];
+    const weights = {text: 1, vector: 0.5};
+    expect(fuseLists({text, vector, weights}, "score")[0].id).toBe("a:0");
+    expect(fuseLists({text, vector, weights}, "rrf")[0].id).toBe("a:0");
+    // With equal weights rank fusion ties them up and lets the id decide; scores still prefer a.
+    expect(fuseLists({text, vector, weights: {text: 1, vector: 1}}, "score")[0].id).toBe("a:0");
+  });
+
+  it("scales similarities by their lift over the weakest candidate, so a list where everything is alike adds nothing", () => {
+    const alike = fuseLists({text: [], vector: [{...c("a:0"), score: 0.5}, {...c("b:0"), score: 0.5}], weights: {text: 1, vector: 1}}, "score");
+    expect(alike.map((f) => f.fused)).toEqual([0, 0]);
+    const sharp = fuseLists({text: [], vector: [{...c("a:0"), score: 0.9}, {...c("b:0"), score: 0.5}], weights: {text: 1, vector: 1}}, "score");
+    expect(sharp[0].fused).toBeCloseTo(0.8, 10);
+  });
+});
+
+describe("document prior and re-ranking", () => {
+  const scored = (id: string, fused: number): ScoredCandidate => ({...c(id), fused});
+
+  it("lets a team's document win a close call against a starter article", () => {
+    const out = applyDocumentPrior([scored("starter:0", 0.5), scored("team:0", 0.45)], (doc) => (doc === "starter" ? 0.7 : 1));
+    expect(out.map((x) => x.id)).toEqual(["team:0", "starter:0"]);
+    expect(out[1].fused).toBeCloseTo(0.35, 10);
+  });
+
+  it("re-orders the re-ranked head by the model's scores and keeps it ahead of the rest", () => {
+    const out = applyRerankScores([scored("a:0", 0.9), scored("b:0", 0.8), scored("c:0", 0.7), scored("d:0", 0.6)], 3, [0.1, 0.9, 0.5]);
+    expect(out.map((x) => x.id)).toEqual(["b:0", "c:0", "a:0", "d:0"]);
+    expect(out[2].fused).toBeGreaterThan(out[3].fused);
   });
 });
 

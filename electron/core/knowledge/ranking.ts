@@ -31,7 +31,7 @@ export interface ScoredCandidate {
 /**
  * "rrf": weighted reciprocal rank fusion (k = 60); ranks only, so a BM25 of 72 against 49 counts the
  * same as 50 against 49. "score": each list's own scores scaled to 0..1 (BM25 by the best hit,
- * similarity min-max over the candidates) and added with the weights, which keeps how clearly the
+ * similarity by its lift over the weakest candidate) and added with the weights, which keeps how clearly the
  * best match stands out; a chunk missing from a list scores 0 there.
  */
 export type FusionMethod = "rrf" | "score";
@@ -41,8 +41,10 @@ function normalizedScores(list: RankedCandidate[], kind: "text" | "vector"): num
   if (scores.length === 0) return [];
   const max = Math.max(...scores);
   if (kind === "text") return scores.map((s) => (max > 0 ? Math.max(0, s) / max : 0));
+  // Lift over the weakest candidate, on the room left above it: candidates that are all about as
+  // similar (a weak embedder) add next to nothing; a match that stands out counts fully.
   const min = Math.min(...scores);
-  return scores.map((s) => (max > min ? (s - min) / (max - min) : 1));
+  return scores.map((s) => (min < 1 ? Math.max(0, s - min) / (1 - min) : 0));
 }
 
 /** Fuses the two lists; best first, ties by id for stable output. */
