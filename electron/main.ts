@@ -7,6 +7,7 @@ import {pathToFileURL} from "node:url";
 import {createAppCore, type DesksideCore} from "./core/app-core.js";
 import {startApi, type RunningApi} from "./core/api/start-api.js";
 import {resolveOverrides} from "./core/config/runtime-config.js";
+import {IPC_CHANNELS, type PickFilesOptions} from "../shared/ipc.js";
 import {CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences} from "./shell/security-policy.js";
 import {restoreBounds, type WindowBounds} from "./shell/window-state.js";
 import {pathsFromArgv} from "./shell/launch-paths.js";
@@ -81,18 +82,18 @@ function buildMenu(): void {
 }
 
 function wireIpc(current: DesksideCore): void {
-  ipcMain.handle("deskside:invoke", (_event, method: unknown, input: unknown) => current.rpc.respond(String(method), input, {transport: "ipc"}));
-  ipcMain.handle("deskside:open-path", async (_event, target: unknown) => {
+  ipcMain.handle(IPC_CHANNELS.invoke, (_event, method: unknown, input: unknown) => current.rpc.respond(String(method), input, {transport: "ipc"}));
+  ipcMain.handle(IPC_CHANNELS.openPath, async (_event, target: unknown) => {
     // Only documents the knowledge base knows may be opened, never an arbitrary path from the page.
     const known = (await current.knowledge.listDocuments()).some((d) => d.sourcePath === target);
     return known ? shell.openPath(String(target)) : "That file is not in the knowledge base.";
   });
-  ipcMain.handle("deskside:pick-files", async (_event, options: {directories?: boolean; filters?: {name: string; extensions: string[]}[]}) => {
+  ipcMain.handle(IPC_CHANNELS.pickFiles, async (_event, options: PickFilesOptions) => {
     const result = await dialog.showOpenDialog({properties: [options?.directories ? "openDirectory" : "openFile", "multiSelections"], filters: options?.filters});
     return result.canceled ? [] : result.filePaths;
   });
   current.events.onAny((name, payload) => {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send("deskside:event", name, payload);
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_CHANNELS.event, name, payload);
   });
 }
 

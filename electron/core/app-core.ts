@@ -12,6 +12,8 @@ import {EventBus} from "./event-bus.js";
 import {createKnowledgeService} from "./knowledge/knowledge-service.js";
 import type {ChatEngine} from "./llm/engine.js";
 import {EngineRouter} from "./llm/engine-router.js";
+import {engineOrder} from "./llm/engine-order.js";
+import {loadOptionsFrom} from "./llm/load-options.js";
 import {LocalEngine} from "./llm/local-engine.js";
 import {ModelDownloads} from "./llm/model-downloads.js";
 import {RemoteEngine} from "./llm/remote-engine.js";
@@ -83,14 +85,7 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
     remote = r.baseUrl && r.model ? new RemoteEngine({baseUrl: r.baseUrl, apiKey: r.apiKey, model: r.model, timeoutMs: r.timeoutMs, retries: r.retries}) : null;
   };
   buildRemote();
-  const engine = new EngineRouter(() => {
-    const llm = effective().llm;
-    const order: ChatEngine[] = llm.engine === "remote" && remote ? [remote, localEngine] : [localEngine];
-    if (llm.engine === "remote" && llm.fallback !== "remote-then-local") return order.slice(0, 1);
-    if (llm.engine === "local" && llm.fallback === "local-then-remote" && remote) order.push(remote);
-    if (llm.engine === "local" && llm.fallback === "remote-then-local" && remote) order.unshift(remote);
-    return order;
-  });
+  const engine = new EngineRouter(() => engineOrder<ChatEngine>(effective().llm, localEngine, remote));
 
   const embeddingDirs = [path.join(dataDir, "models"), overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d));
   const knowledge = await createKnowledgeService({
@@ -225,16 +220,7 @@ export async function loadDefaultModel(core: DesksideCore): Promise<void> {
     return;
   }
   try {
-    await core.localEngine.load({
-      model: request,
-      gpuLayers: llm.gpuLayers,
-      contextSize: llm.contextSize,
-      batchSize: llm.batchSize,
-      flashAttention: llm.flashAttention,
-      threads: llm.threads,
-      sequences: llm.parallelSequences,
-      queueLimit: llm.queueLimit,
-    });
+    await core.localEngine.load(loadOptionsFrom(llm, request));
   } catch (error) {
     const info = toErrorInfo(error);
     core.logger.warn(`The model could not be loaded (${info.code}): ${info.message}`);

@@ -3,6 +3,7 @@ import {DesksideError} from "../../../shared/errors.js";
 import type {AppInfo, SettingsView} from "../../../shared/contract.js";
 import type {DesksideCore} from "../app-core.js";
 import {importModelFile} from "../llm/model-import.js";
+import {loadOptionsFrom, rememberedLoad} from "../llm/load-options.js";
 import {overriddenSettings} from "../config/effective-settings.js";
 import type {Handlers} from "./dispatcher.js";
 
@@ -54,29 +55,10 @@ export function createHandlers(core: DesksideCore): Handlers {
     "models.list": () => core.localEngine.listModels({gpuLayers: llm().gpuLayers, contextSize: llm().contextSize, flashAttention: llm().flashAttention}),
     "models.gpu": () => core.localEngine.gpuInfo(),
     "models.status": () => core.engine.status(),
-    "models.load": async (input) => {
-      const current = llm();
-      const loaded = await core.localEngine.load({
-        model: input.model,
-        gpuLayers: input.gpuLayers ?? current.gpuLayers,
-        contextSize: input.contextSize ?? current.contextSize,
-        threads: input.threads ?? current.threads,
-        sequences: input.parallelSequences ?? current.parallelSequences,
-        flashAttention: input.flashAttention ?? current.flashAttention,
-        batchSize: input.batchSize === undefined ? current.batchSize : input.batchSize,
-        queueLimit: current.queueLimit,
-      });
+    "models.load": async ({model, ...choices}) => {
+      const loaded = await core.localEngine.load(loadOptionsFrom(llm(), model, choices));
       // Remember the choice so the next start loads the same model with the same options.
-      core.settings.update({
-        llm: {
-          model: loaded.path,
-          ...(input.gpuLayers !== undefined && {gpuLayers: input.gpuLayers}),
-          ...(input.contextSize !== undefined && {contextSize: input.contextSize}),
-          ...(input.threads !== undefined && {threads: input.threads}),
-          ...(input.parallelSequences !== undefined && {parallelSequences: input.parallelSequences}),
-          ...(input.flashAttention !== undefined && {flashAttention: input.flashAttention}),
-        },
-      });
+      core.settings.update({llm: rememberedLoad(loaded.path, choices)});
       return loaded;
     },
     "models.unload": async () => {

@@ -1,4 +1,5 @@
 import type {RpcResponse} from "../../../shared/contract.js";
+import type {DesktopBridge, PreloadApi} from "../../../shared/ipc.js";
 
 /**
  * The wire underneath the typed client. Electron's preload and the headless server's HTTP API
@@ -14,24 +15,7 @@ export interface Transport {
   readonly desktop?: DesktopBridge;
 }
 
-/**
- * Optional extras the Electron preload may expose next to invoke/on. Every feature that uses one
- * checks for it first and explains the browser alternative when it is missing.
- */
-export interface DesktopBridge {
-  /** Absolute path of a dropped or picked File (Electron's webUtils.getPathForFile). */
-  pathForFile?(file: File): string;
-  /** Opens a knowledge-base file with the system's default app; resolves with an error sentence, or "" when it opened. */
-  openPath?(path: string): Promise<string | void>;
-  /** Shows the native open dialog and resolves with the chosen paths (empty when cancelled). */
-  pickFiles?(options: {directories?: boolean; filters?: {name: string; extensions: string[]}[]}): Promise<string[]>;
-}
-
-/** What the preload puts on `window.deskside`. */
-export interface PreloadApi extends DesktopBridge {
-  invoke(method: string, input: unknown): Promise<RpcResponse<unknown>>;
-  on(event: string, listener: (payload: unknown) => void): () => void;
-}
+export type {DesktopBridge, PreloadApi} from "../../../shared/ipc.js";
 
 declare global {
   interface Window {

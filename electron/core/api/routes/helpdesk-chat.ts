@@ -1,4 +1,5 @@
 import type {FastifyInstance} from "fastify";
+import {TokenBuffer} from "../../../../shared/token-buffer.js";
 import {toHttpError, ApiError} from "../http-errors.js";
 import {abandon, type RouteContext} from "../route-context.js";
 import {errorResponse, helpdeskChatRequest, helpdeskChatResponse, type HelpdeskChatRequest} from "../schemas.js";
@@ -24,14 +25,14 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: RouteConte
       let streamed = false;
       let assistantId: string | null = null;
       // Tokens can be emitted before send() resolves with the message id; keep them until then.
-      const early: {messageId: string; text: string}[] = [];
+      const early = new TokenBuffer();
       const forward = (text: string) => {
         streamed = true;
         sse?.send({text}, "token");
       };
       const off = sse
         ? ctx.core.events.on("chat.token", (event) => {
-            if (assistantId === null) early.push(event);
+            if (assistantId === null) early.add(event.messageId, event.text);
             else if (event.messageId === assistantId) forward(event.text);
           })
         : () => undefined;
@@ -39,7 +40,8 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: RouteConte
       try {
         const handle = await ctx.core.chat.send({conversationId: body.session_id, message: body.message});
         assistantId = handle.assistantMessageId;
-        for (const event of early.splice(0)) if (event.messageId === assistantId) forward(event.text);
+        for (const text of early.take(assistantId)) forward(text);
+        early.clear();
         const stop = () => void ctx.core.chat.stop(handle.conversationId).catch(() => undefined);
         life.signal.addEventListener("abort", stop, {once: true});
         const message = await handle.done.finally(() => life.signal.removeEventListener("abort", stop));

@@ -1,6 +1,7 @@
 import {useCallback, useRef, useState} from "react";
 import type {ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
+import {TokenBuffer} from "../../../../shared/token-buffer.js";
 import {useClient, useEvent} from "../../client/context.js";
 import {useResync} from "../../shell/connection.js";
 import {MessageLedger} from "./message-ledger.js";
@@ -45,7 +46,7 @@ export function useConversation(): ConversationController {
   const ledger = useRef(new MessageLedger());
   /** Answers whose final copy arrived; tokens still in flight for them are dropped. */
   const finished = useRef(new Set<string>());
-  const tokenBuffer = useRef(new Map<string, string>());
+  const tokenBuffer = useRef(new TokenBuffer());
   const flushScheduled = useRef(false);
   /** While a send/regenerate/edit awaits its reply, that reply places the answer, not the tokens. */
   const awaiting = useRef(0);
@@ -173,9 +174,8 @@ export function useConversation(): ConversationController {
   // Coalesce tokens to one render per frame; a fast local model emits far more than 60 a second.
   const flushTokens = useCallback(() => {
     flushScheduled.current = false;
-    const buffered = tokenBuffer.current;
-    if (buffered.size === 0) return;
-    tokenBuffer.current = new Map();
+    if (tokenBuffer.current.size === 0) return;
+    const buffered = tokenBuffer.current.drain();
     setStreams((previous) => {
       const next = {...previous};
       for (const [id, text] of buffered) if (!finished.current.has(id)) next[id] = (next[id] ?? "") + text;
@@ -184,7 +184,7 @@ export function useConversation(): ConversationController {
   }, []);
 
   useEvent("chat.token", ({conversationId: from, messageId, text}) => {
-    tokenBuffer.current.set(messageId, (tokenBuffer.current.get(messageId) ?? "") + text);
+    tokenBuffer.current.add(messageId, text);
     if (from === current.current && awaiting.current === 0) {
       const answer = placeholderFor(from, messageId);
       setMessages((previous) => (previous.some((message) => message.id === messageId) ? previous : [...previous, answer]));
@@ -201,7 +201,7 @@ export function useConversation(): ConversationController {
     ledger.current.record(message);
     if (message.status !== "streaming") {
       finished.current.add(message.id);
-      tokenBuffer.current.delete(message.id);
+      tokenBuffer.current.drop(message.id);
       setStreams((previous) => {
         if (!(message.id in previous)) return previous;
         const next = {...previous};
