@@ -18,7 +18,7 @@ import {defaultSettings} from "../shared/settings.js";
 import type {SearchMode} from "../shared/knowledge.js";
 import {createEmbedder, type Embedder} from "../electron/core/knowledge/embedder.js";
 import {createKnowledgeService} from "../electron/core/knowledge/knowledge-service.js";
-import {wrap} from "../electron/core/knowledge/parsing/test-support/fixtures.js";
+import {wrap} from "../test/helpers/document-fixtures.js";
 import {chunkDocument, createParserPool} from "../electron/core/knowledge/parsing/index.js";
 import {normalizeSearchRequest, searchWithVector} from "../electron/core/knowledge/search.js";
 import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";

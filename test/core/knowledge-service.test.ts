@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from "vitest";
 import type {FileProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
 import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
-import {makeDocx, makePdf, makePng} from "../../electron/core/knowledge/parsing/test-support/fixtures.js";
+import {makeDocx, makePdf, makePng} from "../helpers/document-fixtures.js";
 import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];

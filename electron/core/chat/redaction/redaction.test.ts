@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {fake, luhnComplete, NEGATIVES, POSITIVES, type PositiveCase} from "./corpus.js";
+import {fake, luhnComplete, NEGATIVES, POSITIVES, type PositiveCase} from "../../../../test/fixtures/redaction-corpus.js";
 import {detectCards, isCardNumber} from "./detectors/cards.js";
 import {detectHighEntropy, looksRandom} from "./detectors/highEntropy.js";
 import {detectPasswords} from "./detectors/passwords.js";

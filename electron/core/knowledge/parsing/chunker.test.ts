@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 import {approximateTokenCount, chunkDocument} from "./chunker.js";
 import {parseDocument} from "./parse-document.js";
 import type {Block, Chunk, ChunkOptions, ParsedDocument} from "./types.js";
-import {utf8} from "./test-support/expect-error.js";
+import {utf8} from "../../../../test/helpers/expect-error.js";
 
 const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
 /** Like many embedding tokenizers: every call adds two special tokens. */

@@ -2,7 +2,7 @@ import {gzipSync} from "node:zlib";
 import iconv from "iconv-lite";
 import {describe, expect, it} from "vitest";
 import {detectType} from "./detect-type.js";
-import {makeBinary, makeDocx, makePdf, makePng} from "./test-support/fixtures.js";
+import {makeBinary, makeDocx, makePdf, makePng} from "../../../../test/helpers/document-fixtures.js";
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -1,7 +1,7 @@
 import iconv from "iconv-lite";
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {expectDesksideError, utf8} from "./test-support/expect-error.js";
+import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
 
 describe("CSV parsing", () => {
   it("sniffs semicolons, keeps quoted newlines, numbers data rows and skips empty ones", async () => {

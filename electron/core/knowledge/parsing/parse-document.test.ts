@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
 import {DesksideError} from "../../../../shared/errors.js";
 import {parseDocument} from "./parse-document.js";
-import {makeBinary, makePng} from "./test-support/fixtures.js";
-import {expectDesksideError, utf8} from "./test-support/expect-error.js";
+import {makeBinary, makePng} from "../../../../test/helpers/document-fixtures.js";
+import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
 
 describe("parseDocument", () => {
   it("fails with stable codes, never with a library's own error", async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {makeDocx} from "./test-support/fixtures.js";
-import {expectDesksideError} from "./test-support/expect-error.js";
+import {makeDocx} from "../../../../test/helpers/document-fixtures.js";
+import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
 
 describe("DOCX parsing", () => {
   it("keeps headings as paths, list items and table rows with their column names", async () => {

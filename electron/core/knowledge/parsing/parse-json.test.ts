@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {expectDesksideError, utf8} from "./test-support/expect-error.js";
+import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
 
 describe("JSON parsing", () => {
   it("reads an FAQ export wrapped in an object, whatever the case of its keys", async () => {

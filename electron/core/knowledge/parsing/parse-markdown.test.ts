@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {utf8} from "./test-support/expect-error.js";
+import {utf8} from "../../../../test/helpers/expect-error.js";
 
 const RUNBOOK = `# VPN Runbook
 

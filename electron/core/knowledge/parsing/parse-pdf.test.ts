@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {encryptPdf, makeImageOnlyPdf, makePdf} from "./test-support/fixtures.js";
-import {expectDesksideError} from "./test-support/expect-error.js";
+import {encryptPdf, makeImageOnlyPdf, makePdf} from "../../../../test/helpers/document-fixtures.js";
+import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
 
 const LONG = "Install the VPN client from the company portal and sign in with your work account. The client asks for the second factor on first start, so keep the phone at hand.";
 

@@ -1,7 +1,7 @@
 import iconv from "iconv-lite";
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {expectDesksideError, utf8} from "./test-support/expect-error.js";
+import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
 
 describe("plain text parsing", () => {
   it("reads UTF-16 LE with a byte-order mark", async () => {

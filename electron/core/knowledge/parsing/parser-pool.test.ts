@@ -4,8 +4,8 @@ import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {DesksideError} from "../../../../shared/errors.js";
 import {createParserPool, parseDocument, type ParserPool} from "./parser-pool.js";
-import {makePdf, makePng} from "./test-support/fixtures.js";
-import {expectDesksideError, utf8} from "./test-support/expect-error.js";
+import {makePdf, makePng} from "../../../../test/helpers/document-fixtures.js";
+import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
 
 describe("parser pool", () => {
   let dir: string;
@@ -63,7 +63,7 @@ describe("parser pool", () => {
 
 describe("parser pool recovery", () => {
   it("fails only the file whose worker crashed, then carries on", async () => {
-    const pool = createParserPool({size: 1, workerUrl: new URL("./test-support/crashing-worker.ts", import.meta.url)});
+    const pool = createParserPool({size: 1, workerUrl: new URL("../../../../test/helpers/crashing-parse-worker.ts", import.meta.url)});
     try {
       const results = await Promise.allSettled([
         pool.parse(utf8("before"), "before.txt"),

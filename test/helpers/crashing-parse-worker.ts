@@ -1,5 +1,5 @@
 import {parentPort} from "node:worker_threads";
-import "../parse-worker.js";
+import "../../electron/core/knowledge/parsing/parse-worker.js";
 
 /** The real parse worker, except that it dies on one file name: a stand-in for a parser crash. */
 parentPort?.on("message", (job: {fileName: string}) => {

@@ -1,4 +1,4 @@
-import {DesksideError} from "../../../../../shared/errors.js";
+import {DesksideError} from "../../shared/errors.js";
 
 /** Awaits a promise that must fail with a DesksideError and returns that error for assertions. */
 export async function expectDesksideError(promise: Promise<unknown>): Promise<DesksideError> {
