@@ -20,7 +20,7 @@ import {createEmbedder, type Embedder} from "../electron/core/knowledge/embedder
 import {createKnowledgeService} from "../electron/core/knowledge/knowledge-service.js";
 import {wrap} from "../test/helpers/document-fixtures.js";
 import {chunkDocument, createParserPool} from "../electron/core/knowledge/parsing/index.js";
-import {normalizeSearchRequest, searchWithVector} from "../electron/core/knowledge/search.js";
+import {normalizeSearchRequest, searchWithVector, type SearchTuning} from "../electron/core/knowledge/search.js";
 import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";
 import {KnowledgeStore} from "../electron/core/knowledge/store.js";
 import {FIXTURE_EMBEDDER_DIR} from "../test/helpers/fixtures.js";
@@ -217,16 +217,24 @@ async function benchSearch(embedder: Embedder, work: string) {
   for (const size of String(args.sizes).split(",").map(Number)) {
     const {store, writeMs, optimizeMs} = await buildSearchStore(embedder, path.join(work, `search-${size}`), size, base);
     const row: Record<string, unknown> = {chunks: await store.countChunks(), buildMs: round(writeMs), optimizeMs: round(optimizeMs)};
-    for (const mode of ["vector", "text", "hybrid"] as SearchMode[]) {
-      const times: number[] = [];
-      for (let i = 0; i < queries.length + 10; i++) {
-        const request = normalizeSearchRequest({query: queries[i % queries.length], topK: 5, mode});
-        const result = await searchWithVector(store, request, queryVectors[i % queries.length]);
-        if (i >= 10) times.push(result.tookMs);
+    // Interleaved per query, so machine noise hits every variant alike; the previous ranking
+    // (body-only BM25, rank fusion, no document steps) gives the cost of the new steps as a ratio.
+    const variants: {key: string; mode: SearchMode; tuning?: Partial<SearchTuning>}[] = [
+      {key: "vector", mode: "vector"},
+      {key: "text", mode: "text"},
+      {key: "hybrid", mode: "hybrid"},
+      {key: "hybridPrevious", mode: "hybrid", tuning: {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0}},
+    ];
+    const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.key, []]));
+    for (let i = 0; i < queries.length + 10; i++) {
+      for (const variant of variants) {
+        const request = normalizeSearchRequest({query: queries[i % queries.length], topK: 5, mode: variant.mode});
+        const result = await searchWithVector(store, request, queryVectors[i % queries.length], {tuning: variant.tuning});
+        if (i >= 10) times[variant.key].push(result.tookMs);
       }
-      times.sort((a, b) => a - b);
-      row[mode] = {p50: round(percentile(times, 50)), p95: round(percentile(times, 95))};
     }
+    for (const variant of variants) row[variant.key] = {p50: round(percentile(times[variant.key], 50)), p95: round(percentile(times[variant.key], 95))};
+    row.hybridOverPreviousP50 = round(percentile(times.hybrid, 50) / percentile(times.hybridPrevious, 50), 2);
     results.push(row);
     await store.close();
     rmSync(path.join(work, `search-${size}`), {recursive: true, force: true});
@@ -264,8 +272,15 @@ async function main() {
       console.table(
         Object.fromEntries(
           search.map((row) => {
-            const r = row as {chunks: number; vector: {p50: number; p95: number}; text: {p50: number; p95: number}; hybrid: {p50: number; p95: number}};
-            return [`${r.chunks} chunks`, {"vector p50": r.vector.p50, "vector p95": r.vector.p95, "text p50": r.text.p50, "text p95": r.text.p95, "hybrid p50": r.hybrid.p50, "hybrid p95": r.hybrid.p95}];
+            type P = {p50: number; p95: number};
+            const r = row as {chunks: number; vector: P; text: P; hybrid: P; hybridPrevious: P; hybridOverPreviousP50: number};
+            return [
+              `${r.chunks} chunks`,
+              {
+                "vector p50": r.vector.p50, "vector p95": r.vector.p95, "text p50": r.text.p50, "text p95": r.text.p95, "hybrid p50": r.hybrid.p50, "hybrid p95": r.hybrid.p95,
+                "previous p50": r.hybridPrevious.p50, "previous p95": r.hybridPrevious.p95, "hybrid/previous": r.hybridOverPreviousP50,
+              },
+            ];
           }),
         ),
       );
