@@ -13,8 +13,8 @@ import type {StoredChunk} from "./store-schema.js";
 
 /** Neighbours looked at on each side of the match. */
 export const PASSAGE_WINDOW = 8;
-/** Default passage size in characters (about 600 tokens of English). */
-export const PASSAGE_MAX_CHARS = 2400;
+/** Default passage size in characters (about 900 tokens of English): room for a runbook's steps. */
+export const PASSAGE_MAX_CHARS = 3600;
 const MAX_OVERLAP_CHARS = 600;
 
 /** How many characters at the start of `b` repeat the end of `a` (chunks overlap by a few sentences). */
