@@ -26,6 +26,25 @@ export default tseslint.config(
     rules: {"no-restricted-imports": ["error", {paths: [{name: "electron", message: "The core and shared/ never import electron."}]}]},
   },
   {
+    // Handlers and routes get narrow facades of the services (rpc/handlers.ts HandlerDeps,
+    // api/api-services.ts); only the hosts and tests see the composition root.
+    files: ["electron/core/rpc/**/*.ts", "electron/core/api/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{name: "electron", message: "The core and shared/ never import electron."}],
+          patterns: [{group: ["**/app-core", "**/app-core.js", "**/app-core.ts"], message: "rpc/ and api/ take their dependencies as narrow interfaces, never the composition root (app-core)."}],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer talks to the core only through the shared/ contract.
+    files: ["renderer/**/*.{ts,tsx}"],
+    rules: {"no-restricted-imports": ["error", {patterns: [{group: ["**/electron/**", "**/app-core", "**/app-core.js"], message: "The renderer reaches the core only through shared/ (the contract) and its transport."}]}]},
+  },
+  {
     files: ["shared/**/*.ts"],
     rules: {"no-restricted-imports": ["error", {patterns: [{group: ["**/electron/**", "**/renderer/**", "node:*"], message: "shared/ imports nothing from either side."}]}]},
   },

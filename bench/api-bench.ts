@@ -79,8 +79,8 @@ async function serve(): Promise<void> {
     logger: {info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m.split("\n")[0]}\n`), close: () => undefined},
   });
   await core.startup;
-  const token = core.effective().api.token;
-  const server = createApiServer(core, {
+  const token = core.settings.effective().api.token;
+  const server = createApiServer(core.api.services, {
     host: "127.0.0.1",
     port: 0,
     token,
@@ -142,7 +142,7 @@ function overheadBody(model: string, seed: number) {
 /** The same request's options, straight into the engine, with a text callback as any caller has. */
 async function directRun(core: Awaited<ReturnType<typeof createAppCore>>, seed: number): Promise<Sample> {
   const request = chatCompletionRequest.parse(overheadBody(core.engine.status().model!.id, seed));
-  const options = toGenerateOptions(request, core.settings.get().generation);
+  const options = toGenerateOptions(request, core.settings.effective().generation);
   const messages = request.messages.map((m) => ({role: m.role as "system" | "user", content: String(m.content)}));
   const started = performance.now();
   const cpu = cpuMs();

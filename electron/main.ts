@@ -76,7 +76,7 @@ function buildMenu(): void {
     {role: "editMenu"},
     {role: "viewMenu"},
     {role: "windowMenu"},
-    {role: "help", submenu: [{label: "API documentation", click: () => core?.apiState.url && void shell.openExternal(`${core.apiState.url}/docs`)}]},
+    {role: "help", submenu: [{label: "API documentation", click: () => api?.url && void shell.openExternal(`${api.url}/docs`)}]},
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
@@ -124,7 +124,7 @@ app.whenReady().then(async () => {
   buildMenu();
   window = createWindow();
   // The API failing to bind (port in use) is shown in the app, not fatal.
-  api = await startApi(core, {rendererDir: path.dirname(paths.rendererIndexHtml), throwOnError: false});
+  api = await startApi(core.api, {rendererDir: path.dirname(paths.rendererIndexHtml), throwOnError: false});
   importLaunchPaths(process.argv.slice(1), process.cwd());
 });
 

@@ -196,6 +196,14 @@ export interface EventMap {
 }
 export type EventName = keyof EventMap;
 
+/**
+ * Where a service announces the changes it owns: the app's event bus, narrowed to those events, so
+ * a reader sees in the constructor which events a service may send.
+ */
+export interface EventSink<E extends EventName> {
+  emit<N extends E>(name: N, payload: EventMap[N]): void;
+}
+
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 
 /** The shape both transports return for a call. */

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const overrides = resolveOverrides(process.argv.slice(2), process.env);
   const core = await createAppCore({overrides, host: "browser", echoLogs: true});
   const rendererDir = [process.env.DESKSIDE_RENDERER_DIR, path.join(REPO_ROOT, "dist")].find((dir) => dir && fs.existsSync(path.join(dir, "index.html"))) ?? null;
-  const api = await startApi(core, {rendererDir});
+  const api = await startApi(core.api, {rendererDir});
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     process.stderr.write(`The HTTP API is turned off in Settings; nothing to serve. Data folder: ${core.dataDir}\n`);
     return;
   }
-  const token = core.effective().api.token;
+  const token = core.settings.effective().api.token;
   process.stdout.write(`Deskside listening on ${api.url}\n`);
   process.stdout.write(`Open the app: ${api.url}/#token=${token}\n`);
   process.stdout.write(`Data folder: ${core.dataDir}\n`);

@@ -222,7 +222,7 @@ describe("CORS", () => {
 describe("binding", () => {
   it("reports a port in use as PORT_IN_USE and says how to pick another", async () => {
     const port = Number(new URL(h.url).port);
-    const second = createApiServer(h.core, harnessOptions(h.core, {port}));
+    const second = createApiServer(h.core.api.services, harnessOptions(h.core, {port}));
     const error = await second.listen().catch((e) => e);
     expect(error.code).toBe("PORT_IN_USE");
     expect(error.message).toContain(String(port));
@@ -232,7 +232,7 @@ describe("binding", () => {
   });
 
   it("refuses a non-loopback host unless LAN access is allowed", async () => {
-    const lan = createApiServer(h.core, harnessOptions(h.core, {host: "0.0.0.0"}));
+    const lan = createApiServer(h.core.api.services, harnessOptions(h.core, {host: "0.0.0.0"}));
     const error = await lan.listen().catch((e) => e);
     expect(error.code).toBe("SETTINGS_INVALID");
     expect(error.message).toMatch(/network/);

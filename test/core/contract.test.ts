@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {contract, METHOD_NAMES} from "../../shared/contract.js";
-import {createHandlers} from "../../electron/core/rpc/handlers.js";
+import {createHandlers, type HandlerDeps} from "../../electron/core/rpc/handlers.js";
 import type {DesksideCore} from "../../electron/core/app-core.js";
 import {createTestCore, removeDataDir} from "../helpers/core.js";
 
@@ -15,7 +15,8 @@ afterAll(async () => {
 
 describe("the IPC/HTTP contract", () => {
   it("has a handler for every method and no handler outside the contract", () => {
-    const handlers = Object.keys(createHandlers(core)).sort();
+    // Building the handler table calls no service, so no services are needed to list it.
+    const handlers = Object.keys(createHandlers({} as HandlerDeps)).sort();
     expect(handlers).toEqual([...METHOD_NAMES].sort());
   });
 

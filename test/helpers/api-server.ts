@@ -36,7 +36,7 @@ export function harnessOptions(core: DesksideCore, overrides: Partial<ApiServerO
   return {
     host: "127.0.0.1",
     port: 0,
-    token: core.effective().api.token,
+    token: core.settings.effective().api.token,
     corsOrigins: [],
     allowLan: false,
     bodyLimitBytes: 64 * 1024,
@@ -51,7 +51,7 @@ export function harnessOptions(core: DesksideCore, overrides: Partial<ApiServerO
 export async function startApiHarness(overrides: Partial<ApiServerOptions> = {}, existing?: {core: DesksideCore; dataDir: string}): Promise<ApiHarness> {
   const {core, dataDir} = existing ?? (await createFixtureCore());
   const options = harnessOptions(core, overrides);
-  const server = createApiServer(core, options);
+  const server = createApiServer(core.api.services, options);
   const {url} = await server.listen();
   const token = typeof options.token === "function" ? options.token() : options.token;
   return {

@@ -1,5 +1,5 @@
 import {Counter, Gauge, Histogram, Registry} from "prom-client";
-import type {AppCore} from "../core-types.js";
+import type {ApiServices} from "./api-services.js";
 
 const FILE_RESULTS = new Set(["done", "skipped", "failed", "cancelled"]);
 
@@ -16,7 +16,7 @@ export class ApiMetrics {
   private readonly imports: Counter<"result">;
   private readonly unsubscribe: () => void;
 
-  constructor(core: AppCore) {
+  constructor(core: Pick<ApiServices, "engine" | "knowledge">) {
     const registers = [this.registry];
     this.requests = new Counter({name: "deskside_http_requests_total", help: "HTTP requests by route and status.", labelNames: ["method", "route", "status"], registers});
     this.latency = new Histogram({

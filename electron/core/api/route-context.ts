@@ -1,11 +1,10 @@
-import type {AppCore} from "../core-types.js";
+import type {ApiServices} from "./api-services.js";
 import type {ApiMetrics} from "./metrics.js";
 import type {OpenApiRouteConfig} from "./zod-compiler.js";
 import type {RequestLifecycle} from "./request-lifecycle.js";
 
-/** What every route module gets from the server. */
-export interface RouteContext {
-  core: AppCore;
+/** What route modules get from the server; each takes only the parts it uses (Pick<RouteContext, …>). */
+export interface RouteContext extends ApiServices {
   metrics: ApiMetrics;
   uploadLimitBytes: number;
   /** Interval of comment lines on long-lived event streams, so proxies and browsers keep them open. */
@@ -27,9 +26,9 @@ declare module "fastify" {
 }
 
 /** The id clients see for the chat model in use: the GGUF file name, or the remote model. */
-export function currentModelId(core: AppCore): string | null {
-  const status = core.engine.status();
-  return status.model?.id ?? status.remote?.model ?? core.engine.modelName() ?? null;
+export function currentModelId(engine: Pick<ApiServices["engine"], "status" | "modelName">): string | null {
+  const status = engine.status();
+  return status.model?.id ?? status.remote?.model ?? engine.modelName() ?? null;
 }
 
 /** The client is gone (or the deadline already answered): make sure nothing else is written. */

@@ -1,9 +1,9 @@
 import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
 import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
-import type {AppCore} from "../core-types.js";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ApiServerOptions, MessageLogger} from "./api-options.js";
+import type {ApiServices} from "./api-services.js";
 import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
 import {clientErrorHandler} from "./client-errors.js";
 import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
@@ -52,7 +52,7 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]");
 }
 
-/** The core's logger (DesksideCore has one) takes plain messages; fastify wants pino's shape. */
+/** The core's logger takes plain messages; fastify wants pino's shape. */
 function fromMessageLogger(log: MessageLogger): FastifyBaseLogger {
   const text = (args: unknown[]) =>
     args
@@ -72,12 +72,11 @@ function fromMessageLogger(log: MessageLogger): FastifyBaseLogger {
   return adapter as unknown as FastifyBaseLogger;
 }
 
-function loggerOptions(logger: ApiServerOptions["logger"], core: AppCore) {
+function loggerOptions(logger: ApiServerOptions["logger"], fallback: MessageLogger) {
   // Access logs stay off: metrics count requests, and URLs can carry ?token= for /events.
   const base = {logController: new LogController({disableRequestLogging: true})};
-  const fallback = (core as {logger?: MessageLogger}).logger;
   const chosen = logger ?? fallback;
-  if (chosen === undefined || chosen === false) return {...base, logger: false as const};
+  if (chosen === false) return {...base, logger: false as const};
   if (chosen === true) return {...base, logger: true};
   if (typeof (chosen as FastifyBaseLogger).child === "function") return {...base, loggerInstance: chosen as FastifyBaseLogger};
   return {...base, loggerInstance: fromMessageLogger(chosen as MessageLogger)};
@@ -89,10 +88,14 @@ function urlFor(host: string, port: number): string {
   return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`;
 }
 
-export function createApiServer(core: AppCore, options: ApiServerOptions): ApiServer {
+/**
+ * The HTTP API over the given services: it listens and closes, nothing more. Where it is reachable
+ * is recorded by startApi (start-api.ts), which owns the API's status.
+ */
+export function createApiServer(services: ApiServices, options: ApiServerOptions): ApiServer {
   const token = typeof options.token === "function" ? options.token : () => options.token as string;
   const app = Fastify({
-    ...loggerOptions(options.logger, core),
+    ...loggerOptions(options.logger, services.logger),
     bodyLimit: options.bodyLimitBytes,
     // Node's limit on receiving the request itself (headers and body), against slow senders.
     requestTimeout: options.requestTimeoutMs,
@@ -102,18 +105,18 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
     clientErrorHandler,
   }) as unknown as FastifyInstance;
 
-  const metrics = new ApiMetrics(core);
+  const metrics = new ApiMetrics(services);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
   const registry = new MethodRegistry();
   const live = new Set<RequestLifecycle>();
-  const ctx: RouteContext = {core, metrics, uploadLimitBytes: options.uploadLimitBytes, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
+  const ctx: RouteContext = {...services, metrics, uploadLimitBytes: options.uploadLimitBytes, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.decorateRequest("lifecycle", null as unknown as RequestLifecycle);
   app.addHook("onRoute", (route) => registry.add(route.url, route.method));
 
-  registerOpenApiSpec(app, core.version);
+  registerOpenApiSpec(app, services.version);
   if (options.corsOrigins.length > 0) {
     const any = options.corsOrigins.includes("*");
     const allowed = new Set(options.corsOrigins);
@@ -220,7 +223,6 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
   (serverPlugin as unknown as Record<symbol, boolean>)[SKIP_OVERRIDE] = true;
   void app.register(serverPlugin);
 
-  let listening = false;
   return {
     app,
     async listen() {
@@ -229,28 +231,22 @@ export function createApiServer(core: AppCore, options: ApiServerOptions): ApiSe
         if (!token()) throw new DesksideError("SETTINGS_INVALID", "The API token is empty; regenerate it in Settings → API before starting the API.");
         await app.listen({host: options.host, port: options.port});
       } catch (error) {
-        const mapped = error instanceof DesksideError ? error : listenError(error, options.host, options.port);
-        core.apiState = {url: null, error: {code: mapped.code, message: mapped.message}};
-        throw mapped;
+        throw error instanceof DesksideError ? error : listenError(error, options.host, options.port);
       }
-      listening = true;
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : options.port;
       const url = urlFor(options.host, port);
       if (!isLoopbackHost(options.host)) {
         const message = `The local API listens on ${options.host}:${port}, reachable from other computers on the network; keep the API token secret.`;
         app.log.warn(message);
-        if (options.logger === false || (options.logger === undefined && !(core as {logger?: unknown}).logger)) console.warn(`[deskside] ${message}`);
-        core.events.emit("app.notice", {level: "warning", code: "API_LAN", message});
+        if (options.logger === false) console.warn(`[deskside] ${message}`);
+        services.events.emit("app.notice", {level: "warning", code: "API_LAN", message});
       }
-      core.apiState = {url, error: null};
       return {url};
     },
     async close() {
       await app.close();
       metrics.close();
-      if (listening) core.apiState = {url: null, error: null};
-      listening = false;
     },
   };
 }

@@ -3,29 +3,17 @@ import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import type {AnswerMetrics, Citation, Conversation, ConversationSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
 import type {SearchHit} from "../../../shared/knowledge.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
-import type {Settings} from "../../../shared/settings.js";
-import type {EventBus} from "../event-bus.js";
-import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
-import type {ChatEngine} from "../llm/engine.js";
 import type {AnswerInput, AnswerOutput, ChatApi, SendHandle, SendInput} from "./chat-api.js";
+import type {ChatServiceDeps} from "./chat-deps.js";
 import {passagesAnswer, toCitations} from "./citations.js";
 import {conversationToArticle, conversationToMarkdown, exportFileName} from "./conversation-markdown.js";
-import type {ConversationStore} from "./conversation-store.js";
 import {buildPrompt} from "./prompt-builder.js";
 import {redact} from "./redaction/index.js";
 import {retrievalQuery} from "./retrieval-query.js";
 import {normalizeTicket, ticketFromConversation, ticketPrompt, TICKET_SCHEMA, transcriptOf} from "./ticket-draft.js";
 import {truncateToTokens} from "./token-budget.js";
 
-export interface ChatServiceDeps {
-  store: ConversationStore;
-  knowledge: KnowledgeApi;
-  engine: ChatEngine;
-  events: EventBus;
-  settings: () => Settings;
-  /** Where to send unexpected failures (the log), never the user. */
-  log?: (error: unknown, context: string) => void;
-}
+export type {ChatServiceDeps} from "./chat-deps.js";
 
 const DEFAULT_TITLE = "New conversation";
 const NO_MODEL_NOTICE = "No language model is loaded, so these are the best-matching passages rather than a written answer. Load a model in Models & GPU to get step-by-step answers.";
@@ -324,14 +312,13 @@ export class ChatService implements ChatApi {
     if (!conversation.messages.some((m) => m.role === "assistant" && m.status !== "error"))
       throw new DesksideError("INVALID_INPUT", "This conversation has no answer to save yet.");
     const title = options.title?.trim() || conversation.title;
-    const doc = await this.deps.knowledge.addMarkdownDocument({
+    // The knowledge base announces the new document itself (knowledge.changed).
+    return this.deps.knowledge.addMarkdownDocument({
       title,
       markdown: conversationToArticle(conversation, title),
       collection: options.collection ?? null,
       origin: "conversation",
     });
-    this.deps.events.emit("knowledge.changed", {reason: "conversation saved"});
-    return doc;
   }
 
   async answer(input: AnswerInput): Promise<AnswerOutput> {

@@ -8,6 +8,7 @@ import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {createAnyEmbedder, resolveAnyEmbeddingModel} from "./embedder-factory.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
+import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
 import {approximateTokenCount, chunkDocument, createParserPool, parseDocument} from "./parsing/index.js";
 import type {Llama} from "node-llama-cpp";
@@ -38,6 +39,8 @@ export interface KnowledgeServiceOptions {
   retrieval?: Partial<Pick<Settings["retrieval"], "mode" | "topK" | "minScore" | "rerank">>;
   /** The app's node-llama-cpp runtime, shared by GGUF re-rankers; one of their own otherwise. */
   llama?: () => Promise<Llama>;
+  /** Where the knowledge base announces its changes (the app's event bus); tools leave it out. */
+  events?: KnowledgeEvents;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
   parserPoolSize?: number;
   /** Files imported at once per job. */
@@ -191,6 +194,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       }
     }
   };
+  const events = options.events ?? NO_KNOWLEDGE_EVENTS;
+  listeners.add(announceImportProgress(events, jobs));
   jobs.onEvent(emit);
   let closing = false;
 
@@ -357,9 +362,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
     async deleteDocument(id) {
       if (!(await store.deleteDocument(id))) throw new DesksideError("NOT_FOUND", "That document is not in the knowledge base.");
+      events.emit("knowledge.changed", {reason: "document deleted"});
     },
 
-    setCollection: (id, collection) => store.setCollection(id, collection || null),
+    async setCollection(id, collection) {
+      const doc = await store.setCollection(id, collection || null);
+      events.emit("knowledge.changed", {reason: "collection changed"});
+      return doc;
+    },
 
     async search(request, searchOptions = {}) {
       const normalized = normalizeSearchRequest(request, options.retrieval);
@@ -412,7 +422,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       });
       if (previous && previous !== next) await previous.close().catch(() => undefined);
       void calibrateIfDue();
-      return service.stats();
+      const stats = await service.stats();
+      events.emit("knowledge.changed", {reason: "re-indexed"});
+      return stats;
     },
 
     async importDefaultKnowledge(folder, defaultOptions = {}) {
@@ -437,7 +449,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const finished = await jobs.wait(job.id)!;
       const file = finished.files[0];
       const doc = file.documentId ? store.getDocument(file.documentId) : null;
-      if ((file.state === "done" || file.state === "skipped") && doc) return doc;
+      if ((file.state === "done" || file.state === "skipped") && doc) {
+        events.emit("knowledge.changed", {reason: `${input.origin ?? "conversation"} saved`});
+        return doc;
+      }
       if (file.error) throw new DesksideError(file.error.code as never, file.error.message);
       throw new DesksideError("CANCELLED", "Saving to the knowledge base was cancelled.");
     },
@@ -466,6 +481,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async deleteCollection(collection) {
       const docs = store.listDocuments().filter((doc) => doc.collection === collection);
       for (const doc of docs) await store.deleteDocument(doc.id);
+      if (docs.length > 0) events.emit("knowledge.changed", {reason: "collection deleted"});
       return docs.length;
     },
 

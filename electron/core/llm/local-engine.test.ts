@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {LocalEngine} from "./local-engine.js";
+import {EventBus} from "../event-bus.js";
 import {FIXTURE_GGUF, FIXTURE_MODELS_DIR} from "../../../test/helpers/fixtures.js";
 
 const LOAD = {model: FIXTURE_GGUF, threads: 1, sequences: 4, queueLimit: 2, contextSize: 2048} as const;
@@ -146,9 +147,10 @@ describe("LocalEngine with the fixture model", () => {
   });
 
   it("unloads and then refuses to generate with MODEL_NOT_LOADED", async () => {
-    const other = new LocalEngine({gpu: "cpu", modelFolders: () => []});
+    const events = new EventBus();
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [], events});
     const progress: number[] = [];
-    other.events.on("load-progress", (event: {progress: number}) => progress.push(event.progress));
+    events.on("models.loadProgress", (event) => progress.push(event.progress));
     await other.load({...LOAD, sequences: 1});
     expect(progress.at(-1)).toBe(1);
     await other.unload();

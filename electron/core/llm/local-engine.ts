@@ -1,4 +1,3 @@
-import {EventEmitter} from "node:events";
 import {statSync} from "node:fs";
 import path from "node:path";
 import {
@@ -11,6 +10,7 @@ import {
   type LlamaModel,
 } from "node-llama-cpp";
 import {DesksideError, isDesksideError} from "../../../shared/errors.js";
+import type {EventSink} from "../../../shared/contract.js";
 import type {ChatMessage, EngineStatus, GenerationResult, GpuInfo, LoadedModel, ModelInfo, ModelState} from "../../../shared/models.js";
 import type {GpuChoice} from "../../../shared/settings.js";
 import type {ChatEngine, GenerateOptions} from "./engine.js";
@@ -40,11 +40,18 @@ export interface ResourceProbe {
   getVramState?(): Promise<{total: number; free: number; unifiedSize: number}>;
 }
 
+/** The events the engine announces: its state (loaded, loading, queue) and model-load progress. */
+export type EngineEvents = EventSink<"models.status" | "models.loadProgress">;
+
 export interface LocalEngineOptions {
   gpu: GpuChoice;
   modelFolders: () => ModelFolder[];
   resourceProbe?: ResourceProbe;
+  /** Where state changes go (the app's event bus); left out by tools that only generate. */
+  events?: EngineEvents;
 }
+
+const NO_EVENTS: EngineEvents = {emit: () => undefined};
 
 interface Loaded {
   model: LlamaModel;
@@ -57,7 +64,7 @@ interface Loaded {
 /** Runs GGUF models in-process through node-llama-cpp: one context, N parallel sequences. */
 export class LocalEngine implements ChatEngine {
   readonly kind = "local" as const;
-  readonly events = new EventEmitter();
+  private readonly events: EngineEvents;
   private runtimePromise: Promise<LlamaRuntime> | null = null;
   private loaded: Loaded | null = null;
   private state: ModelState = "none";
@@ -69,7 +76,9 @@ export class LocalEngine implements ChatEngine {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly inspected = new Map<string, {mtimeKey: string; gguf: GgufFileInfo; info: ModelInfo}>();
 
-  constructor(private readonly options: LocalEngineOptions) {}
+  constructor(private readonly options: LocalEngineOptions) {
+    this.events = options.events ?? NO_EVENTS;
+  }
 
   private runtime(): Promise<LlamaRuntime> {
     this.runtimePromise ??= createLlamaRuntime(this.options.gpu).catch((error) => {
@@ -118,7 +127,7 @@ export class LocalEngine implements ChatEngine {
   private setState(state: ModelState, progress: number | null = null): void {
     this.state = state;
     this.progress = progress;
-    this.events.emit("status", this.status());
+    this.events.emit("models.status", this.status());
   }
 
   /** Every model the folders hold, with metadata and a fit estimate for this machine. */
@@ -196,7 +205,7 @@ export class LocalEngine implements ChatEngine {
         loadSignal: signal,
         onLoadProgress: (progress) => {
           this.progress = progress;
-          this.events.emit("load-progress", {model: info.id, progress});
+          this.events.emit("models.loadProgress", {model: info.id, progress});
         },
       });
       const sequences = options.sequences ?? 4;
@@ -264,7 +273,7 @@ export class LocalEngine implements ChatEngine {
     if (isDesksideError(error)) {
       this.lastError = error.toInfo();
       if (setFailedState) this.setState(this.loaded ? "loaded" : "failed");
-      else this.events.emit("status", this.status());
+      else this.events.emit("models.status", this.status());
     }
     return error;
   }
@@ -334,7 +343,7 @@ export class LocalEngine implements ChatEngine {
       if (controller.signal.aborted) options.signal?.removeEventListener("abort", forward);
     });
     this.inFlight.add(controller);
-    this.events.emit("status", this.status());
+    this.events.emit("models.status", this.status());
     const started = performance.now();
     let firstTextAt: number | null = null;
     const chat = new LlamaChat({contextSequence: sequence, autoDisposeSequence: false});
@@ -385,7 +394,7 @@ export class LocalEngine implements ChatEngine {
       // A clean sequence for the next request keeps usage counts and behaviour independent of order.
       await sequence.clearHistory().catch(() => undefined);
       if (this.loaded === loaded) loaded.pool.release(sequence);
-      this.events.emit("status", this.status());
+      this.events.emit("models.status", this.status());
     }
   }
 

@@ -35,7 +35,7 @@ afterAll(() => {
 
 function tracker(dir: string) {
   const states: DownloadState[] = [];
-  const downloads = new ModelDownloads(() => dir, (s) => states.push(s));
+  const downloads = new ModelDownloads(() => dir, {emit: (_name, s) => void states.push(s)});
   const until = (id: string, state: DownloadState["state"]) =>
     new Promise<DownloadState>((resolve, reject) => {
       const started = Date.now();

@@ -2,7 +2,7 @@ import {randomUUID} from "node:crypto";
 import {stat} from "node:fs/promises";
 import {createModelDownloader} from "node-llama-cpp";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
-import type {DownloadState} from "../../../shared/contract.js";
+import type {DownloadState, EventSink} from "../../../shared/contract.js";
 
 /** Accepts Hugging Face page or resolve URLs, and any direct https link to a .gguf file. */
 export function normalizeModelUrl(url: string): string {
@@ -28,7 +28,7 @@ export class ModelDownloads {
 
   constructor(
     private readonly modelsDir: () => string,
-    private readonly onChange: (state: DownloadState) => void,
+    private readonly events: EventSink<"models.download">,
   ) {}
 
   list(): DownloadState[] {
@@ -43,7 +43,7 @@ export class ModelDownloads {
     this.downloads.set(id, {state, controller});
     const update = (patch: Partial<DownloadState>) => {
       Object.assign(state, patch);
-      this.onChange({...state});
+      this.events.emit("models.download", {...state});
     };
     void (async () => {
       try {
@@ -69,7 +69,7 @@ export class ModelDownloads {
         }
       }
     })();
-    this.onChange({...state});
+    this.events.emit("models.download", {...state});
     return {...state};
   }
 

@@ -1,5 +1,6 @@
 import {DesksideError, isDesksideError} from "../../../shared/errors.js";
 import type {ChatMessage, EngineStatus, GenerationResult} from "../../../shared/models.js";
+import type {Settings} from "../../../shared/settings.js";
 import type {ChatEngine, GenerateOptions} from "./engine.js";
 import {approximateTokens} from "./token-estimate.js";
 
@@ -205,4 +206,9 @@ async function* readServerSentEvents(response: Response): AsyncGenerator<Complet
       yield JSON.parse(data) as CompletionChunk;
     }
   }
+}
+
+/** The remote engine the settings describe, or null until both its address and its model are set. */
+export function remoteEngineFromSettings(remote: Settings["llm"]["remote"]): RemoteEngine | null {
+  return remote.baseUrl && remote.model ? new RemoteEngine({baseUrl: remote.baseUrl, apiKey: remote.apiKey, model: remote.model, timeoutMs: remote.timeoutMs, retries: remote.retries}) : null;
 }

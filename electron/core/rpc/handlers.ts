@@ -1,158 +1,173 @@
-import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
-import type {AppInfo, SettingsView} from "../../../shared/contract.js";
-import type {DesksideCore} from "../app-core.js";
-import {importModelFile} from "../llm/model-import.js";
-import {loadOptionsFrom, rememberedLoad} from "../llm/load-options.js";
-import {overriddenSettings} from "../config/effective-settings.js";
+import type {AppInfo} from "../../../shared/contract.js";
+import type {ApiState} from "../api/api-status.js";
+import type {ChatApi} from "../chat/chat-api.js";
+import type {AppSettings} from "../config/app-settings.js";
+import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
+import type {ChatEngine} from "../llm/engine.js";
+import type {ModelDownloads} from "../llm/model-downloads.js";
+import type {ModelService} from "../llm/model-service.js";
 import type {Handlers} from "./dispatcher.js";
+
+/** What the contract's handlers may touch, each as small as it is used; the composition root fills it. */
+export interface HandlerDeps {
+  app: {version: string; dataDir: string; host: "electron" | "browser"};
+  /** Where the HTTP API is reachable (read only: startApi writes it). */
+  apiStatus(): ApiState;
+  settings: Pick<AppSettings, "effective" | "view" | "update" | "reset" | "regenerateToken">;
+  models: Pick<ModelService, "list" | "gpu" | "load" | "unload" | "cancelLoad" | "importFile">;
+  /** Status of the engine in use (local, remote, or both in fallback order). */
+  engine: Pick<ChatEngine, "status">;
+  downloads: Pick<ModelDownloads, "start" | "list" | "cancel">;
+  knowledge: Pick<
+    KnowledgeApi,
+    | "importPaths"
+    | "importBuffers"
+    | "listJobs"
+    | "getJob"
+    | "cancelJob"
+    | "listDocuments"
+    | "deleteDocument"
+    | "setCollection"
+    | "reindex"
+    | "search"
+    | "stats"
+    | "documentText"
+    | "deleteCollection"
+  >;
+  chat: ChatApi;
+}
 
 const OK = {ok: true} as const;
 
-function settingsView(core: DesksideCore): SettingsView {
-  return {settings: core.effective(), warnings: core.settings.warnings.map(({code, message}) => ({code, message})), dataDir: core.dataDir, overridden: overriddenSettings(core.overrides)};
-}
+/**
+ * One handler per contract method; each is a thin call into a service. Changes are announced by the
+ * services themselves, so a handler never sends events.
+ */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const {settings, models, knowledge, chat, downloads} = deps;
 
-async function appInfo(core: DesksideCore): Promise<AppInfo> {
-  const settings = core.effective();
-  const documents = (await core.knowledge.listDocuments()).filter((d) => d.origin === "default-knowledge").length;
-  return {
-    version: core.version,
-    dataDir: core.dataDir,
-    host: core.host,
-    api: {enabled: settings.api.enabled, url: core.apiState.url, error: core.apiState.error, lan: settings.api.allowLan},
-    firstRun: !settings.ui.firstRunDone,
-    defaultKnowledge: {imported: settings.knowledge.defaultKnowledgeImported, documents},
+  const appInfo = async (): Promise<AppInfo> => {
+    const current = settings.effective();
+    const api = deps.apiStatus();
+    const documents = (await knowledge.listDocuments()).filter((d) => d.origin === "default-knowledge").length;
+    return {
+      version: deps.app.version,
+      dataDir: deps.app.dataDir,
+      host: deps.app.host,
+      api: {enabled: current.api.enabled, url: api.url, error: api.error, lan: current.api.allowLan},
+      firstRun: !current.ui.firstRunDone,
+      defaultKnowledge: {imported: current.knowledge.defaultKnowledgeImported, documents},
+    };
   };
-}
 
-/** One handler per contract method; each is a thin call into a core service. */
-export function createHandlers(core: DesksideCore): Handlers {
-  const llm = () => core.effective().llm;
   return {
-    "app.info": () => appInfo(core),
+    "app.info": () => appInfo(),
     "app.completeFirstRun": () => {
-      core.settings.update({ui: {firstRunDone: true}});
-      return appInfo(core);
+      settings.update({ui: {firstRunDone: true}});
+      return appInfo();
     },
 
-    "settings.get": () => settingsView(core),
+    "settings.get": () => settings.view(),
     "settings.update": (patch) => {
-      core.settings.update(patch);
-      return settingsView(core);
+      settings.update(patch);
+      return settings.view();
     },
     "settings.reset": () => {
-      core.settings.reset();
-      return settingsView(core);
+      settings.reset();
+      return settings.view();
     },
     "settings.regenerateToken": () => {
-      if (core.overrides.apiToken !== undefined)
-        throw new DesksideError("INVALID_INPUT", "The API token is fixed by DESKSIDE_API_TOKEN (or --api-token) for this run; change it there.");
-      core.settings.regenerateApiToken();
-      return settingsView(core);
+      settings.regenerateToken();
+      return settings.view();
     },
 
-    "models.list": () => core.localEngine.listModels({gpuLayers: llm().gpuLayers, contextSize: llm().contextSize, flashAttention: llm().flashAttention}),
-    "models.gpu": () => core.localEngine.gpuInfo(),
-    "models.status": () => core.engine.status(),
-    "models.load": async ({model, ...choices}) => {
-      const loaded = await core.localEngine.load(loadOptionsFrom(llm(), model, choices));
-      // Remember the choice so the next start loads the same model with the same options.
-      core.settings.update({llm: rememberedLoad(loaded.path, choices)});
-      return loaded;
-    },
+    "models.list": () => models.list(),
+    "models.gpu": () => models.gpu(),
+    "models.status": () => deps.engine.status(),
+    "models.load": ({model, ...choices}) => models.load(model, choices),
     "models.unload": async () => {
-      await core.localEngine.unload();
+      await models.unload();
       return OK;
     },
     "models.cancelLoad": () => {
-      core.localEngine.cancelLoad();
+      models.cancelLoad();
       return OK;
     },
-    "models.import": async ({path: source}, context) => {
+    "models.import": ({path: source}, context) => {
       if (context.transport === "http") throw new DesksideError("INVALID_INPUT", "Importing a model by file path works in the desktop app; in a browser, copy the .gguf into the models folder.");
-      return importModelFile(source, path.join(core.dataDir, "models"));
+      return models.importFile(source);
     },
-    "models.download": ({url}) => core.downloads.start(url),
-    "models.downloads": () => core.downloads.list(),
+    "models.download": ({url}) => downloads.start(url),
+    "models.downloads": () => downloads.list(),
     "models.cancelDownload": ({id}) => {
-      core.downloads.cancel(id);
+      downloads.cancel(id);
       return OK;
     },
 
     "knowledge.import": ({paths, collection}, context) => {
       if (context.transport === "http") throw new DesksideError("INVALID_INPUT", "Importing by file path works in the desktop app; in a browser, drop the files or upload them.");
-      return core.knowledge.importPaths(paths, {collection: collection ?? null});
+      return knowledge.importPaths(paths, {collection: collection ?? null});
     },
     "knowledge.upload": ({files, collection}) =>
-      core.knowledge.importBuffers(
+      knowledge.importBuffers(
         files.map((f) => ({name: f.name, bytes: new Uint8Array(Buffer.from(f.dataBase64, "base64"))})),
         {collection: collection ?? null},
       ),
-    "knowledge.jobs": () => core.knowledge.listJobs(),
+    "knowledge.jobs": () => knowledge.listJobs(),
     "knowledge.job": ({id}) => {
-      const job = core.knowledge.getJob(id);
+      const job = knowledge.getJob(id);
       if (!job) throw new DesksideError("NOT_FOUND", "No such import job.");
       return job;
     },
     "knowledge.cancelJob": ({id}) => {
-      if (!core.knowledge.getJob(id)) throw new DesksideError("NOT_FOUND", "No such import job.");
-      core.knowledge.cancelJob(id);
-      return core.knowledge.getJob(id)!;
+      if (!knowledge.getJob(id)) throw new DesksideError("NOT_FOUND", "No such import job.");
+      knowledge.cancelJob(id);
+      return knowledge.getJob(id)!;
     },
-    "knowledge.list": () => core.knowledge.listDocuments(),
+    "knowledge.list": () => knowledge.listDocuments(),
     "knowledge.delete": async ({id}) => {
-      await core.knowledge.deleteDocument(id);
-      core.events.emit("knowledge.changed", {reason: "document deleted"});
+      await knowledge.deleteDocument(id);
       return OK;
     },
-    "knowledge.setCollection": async ({id, collection}) => {
-      const doc = await core.knowledge.setCollection(id, collection);
-      core.events.emit("knowledge.changed", {reason: "collection changed"});
-      return doc;
-    },
+    "knowledge.setCollection": ({id, collection}) => knowledge.setCollection(id, collection),
     "knowledge.reindex": async () => {
-      await core.knowledge.reindex();
-      core.events.emit("knowledge.changed", {reason: "re-indexed"});
+      await knowledge.reindex();
       return OK;
     },
-    "knowledge.search": (input) => core.knowledge.search(input),
-    "knowledge.stats": () => core.knowledge.stats(),
-    "knowledge.document": ({id, chunkId}) => core.knowledge.documentText(id, chunkId),
-    "knowledge.deleteCollection": async ({collection}) => {
-      const deleted = await core.knowledge.deleteCollection(collection);
-      if (deleted > 0) core.events.emit("knowledge.changed", {reason: "collection deleted"});
-      return {deleted};
-    },
+    "knowledge.search": (input) => knowledge.search(input),
+    "knowledge.stats": () => knowledge.stats(),
+    "knowledge.document": ({id, chunkId}) => knowledge.documentText(id, chunkId),
+    "knowledge.deleteCollection": async ({collection}) => ({deleted: await knowledge.deleteCollection(collection)}),
 
-    "chat.list": (input) => core.chat.list(input?.query),
-    "chat.create": (input) => core.chat.create(input?.title),
-    "chat.get": ({id}) => core.chat.get(id),
-    "chat.rename": ({id, title}) => core.chat.rename(id, title),
+    "chat.list": (input) => chat.list(input?.query),
+    "chat.create": (input) => chat.create(input?.title),
+    "chat.get": ({id}) => chat.get(id),
+    "chat.rename": ({id, title}) => chat.rename(id, title),
     "chat.delete": async ({id}) => {
-      await core.chat.delete(id);
+      await chat.delete(id);
       return OK;
     },
-    "chat.reset": ({id}) => core.chat.reset(id),
-    "chat.export": ({id}) => core.chat.exportMarkdown(id),
+    "chat.reset": ({id}) => chat.reset(id),
+    "chat.export": ({id}) => chat.exportMarkdown(id),
     "chat.send": async (input) => {
-      const {done: _done, ...handle} = await core.chat.send(input);
+      const {done: _done, ...handle} = await chat.send(input);
       return handle;
     },
     "chat.stop": async ({conversationId}) => {
-      await core.chat.stop(conversationId);
+      await chat.stop(conversationId);
       return OK;
     },
     "chat.regenerate": async ({conversationId}) => {
-      const {done: _done, ...handle} = await core.chat.regenerate(conversationId);
+      const {done: _done, ...handle} = await chat.regenerate(conversationId);
       return handle;
     },
     "chat.editLast": async ({conversationId, message}) => {
-      const {done: _done, ...handle} = await core.chat.editLast(conversationId, message);
+      const {done: _done, ...handle} = await chat.editLast(conversationId, message);
       return handle;
     },
-    "chat.feedback": ({messageId, rating, comment}) => core.chat.feedback(messageId, rating, comment),
-    "chat.draftTicket": ({conversationId}) => core.chat.draftTicket(conversationId),
-    "chat.saveToKnowledge": ({conversationId, title, collection}) => core.chat.saveToKnowledge(conversationId, {title, collection}),
+    "chat.feedback": ({messageId, rating, comment}) => chat.feedback(messageId, rating, comment),
+    "chat.draftTicket": ({conversationId}) => chat.draftTicket(conversationId),
+    "chat.saveToKnowledge": ({conversationId, title, collection}) => chat.saveToKnowledge(conversationId, {title, collection}),
   };
 }

@@ -6,7 +6,7 @@ import {SseWriter} from "../sse-writer.js";
  * Every core event as server-sent events (`event: <name>`, `data: <json>`), for the renderer in a
  * browser. EventSource cannot send headers, so this route also takes the token as `?token=`.
  */
-export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "events" | "heartbeatMs">): void {
   app.get(
     "/events",
     {
@@ -18,7 +18,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       sse.open();
       sse.retry(3000);
       sse.comment("connected");
-      const off = ctx.core.events.onAny((name, payload) => sse.send(payload, name));
+      const off = ctx.events.onAny((name, payload) => sse.send(payload, name));
       const heartbeat = setInterval(() => sse.comment("ping"), ctx.heartbeatMs);
       heartbeat.unref();
       const stop = () => {

@@ -6,7 +6,7 @@ import {errorResponse, helpdeskChatRequest, helpdeskChatResponse, type HelpdeskC
 import {SseWriter} from "../sse-writer.js";
 import {replyView} from "../views.js";
 
-export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "events" | "metrics">): void {
   app.post(
     "/api/chat",
     {
@@ -31,18 +31,18 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: RouteConte
         sse?.send({text}, "token");
       };
       const off = sse
-        ? ctx.core.events.on("chat.token", (event) => {
+        ? ctx.events.on("chat.token", (event) => {
             if (assistantId === null) early.add(event.messageId, event.text);
             else if (event.messageId === assistantId) forward(event.text);
           })
         : () => undefined;
 
       try {
-        const handle = await ctx.core.chat.send({conversationId: body.session_id, message: body.message});
+        const handle = await ctx.chat.send({conversationId: body.session_id, message: body.message});
         assistantId = handle.assistantMessageId;
         for (const text of early.take(assistantId)) forward(text);
         early.clear();
-        const stop = () => void ctx.core.chat.stop(handle.conversationId).catch(() => undefined);
+        const stop = () => void ctx.chat.stop(handle.conversationId).catch(() => undefined);
         life.signal.addEventListener("abort", stop, {once: true});
         const message = await handle.done.finally(() => life.signal.removeEventListener("abort", stop));
         const metrics = message.metrics;

@@ -54,13 +54,13 @@ async function readUpload(request: FastifyRequest, limitBytes: number): Promise<
   return {files, collection: parsed.data.collection};
 }
 
-export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "knowledge" | "uploadLimitBytes">): void {
   app.post(
     "/api/search",
     {config: {accepts: "json"}, schema: {tags, summary: "Searches the knowledge base (hybrid, vector or text) and returns scored excerpts.", body: searchRequest, response: {200: searchResponse, 400: errorResponse}}},
     async (request) => {
       const body = request.body as SearchRequestBody;
-      const result = await ctx.core.knowledge.search({
+      const result = await ctx.knowledge.search({
         query: body.query,
         topK: body.top_k,
         mode: body.mode,
@@ -92,22 +92,22 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
     },
     async (request, reply) => {
       const upload = await readUpload(request, ctx.uploadLimitBytes);
-      const job = await ctx.core.knowledge.importBuffers(upload.files, upload.collection === undefined ? {} : {collection: upload.collection});
+      const job = await ctx.knowledge.importBuffers(upload.files, upload.collection === undefined ? {} : {collection: upload.collection});
       reply.code(202);
       return {job_id: job.id, job: jobView(job)};
     },
   );
 
   app.get("/api/documents", {schema: {tags, summary: "Documents in the knowledge base, failed imports included with their error."}}, async () => {
-    const documents = await ctx.core.knowledge.listDocuments();
+    const documents = await ctx.knowledge.listDocuments();
     return {documents: documents.map(documentView)};
   });
 
   app.delete("/api/documents/:id", {schema: {tags, summary: "Deletes a document and its excerpts.", params: idParams, response: {404: errorResponse}}}, async (request) => {
     const {id} = request.params as {id: string};
-    const documents = await ctx.core.knowledge.listDocuments();
+    const documents = await ctx.knowledge.listDocuments();
     if (!documents.some((d) => d.id === id)) throw new DesksideError("NOT_FOUND", "There is no document with this id.");
-    await ctx.core.knowledge.deleteDocument(id);
+    await ctx.knowledge.deleteDocument(id);
     return {document_id: id, deleted: true};
   });
 
@@ -125,7 +125,7 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
     async (request) => {
       const {id} = request.params as {id: string};
       const {chunk_id: chunkId} = request.query as {chunk_id?: string};
-      return documentTextView(await ctx.core.knowledge.documentText(id, chunkId));
+      return documentTextView(await ctx.knowledge.documentText(id, chunkId));
     },
   );
 
@@ -134,17 +134,15 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Route
     {schema: {tags, summary: "Deletes every document of a collection (e.g. `Starter articles`) and their excerpts.", params: collectionParams, response: {200: deleteCollectionResponse, 404: errorResponse}}},
     async (request) => {
       const {name} = request.params as {name: string};
-      const deleted = await ctx.core.knowledge.deleteCollection(name);
+      const deleted = await ctx.knowledge.deleteCollection(name);
       if (deleted === 0) throw new DesksideError("NOT_FOUND", "There is no collection with this name (or it holds no documents).");
-      // Open windows refresh their document list, as after a delete there.
-      ctx.core.events.emit("knowledge.changed", {reason: "collection deleted"});
       return {collection: name, deleted};
     },
   );
 
   app.get("/api/jobs/:id", {schema: {tags, summary: "An import job with per-file progress.", params: idParams, response: {404: errorResponse}}}, async (request) => {
     const {id} = request.params as {id: string};
-    const job = await ctx.core.knowledge.getJob(id);
+    const job = await ctx.knowledge.getJob(id);
     if (!job) throw new DesksideError("NOT_FOUND", "There is no import job with this id; jobs are kept until the app restarts.");
     return jobView(job);
   });

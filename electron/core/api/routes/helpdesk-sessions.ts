@@ -5,21 +5,21 @@ import {sessionView} from "../views.js";
 
 const tags = ["Help desk"];
 
-export function registerHelpdeskSessionRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerHelpdeskSessionRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat">): void {
   app.get("/api/sessions", {schema: {tags, summary: "Sessions (conversations), newest first."}}, async () => {
-    const list = await ctx.core.chat.list();
+    const list = await ctx.chat.list();
     return {sessions: list.map((c) => ({session_id: c.id, title: c.title, created_at: c.createdAt, updated_at: c.updatedAt, message_count: c.messageCount}))};
   });
 
   app.get("/api/sessions/:id", {schema: {tags, summary: "A session with its messages and their sources.", params: idParams, response: {404: errorResponse}}}, async (request) => {
     const {id} = request.params as {id: string};
-    return sessionView(await ctx.core.chat.get(id));
+    return sessionView(await ctx.chat.get(id));
   });
 
   app.delete("/api/sessions/:id", {schema: {tags, summary: "Deletes a session.", params: idParams, response: {404: errorResponse}}}, async (request) => {
     const {id} = request.params as {id: string};
-    await ctx.core.chat.get(id);
-    await ctx.core.chat.delete(id);
+    await ctx.chat.get(id);
+    await ctx.chat.delete(id);
     return {session_id: id, deleted: true};
   });
 
@@ -28,7 +28,7 @@ export function registerHelpdeskSessionRoutes(app: FastifyInstance, ctx: RouteCo
     {config: {accepts: "json"}, schema: {tags, summary: "Clears the history and keeps the session.", params: idParams, response: {404: errorResponse}}},
     async (request) => {
       const {id} = request.params as {id: string};
-      return sessionView(await ctx.core.chat.reset(id));
+      return sessionView(await ctx.chat.reset(id));
     },
   );
 }

@@ -16,7 +16,7 @@ interface Outcome {
 
 const SUMMARY = "Chat completion, streamed (server-sent events) or not. `model: deskside-rag` answers from the knowledge base and adds `deskside.sources`.";
 
-export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "engine" | "generationDefaults" | "metrics">): void {
   app.post(
     "/v1/chat/completions",
     {
@@ -33,11 +33,11 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: RouteContext
       const life = request.lifecycle;
       const messages = toChatMessages(body.messages);
       const rag = body.model === RAG_MODEL_ID;
-      const options = toGenerateOptions(body, ctx.core.settings.get().generation);
+      const options = toGenerateOptions(body, ctx.generationDefaults());
       if (rag && (options.jsonObject || options.jsonSchema))
         throw new ApiError(400, "INVALID_INPUT", "response_format is not available with deskside-rag; use the chat model's id for structured output.", {param: "response_format"});
 
-      const base: ChunkBase = {id: completionId(), created: Math.floor(Date.now() / 1000), model: rag ? RAG_MODEL_ID : (currentModelId(ctx.core) ?? body.model)};
+      const base: ChunkBase = {id: completionId(), created: Math.floor(Date.now() / 1000), model: rag ? RAG_MODEL_ID : (currentModelId(ctx.engine) ?? body.model)};
       const includeUsage = body.stream_options?.include_usage === true;
       const usageField = includeUsage ? {usage: null} : {};
       const sse = body.stream === true ? new SseWriter(reply) : null;
@@ -58,7 +58,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: RouteContext
       let outcome: Outcome;
       try {
         if (rag) {
-          const answer = await ctx.core.chat.answer({
+          const answer = await ctx.chat.answer({
             messages,
             signal: life.signal,
             onText,
@@ -71,7 +71,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: RouteContext
           });
           outcome = {text: answer.text, generation: answer.generation, rag: {sources: answer.sources, mode: answer.mode, notice: answer.notice}};
         } else {
-          const generation = await ctx.core.engine.generate(messages, {...options, signal: life.signal, onText});
+          const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText});
           outcome = {text: generation.text, generation, rag: null};
         }
       } catch (error) {

@@ -10,7 +10,7 @@ function toBase64(vector: number[]): string {
   return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
 }
 
-export function registerOpenAiEmbeddingRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerOpenAiEmbeddingRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "embeddings">): void {
   app.post(
     "/v1/embeddings",
     {
@@ -24,10 +24,10 @@ export function registerOpenAiEmbeddingRoutes(app: FastifyInstance, ctx: RouteCo
     },
     async (request) => {
       const body = request.body as EmbeddingsRequest;
-      const model = ctx.core.embeddings.modelId();
+      const model = ctx.embeddings.modelId();
       if (!model) throw new DesksideError("EMBEDDING_MODEL_MISSING", "No embedding model is available; add one in Settings → Knowledge.");
       const texts = typeof body.input === "string" ? [body.input] : body.input;
-      const out = await ctx.core.embeddings.embed(texts, request.lifecycle.signal);
+      const out = await ctx.embeddings.embed(texts, request.lifecycle.signal);
       const dimension = out.vectors[0]?.length ?? 0;
       if (body.dimensions !== undefined && body.dimensions !== dimension)
         throw new ApiError(400, "INVALID_INPUT", `This embedding model produces ${dimension}-dimensional vectors; leave out "dimensions" or set it to ${dimension}.`, {param: "dimensions"});

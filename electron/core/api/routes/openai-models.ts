@@ -6,11 +6,11 @@ import {modelList, modelParams, openaiErrorResponse} from "../schemas.js";
 
 const tags = ["OpenAI-compatible"];
 
-export function registerOpenAiModelRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerOpenAiModelRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "engine">): void {
   // Stable per process so clients that cache the list see the same `created` values.
   const created = Math.floor(Date.now() / 1000);
   const list = () => {
-    const ids = [currentModelId(ctx.core), RAG_MODEL_ID].filter((id): id is string => Boolean(id));
+    const ids = [currentModelId(ctx.engine), RAG_MODEL_ID].filter((id): id is string => Boolean(id));
     return ids.map((id) => ({id, object: "model" as const, created, owned_by: "deskside"}));
   };
 

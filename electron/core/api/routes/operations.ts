@@ -22,12 +22,12 @@ async function probe<T>(work: () => Promise<T> | T): Promise<T | null> {
   }
 }
 
-export function registerOperationRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerOperationRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "engine" | "localEngine" | "knowledge" | "chat" | "version" | "metrics">): void {
   let gpu: Promise<GpuInfo | null> | null = null;
   const gpuInfo = () => {
     // Starting the llama.cpp backend just to answer /health would be wasteful; ask once it runs.
-    if (ctx.core.engine.kind !== "local" || !ctx.core.localEngine.isReady()) return Promise.resolve(null);
-    gpu ??= probe(() => ctx.core.localEngine.gpuInfo()).then((info) => {
+    if (ctx.engine.kind !== "local" || !ctx.localEngine.isReady()) return Promise.resolve(null);
+    gpu ??= probe(() => ctx.localEngine.gpuInfo()).then((info) => {
       if (!info) gpu = null;
       return info;
     });
@@ -35,18 +35,18 @@ export function registerOperationRoutes(app: FastifyInstance, ctx: RouteContext)
   };
 
   app.get("/health", {schema: {tags: ["Operations"], summary: "Liveness and readiness; needs no token.", security: [], response: {200: healthResponse}}}, async () => {
-    const status = ctx.core.engine.status();
-    const [info, stats, sessions] = await Promise.all([gpuInfo(), probe(() => ctx.core.knowledge.stats()), probe(() => ctx.core.chat.count())]);
-    const ready = ctx.core.engine.isReady();
+    const status = ctx.engine.status();
+    const [info, stats, sessions] = await Promise.all([gpuInfo(), probe(() => ctx.knowledge.stats()), probe(() => ctx.chat.count())]);
+    const ready = ctx.engine.isReady();
     return {
       status: ready ? "ok" : status.state === "loading" ? "loading" : "degraded",
       ready,
       engine: {kind: status.engine, state: status.state, queue: status.queue},
-      model: currentModelId(ctx.core),
+      model: currentModelId(ctx.engine),
       gpu: info ? {backend: info.backend, devices: info.devices} : null,
       documents: stats?.documents ?? null,
       sessions: sessions ?? null,
-      version: ctx.core.version,
+      version: ctx.version,
     };
   });
 

@@ -19,7 +19,7 @@ export function rendererAvailable(dir: string | null): dir is string {
 }
 
 /** Serves the built renderer at / ; without one, a page that says how to build it. */
-export async function registerRendererRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+export async function registerRendererRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rendererDir">): Promise<void> {
   if (!rendererAvailable(ctx.rendererDir)) {
     app.get("/", {schema: {hide: true}}, async (_request, reply) => reply.type("text/html; charset=utf-8").send(NOT_BUILT_PAGE));
     return;
@@ -37,7 +37,7 @@ export async function registerRendererRoutes(app: FastifyInstance, ctx: RouteCon
 }
 
 /** Client-side routes (/chat/123) load index.html; the renderer's router takes it from there. */
-export function trySpaFallback(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext): boolean {
+export function trySpaFallback(request: FastifyRequest, reply: FastifyReply, ctx: Pick<RouteContext, "rendererDir">): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
   if (!rendererAvailable(ctx.rendererDir)) return false;
   const path = pathOf(request.url);

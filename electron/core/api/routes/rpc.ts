@@ -13,9 +13,9 @@ const BASE64_OVERHEAD = 4 / 3;
  * with the same RpcResponse IPC gives. One route per method so each input schema shows in /docs;
  * the dispatcher (not fastify) validates, exactly as it does for IPC.
  */
-export function registerRpcRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rpc" | "uploadLimitBytes">): void {
   const respond = async (method: string, input: unknown): Promise<{status: number; body: RpcResponse<unknown>}> => {
-    const response = await ctx.core.rpc.respond(method, input, {transport: "http"});
+    const response = await ctx.rpc.respond(method, input, {transport: "http"});
     if (response.ok) return {status: 200, body: response};
     const code = response.error.code as keyof typeof ERROR_CODES;
     const status = ERROR_CODES[code] ?? 500;

@@ -1,0 +1,41 @@
+/**
+ * What the HTTP server and its routes may touch, each as small as it is used. The composition root
+ * (app-core.ts) fills it from the real services; nothing here reaches the rest of the core.
+ */
+import type {EventSink} from "../../../shared/contract.js";
+import type {Settings} from "../../../shared/settings.js";
+import type {ChatApi} from "../chat/chat-api.js";
+import type {EventBus} from "../event-bus.js";
+import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
+import type {ChatEngine} from "../llm/engine.js";
+import type {LocalEngine} from "../llm/local-engine.js";
+import type {RpcDispatcher} from "../rpc/dispatcher.js";
+import type {MessageLogger} from "./api-options.js";
+
+/** The knowledge base's embedding model, serving /v1/embeddings. */
+export interface Embeddings {
+  /** Null when no embedding model is available. */
+  modelId(): string | null;
+  embed(texts: string[], signal?: AbortSignal): Promise<{vectors: number[][]; model: string; promptTokens: number}>;
+}
+
+/** Events in: every event for /events and streamed chat tokens. Events out: only notices about the API itself. */
+export type ApiEvents = Pick<EventBus, "on" | "onAny"> & EventSink<"app.notice">;
+
+export interface ApiServices {
+  readonly version: string;
+  /** The engine chat and the OpenAI routes use: local, remote, or both in fallback order. */
+  readonly engine: Pick<ChatEngine, "kind" | "status" | "isReady" | "modelName" | "generate">;
+  /** The local llama.cpp engine, asked for GPU details by /health once it runs. */
+  readonly localEngine: Pick<LocalEngine, "isReady" | "gpuInfo">;
+  readonly chat: Pick<ChatApi, "send" | "stop" | "answer" | "list" | "get" | "delete" | "reset" | "draftTicket" | "count">;
+  readonly knowledge: Pick<KnowledgeApi, "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress">;
+  readonly embeddings: Embeddings;
+  readonly events: ApiEvents;
+  /** The app's contract, served at /rpc/<method> for the browser UI. */
+  readonly rpc: Pick<RpcDispatcher, "respond">;
+  /** Generation defaults (Settings → Generation) for OpenAI requests that leave them out. */
+  generationDefaults(): Settings["generation"];
+  /** Full error detail goes here, never into responses. */
+  readonly logger: MessageLogger;
+}

@@ -1,0 +1,253 @@
+/**
+ * ChatService on its own, against small fakes of the interfaces it declares (chat-deps.ts): the
+ * knowledge search, the answering engine, the conversation records and the event sink. The real
+ * engine, store and knowledge base are covered through the whole core in test/core/chat-flow.test.ts.
+ */
+import {describe, expect, it} from "vitest";
+import type {ConversationSummary, StoredMessage} from "../../../shared/chat.js";
+import type {EventMap, EventName} from "../../../shared/contract.js";
+import {DesksideError} from "../../../shared/errors.js";
+import type {KnowledgeDocument, SearchHit, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
+import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
+import {defaultSettings, type Settings} from "../../../shared/settings.js";
+import type {GenerateOptions} from "../llm/engine.js";
+import type {AnswerEngine, ChatEvents, ChatKnowledge, ConversationRecords} from "./chat-deps.js";
+import {ChatService} from "./chat-service.js";
+
+/** Conversations in memory, with the store's rules: unknown ids are NOT_FOUND, copies out. */
+class MemoryConversations implements ConversationRecords {
+  readonly conversations = new Map<string, ConversationSummary>();
+  readonly messages = new Map<string, StoredMessage[]>();
+
+  list() {
+    return [...this.conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));
+  }
+  count() {
+    return this.conversations.size;
+  }
+  summary(id: string) {
+    const found = this.conversations.get(id);
+    if (!found) throw new DesksideError("NOT_FOUND", "That conversation does not exist.");
+    return {...found};
+  }
+  messagesOf(id: string) {
+    this.summary(id);
+    return structuredClone(this.messages.get(id) ?? []);
+  }
+  findMessage(messageId: string) {
+    for (const list of this.messages.values()) {
+      const found = list.find((m) => m.id === messageId);
+      if (found) return structuredClone(found);
+    }
+    return null;
+  }
+  async saveConversation(summary: ConversationSummary) {
+    this.conversations.set(summary.id, {...summary, messageCount: this.messages.get(summary.id)?.length ?? 0});
+  }
+  async saveMessage(message: StoredMessage) {
+    const summary = this.summary(message.conversationId);
+    const list = this.messages.get(message.conversationId) ?? [];
+    const index = list.findIndex((m) => m.id === message.id);
+    if (index >= 0) list[index] = structuredClone(message);
+    else list.push(structuredClone(message));
+    this.messages.set(message.conversationId, list);
+    await this.saveConversation({...summary, updatedAt: new Date().toISOString()});
+  }
+  async deleteMessages(conversationId: string, ids: string[]) {
+    this.messages.set(conversationId, (this.messages.get(conversationId) ?? []).filter((m) => !ids.includes(m.id)));
+  }
+  async clearMessages(conversationId: string) {
+    this.messages.set(conversationId, []);
+  }
+  async deleteConversation(id: string) {
+    this.summary(id);
+    this.conversations.delete(id);
+    this.messages.delete(id);
+  }
+}
+
+function hit(text: string, score: number, title = "VPN error 809"): SearchHit {
+  return {chunkId: `doc-1:${Math.round(score * 100)}`, documentId: "doc-1", title, sourcePath: "vpn.md", headingPath: [title, "Fix"], page: null, row: null, text, collection: null, score, scores: {fused: score}};
+}
+
+class FakeKnowledge implements ChatKnowledge {
+  readonly searches: SearchRequest[] = [];
+  readonly saved: {title: string; markdown: string; collection?: string | null; origin?: string}[] = [];
+  hits: SearchHit[] = [];
+  failure: Error | null = null;
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    this.searches.push(request);
+    if (this.failure) throw this.failure;
+    return {hits: this.hits, mode: request.mode ?? "hybrid", effectiveMode: request.mode ?? "hybrid", tookMs: 1};
+  }
+  async addMarkdownDocument(input: {title: string; markdown: string; collection?: string | null; origin?: string}): Promise<KnowledgeDocument> {
+    this.saved.push(input);
+    const now = new Date().toISOString();
+    return {id: "saved-1", title: input.title, sourcePath: "conversation:1", sha256: "", mime: "text/markdown", kind: "markdown", collection: input.collection ?? null, chunkCount: 1, sizeBytes: input.markdown.length, importedAt: now, status: "ready", origin: input.origin ?? "conversation", embeddingModel: null};
+  }
+}
+
+/** Streams a fixed answer word by word; `hold` keeps it from finishing until released or aborted. */
+class FakeEngine implements AnswerEngine {
+  ready = true;
+  answer = "Restart the VPN service [1].";
+  readonly prompts: {messages: ChatMessage[]; options: GenerateOptions}[] = [];
+  hold: Promise<void> | null = null;
+
+  isReady() {
+    return this.ready;
+  }
+  contextSize() {
+    return 4096;
+  }
+  async countTokens(text: string) {
+    return Math.ceil(text.length / 4);
+  }
+  async generate(messages: ChatMessage[], options: GenerateOptions = {}): Promise<GenerationResult> {
+    this.prompts.push({messages, options});
+    let text = "";
+    for (const piece of this.answer.split(/(?<= )/)) {
+      if (options.signal?.aborted) break;
+      options.onText?.(piece);
+      text += piece;
+      if (this.hold) await Promise.race([this.hold, new Promise((resolve) => options.signal?.addEventListener("abort", resolve, {once: true}))]);
+    }
+    const aborted = options.signal?.aborted ?? false;
+    const usage = {promptTokens: 10, completionTokens: 5, totalTokens: 15};
+    return {text, finishReason: aborted ? "abort" : "stop", usage, timings: {queueMs: 0, timeToFirstTokenMs: 1, totalMs: 2, tokensPerSecond: 100}, engine: "local", model: "fake"};
+  }
+}
+
+class RecordedEvents implements ChatEvents {
+  readonly seen: {name: EventName; payload: unknown}[] = [];
+  emit<N extends "chat.token" | "chat.message" | "chat.changed">(name: N, payload: EventMap[N]) {
+    this.seen.push({name, payload});
+  }
+  named<N extends EventName>(name: N): EventMap[N][] {
+    return this.seen.filter((e) => e.name === name).map((e) => e.payload as EventMap[N]);
+  }
+}
+
+function setup(change: (settings: Settings) => void = () => undefined) {
+  const settings = defaultSettings();
+  change(settings);
+  const store = new MemoryConversations();
+  const knowledge = new FakeKnowledge();
+  const engine = new FakeEngine();
+  const events = new RecordedEvents();
+  const logged: string[] = [];
+  const chat = new ChatService({store, knowledge, engine, events, settings: () => settings, log: (_error, context) => logged.push(context)});
+  return {chat, store, knowledge, engine, events, settings, logged};
+}
+
+describe("ChatService", () => {
+  it("answers from the knowledge base: stores both messages, streams tokens, cites the hits", async () => {
+    const {chat, store, knowledge, engine, events} = setup((s) => (s.retrieval.excludedCollections = ["Starter articles"]));
+    knowledge.hits = [hit("Run: net stop RasMan, then net start RasMan.", 0.9)];
+    const handle = await chat.send({message: "VPN says error 809 after the update"});
+    const answer = await handle.done;
+
+    expect(answer).toMatchObject({id: handle.assistantMessageId, role: "assistant", status: "complete", content: engine.answer, mode: "grounded", notice: null});
+    expect(answer.sources).toMatchObject([{index: 1, chunkId: knowledge.hits[0].chunkId, title: "VPN error 809"}]);
+    expect(knowledge.searches[0]).toMatchObject({query: "VPN says error 809 after the update", excludeCollections: ["Starter articles"], passages: true});
+    // The passage went into the prompt the engine saw.
+    expect(JSON.stringify(engine.prompts[0].messages)).toContain("net stop RasMan");
+
+    expect(store.messagesOf(handle.conversationId).map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
+    expect(store.summary(handle.conversationId).title).toBe("VPN says error 809 after the update");
+    expect(events.named("chat.token").map((t) => t.text).join("")).toBe(engine.answer);
+    expect(events.named("chat.token").every((t) => t.messageId === handle.assistantMessageId)).toBe(true);
+    const messages = events.named("chat.message");
+    expect(messages.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "streaming"],
+      ["assistant", "complete"],
+    ]);
+    expect(events.named("chat.changed").map((c) => c.conversationId)).toContain(handle.conversationId);
+  });
+
+  it("masks a secret before it is stored or searched, and says what was masked", async () => {
+    const {chat, store, knowledge} = setup();
+    const handle = await chat.send({message: "vpn login fails, my password is Hunter2!Secret"});
+    await handle.done;
+    const question = store.messagesOf(handle.conversationId)[0];
+    expect(question.content).not.toContain("Hunter2!Secret");
+    expect(question.redactions.length).toBeGreaterThan(0);
+    expect(knowledge.searches[0].query).not.toContain("Hunter2!Secret");
+  });
+
+  it("answers with the passages and a notice when no model is ready, without calling the engine", async () => {
+    const {chat, knowledge, engine} = setup();
+    engine.ready = false;
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    const answer = await (await chat.send({message: "vpn error 809"})).done;
+    expect(answer).toMatchObject({status: "complete", mode: "retrieval-only"});
+    expect(answer.content).toContain("net stop RasMan");
+    expect(answer.notice).toMatch(/No language model is loaded/);
+    expect(engine.prompts).toHaveLength(0);
+  });
+
+  it("says the knowledge base has no answer (strict mode) instead of asking the model", async () => {
+    const {chat, knowledge, engine} = setup((s) => (s.retrieval.noAnswerThreshold = 0.5));
+    knowledge.hits = [hit("Something unrelated.", 0.2)];
+    const answer = await (await chat.send({message: "how do I fix the coffee machine"})).done;
+    expect(answer).toMatchObject({mode: "no-answer", sources: []});
+    expect(answer.content).toMatch(/could not find anything about this in the knowledge base/);
+    expect(engine.prompts).toHaveLength(0);
+  });
+
+  it("still answers when search fails, with a notice and the failure logged", async () => {
+    const {chat, knowledge, logged} = setup((s) => (s.retrieval.answerMode = "general"));
+    knowledge.failure = new DesksideError("STORE_ERROR", "The store is closed.");
+    const answer = await (await chat.send({message: "vpn error 809"})).done;
+    expect(answer).toMatchObject({status: "complete", mode: "general"});
+    expect(answer.notice).toMatch(/could not be searched: The store is closed\./);
+    expect(logged).toContain("retrieval");
+  });
+
+  it("stops an answer mid-stream and keeps what was written, marked as stopped", async () => {
+    const {chat, knowledge, engine, events} = setup();
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    let release!: () => void;
+    engine.hold = new Promise<void>((resolve) => (release = resolve));
+    const handle = await chat.send({message: "vpn error 809"});
+    await expect.poll(() => events.named("chat.token").length).toBeGreaterThan(0);
+    await expect(chat.send({conversationId: handle.conversationId, message: "again"})).rejects.toMatchObject({code: "BUSY"});
+    await chat.stop(handle.conversationId);
+    const answer = await handle.done;
+    release();
+    expect(answer.status).toBe("stopped");
+    expect(answer.content).toBe(engine.answer.split(/(?<= )/)[0]);
+  });
+
+  it("saves a resolved conversation as an article and leaves announcing it to the knowledge base", async () => {
+    const {chat, knowledge, events} = setup();
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    const handle = await chat.send({message: "vpn error 809"});
+    await handle.done;
+    const before = events.seen.length;
+    const doc = await chat.saveToKnowledge(handle.conversationId, {collection: "Resolved"});
+    expect(doc).toMatchObject({id: "saved-1", collection: "Resolved"});
+    expect(knowledge.saved[0]).toMatchObject({title: "vpn error 809", origin: "conversation", collection: "Resolved"});
+    expect(knowledge.saved[0].markdown).toContain(doc.title);
+    expect(events.seen.slice(before)).toEqual([]);
+  });
+
+  it("regenerates the last answer and drafts a ticket without a model", async () => {
+    const {chat, store, knowledge, engine} = setup();
+    knowledge.hits = [hit("Turn the printer off and on again.", 0.8, "Printer offline")];
+    const handle = await chat.send({message: "printer offline"});
+    await handle.done;
+    engine.answer = "Power-cycle the printer [1].";
+    const again = await (await chat.regenerate(handle.conversationId)).done;
+    expect(again.content).toBe("Power-cycle the printer [1].");
+    expect(store.messagesOf(handle.conversationId).map((m) => m.role)).toEqual(["user", "assistant"]);
+    engine.ready = false;
+    const ticket = await chat.draftTicket(handle.conversationId);
+    expect(ticket.title).toContain("printer offline");
+  });
+});
