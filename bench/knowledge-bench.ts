@@ -233,6 +233,7 @@ async function benchSearch(embedder: Embedder, work: string) {
         if (i >= 10) times[variant.key].push(result.tookMs);
       }
     }
+    for (const list of Object.values(times)) list.sort((a, b) => a - b);
     for (const variant of variants) row[variant.key] = {p50: round(percentile(times[variant.key], 50)), p95: round(percentile(times[variant.key], 95))};
     row.hybridOverPreviousP50 = round(percentile(times.hybrid, 50) / percentile(times.hybridPrevious, 50), 2);
     results.push(row);
