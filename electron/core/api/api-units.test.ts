@@ -1,14 +1,14 @@
 import {describe, expect, it} from "vitest";
-import {DesksideError} from "../../shared/errors.js";
-import {bearerToken, isPublicRequest, tokenMatches} from "../../electron/core/api/bearer-auth.js";
-import {assertHostAllowed, isLoopbackHost, listenError} from "../../electron/core/api/host-policy.js";
-import {ApiError, openaiErrorBody, toHttpError} from "../../electron/core/api/http-errors.js";
-import {MethodRegistry} from "../../electron/core/api/method-registry.js";
-import {scrubPaths} from "../../electron/core/api/path-scrub.js";
-import {RateLimiter} from "../../electron/core/api/rate-limiter.js";
-import {toChatMessages, toGenerateOptions, toSeed} from "../../electron/core/api/openai-format.js";
-import {chatCompletionRequest} from "../../electron/core/api/schemas.js";
-import {defaultSettings} from "../../shared/settings.js";
+import {DesksideError} from "../../../shared/errors.js";
+import {bearerToken, isPublicRequest, tokenMatches} from "./bearer-auth.js";
+import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
+import {ApiError, openaiErrorBody, toHttpError} from "./http-errors.js";
+import {MethodRegistry} from "./method-registry.js";
+import {scrubPaths} from "./path-scrub.js";
+import {RateLimiter} from "./rate-limiter.js";
+import {toChatMessages, toGenerateOptions, toSeed} from "./openai-format.js";
+import {chatCompletionRequest} from "./schemas.js";
+import {defaultSettings} from "../../../shared/settings.js";
 
 describe("path scrubbing", () => {
   it("cuts local paths down to a file name and leaves URLs and routes alone", () => {

@@ -2,8 +2,8 @@ import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {createEmbedder, embeddingModelCandidates, isEmbeddingModelFolder, resolveEmbeddingModel, type Embedder} from "../../electron/core/knowledge/embedder.js";
-import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
+import {createEmbedder, embeddingModelCandidates, isEmbeddingModelFolder, resolveEmbeddingModel, type Embedder} from "./embedder.js";
+import {FIXTURE_EMBEDDER_DIR} from "../../../test/helpers/fixtures.js";
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;

@@ -3,12 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
-import {createEmbedder, type Embedder} from "../../electron/core/knowledge/embedder.js";
-import {normalizeSearchRequest, searchWithVector} from "../../electron/core/knowledge/search.js";
-import type {ChunkRecord, DocumentRecord} from "../../electron/core/knowledge/store-schema.js";
-import {parseStoreUri} from "../../electron/core/knowledge/store-uri.js";
-import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
-import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
+import {createEmbedder, type Embedder} from "./embedder.js";
+import {normalizeSearchRequest, searchWithVector} from "./search.js";
+import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
+import {parseStoreUri} from "./store-uri.js";
+import {KnowledgeStore} from "./store.js";
+import {FIXTURE_EMBEDDER_DIR} from "../../../test/helpers/fixtures.js";
 
 let embedder: Embedder;
 beforeAll(async () => {
