@@ -2,7 +2,7 @@ import path from "node:path";
 import {AutoModelForSequenceClassification, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer} from "@huggingface/transformers";
 import {DesksideError} from "../../../shared/errors.js";
 import {cancelledError} from "./abortable.js";
-import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker.js";
+import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker-types.js";
 import {serializedReranker} from "./serialized-reranker.js";
 import {loadLocalModel} from "./transformers-local.js";
 

@@ -3,7 +3,7 @@ import type {LlamaModel, LlamaRankingContext, Token} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
 import {cancelledError} from "./abortable.js";
 import {loadGgufModel} from "./gguf-model.js";
-import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker.js";
+import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker-types.js";
 import {serializedReranker} from "./serialized-reranker.js";
 
 /**

@@ -1,6 +1,6 @@
 import {DesksideError} from "../../../shared/errors.js";
 import {abortable} from "./abortable.js";
-import type {Reranker, RerankerKind} from "./reranker.js";
+import type {Reranker, RerankerKind} from "./reranker-types.js";
 import {SerialQueue} from "./serial-queue.js";
 
 /**
