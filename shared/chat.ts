@@ -8,7 +8,7 @@ export interface Citation extends Pick<SearchHit, "chunkId" | "documentId" | "ti
   index: number;
   snippet: string;
   /** The section around the cited chunk and where the chunk sits in it, when retrieval provided it. */
-  passage?: {text: string; highlight: {start: number; end: number}};
+  passage?: {text: string; highlight: {start: number; end: number}; fromOrdinal?: number; toOrdinal?: number};
 }
 
 export interface RedactionFinding {

@@ -65,6 +65,8 @@ export interface SearchRequest {
   excludeCollections?: string[];
   /** Also return each hit's surrounding section (`hit.passage`). */
   passages?: boolean;
+  /** Chunks the reader has already seen (a follow-up question): ranked after unseen ones of similar relevance. */
+  seenChunkIds?: string[];
 }
 
 export interface SearchResult {

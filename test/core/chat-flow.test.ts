@@ -163,6 +163,16 @@ describe("grounded chat on the default knowledge", () => {
     expect(conversation.messages[0].content).toBe("New Outlook keeps asking for my password");
   });
 
+  it("brings new passages for a follow-up after the first answer, not the same ones again", async () => {
+    const first = await ask("The VPN client says error 809 after the update, what now?");
+    const shown = new Set(first.answer.sources.map((s) => s.chunkId));
+    expect(first.answer.sources[0].passage?.text).toMatch(/Steps/);
+    const followUp = await ask("it still fails after that", first.handle.conversationId);
+    // Still about the same problem, but led by a passage the technician has not been shown yet.
+    expect(followUp.answer.sources.map((s) => s.title).join(" ")).toMatch(/VPN/);
+    expect(shown.has(followUp.answer.sources[0].chunkId)).toBe(false);
+  });
+
   it("answers with passages and a notice when no model is loaded, never an error", async () => {
     await core.localEngine.unload();
     const {answer} = await ask("How do I find a BitLocker recovery key?");

@@ -5,7 +5,7 @@ import type {SearchHit} from "../../../shared/knowledge.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
 import type {AnswerInput, AnswerOutput, ChatApi, SendHandle, SendInput} from "./chat-api.js";
 import type {ChatServiceDeps} from "./chat-deps.js";
-import {passagesAnswer, toCitations} from "./citations.js";
+import {passagesAnswer, shownChunkIds, toCitations} from "./citations.js";
 import {conversationToArticle, conversationToMarkdown, exportFileName} from "./conversation-markdown.js";
 import {buildPrompt} from "./prompt-builder.js";
 import {redact} from "./redaction/index.js";
@@ -146,6 +146,7 @@ export class ChatService implements ChatApi {
         const composed = await this.compose({
           question: userMessage.content,
           history: dialogue(earlier),
+          seenChunkIds: shownChunkIds(earlier.findLast((m) => m.role === "assistant" && m.status !== "error")?.sources ?? []),
           signal: controller.signal,
           redactionMs,
           onText: (text) => {
@@ -181,7 +182,7 @@ export class ChatService implements ChatApi {
   }
 
   /** Retrieval, then either a grounded or general answer, excerpts only (no model), or "not covered". */
-  private async compose(input: {question: string; history: ChatMessage[]; signal?: AbortSignal; onText?: (t: string) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
+  private async compose(input: {question: string; history: ChatMessage[]; seenChunkIds?: string[]; signal?: AbortSignal; onText?: (t: string) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
     const settings = this.deps.settings();
     const retrievalStarted = performance.now();
     let hits: SearchHit[] = [];
@@ -195,6 +196,7 @@ export class ChatService implements ChatApi {
         collection: input.collection ?? null,
         excludeCollections: settings.retrieval.excludedCollections,
         passages: true,
+        seenChunkIds: input.seenChunkIds,
       });
       hits = result.hits;
       searchNotice = result.notice ?? null;
@@ -204,7 +206,9 @@ export class ChatService implements ChatApi {
     }
     const retrievalMs = performance.now() - retrievalStarted;
     const metrics: AnswerMetrics = {redactionMs: input.redactionMs, retrievalMs, usage: null, timings: null};
-    const relevant = hits.length > 0 && hits[0].score >= settings.retrieval.noAnswerThreshold;
+    // Any hit counts: ranking steps (document priors, passages already shown) may put a hit of
+    // lower absolute relevance first without the knowledge base having less of an answer.
+    const relevant = hits.some((hit) => hit.score >= settings.retrieval.noAnswerThreshold);
     const engine = this.deps.engine;
 
     if (!engine.isReady()) {

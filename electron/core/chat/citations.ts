@@ -25,7 +25,7 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     row: hit.row,
     snippet: hit.text.length > SNIPPET_CHARS ? `${hit.text.slice(0, SNIPPET_CHARS).trimEnd()}…` : hit.text,
     score: hit.score,
-    ...(hit.passage ? {passage: {text: hit.passage.text, highlight: hit.passage.highlight}} : {}),
+    ...(hit.passage ? {passage: {text: hit.passage.text, highlight: hit.passage.highlight, fromOrdinal: hit.passage.fromOrdinal, toOrdinal: hit.passage.toOrdinal}} : {}),
   }));
 }
 
@@ -51,4 +51,20 @@ export function passagesAnswer(citations: Citation[]): string {
     lines.push(`**[${c.index}] ${c.title}**${where ? ` — ${where}` : ""}`, "", ...body.split("\n").map((l) => `> ${l}`), "");
   }
   return lines.join("\n").trimEnd();
+}
+
+/**
+ * Every chunk a reader was shown with these citations: each cited chunk and the rest of its passage
+ * (chunk ids are `<document id>:<ordinal>`, see store-schema.ts).
+ */
+export function shownChunkIds(citations: Citation[]): string[] {
+  const ids = new Set<string>();
+  for (const c of citations) {
+    ids.add(c.chunkId);
+    const from = c.passage?.fromOrdinal;
+    const to = c.passage?.toOrdinal;
+    if (from === undefined || to === undefined) continue;
+    for (let ordinal = from; ordinal <= to && ordinal - from < 64; ordinal++) ids.add(`${c.documentId}:${ordinal}`);
+  }
+  return [...ids];
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
 import {calibrationCurrent, pseudoQuestion, weightsForRatio, type FusionCalibration} from "./fusion-calibration.js";
 
 const c = (id: string) => ({id, documentId: id.split(":")[0]});
@@ -47,7 +47,7 @@ describe("document prior and re-ranking", () => {
   const scored = (id: string, fused: number): ScoredCandidate => ({...c(id), fused});
 
   it("lets a team's document win a close call against a starter article", () => {
-    const out = applyDocumentPrior([scored("starter:0", 0.5), scored("team:0", 0.45)], (doc) => (doc === "starter" ? 0.7 : 1));
+    const out = applyPrior([scored("starter:0", 0.5), scored("team:0", 0.45)], (c) => (c.documentId === "starter" ? 0.7 : 1));
     expect(out.map((x) => x.id)).toEqual(["team:0", "starter:0"]);
     expect(out[1].fused).toBeCloseTo(0.35, 10);
   });

@@ -132,11 +132,11 @@ export function diversify<T extends ScoredCandidate>(candidates: T[], topK: numb
   return picked;
 }
 
-/** Multiplies each candidate's score by its document's prior (1: neutral), keeping the order by score. */
-export function applyDocumentPrior(candidates: ScoredCandidate[], prior: (documentId: string) => number): ScoredCandidate[] {
+/** Multiplies each candidate's score by its prior (1: neutral), keeping the order by score. */
+export function applyPrior(candidates: ScoredCandidate[], prior: (candidate: ScoredCandidate) => number): ScoredCandidate[] {
   let changed = false;
   const out = candidates.map((c) => {
-    const factor = prior(c.documentId);
+    const factor = prior(c);
     if (factor === 1) return c;
     changed = true;
     return {...c, fused: c.fused * factor};

@@ -4,7 +4,7 @@ import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
-import {addDocumentEvidence, applyDocumentPrior, applyRerankScores, diversify, fuseLists, type FusionMethod} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, type FusionMethod} from "./ranking.js";
 import type {Reranker} from "./reranker.js";
 import {chunkContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
@@ -39,6 +39,7 @@ export interface NormalizedSearchRequest {
   collection: string | null;
   excludeCollections: string[];
   passages: boolean;
+  seenChunkIds: string[];
 }
 
 export function normalizeSearchRequest(request: SearchRequest, defaults: {topK?: number; mode?: SearchMode; minScore?: number} = {}): NormalizedSearchRequest {
@@ -54,7 +55,10 @@ export function normalizeSearchRequest(request: SearchRequest, defaults: {topK?:
   const excludeCollections = request.excludeCollections ?? [];
   if (!Array.isArray(excludeCollections) || excludeCollections.some((c) => typeof c !== "string") || excludeCollections.length > 100)
     throw new DesksideError("INVALID_INPUT", "excludeCollections must be a list of up to 100 collection names.");
-  return {query, topK, mode, minScore, collection: request.collection || null, excludeCollections, passages: request.passages === true};
+  const seenChunkIds = request.seenChunkIds ?? [];
+  if (!Array.isArray(seenChunkIds) || seenChunkIds.some((c) => typeof c !== "string") || seenChunkIds.length > 1000)
+    throw new DesksideError("INVALID_INPUT", "seenChunkIds must be a list of up to 1,000 chunk ids.");
+  return {query, topK, mode, minScore, collection: request.collection || null, excludeCollections, passages: request.passages === true, seenChunkIds};
 }
 
 /** Whether the embedder can make query vectors comparable with the stored ones. */
@@ -124,6 +128,11 @@ export interface SearchTuning {
    * call against generic bundled articles, which still answer when nothing of the team's matches.
    */
   starterPrior: number;
+  /**
+   * Score factor for chunks the reader has already been shown (the previous answer's passages): a
+   * follow-up such as "it still fails after that" should bring what comes next, not the same steps.
+   */
+  seenPrior: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -136,6 +145,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   repeatDecay: 0.5,
   perDocumentCap: 3,
   starterPrior: 0.7,
+  seenPrior: 0.3,
   depth: FUSION_DEPTH,
 };
 
@@ -197,9 +207,11 @@ export async function searchWithVector(
   const weights =
     effectiveMode === "hybrid" ? fusionWeights(tuning, options.calibration, vectorHits.map((c) => similarity.get(c.id)!)) : effectiveMode === "text" ? {text: 1, vector: 0} : {text: 0, vector: 1};
   // One pipeline for every mode: a single-method search is fusion with the other list empty.
-  const prior = (documentId: string) => (store.getDocument(documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1);
+  const seen = new Set(request.seenChunkIds);
+  const prior = (c: {id: string; documentId: string}) =>
+    (store.getDocument(c.documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1) * (seen.has(c.id) ? tuning.seenPrior : 1);
   const fused = addDocumentEvidence(
-    applyDocumentPrior(
+    applyPrior(
       fuseLists(
         {
           text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
