@@ -178,7 +178,8 @@ describe("a technician's session in the browser UI", () => {
     expect(lengths.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...lengths)).toBeGreaterThan(lengths[0]);
 
-    await answer.getByText("Grounded").waitFor();
+    // Exact: the test model writes random words, which may contain "grounded".
+    await answer.getByText("Grounded", {exact: true}).waitFor();
     const sources = answer.getByRole("group", {name: "Sources"});
     const chip = sources.getByRole("button", {name: `Source 1: ${RUNBOOK_TITLE}`});
     await chip.waitFor();
