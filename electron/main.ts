@@ -7,6 +7,7 @@ import {pathToFileURL} from "node:url";
 import {createAppCore, type DesksideCore} from "./core/app-core.js";
 import {startApi, type RunningApi} from "./core/api/start-api.js";
 import {resolveOverrides} from "./core/config/runtime-config.js";
+import {toErrorInfo} from "../shared/errors.js";
 import {IPC_CHANNELS, type PickFilesOptions} from "../shared/ipc.js";
 import {CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences} from "./shell/security-policy.js";
 import {restoreBounds, type WindowBounds} from "./shell/window-state.js";
@@ -84,8 +85,9 @@ function buildMenu(): void {
 function wireIpc(current: DesksideCore): void {
   ipcMain.handle(IPC_CHANNELS.invoke, (_event, method: unknown, input: unknown) => current.rpc.respond(String(method), input, {transport: "ipc"}));
   ipcMain.handle(IPC_CHANNELS.openPath, async (_event, target: unknown) => {
-    // Only documents the knowledge base knows may be opened, never an arbitrary path from the page.
-    const known = (await current.knowledge.listDocuments()).some((d) => d.sourcePath === target);
+    // Only documents the knowledge base knows may be opened, never an arbitrary path from the page;
+    // and only imported files: an upload's source is the name its client sent, not a file here.
+    const known = typeof target === "string" && path.isAbsolute(target) && (await current.knowledge.listDocuments()).some((d) => d.sourcePath === target);
     return known ? shell.openPath(String(target)) : "That file is not in the knowledge base.";
   });
   ipcMain.handle(IPC_CHANNELS.pickFiles, async (_event, options: PickFilesOptions) => {
@@ -118,7 +120,7 @@ app.whenReady().then(async () => {
     knowledgeDir: paths.knowledgeDir,
     host: "electron",
     version: app.getVersion(),
-    settingsBacking: (dataDir) => new ElectronStore<Record<string, unknown>>({cwd: dataDir, name: "settings", clearInvalidConfig: false}),
+    settingsBacking: (dataDir) => new ElectronStore<Record<string, unknown>>({cwd: dataDir, name: "settings", clearInvalidConfig: false, configFileMode: 0o600}),
   });
   wireIpc(core);
   buildMenu();
@@ -126,6 +128,11 @@ app.whenReady().then(async () => {
   // The API failing to bind (port in use) is shown in the app, not fatal.
   api = await startApi(core.api, {rendererDir: path.dirname(paths.rendererIndexHtml), throwOnError: false});
   importLaunchPaths(process.argv.slice(1), process.cwd());
+}).catch((error: unknown) => {
+  // E.g. DATA_DIR_IN_USE while `npm run serve` holds the folder: say so instead of failing silently.
+  const info = toErrorInfo(error);
+  dialog.showErrorBox("Deskside could not start", `${info.code}: ${info.message}`);
+  app.exit(1);
 });
 
 app.on("window-all-closed", () => {

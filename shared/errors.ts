@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   UNKNOWN_METHOD: 404,
   UNAUTHORIZED: 401,
   PAYLOAD_TOO_LARGE: 413,
+  /** A JSON schema for structured output is past a size limit (nesting, values, length, enum values). */
+  SCHEMA_TOO_COMPLEX: 400,
   RATE_LIMITED: 429,
   CANCELLED: 499,
   INTERNAL: 500,
@@ -25,9 +27,17 @@ export const ERROR_CODES = {
   REMOTE_UNREACHABLE: 502,
   REMOTE_ERROR: 502,
   DOWNLOAD_FAILED: 502,
+  /** The link, or a redirect, leads to a host or address not on the download allowlist. */
+  DOWNLOAD_NOT_ALLOWED: 403,
+  /** No connection could be made (refused, unreachable, no such host, or none within the connect timeout). */
+  NETWORK_UNREACHABLE: 502,
+  /** Connected, but the server sent nothing for longer than the idle timeout. */
+  DOWNLOAD_TIMEOUT: 504,
   // knowledge
   UNSUPPORTED_TYPE: 415,
   FILE_TOO_LARGE: 413,
+  /** The file is within the size limit but would take too long, or too deep a structure, to read. */
+  FILE_TOO_COMPLEX: 422,
   FILE_UNREADABLE: 422,
   FILE_EMPTY: 422,
   PARSE_FAILED: 422,
@@ -37,12 +47,18 @@ export const ERROR_CODES = {
   EMBEDDING_FAILED: 500,
   RERANKER_FAILED: 500,
   STORE_ERROR: 500,
+  /** Part of the knowledge base or history was unreadable at start; what survived keeps working. */
+  STORE_DAMAGED: 500,
   STORE_URI_INVALID: 400,
   ALREADY_IMPORTED: 409,
   // settings and server
   SETTINGS_INVALID: 400,
   SETTINGS_CORRUPT: 500,
+  /** A setting that decides who can reach Deskside, changed over HTTP: only the computer running it may. */
+  SETTING_LOCAL_ONLY: 403,
   PORT_IN_USE: 409,
+  /** Another Deskside process (desktop app or `npm run serve`) holds the data folder. */
+  DATA_DIR_IN_USE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
+import {DesksideError, toErrorInfo} from "../../shared/errors.js";
 import type {ApiServices, Embeddings} from "./api/api-services.js";
 import {ApiStatus} from "./api/api-status.js";
 import type {ApiHost} from "./api/start-api.js";
@@ -10,8 +11,10 @@ import {ConversationStore} from "./chat/conversation-store.js";
 import {AppSettings} from "./config/app-settings.js";
 import {modelFolders} from "./config/effective-settings.js";
 import {defaultDataDir, type RuntimeOverrides} from "./config/runtime-config.js";
+import {acquireDataDirLock, type DataDirLock} from "./data-dir-lock.js";
 import {EventBus} from "./event-bus.js";
 import {createKnowledgeService, type KnowledgeService} from "./knowledge/knowledge-service.js";
+import {createUnavailableKnowledgeService} from "./knowledge/unavailable-knowledge.js";
 import type {ChatEngine} from "./llm/engine.js";
 import {engineOrder} from "./llm/engine-order.js";
 import {EngineRouter} from "./llm/engine-router.js";
@@ -67,6 +70,18 @@ export interface DesksideCore {
   close(): Promise<void>;
 }
 
+/** An error with its stack and the chain of causes under it (library errors are wrapped once or twice). */
+function describeFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    // The stable code first, so a log search for it finds the failure.
+    const code = current instanceof DesksideError ? `[${current.code}] ` : "";
+    parts.push(current instanceof Error ? code + String(current.stack ?? `${current.name}: ${current.message}`) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join("\ncaused by: ");
+}
+
 function readVersion(): string {
   try {
     return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {version: string}).version;
@@ -86,7 +101,41 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   fs.mkdirSync(modelsDir, {recursive: true});
   const version = options.version ?? readVersion();
   const logger = options.logger ?? createLogger(dataDir, {stderr: options.echoLogs});
-  const logError = (context: string) => (error: unknown) => logger.error(`${context}: ${String((error as Error)?.stack ?? error)}`);
+  const logError = (context: string) => (error: unknown) => logger.error(`${context}: ${describeFailure(error)}`);
+  // One process per data folder: a second desktop app or `npm run serve` on it stops here.
+  let lock: DataDirLock;
+  try {
+    lock = acquireDataDirLock(dataDir, {
+      owner: options.host === "electron" ? "the desktop app" : "the headless server",
+      onLost: (holder) => logger.error(`another process (${holder?.owner ?? "unknown"}, pid ${holder?.pid ?? "?"}) took over the data folder's lock; this one stalled too long`),
+    });
+  } catch (error) {
+    logError("start-up")(error);
+    logger.close();
+    throw error;
+  }
+  try {
+    return await buildCore(options, {overrides, dataDir, modelsDir, version, logger, logError, lock});
+  } catch (error) {
+    // Whatever stopped the start is in the log with its cause, not only on a console that may be gone.
+    logError("start-up")(error);
+    lock.release();
+    logger.close();
+    throw error;
+  }
+}
+
+interface CoreBasics {
+  overrides: RuntimeOverrides;
+  dataDir: string;
+  modelsDir: string;
+  version: string;
+  logger: Logger;
+  logError: (context: string) => (error: unknown) => void;
+  lock: DataDirLock;
+}
+
+async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, modelsDir, version, logger, logError, lock}: CoreBasics): Promise<DesksideCore> {
   const events = new EventBus();
 
   const settings = new AppSettings(new SettingsService(dataDir, options.settingsBacking), overrides, dataDir, events);
@@ -106,6 +155,8 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   });
   const downloads = new ModelDownloads(() => modelsDir, events);
 
+  // The knowledge base and the history open independently: damage to one never stops the other.
+  const storeUri = settings.effective().knowledge.storeUri ?? path.join(dataDir, "lancedb");
   const knowledge = await createKnowledgeService({
     dataDir,
     storeUri: settings.effective().knowledge.storeUri,
@@ -116,8 +167,17 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
     // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
     llama: () => localEngine.llama(),
     events,
+  }).catch((error: unknown) => {
+    logError("opening the knowledge base")(error);
+    return createUnavailableKnowledgeService(toErrorInfo(error).message, storeUri);
   });
-  const conversations = await ConversationStore.open(path.join(dataDir, "lancedb"));
+  for (const note of knowledge.storeHealth().notes) logger.warn(`knowledge base: ${note}`);
+  const conversations = await ConversationStore.open(path.join(dataDir, "lancedb")).catch((error: unknown) => {
+    logError("opening the conversation history")(error);
+    // This session's conversations are kept in memory; the damaged files stay as they are.
+    return ConversationStore.open("memory://");
+  });
+  for (const note of conversations.health.notes) logger.warn(`history: ${note}`);
   const chat = new ChatService({store: conversations, knowledge, engine, events, settings: () => settings.effective(), log: (error, context) => logError(context)(error)});
 
   settings.onChange((next, previous) => {
@@ -179,6 +239,7 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
       await chat.whenIdle();
       await conversations.close().catch(() => undefined);
       await knowledge.close().catch((error) => logger.error(`closing the knowledge base: ${error}`));
+      lock.release();
       logger.close();
     },
   };

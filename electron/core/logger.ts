@@ -16,7 +16,10 @@ export interface Logger {
 export function createLogger(dataDir: string, options: {stderr?: boolean} = {}): Logger {
   const dir = path.join(dataDir, "logs");
   fs.mkdirSync(dir, {recursive: true});
-  const destination = pino.destination({dest: path.join(dir, "deskside.log"), sync: false, mkdir: true});
+  // Opened here, synchronously: a destination that opens its file later is not ready when a failed
+  // start exits at once, and flushing it then throws instead of writing the cause.
+  const fd = fs.openSync(path.join(dir, "deskside.log"), "a", 0o600);
+  const destination = pino.destination({fd, sync: false});
   const log = pino({level: "info", base: undefined}, destination);
   const echo = options.stderr ?? false;
   return {

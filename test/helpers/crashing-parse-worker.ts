@@ -1,7 +1,6 @@
-import {parentPort} from "node:worker_threads";
 import "../../electron/core/knowledge/parsing/parse-worker.js";
 
 /** The real parse worker, except that it dies on one file name: a stand-in for a parser crash. */
-parentPort?.on("message", (job: {fileName: string}) => {
+process.on("message", (job: {fileName: string}) => {
   if (job.fileName === "crash-me.txt") process.exit(3);
 });

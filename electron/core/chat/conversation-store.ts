@@ -1,7 +1,9 @@
 import * as lancedb from "@lancedb/lancedb";
 import {Field, Schema, Utf8} from "apache-arrow";
 import {DesksideError} from "../../../shared/errors.js";
+import {moveTableAside, openTableRepaired, readRows} from "../storage/table-repair.js";
 import type {ConversationSummary, StoredMessage} from "../../../shared/chat.js";
+import {lancedbSession} from "../storage/lancedb-session.js";
 
 const CONVERSATIONS = "conversations";
 const MESSAGES = "messages";
@@ -19,6 +21,50 @@ function quote(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+type ConversationRow = {id: string; title: string; created_at: string; updated_at: string};
+
+/** What opening the history found damaged: sentences for the log, and how much was lost. */
+export interface HistoryHealth {
+  notes: string[];
+  lostConversations: number;
+  lostMessages: number;
+  /** Tables that could not be opened at all (moved aside; what they held is not counted above). */
+  unreadableTables: string[];
+}
+
+/**
+ * One history table, read whole, or what is left of it: rows still readable (or found in an earlier
+ * version) are written back as the table's new version; a table that cannot be opened is moved aside.
+ */
+async function openHistoryTable(
+  db: lancedb.Connection,
+  name: string,
+  schema: Schema,
+  names: string[],
+  localRoot: string | null,
+  health: HistoryHealth,
+): Promise<{table: lancedb.Table; rows: Record<string, unknown>[]; lost: number}> {
+  if (names.includes(name)) {
+    const opened = await openTableRepaired(db, name, localRoot);
+    health.notes.push(...opened.notes);
+    if (opened.table) {
+      const read = await readRows(opened.table, schema.fields.map((field) => field.name), "id");
+      health.notes.push(...read.notes);
+      if (!read.complete) {
+        const rows = read.rows.map((row) => Object.fromEntries(schema.fields.map((field) => [field.name, String(row[field.name] ?? "")])));
+        await opened.table.add(lancedb.makeArrowTable(rows, {schema}), {mode: "overwrite"});
+      }
+      return {table: opened.table, rows: read.rows, lost: read.lost};
+    }
+    const aside = moveTableAside(localRoot, name);
+    health.notes.push(aside ? `table "${name}" was moved aside as "${aside}"; it starts empty` : `table "${name}" is replaced by an empty one`);
+    if (!aside) await db.dropTable(name).catch(() => undefined);
+    health.unreadableTables.push(name);
+    return {table: await db.createEmptyTable(name, schema), rows: [], lost: 0};
+  }
+  return {table: await db.createEmptyTable(name, schema), rows: [], lost: 0};
+}
+
 /**
  * Conversations and messages in the local LanceDB store. Everything is also held in memory (a
  * technician's history is small) so listing and reading never wait on disk; writes go through one
@@ -32,30 +78,47 @@ export class ConversationStore {
   private constructor(
     private readonly conversationTable: lancedb.Table,
     private readonly messageTable: lancedb.Table,
+    /** What opening found damaged and recovered; empty notes when nothing was. */
+    readonly health: HistoryHealth,
   ) {}
 
+  /**
+   * Opens the history; a damaged table keeps what can still be read (see table-repair.ts) and one
+   * that cannot be opened at all is moved aside and started anew, so damaged history never stops
+   * the app. `uri` "memory://" keeps history for this session only.
+   */
   static async open(uri: string): Promise<ConversationStore> {
     try {
-      const db = await lancedb.connect(uri);
+      const db = await lancedb.connect(uri, {}, lancedbSession());
+      const localRoot = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? null : uri;
       const names = await db.tableNames();
-      const conversations = names.includes(CONVERSATIONS) ? await db.openTable(CONVERSATIONS) : await db.createEmptyTable(CONVERSATIONS, conversationsSchema());
-      const messages = names.includes(MESSAGES) ? await db.openTable(MESSAGES) : await db.createEmptyTable(MESSAGES, messagesSchema());
-      const store = new ConversationStore(conversations, messages);
-      await store.load();
+      const health: HistoryHealth = {notes: [], lostConversations: 0, lostMessages: 0, unreadableTables: []};
+      const conversations = await openHistoryTable(db, CONVERSATIONS, conversationsSchema(), names, localRoot, health);
+      const messages = await openHistoryTable(db, MESSAGES, messagesSchema(), names, localRoot, health);
+      health.lostConversations = conversations.lost;
+      health.lostMessages = messages.lost;
+      const store = new ConversationStore(conversations.table, messages.table, health);
+      store.load(conversations.rows as ConversationRow[], messages.rows as {conversation_id: string; body: string}[]);
       return store;
     } catch (error) {
       throw new DesksideError("STORE_ERROR", `The conversation history could not be opened: ${(error as Error).message}`, {cause: error});
     }
   }
 
-  private async load(): Promise<void> {
-    const rows = (await this.conversationTable.query().toArray()) as {id: string; title: string; created_at: string; updated_at: string}[];
+  private load(rows: ConversationRow[], messageRows: {conversation_id: string; body: string}[]): void {
     for (const row of rows) this.conversations.set(row.id, {id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: 0});
-    const messageRows = (await this.messageTable.query().toArray()) as {conversation_id: string; body: string}[];
     for (const row of messageRows) {
       if (!this.conversations.has(row.conversation_id)) continue;
+      let message: StoredMessage;
+      try {
+        message = JSON.parse(row.body) as StoredMessage;
+      } catch {
+        // one damaged message body is one lost message, not a lost history
+        this.health.lostMessages++;
+        continue;
+      }
       const list = this.messages.get(row.conversation_id) ?? [];
-      list.push(JSON.parse(row.body) as StoredMessage);
+      list.push(message);
       this.messages.set(row.conversation_id, list);
     }
     for (const [id, list] of this.messages) {

@@ -1,11 +1,14 @@
-import {createHash, randomUUID} from "node:crypto";
+import {randomUUID} from "node:crypto";
 import {readFile, stat} from "node:fs/promises";
 import path from "node:path";
 import {DesksideError, ERROR_CODES, type ErrorCode} from "../../../shared/errors.js";
 import type {FileProgress} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
+import {embedInSlices} from "./embed-in-slices.js";
+import {sha256InSlices} from "./hash-bytes.js";
 import type {ImportJobs} from "./import-jobs.js";
-import type {Chunk, ChunkOptions, ParsedDocument} from "./parsing/types.js";
+import type {ChunkingRequest, PreparedDocument} from "./parsing/prepare-document.js";
+import {tokenizerSpecFor} from "./parsing/tokenizer-spec.js";
 import {vectorsUsable} from "./search.js";
 import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
 import type {KnowledgeStore} from "./store.js";
@@ -30,11 +33,11 @@ export interface ImporterLimits {
 export interface ImporterDeps {
   store: KnowledgeStore;
   jobs: ImportJobs;
-  /** Parses off the main thread; the signal stops a parse in progress. */
-  parse: (bytes: Uint8Array, fileName: string, signal: AbortSignal) => Promise<ParsedDocument>;
-  chunk: (parsed: ParsedDocument, options: ChunkOptions) => Chunk[];
-  /** Fallback token counter when no embedding model is loaded. */
-  approximateTokens: (text: string) => number;
+  /**
+   * Parses and chunks off the main thread, within the file's limits; the signal stops it. Chunk
+   * sizes are measured with the tokenizer the request names (the embedder's, else an estimate).
+   */
+  prepare: (bytes: Uint8Array, fileName: string, chunking: ChunkingRequest, signal: AbortSignal) => Promise<PreparedDocument>;
   embedder: () => Embedder | null;
   limits: () => ImporterLimits;
   /** Files worked on at once; parsing of one overlaps embedding of another. */
@@ -89,17 +92,21 @@ async function readSource(source: ImportSource, maxBytes: number, maxFileSizeMb:
 }
 
 /**
- * Runs one import job: each file goes queued → parsing → embedding n/m → writing → done (or skipped,
- * failed, cancelled) and fails alone. A cancelled job rolls back the file in flight (its chunks are
- * removed before its document becomes visible) and marks the rest cancelled.
+ * Runs one import job: each file goes queued → parsing (parse and chunk, in a worker) → embedding
+ * n/m → writing → done (or skipped, failed, cancelled) and fails alone. A cancelled job rolls back
+ * the file in flight (its chunks are removed before its document becomes visible) and marks the
+ * rest cancelled.
  */
 export async function runImportJob(deps: ImporterDeps, jobId: string, sources: ImportSource[], options: ImportOptions, signal: AbortSignal): Promise<void> {
   let next = 0;
   let wrote = false;
+  const firstCopies: FirstCopies = new Map();
   const worker = async () => {
     while (next < sources.length && !signal.aborted) {
       const index = next++;
-      const result = await importOne(deps, jobId, index, sources[index], options, signal);
+      const claim: CopyClaim = {settle: null};
+      const result = await importOne(deps, jobId, index, sources[index], options, signal, firstCopies, claim);
+      claim.settle?.(result);
       if (result.state === "done") wrote = true;
     }
   };
@@ -113,7 +120,27 @@ export async function runImportJob(deps: ImporterDeps, jobId: string, sources: I
   }
 }
 
-async function importOne(deps: ImporterDeps, jobId: string, index: number, source: ImportSource, options: ImportOptions, signal: AbortSignal): Promise<FileProgress> {
+/**
+ * The outcome of the first file of a job with each content hash. Files are imported two at a time,
+ * so a second copy in the same job can arrive before the first is stored: it waits for the first
+ * and points at its document instead of storing the same text twice.
+ */
+type FirstCopies = Map<string, Promise<FileProgress>>;
+/** Filled in when a file is the first of its content in the job; called with its outcome. */
+interface CopyClaim {
+  settle: ((result: FileProgress) => void) | null;
+}
+
+async function importOne(
+  deps: ImporterDeps,
+  jobId: string,
+  index: number,
+  source: ImportSource,
+  options: ImportOptions,
+  signal: AbortSignal,
+  firstCopies: FirstCopies,
+  claim: CopyClaim,
+): Promise<FileProgress> {
   const report = (progress: Omit<FileProgress, "path">): FileProgress => {
     deps.jobs.update(jobId, index, progress);
     return {path: sourceLabel(source), ...progress};
@@ -123,29 +150,36 @@ async function importOne(deps: ImporterDeps, jobId: string, index: number, sourc
   const limits = deps.limits();
   let sha256 = "";
   let sizeBytes = 0;
-  let parsed: ParsedDocument | null = null;
+  let parsed: PreparedDocument | null = null;
 
   try {
     throwIfCancelled(signal);
     const bytes = await readSource(source, limits.maxFileSizeMb * 1024 * 1024, limits.maxFileSizeMb);
     sizeBytes = bytes.byteLength;
     if (sizeBytes === 0) throw new FileFailure("FILE_EMPTY", "This file is empty.");
-    sha256 = createHash("sha256").update(bytes).digest("hex");
+    sha256 = await sha256InSlices(bytes);
+    const firstCopy = firstCopies.get(sha256);
+    if (firstCopy) {
+      const first = await firstCopy;
+      if ((first.state === "done" || first.state === "skipped") && first.documentId)
+        return report({state: "skipped", reason: `duplicate of ${path.basename(first.path)} in this import`, documentId: first.documentId});
+      // The first copy did not get in (failed or cancelled): this one is tried on its own.
+    } else firstCopies.set(sha256, new Promise((resolve) => (claim.settle = resolve)));
     const existing = deps.store.findReadyBySha256(sha256);
     if (existing) return report({state: "skipped", reason: "already imported", documentId: existing.id});
 
     throwIfCancelled(signal);
     report({state: "parsing"});
+    const embedder = deps.embedder();
+    const chunking: ChunkingRequest = {chunkSize: limits.chunkSize, chunkOverlap: limits.chunkOverlap, tokenizer: tokenizerSpecFor(embedder?.modelPath)};
     try {
-      parsed = await deps.parse(bytes, fileName, signal);
+      parsed = await deps.prepare(bytes, fileName, chunking, signal);
     } catch (error) {
       throw asFailure(error, "PARSE_FAILED", "This file could not be read as a document.");
     }
     throwIfCancelled(signal);
 
-    const embedder = deps.embedder();
-    const countTokens = embedder ? (text: string) => embedder.countTokens(text) : deps.approximateTokens;
-    const chunks = deps.chunk(parsed, {chunkSize: limits.chunkSize, chunkOverlap: limits.chunkOverlap, countTokens});
+    const chunks = parsed.chunks;
     if (chunks.length === 0) throw new FileFailure("FILE_EMPTY", "No text was found in this file.");
 
     // Vectors only when they match the stored ones; otherwise the document goes in text-only and a re-index fills it.
@@ -153,7 +187,9 @@ async function importOne(deps: ImporterDeps, jobId: string, index: number, sourc
     let vectors: Float32Array[] | null = null;
     if (withVectors) {
       report({state: "embedding", done: 0, total: chunks.length});
-      vectors = await embedder.embed(
+      // In time-boxed slices: a forward pass blocks the thread it runs on (see embed-in-slices.ts).
+      vectors = await embedInSlices(
+        embedder,
         chunks.map((chunk) => chunk.text),
         {signal, onProgress: (done, total) => report({state: "embedding", done, total})},
       );
@@ -195,7 +231,7 @@ function newDocument(input: {
   sha256: string;
   sizeBytes: number;
   options: ImportOptions;
-  parsed: ParsedDocument | null;
+  parsed: Pick<PreparedDocument, "title" | "mime" | "kind"> | null;
   source: ImportSource;
   fileName: string;
 }): DocumentRecord {

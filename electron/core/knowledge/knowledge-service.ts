@@ -5,19 +5,22 @@ import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
+import {embedInSlices} from "./embed-in-slices.js";
 import {createAnyEmbedder, resolveAnyEmbeddingModel} from "./embedder-factory.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
-import {approximateTokenCount, chunkDocument, createParserPool, parseDocument} from "./parsing/index.js";
+import {approximateTokenCount, createParserPool, prepareDocument, type FileLimits, type PrepareRequest} from "./parsing/index.js";
 import type {Llama} from "node-llama-cpp";
 import {mergeChunks} from "./passage.js";
 import {createReranker, resolveReranker, type Reranker} from "./reranker.js";
 import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
 import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsUsable, type SearchTuning} from "./search.js";
+import type {StoreHealth} from "./store-open.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
 import {KnowledgeStore} from "./store.js";
+import {planUploadNames} from "./upload-names.js";
 
 /** Progress events of the knowledge base: import files and jobs, and re-index progress. */
 export type KnowledgeEvent = ImportEvent | {type: "reindex"; done: number; total: number};
@@ -43,6 +46,8 @@ export interface KnowledgeServiceOptions {
   events?: KnowledgeEvents;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
   parserPoolSize?: number;
+  /** Per-file limits on time, memory and output (defaults in parsing/file-limits.ts). */
+  fileLimits?: Partial<FileLimits>;
   /** Files imported at once per job. */
   importConcurrency?: number;
   embeddingBatchSize?: number;
@@ -125,6 +130,8 @@ export interface KnowledgeService {
   deleteCollection(collection: string): Promise<number>;
   /** The embedding model in use, or null when text-only. */
   embeddingModel(): {id: string; dimension: number; path: string} | null;
+  /** What opening the store found damaged and repaired, and which documents lost their passages. */
+  storeHealth(): StoreHealth;
   /** Embeds arbitrary texts with the model the knowledge base uses (for /v1/embeddings). */
   embedTexts(texts: string[], signal?: AbortSignal): Promise<{vectors: Float32Array[]; model: string; promptTokens: number}>;
   close(): Promise<void>;
@@ -136,9 +143,11 @@ function safeFileStem(title: string): string {
   return stem.replace(/\s+/g, " ").slice(0, 120).trim() || "conversation";
 }
 
-function safeUploadName(name: string): string {
-  const base = path.basename(String(name).replaceAll("\\", "/")).trim();
-  return base || "upload";
+/** A sentence for the Knowledge panel when opening found passages lost to a damaged file. */
+function damageNotice(health: StoreHealth): string | null {
+  const lost = health.lostDocuments;
+  if (!lost) return null;
+  return `${lost} document${lost === 1 ? "" : "s"} lost ${lost === 1 ? "its" : "their"} passages to a damaged data file and ${lost === 1 ? "is" : "are"} listed as failed; import ${lost === 1 ? "it" : "them"} again (npm run doctor re-imports files that still exist).`;
 }
 
 /** Pseudo-questions per fusion calibration: about 2 s at 100k chunks with the fixture embedder. */
@@ -181,8 +190,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const poolSize = options.parserPoolSize ?? 1;
   const parser =
     poolSize > 0
-      ? createParserPool({size: poolSize})
-      : {parse: (request: {bytes: Uint8Array; fileName: string}) => parseDocument(request.bytes, request.fileName), close: async () => undefined};
+      ? createParserPool({size: poolSize, limits: options.fileLimits})
+      : {
+          prepare: (request: PrepareRequest & {bytes: Uint8Array; fileName: string}) =>
+            prepareDocument(request.bytes, request.fileName, request.chunking, embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount, options.fileLimits),
+          close: async () => undefined,
+        };
   const jobs = new ImportJobs();
   const listeners = new Set<KnowledgeEventListener>();
   const emit = (event: KnowledgeEvent) => {
@@ -202,9 +215,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const importerDeps = {
     store,
     jobs,
-    parse: (bytes: Uint8Array, fileName: string, signal: AbortSignal) => parser.parse({bytes, fileName, signal}),
-    chunk: chunkDocument,
-    approximateTokens: approximateTokenCount,
+    prepare: (bytes: Uint8Array, fileName: string, chunking: PrepareRequest["chunking"], signal: AbortSignal) => parser.prepare({bytes, fileName, chunking, signal}),
     embedder: () => embedder,
     limits: () => ({chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, maxFileSizeMb: settings.maxFileSizeMb}),
     concurrency: options.importConcurrency ?? 2,
@@ -253,7 +264,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           textCandidates: async (query, limit) =>
             visibleFilter(await store.textCandidates(query, {limit, contextBoost: DEFAULT_TUNING.contextBoost})).map((c) => ({...c, score: c.bm25})),
           vectorCandidates: async (queries, limit) => {
-            const vectors = await current.embed(queries);
+            const vectors = await embedInSlices(current, queries);
             return Promise.all(
               vectors.map(async (vector) => visibleFilter(await store.vectorCandidates(vector, {limit})).map((c) => ({...c, score: 1 - (c.distance ?? 1)}))),
             );
@@ -338,7 +349,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async importBuffers(files, importOptions = {}) {
       assertOpen();
       checkBatch(files.length);
-      const sources: ImportSource[] = files.map((file) => ({kind: "buffer", name: safeUploadName(file.name), bytes: file.bytes}));
+      // Cleaned names, none shared with another document; the same folder and name again replaces (upload-names.ts).
+      const plans = planUploadNames(files.map((file) => file.name), store.listDocuments());
+      const sources: ImportSource[] = files.map((file, index) => ({kind: "buffer", name: plans[index].name, sourcePath: plans[index].sourcePath, bytes: file.bytes}));
       return start(sources, [], {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"}, importOptions.signal);
     },
 
@@ -383,7 +396,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const stored = store.vectorModel();
       return {
         documents: ready.length,
-        chunks: await store.countChunks(),
+        // From the documents in memory, not a table scan: /health asks for this while imports run.
+        chunks: ready.reduce((sum, doc) => sum + doc.chunkCount, 0),
         collections: [...new Set(ready.map((doc) => doc.collection).filter((c): c is string => c !== null))].sort(),
         embeddingModel: stored?.id ?? null,
         embeddingDimension: stored?.dimension ?? null,
@@ -396,7 +410,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           const measured = store.fusionCalibration();
           return measured ? {...measured.weights, measuredAt: measured.measuredAt} : null;
         })(),
-        notice: [await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
+        notice: [damageNotice(store.health()), await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
       };
     },
 
@@ -408,7 +422,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         throw new DesksideError("EMBEDDING_MODEL_MISSING", setting ? `The embedding model "${setting}" was not found in the models folders.` : "No embedding model was found in the models folders; add one, then re-index.");
       const next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
       const previous = embedder;
-      await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, signal) => next.embed(texts, {signal}), {
+      await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, signal) => embedInSlices(next, texts, {signal}), {
         signal: reindexOptions.signal,
         onProgress: (done, total) => {
           reindexOptions.onProgress?.(done, total);
@@ -485,6 +499,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       return docs.length;
     },
 
+    storeHealth: () => store.health(),
+
     embeddingModel() {
       return embedder ? {id: embedder.modelId, dimension: embedder.dimension, path: embedder.modelPath} : null;
     },
@@ -492,7 +508,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async embedTexts(texts, signal) {
       const current = embedder;
       if (!current) throw new DesksideError("EMBEDDING_MODEL_MISSING", "No embedding model is available; place one in the models folder.");
-      const vectors = await current.embed(texts, {signal});
+      const vectors = await embedInSlices(current, texts, {signal});
       return {vectors, model: current.modelId, promptTokens: texts.reduce((n, t) => n + current.countTokens(t), 0)};
     },
 

@@ -42,6 +42,24 @@ export const DOCUMENTS_TABLE = "documents";
 export const META_TABLE = "meta";
 export const CHUNKS_TABLE_PREFIX = "chunks";
 
+/** Keys of the `meta` table: which chunks table is active and what made its vectors. */
+export const META_KEYS = {
+  chunksTable: "chunks_table",
+  model: "embedding_model",
+  dimension: "embedding_dimension",
+  indexRows: "vector_index_rows",
+  fusion: "fusion_calibration",
+} as const;
+
+/** Columns a table must have to be taken for a chunks table when `meta` no longer says which one is. */
+export const CHUNK_IDENTITY_COLUMNS = ["id", "document_id", "ordinal", "text"];
+
+/** Why a document that was ready became failed when its passages were found lost. */
+export const LOST_PASSAGES_ERROR = {
+  code: "STORE_DAMAGED",
+  message: "The passages of this document were lost when part of the knowledge base was damaged; import the file again (npm run doctor re-imports files that still exist).",
+} as const;
+
 export const CHUNK_COLUMNS = ["id", "document_id", "ordinal", "text", "heading_path", "page", "row", "collection", "title", "source_path"];
 
 /**
@@ -193,4 +211,23 @@ export function sqlString(value: string): string {
 
 export function sqlIn(column: string, values: string[]): string {
   return `${column} IN (${values.map(sqlString).join(", ")})`;
+}
+
+/** A stored chunk as a table row again (copying between tables); `vector` undefined leaves the column out. */
+export function chunkRowFromStored(chunk: StoredChunk, vector: Float32Array | null | undefined): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    id: chunk.id,
+    document_id: chunk.documentId,
+    ordinal: chunk.ordinal,
+    text: chunk.text,
+    heading_path: chunk.headingPath,
+    page: chunk.page,
+    row: chunk.row,
+    collection: chunk.collection,
+    title: chunk.title,
+    source_path: chunk.sourcePath,
+    context: chunkContext(chunk.title, chunk.headingPath),
+  };
+  if (vector !== undefined) row.vector = vector;
+  return row;
 }

@@ -3,19 +3,19 @@ import * as lancedb from "@lancedb/lancedb";
 import {DesksideError} from "../../../shared/errors.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {SerialQueue} from "./serial-queue.js";
+import {openKnowledgeTables, type StoreHealth} from "./store-open.js";
 import {parseStoreUri, type StoreLocation} from "./store-uri.js";
+import {lancedbSession} from "../storage/lancedb-session.js";
 import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE_PREFIX,
   CONTEXT_COLUMN_SQL,
-  DOCUMENTS_TABLE,
-  chunkContext,
-  META_TABLE,
+  chunkRowFromStored,
+  META_KEYS,
   chunkToRow,
   chunksSchema,
   documentToRow,
   documentsSchema,
-  metaSchema,
   rowToChunk,
   rowToDocument,
   sqlIn,
@@ -30,9 +30,9 @@ import {
  * The knowledge base on disk (or object storage): documents, chunks and which model made the vectors.
  *
  * Visibility rule, the core of crash safety: a chunk is searchable only when its document row exists
- * with status "ready". A document's chunks go in with ONE `table.add` (one LanceDB commit: all rows or
- * none), and only afterwards its document row. A crash in between leaves chunks without a document;
- * they are never returned and are deleted the next time the store opens. Writes go through one queue.
+ * with status "ready". A document's chunks go in first (in slices of 100 rows), and only
+ * afterwards its document row. A crash in between leaves chunks without a document; they are never
+ * returned and are deleted the next time the store opens. Writes go through one queue.
  */
 
 export interface OpenStoreOptions {
@@ -80,11 +80,11 @@ export interface RebuildOptions {
 
 type Embed = (texts: string[], signal?: AbortSignal) => Promise<Float32Array[]>;
 
-const META_CHUNKS_TABLE = "chunks_table";
-const META_MODEL = "embedding_model";
-const META_DIMENSION = "embedding_dimension";
-const META_INDEX_ROWS = "vector_index_rows";
-const META_FUSION = "fusion_calibration";
+const META_CHUNKS_TABLE = META_KEYS.chunksTable;
+const META_MODEL = META_KEYS.model;
+const META_DIMENSION = META_KEYS.dimension;
+const META_INDEX_ROWS = META_KEYS.indexRows;
+const META_FUSION = META_KEYS.fusion;
 const REBUILD_BATCH = 256;
 /**
  * Below this many chunks an exact (flat) vector scan is fast enough (~5 ms at 10k × 100-d here); above
@@ -96,6 +96,28 @@ const VECTOR_INDEX_MIN_ROWS = 25_000;
 /** Retrain when the table has grown this much since the partitions were trained. */
 const VECTOR_INDEX_RETRAIN_GROWTH = 4;
 const IN_LIST_BATCH = 500;
+/** Chunk rows (or text) per `table.add` of one document: each add converts its rows on the main thread. */
+const WRITE_SLICE_ROWS = 100;
+const WRITE_SLICE_CHARS = 512 * 1024;
+
+/** Consecutive runs of chunks, each at most WRITE_SLICE_ROWS chunks and (but for a single huge one) WRITE_SLICE_CHARS of text. */
+function writeSlices(chunks: ChunkRecord[]): ChunkRecord[][] {
+  const slices: ChunkRecord[][] = [];
+  let current: ChunkRecord[] = [];
+  let chars = 0;
+  for (const row of chunks) {
+    const length = row.text.length;
+    if (current.length > 0 && (current.length >= WRITE_SLICE_ROWS || chars + length > WRITE_SLICE_CHARS)) {
+      slices.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(row);
+    chars += length;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
 const INT32_MAX = 2_147_483_647;
 /** The title-and-headings list is read this many times deeper than the body list (see textCandidates). */
 const CONTEXT_DEPTH_FACTOR = 4;
@@ -123,30 +145,13 @@ async function readAll(table: lancedb.Table, columns: string[], where?: string):
   return (await query.toArray()) as Record<string, unknown>[];
 }
 
-function chunkRowFromStored(chunk: StoredChunk, vector: Float32Array | null | undefined): Record<string, unknown> {
-  const row: Record<string, unknown> = {
-    id: chunk.id,
-    document_id: chunk.documentId,
-    ordinal: chunk.ordinal,
-    text: chunk.text,
-    heading_path: chunk.headingPath,
-    page: chunk.page,
-    row: chunk.row,
-    collection: chunk.collection,
-    title: chunk.title,
-    source_path: chunk.sourcePath,
-    context: chunkContext(chunk.title, chunk.headingPath),
-  };
-  if (vector !== undefined) row.vector = vector;
-  return row;
-}
-
 export class KnowledgeStore {
   private readonly docs = new Map<string, DocumentRecord>();
   private readonly writes = new SerialQueue();
   private readonly retiredTables: string[] = [];
   private rebuilding: {done: number; total: number} | null = null;
   private closed = false;
+  private openHealth: StoreHealth = {notes: [], lostDocuments: 0, rebuiltDocuments: 0, metaRebuilt: false, orphanDocuments: 0};
 
   private constructor(
     readonly location: StoreLocation,
@@ -162,17 +167,14 @@ export class KnowledgeStore {
   static async open(options: OpenStoreOptions): Promise<KnowledgeStore> {
     const location = parseStoreUri(options.uri);
     try {
-      const db = await lancedb.connect(location.uri, options.storageOptions ? {storageOptions: options.storageOptions} : {});
-      const names = await db.tableNames();
-      const documentsTable = names.includes(DOCUMENTS_TABLE) ? await db.openTable(DOCUMENTS_TABLE) : await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema());
-      const metaTable = names.includes(META_TABLE) ? await db.openTable(META_TABLE) : await db.createEmptyTable(META_TABLE, metaSchema());
-      const meta = Object.fromEntries((await readAll(metaTable, ["key", "value"])).map((row) => [String(row.key), String(row.value)]));
-      const chunksName = meta[META_CHUNKS_TABLE] ?? CHUNKS_TABLE_PREFIX;
-      const model = meta[META_MODEL] && meta[META_DIMENSION] ? {id: meta[META_MODEL], dimension: Number(meta[META_DIMENSION])} : null;
-      const chunksTable = names.includes(chunksName) ? await db.openTable(chunksName) : await db.createEmptyTable(chunksName, chunksSchema(model?.dimension ?? null));
-      const store = new KnowledgeStore(location, db, documentsTable, metaTable, chunksTable, chunksName, model, meta);
+      const db = await lancedb.connect(location.uri, options.storageOptions ? {storageOptions: options.storageOptions} : {}, lancedbSession());
+      // Finds the tables, rebuilds missing bookkeeping and keeps what a damaged file left readable.
+      const opened = await openKnowledgeTables(db, location);
+      const {documentsTable, metaTable, chunksTable, chunksTableName, model, meta} = opened;
+      const store = new KnowledgeStore(location, db, documentsTable, metaTable, chunksTable, chunksTableName, model, meta);
+      store.openHealth = opened.health;
       // Leftovers of a re-index that crashed before its swap, or of one whose old table was not dropped.
-      for (const name of names) if (name.startsWith(CHUNKS_TABLE_PREFIX) && name !== chunksName) await db.dropTable(name);
+      for (const name of opened.leftoverChunkTables) await db.dropTable(name);
       await store.loadDocuments();
       await store.recoverFromCrash();
       await store.ensureContextColumn(chunksTable);
@@ -181,6 +183,11 @@ export class KnowledgeStore {
     } catch (error) {
       throw storeError("be opened", error);
     }
+  }
+
+  /** What opening found damaged and repaired, and what was lost (empty notes: nothing). */
+  health(): StoreHealth {
+    return {...this.openHealth, notes: [...this.openHealth.notes]};
   }
 
   private async loadDocuments(): Promise<void> {
@@ -208,6 +215,7 @@ export class KnowledgeStore {
     const chunkOwners = new Set((await readAll(this.chunksTable, ["document_id"])).map((row) => String(row.document_id)));
     const orphans = [...chunkOwners].filter((id) => this.docs.get(id)?.status !== "ready");
     for (let i = 0; i < orphans.length; i += IN_LIST_BATCH) await this.chunksTable.delete(sqlIn("document_id", orphans.slice(i, i + IN_LIST_BATCH)));
+    if (orphans.length) this.openHealth.orphanDocuments = orphans.length;
   }
 
   /** Tables written before the title-and-headings field existed get it computed in place. */
@@ -343,14 +351,32 @@ export class KnowledgeStore {
    * source path and position (ids are random per import), so the same files give the same sample.
    */
   async sampleChunks(count: number): Promise<StoredChunk[]> {
-    const rows = (await readAll(this.chunksTable, ["id", "document_id", "source_path", "ordinal"]))
-      .filter((row) => this.isVisible(String(row.document_id)))
-      .map((row) => ({id: String(row.id), key: `${String(row.source_path)}\u0000${String(row.ordinal).padStart(8, "0")}`}))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (rows.length === 0 || count <= 0) return [];
-    const step = rows.length / Math.min(count, rows.length);
-    const chosen = Array.from({length: Math.min(count, rows.length)}, (_, i) => rows[Math.floor(i * step)].id);
-    return this.chunksByIds(chosen);
+    // Positions come from the documents in memory (a document's chunks are ordinals 0..n-1), so
+    // only the chosen chunks are read: reading every chunk's id to sort them held the event loop
+    // for over 100 ms per 30,000 chunks.
+    const docs = [...this.docs.values()]
+      .filter((doc) => doc.status === "ready" && doc.chunkCount > 0)
+      .sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : a.id.localeCompare(b.id)));
+    const total = docs.reduce((sum, doc) => sum + doc.chunkCount, 0);
+    if (total === 0 || count <= 0) return [];
+    const picks = Math.min(count, total);
+    const step = total / picks;
+    const chosen: {documentId: string; ordinal: number}[] = [];
+    let docIndex = 0;
+    let before = 0;
+    for (let i = 0; i < picks; i++) {
+      const position = Math.floor(i * step);
+      while (position >= before + docs[docIndex].chunkCount) before += docs[docIndex++].chunkCount;
+      chosen.push({documentId: docs[docIndex].id, ordinal: position - before});
+    }
+    const byDocument = new Map<string, number[]>();
+    for (const {documentId, ordinal} of chosen) byDocument.set(documentId, [...(byDocument.get(documentId) ?? []), ordinal]);
+    const where = [...byDocument].map(([id, ordinals]) => `(document_id = ${sqlString(id)} AND ordinal IN (${ordinals.join(", ")}))`).join(" OR ");
+    const found = new Map((await readAll(this.chunksTable, CHUNK_COLUMNS, where)).map((row) => {
+      const chunk = rowToChunk(row);
+      return [`${chunk.documentId}\u0000${chunk.ordinal}`, chunk] as const;
+    }));
+    return chosen.map(({documentId, ordinal}) => found.get(`${documentId}\u0000${ordinal}`)).filter((chunk): chunk is StoredChunk => chunk !== undefined);
   }
 
   /** The fusion weights measured on this table (see fusion-calibration.ts), or null. */
@@ -417,9 +443,13 @@ export class KnowledgeStore {
         options.vectorModel.dimension === model.dimension &&
         chunks.every((chunk) => chunk.vector?.length === model.dimension);
       const record: DocumentRecord = {...doc, status: "ready", chunkCount: chunks.length, error: null, embeddingModel: vectorsFit ? model.id : null};
-      const rows = chunks.map((chunk) => chunkToRow(record, vectorsFit ? chunk : {...chunk, vector: null}, model !== null));
       try {
-        if (rows.length) await this.chunksTable.add(rows);
+        // In slices, rows built per slice: turning rows into Arrow holds the event loop (about 1 s
+        // for 10,000 rows in one call). Visibility still comes from the document row, written last.
+        for (const slice of writeSlices(chunks)) {
+          if (options.signal?.aborted) throw cancelled();
+          await this.chunksTable.add(slice.map((chunk) => chunkToRow(record, vectorsFit ? chunk : {...chunk, vector: null}, model !== null)));
+        }
         if (options.signal?.aborted) throw cancelled();
         await this.documentsTable.add([documentToRow(record)]);
       } catch (error) {

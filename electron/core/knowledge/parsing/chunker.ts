@@ -1,5 +1,6 @@
 import {DesksideError} from "../../../../shared/errors.js";
-import {splitSentences, splitToFit, splitWords} from "./split-text.js";
+import {fileTooLarge, formatCount} from "./file-limits.js";
+import {mayFit, splitSentences, splitToFit, splitWords} from "./split-text.js";
 import {approximateTokenCount, createTokenCounter, type TokenCounter} from "./token-count.js";
 import type {Block, Chunk, ChunkOptions, ParsedDocument} from "./types.js";
 
@@ -43,7 +44,10 @@ const RECORD_PACK_SHARE = 1 / 2;
 export function chunkDocument(parsed: ParsedDocument, options: ChunkOptions): Chunk[] {
   const budget = checkedBudget(options);
   const chunks: Chunk[] = [];
+  const maxChunks = options.maxChunks ?? Number.POSITIVE_INFINITY;
   const emit = (pieces: Piece[], text: string, tokenCount: number): void => {
+    if (chunks.length >= maxChunks)
+      throw fileTooLarge(`This file would become more than ${formatCount(maxChunks)} passages; split it into smaller files and import those.`, {maxChunks});
     const first = pieces[0].block;
     chunks.push({
       ordinal: chunks.length,
@@ -121,7 +125,8 @@ function toPieces(entries: Entry[], budget: Budget): Piece[] {
   for (const {block, index} of entries) {
     const text = block.text.trim();
     const section = sectionOf(block);
-    const parts = budget.counter.count(text) <= budget.chunkSize ? [text] : splitToFit(text, pieceBudget, budget.counter);
+    const fits = mayFit(text, budget.chunkSize) && budget.counter.count(text) <= budget.chunkSize;
+    const parts = fits ? [text] : splitToFit(text, pieceBudget, budget.counter);
     parts.forEach((part, i) => pieces.push({text: part, block, blockIndex: index, section, tokens: budget.counter.cost(part), continuation: i > 0}));
   }
   return pieces;
@@ -145,7 +150,7 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
     while (i < pieces.length) {
       const next = pieces[i];
       if (next.block.type === "heading") {
-        const run = headingRun(pieces, i, separator);
+        const run = headingRun(pieces, i, separator, chunkSize);
         // A subsection that fits a chunk of its own is not split across two; a heading never
         // goes in without the first lines under it.
         const fitsWhole = estimate + separator + run.whole <= chunkSize;
@@ -179,13 +184,15 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
  * Cost of a heading with any headings right below it, up to its first content piece (`start`),
  * and up to the next heading after its content (`whole`).
  */
-function headingRun(pieces: Piece[], index: number, separator: number): {start: number; whole: number} {
+function headingRun(pieces: Piece[], index: number, separator: number, cap: number): {start: number; whole: number} {
+  // Only comparisons with the chunk size use the result, so counting stops past `cap`: a file of
+  // nothing but headings would otherwise be rescanned from every heading (quadratic).
   let k = index;
   let cost = pieces[k].tokens;
-  while (k + 1 < pieces.length && pieces[k + 1].block.type === "heading") cost += separator + pieces[++k].tokens;
-  if (k + 1 < pieces.length) cost += separator + pieces[++k].tokens;
+  while (k + 1 < pieces.length && pieces[k + 1].block.type === "heading" && cost <= cap) cost += separator + pieces[++k].tokens;
+  if (k + 1 < pieces.length && cost <= cap) cost += separator + pieces[++k].tokens;
   const start = cost;
-  while (k + 1 < pieces.length && pieces[k + 1].block.type !== "heading") cost += separator + pieces[++k].tokens;
+  while (k + 1 < pieces.length && pieces[k + 1].block.type !== "heading" && cost <= cap) cost += separator + pieces[++k].tokens;
   return {start, whole: cost};
 }
 
@@ -271,7 +278,9 @@ function chunkRecords(entries: Entry[], budget: Budget, emit: Emit): void {
   };
   for (const entry of entries) {
     const text = entry.block.text.trim();
-    const piece: Piece = {text, block: entry.block, blockIndex: entry.index, section: sectionOf(entry.block), tokens: counter.cost(text), continuation: false};
+    // A record too long to fit is not measured whole: it is cut below anyway.
+    const tokens = mayFit(text, chunkSize) ? counter.cost(text) : chunkSize + 1;
+    const piece: Piece = {text, block: entry.block, blockIndex: entry.index, section: sectionOf(entry.block), tokens, continuation: false};
     const count = counter.base + piece.tokens;
     if (count <= tinyLimit) {
       const fits = pack.length > 0 && sameSection(pack[0], piece) && packEstimate + separator + piece.tokens <= packLimit;

@@ -2,6 +2,7 @@ import {parse, type Options} from "csv-parse/sync";
 import {DesksideError} from "../../../../shared/errors.js";
 import {decodeText} from "./decode-text.js";
 import {extensionOf, titleFromFileName} from "./file-name.js";
+import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
 import {MIME} from "./mime.js";
 import {sniffDelimiter} from "./sniff-delimiter.js";
 import type {Block, ParsedDocument} from "./types.js";
@@ -21,13 +22,18 @@ interface RawRecord {
 }
 
 const MAX_LISTED_ROWS = 5;
+/**
+ * Each unclosed quote makes csv-parse read to the end of the text before the line is retried, so
+ * retries cost the rest of the file each; past this many the remainder is read without quotes.
+ */
+const MAX_QUOTE_RETRIES = 100;
 
-export async function parseCsv(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseCsv(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
   const decoded = decodeText(bytes);
   const text = decoded.text.replace(/^\ufeff/, "");
   const ext = extensionOf(fileName);
   const delimiter = sniffDelimiter(text.slice(0, 64 * 1024))?.delimiter ?? (ext === "tsv" || ext === "tab" ? "\t" : ",");
-  const {records, warnings} = readRecords(text, delimiter);
+  const {records, warnings} = readRecords(text, delimiter, limits.maxCsvColumns);
 
   const nonEmpty = records.filter((record) => record.fields.some((field) => field.trim()));
   if (nonEmpty.length === 0) {
@@ -77,11 +83,20 @@ export async function parseCsv(bytes: Uint8Array, fileName: string): Promise<Par
  * csv-parse stops at an unclosed quote, which would swallow the rest of the file into one field.
  * The offending line is read again without quote handling and parsing resumes after it.
  */
-function readRecords(text: string, delimiter: string): {records: RawRecord[]; warnings: string[]} {
+function readRecords(text: string, delimiter: string, maxColumns: number): {records: RawRecord[]; warnings: string[]} {
   const records: RawRecord[] = [];
   const warnings: string[] = [];
+  // A row of a million columns would become one enormous record; it fails as soon as it is read.
+  const checkWidth = (fields: string[], line: number) => {
+    if (fields.length > maxColumns)
+      throw fileTooComplex(`Row ${formatCount(line)} of this CSV file has ${formatCount(fields.length)} columns, more than the ${formatCount(maxColumns)} Deskside reads; check the separator, or split the table.`, {
+        columns: fields.length,
+        maxCsvColumns: maxColumns,
+      });
+  };
   let rest = text;
   let lineOffset = 0;
+  let retries = 0;
   while (rest.length > 0) {
     let unclosedQuote = false;
     const options: Options = {
@@ -92,6 +107,12 @@ function readRecords(text: string, delimiter: string): {records: RawRecord[]; wa
       skip_empty_lines: false,
       skip_records_with_error: true,
       info: true,
+      on_record: (record, context) => {
+        // With `info` on, csv-parse hands over {info, record}, whatever its types say.
+        const fields = Array.isArray(record) ? record : ((record as unknown as {record?: string[]}).record ?? []);
+        checkWidth(fields, lineOffset + context.lines);
+        return record;
+      },
       on_skip: (error) => {
         if (error?.code === "CSV_QUOTE_NOT_CLOSED") unclosedQuote = true;
         else if (error) warnings.push(`A row near line ${lineOffset + Number((error as {lines?: unknown}).lines ?? 0)} was skipped: ${error.message}`);
@@ -107,8 +128,18 @@ function readRecords(text: string, delimiter: string): {records: RawRecord[]; wa
     if (!unclosedQuote) break;
 
     const lines = rest.split(/\r\n|\n|\r/);
+    if (++retries > MAX_QUOTE_RETRIES) {
+      // Too damaged to keep retrying: the rest is read line by line without quote handling.
+      const remaining = parse(lines.slice(lastLine).join("\n"), {delimiter, quote: false, relax_column_count: true, skip_empty_lines: false}) as string[][];
+      remaining.forEach((fields, i) => {
+        checkWidth(fields, lineOffset + lastLine + i + 1);
+        records.push({fields, line: lineOffset + lastLine + i + 1, malformed: true});
+      });
+      break;
+    }
     const badLine = lines[lastLine] ?? "";
     const retried = parse(badLine, {delimiter, quote: false, relax_column_count: true}) as string[][];
+    checkWidth(retried[0] ?? [], lineOffset + lastLine + 1);
     records.push({fields: retried[0] ?? [badLine], line: lineOffset + lastLine + 1, malformed: true});
     rest = lines.slice(lastLine + 1).join("\n");
     lineOffset += lastLine + 1;

@@ -1,5 +1,6 @@
 import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
 import {detectType} from "./detect-type.js";
+import {resolveLimits, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import type {DocumentKind, ParsedDocument} from "./types.js";
 
@@ -9,7 +10,8 @@ import type {DocumentKind, ParsedDocument} from "./types.js";
  * only as the cause, for the log.
  */
 
-export type Parser = (bytes: Uint8Array, fileName: string) => Promise<ParsedDocument>;
+/** Parsers that can meet a bomb or an absurd structure check `limits` themselves. */
+export type Parser = (bytes: Uint8Array, fileName: string, limits: FileLimits) => Promise<ParsedDocument>;
 
 /** Loaded on first use: PDF.js, jsdom and mammoth take seconds to load and most imports need one of them at most. */
 const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
@@ -32,7 +34,8 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   json: "JSON file",
 };
 
-export async function parseDocument(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseDocument(bytes: Uint8Array, fileName: string, limits?: Partial<FileLimits>): Promise<ParsedDocument> {
+  const resolved = resolveLimits(limits);
   const type = await detectType(bytes, fileName).catch((error: unknown) => {
     if (isDesksideError(error)) throw error;
     throw new DesksideError("PARSE_FAILED", "The type of this file could not be determined.", {cause: error});
@@ -40,9 +43,12 @@ export async function parseDocument(bytes: Uint8Array, fileName: string): Promis
   let parsed: ParsedDocument;
   try {
     const parser = await PARSERS[type.kind]();
-    parsed = await parser(bytes, fileName);
+    parsed = await parser(bytes, fileName, resolved);
   } catch (error) {
     if (isDesksideError(error)) throw error;
+    // Recursive library code meets deep nesting as a stack overflow: the structure is the problem.
+    if (error instanceof RangeError && /call stack/i.test(error.message))
+      throw new DesksideError("FILE_TOO_COMPLEX", `This ${KIND_NAMES[type.kind]} is nested too deeply to read; save it in a simpler form and import that.`, {cause: error});
     throw new DesksideError("PARSE_FAILED", `This ${KIND_NAMES[type.kind]} could not be read; it may be damaged.`, {cause: error});
   }
 

@@ -1,11 +1,14 @@
 import mammoth from "mammoth";
 import {DesksideError} from "../../../../shared/errors.js";
 import {parseHtmlDom} from "./dom.js";
+import type {FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import {blocksFromHtml} from "./html-to-blocks.js";
 import {MIME} from "./mime.js";
+import {checkMarkupDepth} from "./nesting-guard.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {ParsedDocument} from "./types.js";
+import {checkZipArchive} from "./zip-guard.js";
 
 /**
  * Word documents go through mammoth's semantic HTML (headings from Heading styles, real lists and
@@ -21,7 +24,9 @@ const STYLE_MAP = [
 /** Pictures are not indexed; an empty src keeps mammoth from inlining them as base64. */
 const skipImages = mammoth.images.imgElement(async () => ({src: ""}));
 
-export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseDocx(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
+  // Sizes are checked before mammoth inflates anything: a bomb never reaches memory.
+  await checkZipArchive(bytes, limits);
   let result: Awaited<ReturnType<typeof mammoth.convertToHtml>>;
   try {
     result = await mammoth.convertToHtml(
@@ -32,6 +37,7 @@ export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<Pa
     throw new DesksideError("PARSE_FAILED", "This Word document could not be read; it may be damaged or not really a .docx file.", {cause: error});
   }
 
+  checkMarkupDepth(result.value, limits, "Word document");
   const dom = parseHtmlDom(`<!doctype html><html><body>${result.value}</body></html>`);
   try {
     const body = dom.document.body;

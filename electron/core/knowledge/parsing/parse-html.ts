@@ -1,9 +1,11 @@
 import {Readability} from "@mozilla/readability";
 import {decodeText} from "./decode-text.js";
 import {parseHtmlDom} from "./dom.js";
+import type {FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import {blocksFromHtml} from "./html-to-blocks.js";
 import {MIME} from "./mime.js";
+import {checkMarkupDepth} from "./nesting-guard.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {ParsedDocument} from "./types.js";
 
@@ -27,8 +29,9 @@ const CHROME = [
  */
 const MIN_ARTICLE_SHARE = 0.3;
 
-export async function parseHtml(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseHtml(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
   const decoded = decodeText(bytes, {declaredEncoding: declaredCharset(bytes)});
+  checkMarkupDepth(decoded.text, limits, "web page");
   const dom = parseHtmlDom(decoded.text);
   try {
     const document = dom.document;

@@ -3,7 +3,9 @@ import {decodeText} from "./decode-text.js";
 import {titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {rowText} from "./html-to-blocks.js";
+import type {FileLimits} from "./file-limits.js";
 import {MIME} from "./mime.js";
+import {checkMarkdownDepth, checkMarkupDepth} from "./nesting-guard.js";
 import {collapseWhitespace, decodeEntities, tidyCode, tidyLines} from "./text-cleanup.js";
 import type {Block, BlockType, ParsedDocument} from "./types.js";
 
@@ -12,9 +14,11 @@ import type {Block, BlockType, ParsedDocument} from "./types.js";
  * tables become one block per row with the column names, code keeps its layout.
  */
 
-export async function parseMarkdown(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseMarkdown(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
   const decoded = decodeText(bytes);
   const {body, title: frontMatterTitle} = splitFrontMatter(decoded.text.replace(/^\ufeff/, ""));
+  checkMarkdownDepth(body, limits);
+  checkMarkupDepth(body, limits, "Markdown file");
   const walker = new MarkdownWalker();
   walker.walk(Lexer.lex(body, {gfm: true}));
   const firstH1 = walker.blocks.find((block) => block.type === "heading" && block.level === 1)?.text;

@@ -1,8 +1,10 @@
 import {extractTextItems, getDocumentProxy, getMeta} from "unpdf";
 import {DesksideError} from "../../../../shared/errors.js";
+import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {MIME} from "./mime.js";
+import {checkPdfStreams} from "./pdf-guard.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block, ParsedDocument} from "./types.js";
 
@@ -30,9 +32,16 @@ interface Paragraph {
 const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
 const NUMBERED = /^(\(?\d{1,3}[.)]|[a-z][.)])\s+/;
 
-export async function parsePdf(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parsePdf(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
+  await checkPdfStreams(bytes, limits);
   const pdf = await openPdf(bytes);
   try {
+    // The page count comes from the catalog, which can claim anything; PDF.js would visit each.
+    if (pdf.numPages > limits.maxPdfPages)
+      throw fileTooComplex(`This PDF claims ${formatCount(pdf.numPages)} pages, more than the ${formatCount(limits.maxPdfPages)} Deskside reads from one file; split it and import the parts.`, {
+        pages: pdf.numPages,
+        maxPdfPages: limits.maxPdfPages,
+      });
     let pages: TextItem[][];
     let info: Record<string, unknown> = {};
     try {

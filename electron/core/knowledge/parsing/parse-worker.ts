@@ -1,31 +1,44 @@
-import {parentPort} from "node:worker_threads";
 import {parseDocument} from "./parse-document.js";
-import {parseFile} from "./parse-file.js";
-import {failureReply, type ParseJob, type ParseReply} from "./worker-protocol.js";
+import {readDocumentFile} from "./parse-file.js";
+import {prepareDocument} from "./prepare-document.js";
+import {CHUNK_BATCH, failureReply, type ParseJob, type ParseReply} from "./worker-protocol.js";
+import {tokenCounterFor} from "./worker-tokenizer.js";
 
 /**
- * Worker-thread entry of the parser pool: parsing a 300-page PDF or a 50 MB CSV takes seconds of
- * pure CPU, which must not freeze the window or the HTTP server. One job at a time per thread.
+ * Entry of a parser worker process (see parser-process.ts): parsing a 300-page PDF or a 50 MB
+ * CSV, and cutting it into chunks, takes seconds of pure CPU and can take a lot of memory, which
+ * must not freeze or endanger the window or the HTTP server. One job at a time.
  */
 
-const port = parentPort;
-if (!port) throw new Error("parse-worker must be started as a worker thread by the parser pool.");
+if (!process.send) throw new Error("parse-worker must be started by the parser pool, with an IPC channel.");
+const send = (reply: ParseReply) => process.send!(reply);
 
-port.on("message", (job: ParseJob) => {
+process.on("message", (job: ParseJob) => {
   void handle(job).then((reply) => {
     try {
-      port.postMessage(reply);
+      send(reply);
     } catch (error) {
-      port.postMessage(failureReply(job.id, error));
+      send(failureReply(job.id, error));
     }
   });
 });
+// The app went away (even killed): nothing is left to report to.
+process.on("disconnect", () => process.exit(0));
+
+/** This process's memory: the pool replaces a worker that grew large. */
+function memoryBytes(): number {
+  return process.memoryUsage().rss;
+}
 
 async function handle(job: ParseJob): Promise<ParseReply> {
   try {
-    const document = job.path !== undefined ? await parseFile(job.path, job.fileName) : await parseDocument(job.bytes, job.fileName);
-    return {id: job.id, ok: true, document};
+    const bytes = job.path !== undefined ? await readDocumentFile(job.path) : job.bytes;
+    if (!job.chunking) return {id: job.id, ok: true, document: await parseDocument(bytes, job.fileName, job.limits), memoryBytes: memoryBytes()};
+    const countTokens = await tokenCounterFor(job.chunking.tokenizer);
+    const {chunks, ...prepared} = await prepareDocument(bytes, job.fileName, job.chunking, countTokens, job.limits);
+    for (let start = 0; start < chunks.length; start += CHUNK_BATCH) send({id: job.id, chunks: chunks.slice(start, start + CHUNK_BATCH)});
+    return {id: job.id, ok: true, prepared, memoryBytes: memoryBytes()};
   } catch (error) {
-    return failureReply(job.id, error);
+    return {...failureReply(job.id, error), memoryBytes: memoryBytes()};
   }
 }

@@ -6,6 +6,10 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {createParserPool, parseDocument, type ParserPool} from "./parser-pool.js";
 import {makePdf, makePng} from "../../../../test/helpers/document-fixtures.js";
 import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.js";
+import {FIXTURE_EMBEDDER_DIR} from "../../../../test/helpers/fixtures.js";
+import {prepareDocument} from "./prepare-document.js";
+import {CHUNK_BATCH} from "./worker-protocol.js";
+import {tokenCounterFor} from "./worker-tokenizer.js";
 
 describe("parser pool", () => {
   let dir: string;
@@ -21,7 +25,7 @@ describe("parser pool", () => {
     rmSync(dir, {recursive: true, force: true});
   });
 
-  it("parses bytes and paths in worker threads, like the in-thread parser", async () => {
+  it("parses bytes and paths in worker processes, like the in-thread parser", async () => {
     const pdf = await makePdf([{heading: "VPN", paragraphs: ["Connect first."]}, {paragraphs: ["Then verify."]}]);
     const file = path.join(dir, "Руководство VPN 手册.md");
     writeFileSync(file, "## Шаги\n\n- Подключиться\n");
@@ -82,9 +86,70 @@ describe("parser pool recovery", () => {
   it("stops a file that exceeds the time limit and rejects work after close", async () => {
     const pool = createParserPool({size: 1, timeoutMs: 1});
     const error = await expectDesksideError(pool.parse(utf8("slow"), "slow.txt"));
-    expect(error.code).toBe("PARSE_FAILED");
+    expect(error.code).toBe("FILE_TOO_COMPLEX");
     expect(error.message).toMatch(/took longer than 1 ms/);
     await pool.close();
     expect((await expectDesksideError(pool.parse(utf8("late"), "late.txt"))).code).toBe("CANCELLED");
+  });
+});
+
+describe("parser pool: parse and chunk within per-file limits", () => {
+  const runbook = (sections: number) =>
+    utf8(Array.from({length: sections}, (_, i) => `## Step ${i}\n\nRestart the print spooler on host ${i}, clear the queue, then print a test page.\n`).join("\n"));
+  const folderTokenizer = {kind: "folder", folder: FIXTURE_EMBEDDER_DIR} as const;
+
+  it("chunks in the worker with the embedding model's own tokenizer, exactly as the calling thread would", async () => {
+    const pool = createParserPool({size: 1});
+    try {
+      const bytes = runbook(700);
+      const chunking = {chunkSize: 40, chunkOverlap: 5, tokenizer: folderTokenizer};
+      const prepared = await pool.prepare({bytes, fileName: "runbook.md", chunking});
+      const inThread = await prepareDocument(bytes, "runbook.md", chunking, await tokenCounterFor(folderTokenizer));
+      // More chunks than one message carries: the batches arrive complete and in order.
+      expect(prepared.chunks.length).toBeGreaterThan(CHUNK_BATCH * 2);
+      expect(prepared).toEqual(inThread);
+      expect(prepared.chunks.map((chunk) => chunk.ordinal)).toEqual(prepared.chunks.map((_, i) => i));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("fails a file past the output limit with FILE_TOO_LARGE, and one past the heap limit alone, then goes on", async () => {
+    const pool = createParserPool({size: 1, limits: {maxChunks: 50, maxMemoryMb: 64}});
+    try {
+      const chunking = {chunkSize: 40, chunkOverlap: 0, tokenizer: {kind: "approximate"} as const};
+      const many = await expectDesksideError(pool.prepare({bytes: runbook(400), fileName: "many.md", chunking}));
+      expect(many.code).toBe("FILE_TOO_LARGE");
+      expect(many.message).toMatch(/more than 50 passages/);
+
+      // A JSON object of a million keys needs far more than 64 MB of heap to read.
+      const keys = utf8(`{${Array.from({length: 1_000_000}, (_, i) => `"key${i}":"value ${i}"`).join(",")}}`);
+      const heavy = await expectDesksideError(pool.prepare({bytes: keys, fileName: "keys.json", chunking}));
+      expect(heavy.code).toBe("FILE_TOO_LARGE");
+      expect(heavy.message).toMatch(/more than 64 MB of memory/);
+
+      const after = await pool.prepare({bytes: runbook(2), fileName: "after.md", chunking});
+      expect(after.chunks.length).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("lets go of a worker that grew large, and of idle ones", async () => {
+    const chunking = {chunkSize: 40, chunkOverlap: 0, tokenizer: {kind: "approximate"} as const};
+    const recycling = createParserPool({size: 1, recycleBytes: 0});
+    const idle = createParserPool({size: 1, idleMs: 200});
+    try {
+      await recycling.prepare({bytes: runbook(3), fileName: "a.md", chunking});
+      expect(recycling.liveWorkers()).toBe(0);
+      await idle.prepare({bytes: runbook(3), fileName: "a.md", chunking});
+      expect(idle.liveWorkers()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(idle.liveWorkers()).toBe(0);
+      // The next file simply starts a fresh worker.
+      expect((await idle.prepare({bytes: runbook(3), fileName: "b.md", chunking})).chunks.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([recycling.close(), idle.close()]);
+    }
   });
 });

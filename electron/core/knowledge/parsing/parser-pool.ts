@@ -1,103 +1,138 @@
-import {availableParallelism} from "node:os";
-import {Worker} from "node:worker_threads";
+import {statSync} from "node:fs";
+import {mkdtemp, rm, writeFile} from "node:fs/promises";
+import {availableParallelism, tmpdir} from "node:os";
+import path from "node:path";
 import {DesksideError} from "../../../../shared/errors.js";
+import {fileTooComplex, fileTooLarge, resolveLimits, timeBudgetMs, type FileLimits} from "./file-limits.js";
 import {baseNameOf} from "./file-name.js";
-import type {ParsedDocument} from "./types.js";
-import {errorFromReply, type ParseJob, type ParseReply} from "./worker-protocol.js";
+import {startParserProcess, type ParserProcess} from "./parser-process.js";
+import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
+import type {Chunk, ParsedDocument} from "./types.js";
+import {errorFromReply, type ParseJob} from "./worker-protocol.js";
 
 export {parseDocument} from "./parse-document.js";
 export {parseFile} from "./parse-file.js";
 
 /**
- * Parses documents on worker threads so the Electron main process and the HTTP server stay
- * responsive. Each worker takes one file at a time; a worker that crashes, runs out of memory or
- * exceeds the time limit fails only the file it was working on and is replaced for the next one.
+ * Parses and chunks documents in worker processes so the Electron main process and the HTTP
+ * server stay responsive and out of harm's way. Each worker takes one file at a time, within the
+ * file's limits (time, memory, output): a worker that crashes, runs out of memory or exceeds the
+ * time limit fails only the file it was working on and is replaced for the next one. A worker that
+ * grew large on a file, or sat idle, is let go, so memory returns to what it was before the import.
  */
 
 export interface ParserPoolOptions {
-  /** Worker threads; defaults to one less than the CPU count, at most 4. */
+  /** Worker processes; defaults to one less than the CPU count, at most 4. */
   size?: number;
-  /** Per-file limit; a parser stuck on a pathological file is stopped. Default 2 minutes. */
+  /** Per-file limits (see file-limits.ts); unset ones keep their defaults. */
+  limits?: Partial<FileLimits>;
+  /** Shorthand: a fixed per-file time limit, whatever the file's size. */
   timeoutMs?: number;
-  /** Heap limit per worker: an out-of-memory parse then kills the worker, not the app. Default 2048. */
+  /** Shorthand for limits.maxMemoryMb. */
   maxMemoryMb?: number;
+  /** A worker whose resident memory exceeds this after a file is replaced. Default 512 MB. */
+  recycleBytes?: number;
+  /** Workers idle this long are stopped; the next file starts a fresh one. Default 60 s. */
+  idleMs?: number;
   /** Where the worker entry lives, for bundles that do not place parse-worker.js next to this module. */
   workerUrl?: URL;
 }
 
-export type ParseRequest = ({path: string; fileName?: string} | {bytes: Uint8Array; fileName: string}) & {signal?: AbortSignal};
+type Source = ({path: string; fileName?: string} | {bytes: Uint8Array; fileName: string}) & {signal?: AbortSignal};
+export type ParseRequest = Source;
+export type PrepareRequest = Source & {chunking: ChunkingRequest};
 
 export interface ParserPool {
   parse(path: string): Promise<ParsedDocument>;
   parse(bytes: Uint8Array, fileName: string): Promise<ParsedDocument>;
   parse(request: ParseRequest): Promise<ParsedDocument>;
+  /** Parses and chunks in a worker; only the chunks come back. */
+  prepare(request: PrepareRequest): Promise<PreparedDocument>;
+  /** Worker processes alive now (idle ones are let go after `idleMs`). */
+  liveWorkers(): number;
   /** Stops all workers; files still queued or in progress fail with CANCELLED. */
   close(): Promise<void>;
 }
 
 interface Task {
   job: ParseJob;
-  transfer: ArrayBuffer[];
-  resolve: (document: ParsedDocument) => void;
+  timeoutMs: number;
+  /** Chunks received so far, for prepare jobs. */
+  chunks: Chunk[];
+  resolve: (value: ParsedDocument | PreparedDocument) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
 }
 
 interface Slot {
-  worker: Worker | null;
+  worker: ParserProcess | null;
   task: Task | null;
   timer: NodeJS.Timeout | null;
-  /** Last uncaught error of the current worker, reported if it then exits. */
-  crash: Error | null;
+  idleTimer: NodeJS.Timeout | null;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
-const DEFAULT_MAX_MEMORY_MB = 2048;
+type Outcome = {value: ParsedDocument | PreparedDocument; memoryBytes: number} | {error: unknown; memoryBytes?: number};
+
+/** A worker with the tokenizer and the PDF, HTML and Word readers loaded sits near 300 MB. */
+const DEFAULT_RECYCLE_BYTES = 512 * 1024 * 1024;
+const HANDOVER_BYTES = 256 * 1024;
+const DEFAULT_IDLE_MS = 60_000;
 
 export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const size = Math.max(1, Math.floor(options.size ?? Math.min(4, Math.max(1, availableParallelism() - 1))));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const limits = resolveLimits({
+    ...options.limits,
+    ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs, timeoutPerMbMs: 0} : {}),
+    ...(options.maxMemoryMb !== undefined ? {maxMemoryMb: options.maxMemoryMb} : {}),
+  });
+  const recycleBytes = options.recycleBytes ?? DEFAULT_RECYCLE_BYTES;
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const entry = workerEntry(options.workerUrl);
-  const slots: Slot[] = Array.from({length: size}, () => ({worker: null, task: null, timer: null, crash: null}));
+  const slots: Slot[] = Array.from({length: size}, () => ({worker: null, task: null, timer: null, idleTimer: null}));
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
 
-  const spawn = (slot: Slot): Worker => {
-    const worker = new Worker(entry.url, {
-      workerData: entry.workerData,
-      execArgv: [],
-      resourceLimits: {maxOldGenerationSizeMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB},
-      name: "deskside-parser",
+  const spawn = (slot: Slot): ParserProcess => {
+    const worker: ParserProcess = startParserProcess(entry, limits.maxMemoryMb, {
+      onReply(reply) {
+        const task = slot.task;
+        if (slot.worker !== worker || !task || task.job.id !== reply.id) return;
+        if ("chunks" in reply) {
+          for (const chunk of reply.chunks) task.chunks.push(chunk);
+          return;
+        }
+        if (!reply.ok) settle(slot, {error: errorFromReply(reply), memoryBytes: reply.memoryBytes});
+        else if ("document" in reply) settle(slot, {value: reply.document, memoryBytes: reply.memoryBytes});
+        else settle(slot, {value: {...reply.prepared, chunks: task.chunks}, memoryBytes: reply.memoryBytes});
+      },
+      onExit(outOfMemory, detail) {
+        if (slot.worker !== worker) return;
+        slot.worker = null;
+        if (slot.task) settle(slot, {error: crashError(outOfMemory, detail, limits)});
+        else dispatch();
+      },
     });
-    slot.crash = null;
-    worker.on("message", (reply: ParseReply) => {
-      if (slot.worker !== worker || !slot.task || slot.task.job.id !== reply.id) return;
-      settle(slot, reply.ok ? {document: reply.document} : {error: errorFromReply(reply)});
-    });
-    worker.on("error", (error) => {
-      if (slot.worker === worker) slot.crash = error instanceof Error ? error : new Error(String(error));
-    });
-    worker.on("exit", () => {
-      if (slot.worker !== worker) return;
-      slot.worker = null;
-      if (slot.task) settle(slot, {error: crashError(slot.crash)});
-      else dispatch();
-    });
-    // An idle pool must not keep a headless process alive.
-    worker.unref();
     return worker;
   };
 
-  const settle = (slot: Slot, outcome: {document: ParsedDocument} | {error: unknown}): void => {
+  const retire = (slot: Slot): void => {
+    const worker = slot.worker;
+    slot.worker = null;
+    worker?.kill();
+  };
+
+  const settle = (slot: Slot, outcome: Outcome): void => {
     const task = slot.task;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.task = null;
-    slot.worker?.unref();
+    slot.worker?.setBusy(false);
+    // A worker that grew on a big or hostile file gives its memory back by ending.
+    if ((outcome.memoryBytes ?? 0) > recycleBytes) retire(slot);
     if (task) {
       task.cleanup();
-      if ("document" in outcome) task.resolve(outcome.document);
+      if ("value" in outcome) task.resolve(outcome.value);
       else task.reject(outcome.error);
     }
     dispatch();
@@ -105,25 +140,94 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
 
   /** Fails the running file and discards its worker: the only way to stop synchronous parsing. */
   const abandon = (slot: Slot, error: DesksideError): void => {
-    const worker = slot.worker;
-    slot.worker = null;
-    void worker?.terminate();
+    retire(slot);
     settle(slot, {error});
   };
 
   const dispatch = (): void => {
     if (closed) return;
     for (const slot of slots) {
-      if (slot.task || queue.length === 0) continue;
+      if (slot.task) continue;
+      if (queue.length === 0) {
+        if (slot.worker && !slot.idleTimer) {
+          slot.idleTimer = setTimeout(() => {
+            slot.idleTimer = null;
+            if (!slot.task) retire(slot);
+          }, idleMs);
+          slot.idleTimer.unref();
+        }
+        continue;
+      }
       const task = queue.shift()!;
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
       slot.worker ??= spawn(slot);
       slot.task = task;
-      slot.worker.ref();
-      slot.timer = setTimeout(() => {
-        const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-        abandon(slot, new DesksideError("PARSE_FAILED", `Reading this file took longer than ${limit} and was stopped; it may be too large or malformed.`));
-      }, timeoutMs);
-      slot.worker.postMessage(task.job, task.transfer);
+      slot.worker.setBusy(true);
+      slot.timer = setTimeout(() => abandon(slot, timeoutError(task.timeoutMs)), task.timeoutMs);
+      slot.worker.send(task.job);
+    }
+  };
+
+  /**
+   * Bytes larger than HANDOVER_BYTES reach the worker through a private temporary file: sending
+   * them over the IPC channel serializes them on the calling thread (about 5 ms per MB, which a
+   * 50 MB upload would turn into a quarter-second stall), while the file is written off-thread.
+   */
+  let stagingDir: Promise<string> | null = null;
+  const stage = async (bytes: Uint8Array, id: number): Promise<{path: string; remove: () => Promise<void>}> => {
+    stagingDir ??= mkdtemp(path.join(tmpdir(), "deskside-parse-"));
+    const file = path.join(await stagingDir, `${id}.bin`);
+    await writeFile(file, bytes, {mode: 0o600});
+    return {path: file, remove: () => rm(file, {force: true})};
+  };
+
+  const enqueue = async <T extends ParsedDocument | PreparedDocument>(request: Source, chunking?: ChunkingRequest): Promise<T> => {
+    if (closed) throw new DesksideError("CANCELLED", "The document parser has been shut down.");
+    if (request.signal?.aborted) throw cancelledError();
+
+    const id = nextId++;
+    const staged = "bytes" in request && request.bytes.byteLength > HANDOVER_BYTES ? await stage(request.bytes, id) : null;
+    try {
+      if (closed) throw new DesksideError("CANCELLED", "The document parser has been shut down.");
+      if (request.signal?.aborted) throw cancelledError();
+      let job: ParseJob;
+      let bytes: number;
+      if ("bytes" in request) {
+        // Small files travel in the message (copied; the caller's bytes stay usable), large ones as a file.
+        job = staged ? {id, fileName: request.fileName, path: staged.path, limits, chunking} : {id, fileName: request.fileName, bytes: request.bytes, limits, chunking};
+        bytes = request.bytes.byteLength;
+      } else {
+        job = {id, fileName: request.fileName ?? baseNameOf(request.path), path: request.path, limits, chunking};
+        bytes = sizeOf(request.path);
+      }
+      return await new Promise<T>((resolve, reject) => {
+        const signal = request.signal;
+        const onAbort = (): void => {
+          const queued = queue.indexOf(task);
+          if (queued !== -1) {
+            queue.splice(queued, 1);
+            task.cleanup();
+            reject(cancelledError());
+            return;
+          }
+          const slot = slots.find((candidate) => candidate.task === task);
+          if (slot) abandon(slot, cancelledError());
+        };
+        const task: Task = {
+          job,
+          timeoutMs: timeBudgetMs(limits, bytes),
+          chunks: [],
+          resolve: resolve as Task["resolve"],
+          reject,
+          cleanup: () => signal?.removeEventListener("abort", onAbort),
+        };
+        signal?.addEventListener("abort", onAbort, {once: true});
+        queue.push(task);
+        dispatch();
+      });
+    } finally {
+      await staged?.remove();
     }
   };
 
@@ -133,40 +237,10 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   function parse(input: string | Uint8Array | ParseRequest, fileName?: string): Promise<ParsedDocument> {
     const request: ParseRequest =
       typeof input === "string" ? {path: input} : input instanceof Uint8Array ? {bytes: input, fileName: fileName ?? ""} : input;
-    if (closed) return Promise.reject(new DesksideError("CANCELLED", "The document parser has been shut down."));
-    if (request.signal?.aborted) return Promise.reject(cancelledError());
-
-    const id = nextId++;
-    let job: ParseJob;
-    let transfer: ArrayBuffer[] = [];
-    if ("bytes" in request) {
-      // The worker gets its own copy, moved rather than cloned; the caller's bytes stay usable.
-      const copy = new Uint8Array(request.bytes);
-      job = {id, fileName: request.fileName, bytes: copy};
-      transfer = [copy.buffer as ArrayBuffer];
-    } else {
-      job = {id, fileName: request.fileName ?? baseNameOf(request.path), path: request.path};
-    }
-
-    return new Promise<ParsedDocument>((resolve, reject) => {
-      const signal = request.signal;
-      const onAbort = (): void => {
-        const queued = queue.indexOf(task);
-        if (queued !== -1) {
-          queue.splice(queued, 1);
-          task.cleanup();
-          reject(cancelledError());
-          return;
-        }
-        const slot = slots.find((candidate) => candidate.task === task);
-        if (slot) abandon(slot, cancelledError());
-      };
-      const task: Task = {job, transfer, resolve, reject, cleanup: () => signal?.removeEventListener("abort", onAbort)};
-      signal?.addEventListener("abort", onAbort, {once: true});
-      queue.push(task);
-      dispatch();
-    });
+    return enqueue<ParsedDocument>(request);
   }
+
+  const prepare = (request: PrepareRequest): Promise<PreparedDocument> => enqueue<PreparedDocument>(request, request.chunking);
 
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -176,41 +250,50 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       task.cleanup();
       task.reject(error);
     }
-    const terminations: Promise<number>[] = [];
     for (const slot of slots) {
-      const worker = slot.worker;
-      slot.worker = null;
-      if (worker) terminations.push(worker.terminate());
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
+      retire(slot);
       settle(slot, {error});
     }
-    await Promise.all(terminations);
+    if (stagingDir) await rm(await stagingDir, {recursive: true, force: true}).catch(() => undefined);
   };
 
-  return {parse, close};
+  return {parse, prepare, close, liveWorkers: () => slots.filter((slot) => slot.worker !== null).length};
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function cancelledError(): DesksideError {
   return new DesksideError("CANCELLED", "Reading this file was cancelled.");
 }
 
-function crashError(cause: Error | null): DesksideError {
-  const outOfMemory = (cause as NodeJS.ErrnoException | null)?.code === "ERR_WORKER_OUT_OF_MEMORY";
-  return new DesksideError(
-    "PARSE_FAILED",
-    outOfMemory
-      ? "Reading this file needed more memory than allowed; it may be too large. Other files are not affected."
-      : "The document reader stopped unexpectedly on this file. Other files are not affected.",
-    cause ? {cause} : undefined,
-  );
+function timeoutError(timeoutMs: number): DesksideError {
+  const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+  return fileTooComplex(`Reading this file took longer than ${limit} and was stopped; it is too large or too intricate to import as it is. Split it or save it in a simpler format.`, {
+    timeoutMs,
+  });
 }
 
-/**
- * The worker file sits next to this module: parse-worker.js in a bundle, or parse-worker.ts when
- * running from sources (vitest, tsx), started through a small loader that registers tsx first.
- */
-function workerEntry(override?: URL): {url: URL; workerData?: {tsEntry: string}} {
+function crashError(outOfMemory: boolean, detail: string, limits: FileLimits): DesksideError {
+  const cause = new Error(`parser worker ended: ${detail}`);
+  if (outOfMemory) {
+    const error = fileTooLarge(`Reading this file needed more than ${limits.maxMemoryMb} MB of memory and was stopped; split it into smaller files. Other files are not affected.`, {
+      maxMemoryMb: limits.maxMemoryMb,
+    });
+    return new DesksideError(error.code, error.message, {details: error.details, cause});
+  }
+  return new DesksideError("PARSE_FAILED", "The document reader stopped unexpectedly on this file. Other files are not affected.", {cause});
+}
+
+/** The worker entry sits next to this module: parse-worker.js in a bundle, parse-worker.ts from sources. */
+function workerEntry(override?: URL): URL {
   const fromSources = /\.[mc]?ts$/.test(new URL(import.meta.url).pathname);
-  const url = override ?? new URL(fromSources ? "./parse-worker.ts" : "./parse-worker.js", import.meta.url);
-  if (!/\.[mc]?ts$/.test(url.pathname)) return {url};
-  return {url: new URL("./ts-worker-loader.mjs", import.meta.url), workerData: {tsEntry: url.href}};
+  return override ?? new URL(fromSources ? "./parse-worker.ts" : "./parse-worker.js", import.meta.url);
 }

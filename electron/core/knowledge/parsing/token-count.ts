@@ -52,6 +52,15 @@ function isUnspacedScript(code: number): boolean {
 }
 
 /**
+ * No tokenizer puts more characters than this into one token (BERT's [UNK] covers words up to
+ * 100). Counts never go below length / this, so a pasted blob that a tokenizer calls "one unknown
+ * token" still becomes chunks of bounded size.
+ */
+export const MAX_CHARS_PER_TOKEN = 128;
+/** The largest chunk size the settings allow. */
+const MAX_CHUNK_TOKENS = 2048;
+
+/**
  * A counter that can also estimate the size of joined text from its parts without re-tokenizing:
  * `base` is what an empty string costs (special tokens some tokenizers always add), so a sum of
  * parts does not count those once per part.
@@ -65,9 +74,12 @@ export interface TokenCounter {
 
 export function createTokenCounter(countTokens: (text: string) => number): TokenCounter {
   const base = Math.max(0, countTokens(""));
-  return {
-    count: countTokens,
-    cost: (text) => Math.max(0, countTokens(text) - base),
-    base,
+  const count = (text: string): number => {
+    // Rounded down, so short texts (a separator) keep their exact count.
+    const floor = Math.floor(text.length / MAX_CHARS_PER_TOKEN);
+    // Past the largest chunk size the exact number changes nothing, and tokenizing megabytes is slow.
+    if (floor > MAX_CHUNK_TOKENS) return base + floor;
+    return Math.max(countTokens(text), base + floor);
   };
+  return {count, cost: (text) => Math.max(0, count(text) - base), base};
 }

@@ -42,4 +42,6 @@ export interface ChunkOptions {
   chunkSize: number;
   chunkOverlap: number;
   countTokens: (text: string) => number;
+  /** Past this many chunks the file fails with FILE_TOO_LARGE instead of growing without bound. */
+  maxChunks?: number;
 }

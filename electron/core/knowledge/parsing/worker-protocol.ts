@@ -1,16 +1,35 @@
 import {DesksideError, ERROR_CODES, type ErrorCode, type ErrorInfo, isDesksideError} from "../../../../shared/errors.js";
-import type {ParsedDocument} from "./types.js";
+import type {FileLimits} from "./file-limits.js";
+import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
+import type {Chunk, ParsedDocument} from "./types.js";
 
-/** Messages between the parser pool and its worker threads; errors travel as plain data. */
+/**
+ * Messages between the parser pool and its worker processes; errors travel as plain data.
+ * `memoryBytes` is the worker's resident memory after the job, so the pool can replace one that grew.
+ */
 
-export type ParseJob = {id: number; fileName: string} & ({path: string; bytes?: undefined} | {bytes: Uint8Array; path?: undefined});
+export type ParseJob = {
+  id: number;
+  fileName: string;
+  limits: FileLimits;
+  /** Present: parse and chunk (the reply streams chunks); absent: parse only. */
+  chunking?: ChunkingRequest;
+} & ({path: string; bytes?: undefined} | {bytes: Uint8Array; path?: undefined});
+
+/** Chunks travel in batches of this many, so no single message takes the main thread long to read. */
+export const CHUNK_BATCH = 256;
 
 export type ParseReply =
-  | {id: number; ok: true; document: ParsedDocument}
+  | {id: number; ok: true; document: ParsedDocument; memoryBytes: number}
+  /** One batch of a prepared document's chunks, in order; the final reply follows the last batch. */
+  | {id: number; chunks: Chunk[]}
+  | {id: number; ok: true; prepared: Omit<PreparedDocument, "chunks">; memoryBytes: number}
   /** `cause` is the underlying library message, for the log only. */
-  | {id: number; ok: false; error: ErrorInfo; cause?: string};
+  | {id: number; ok: false; error: ErrorInfo; cause?: string; memoryBytes?: number};
 
-export function failureReply(id: number, error: unknown): ParseReply {
+export type FailureReply = Extract<ParseReply, {ok: false}>;
+
+export function failureReply(id: number, error: unknown): FailureReply {
   const cause = isDesksideError(error) ? error.cause : error;
   const causeText = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? undefined : String(cause);
   const info: ErrorInfo = isDesksideError(error)
@@ -20,7 +39,7 @@ export function failureReply(id: number, error: unknown): ParseReply {
 }
 
 /** Rebuilds the error on this side of the thread boundary with the same code and message. */
-export function errorFromReply(reply: Extract<ParseReply, {ok: false}>): DesksideError {
+export function errorFromReply(reply: FailureReply): DesksideError {
   const code: ErrorCode = reply.error.code in ERROR_CODES ? reply.error.code : "PARSE_FAILED";
   return new DesksideError(code, reply.error.message, {
     details: reply.error.details,

@@ -1,0 +1,66 @@
+import {DesksideError} from "../../../../shared/errors.js";
+
+/**
+ * What one file may cost to read. A file past any of these fails alone with FILE_TOO_LARGE (it
+ * holds, or unpacks to, too much) or FILE_TOO_COMPLEX (its structure would take too long or too
+ * deep a recursion to read); the rest of the batch goes on. The defaults leave room for real
+ * manuals and exports far beyond anything a help desk writes by hand.
+ */
+export interface FileLimits {
+  /** Time for reading and cutting one file: this much, plus `timeoutPerMbMs` per megabyte. */
+  timeoutMs: number;
+  timeoutPerMbMs: number;
+  /** Heap of a parser worker; past it the worker is stopped and replaced. */
+  maxMemoryMb: number;
+  /** Passages one file may become. */
+  maxChunks: number;
+  /** Characters of text one file may hold once read. */
+  maxTextChars: number;
+  /** Bytes a compressed container (DOCX parts, PDF streams) may unpack to in all. */
+  maxUnpackedBytes: number;
+  /** Entries of a ZIP-based document. */
+  maxArchiveEntries: number;
+  maxPdfPages: number;
+  maxCsvColumns: number;
+  /** Nesting of JSON values, Markdown quotes and lists, HTML and XML elements. */
+  maxNestingDepth: number;
+}
+
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  timeoutMs: 30_000,
+  timeoutPerMbMs: 3_000,
+  maxMemoryMb: 1024,
+  maxChunks: 60_000,
+  maxTextChars: 64 * 1024 * 1024,
+  maxUnpackedBytes: 256 * 1024 * 1024,
+  maxArchiveEntries: 20_000,
+  maxPdfPages: 5_000,
+  maxCsvColumns: 2_000,
+  maxNestingDepth: 512,
+};
+
+export function resolveLimits(limits?: Partial<FileLimits>): FileLimits {
+  return {...DEFAULT_FILE_LIMITS, ...limits};
+}
+
+/** The time budget for a file of `bytes` bytes. */
+export function timeBudgetMs(limits: FileLimits, bytes: number): number {
+  return Math.round(limits.timeoutMs + (limits.timeoutPerMbMs * bytes) / (1024 * 1024));
+}
+
+export function fileTooLarge(message: string, details?: Record<string, unknown>): DesksideError {
+  return new DesksideError("FILE_TOO_LARGE", message, details ? {details} : undefined);
+}
+
+export function fileTooComplex(message: string, details?: Record<string, unknown>): DesksideError {
+  return new DesksideError("FILE_TOO_COMPLEX", message, details ? {details} : undefined);
+}
+
+/** "1,000,000" — limits and counts in messages read better grouped. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+export function formatMegabytes(bytes: number): string {
+  return `${formatCount(bytes / (1024 * 1024))} MB`;
+}

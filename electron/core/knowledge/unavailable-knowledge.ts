@@ -1,0 +1,52 @@
+import {DesksideError} from "../../../shared/errors.js";
+import type {KnowledgeService} from "./knowledge-service.js";
+
+/**
+ * Stands in for the knowledge base when it could not be opened at all (an unreadable folder, a
+ * storage error that repair could not get past), so the rest of the app — chat history, models,
+ * the API — still starts. Reads answer empty with the reason as the notice; changes fail with
+ * STORE_DAMAGED and the same reason. The full cause is in the log.
+ */
+export function createUnavailableKnowledgeService(reason: string, storeUri: string): KnowledgeService {
+  const message = `The knowledge base could not be opened (${reason}); chat and history still work. Run npm run doctor, or see the log for details.`;
+  const fail = async (): Promise<never> => {
+    throw new DesksideError("STORE_DAMAGED", message);
+  };
+  return {
+    importPaths: fail,
+    importBuffers: fail,
+    getJob: () => null,
+    listJobs: () => [],
+    waitForJob: fail,
+    cancelJob: () => false,
+    onProgress: () => () => undefined,
+    listDocuments: () => [],
+    getDocument: () => null,
+    getChunk: async () => null,
+    deleteDocument: fail,
+    setCollection: fail,
+    search: fail,
+    calibrate: async () => null,
+    stats: async () => ({
+      documents: 0,
+      chunks: 0,
+      collections: [],
+      embeddingModel: null,
+      embeddingDimension: null,
+      storeUri,
+      reranker: null,
+      fusion: null,
+      notice: message,
+    }),
+    reindex: fail,
+    importDefaultKnowledge: fail,
+    addMarkdownDocument: fail,
+    updateSettings: () => undefined,
+    documentText: fail,
+    deleteCollection: fail,
+    embeddingModel: () => null,
+    storeHealth: () => ({notes: [message], lostDocuments: 0, rebuiltDocuments: 0, metaRebuilt: false, orphanDocuments: 0}),
+    embedTexts: fail,
+    close: async () => undefined,
+  };
+}
