@@ -7,7 +7,7 @@ import {z} from "zod";
 import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
 import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
-import type {Settings} from "./settings.js";
+import type {PublicSettings, SecretsState} from "./settings.js";
 
 /** Carries the output type of a method without a runtime value. */
 declare const outputBrand: unique symbol;
@@ -26,9 +26,12 @@ const conversationId = z.object({conversationId: z.string().min(1).max(200)}).st
 const text = (max: number) => z.string().max(max);
 
 export interface SettingsView {
-  /** The settings in effect: stored values with command-line flags and DESKSIDE_* variables applied. */
-  settings: Settings;
+  /** The settings in effect: stored values with command-line flags and DESKSIDE_* variables applied; secrets left out. */
+  settings: PublicSettings;
+  /** Whether each write-only setting (the API token, the remote engine's key) has a value. */
+  secrets: SecretsState;
   warnings: {code: string; message: string}[];
+  /** Absolute over IPC; over HTTP paths are cut down (a browser never learns the server's folders). */
   dataDir: string;
   /** Setting paths (e.g. "api.token", "api.port") fixed for this run by a flag or environment variable; edits to them apply after the override is removed. */
   overridden: string[];
@@ -98,9 +101,13 @@ export const contract = {
   "app.completeFirstRun": method<AppInfo>()(none, "Marks the first-run screen as seen."),
 
   "settings.get": method<SettingsView>()(none, "Current settings and any warning from loading them."),
-  "settings.update": method<SettingsView>()(z.record(z.string(), z.unknown()), "Applies a partial update; invalid values are rejected with SETTINGS_INVALID."),
-  "settings.reset": method<SettingsView>()(none, "Restores defaults (the API token is kept)."),
-  "settings.regenerateToken": method<SettingsView>()(none, "Issues a new API token; old clients must be updated."),
+  "settings.update": method<SettingsView>()(
+    z.record(z.string(), z.unknown()),
+    "Applies a partial update; invalid values are rejected with SETTINGS_INVALID. Over HTTP, a change to a local-only setting (api.host, api.allowLan, api.corsOrigins, api.token, knowledge.storeUri) rejects the whole update with SETTING_LOCAL_ONLY.",
+  ),
+  "settings.reset": method<SettingsView>()(none, "Restores defaults (the API token is kept; over HTTP every local-only setting is kept)."),
+  "settings.regenerateToken": method<SettingsView>()(none, "Issues a new API token; old clients must be updated. Desktop app only (SETTING_LOCAL_ONLY over HTTP)."),
+  "settings.apiToken": method<{token: string}>()(none, "The API token in effect, for the desktop app to show and copy. Never over HTTP (SETTING_LOCAL_ONLY)."),
 
   "models.list": method<ModelInfo[]>()(none, "GGUF models found in the model folders with a fit estimate."),
   "models.gpu": method<GpuInfo>()(none, "Backend, GPU names, VRAM and CPU threads."),

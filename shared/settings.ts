@@ -25,6 +25,12 @@ const remoteSchema = z.object({
   retries: z.number().int().min(0).max(5).default(2),
 });
 
+/**
+ * Hosts model downloads may come from, redirects included: Hugging Face and the CDN names its file
+ * links redirect to (cdn-lfs*.hf.co, cas-bridge.xethub.hf.co, …).
+ */
+export const DEFAULT_DOWNLOAD_HOSTS = ["huggingface.co", "*.huggingface.co", "hf.co", "*.hf.co"];
+
 const llmSchema = z.object({
   /** A .gguf path or a file name inside the models folders; null picks the default model. */
   model: z.string().nullable().default(null),
@@ -41,6 +47,14 @@ const llmSchema = z.object({
   fallback: z.enum(["none", "local-then-remote", "remote-then-local"]).default("none"),
   remote: remoteSchema.prefault({}),
   autoLoad: z.boolean().default(true),
+  /**
+   * Where models may be downloaded from: `host`, `*.domain`, optionally `:port`; https only, unless
+   * listed as `http://host`. Loopback and private addresses only when the address itself is listed.
+   */
+  downloadHosts: z
+    .array(z.string().min(1).max(300))
+    .max(100)
+    .default(() => [...DEFAULT_DOWNLOAD_HOSTS]),
 });
 
 const generationSchema = z.object({
@@ -127,4 +141,35 @@ export type SettingsPatch = {[K in keyof Settings]?: Settings[K] extends object 
 
 export function defaultSettings(): Settings {
   return settingsSchema.parse({});
+}
+
+/**
+ * Settings that decide who can reach Deskside or where its data goes. They change only on the
+ * computer running it (the desktop app over IPC, the settings file, DESKSIDE_* variables and flags),
+ * never over HTTP: a stolen or leaked API token must not be enough to open the API to the network,
+ * to other web origins, or to replace the token itself.
+ */
+export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "knowledge.storeUri"] as const;
+export type LocalOnlySetting = (typeof LOCAL_ONLY_SETTINGS)[number];
+
+/** Write-only settings: clients learn whether they are set, never their value. */
+export const SECRET_SETTINGS = ["api.token", "llm.remote.apiKey"] as const;
+export type SecretSetting = (typeof SECRET_SETTINGS)[number];
+
+/** The settings as clients see them: every secret left out (SettingsView.secrets says whether each is set). */
+export type PublicSettings = Omit<Settings, "api" | "llm"> & {
+  api: Omit<Settings["api"], "token">;
+  llm: Omit<Settings["llm"], "remote"> & {remote: Omit<Settings["llm"]["remote"], "apiKey">};
+};
+
+export type SecretsState = Record<SecretSetting, {set: boolean}>;
+
+/** Leaves the secrets out, so a client that sends the whole object back never overwrites them. */
+export function publicSettings(settings: Settings): {settings: PublicSettings; secrets: SecretsState} {
+  const {token, ...api} = settings.api;
+  const {apiKey, ...remote} = settings.llm.remote;
+  return {
+    settings: {...settings, api, llm: {...settings.llm, remote}},
+    secrets: {"api.token": {set: token !== ""}, "llm.remote.apiKey": {set: apiKey !== ""}},
+  };
 }

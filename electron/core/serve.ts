@@ -9,6 +9,8 @@ import {toErrorInfo} from "../../shared/errors.js";
 import {createAppCore} from "./app-core.js";
 import {resolveOverrides} from "./config/runtime-config.js";
 import {startApi} from "./api/start-api.js";
+import {readyLines, wantsPrintedToken} from "./serve-banner.js";
+import {SETTINGS_FILE} from "./settings/settings-service.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SHUTDOWN_LIMIT_MS = 5000;
@@ -39,10 +41,15 @@ async function main(): Promise<void> {
     process.stderr.write(`The HTTP API is turned off in Settings; nothing to serve. Data folder: ${core.dataDir}\n`);
     return;
   }
-  const token = core.settings.effective().api.token;
-  process.stdout.write(`Deskside listening on ${api.url}\n`);
-  process.stdout.write(`Open the app: ${api.url}/#token=${token}\n`);
-  process.stdout.write(`Data folder: ${core.dataDir}\n`);
+  const lines = readyLines({
+    url: api.url,
+    token: core.settings.effective().api.token,
+    dataDir: core.dataDir,
+    settingsFile: path.join(core.dataDir, SETTINGS_FILE),
+    tokenFromEnvironment: overrides.apiToken !== undefined,
+    printToken: wantsPrintedToken(process.argv.slice(2), process.env),
+  });
+  process.stdout.write(`${lines.join("\n")}\n`);
   core.startup.then(() => {
     const status = core.engine.status();
     process.stdout.write(status.model ? `Model ready: ${status.model.name}\n` : "No chat model loaded: answering in retrieval-only mode.\n");

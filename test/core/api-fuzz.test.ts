@@ -5,7 +5,9 @@ import {startApiHarness, type ApiHarness} from "../helpers/api-server.js";
 let h: ApiHarness;
 
 beforeAll(async () => {
-  h = await startApiHarness({bodyLimitBytes: 64 * 1024, uploadLimitBytes: 128 * 1024, requestTimeoutMs: 20_000});
+  // About one request in ten carries a wrong token; the default wait after ten of them would end the
+  // fuzz early (that limit has its own test in security-settings.test.ts).
+  h = await startApiHarness({bodyLimitBytes: 64 * 1024, uploadLimitBytes: 128 * 1024, requestTimeoutMs: 20_000, wrongTokenLimit: {maxFailures: 10_000}});
 });
 afterAll(async () => {
   await h?.close();

@@ -49,7 +49,9 @@ describe("the IPC/HTTP contract", () => {
 describe("settings as clients see them", () => {
   it("shows the values in effect and which ones the environment fixes", async () => {
     const view = await core.rpc.call("settings.get", undefined);
-    expect(view.settings.api.token).toBe("fixed-for-this-run");
+    expect(view.settings.api).not.toHaveProperty("token");
+    expect(view.secrets["api.token"]).toEqual({set: true});
+    expect(await core.rpc.call("settings.apiToken", undefined, {transport: "ipc"})).toEqual({token: "fixed-for-this-run"});
     expect(view.settings.api.port).toBe(4999);
     expect(view.overridden.sort()).toEqual(["api.port", "api.token", "knowledge.embeddingModel", "llm.gpu", "llm.threads"]);
     await expect(core.rpc.call("settings.regenerateToken", undefined)).rejects.toMatchObject({code: "INVALID_INPUT"});

@@ -76,10 +76,13 @@ export async function launchBrowser(): Promise<E2eBrowser> {
   };
 }
 
-/** The browser address the server printed at start (`Open the app: http://…/#token=…`). */
+/**
+ * The address a technician opens: the one the server printed at start, with the token it was
+ * started with in the fragment (the server prints the token itself only with --print-token).
+ */
 export async function appAddress(serve: ServeProcess): Promise<string> {
-  const line = await serve.waitFor(/Open the app: (\S+)/);
-  return line.replace("Open the app: ", "").trim();
+  await serve.waitFor(/Open the app: (\S+)/);
+  return `${serve.url}/#token=${encodeURIComponent(serve.token)}`;
 }
 
 /** Opens the printed address in a new page (or the given one) and waits for the app to render past its spinner. */

@@ -1,6 +1,7 @@
 import type {FastifyBaseLogger} from "fastify";
 import type {Settings} from "../../../shared/settings.js";
 import type {RuntimeOverrides} from "../config/runtime-config.js";
+import type {AuthThrottleOptions} from "./auth-throttle.js";
 
 export interface MessageLogger {
   info(message: string): void;
@@ -29,6 +30,8 @@ export interface ApiServerOptions {
   logger?: FastifyBaseLogger | MessageLogger | boolean;
   /** Comment lines on /events every this many ms (default 15 s). */
   heartbeatMs?: number;
+  /** Wrong API tokens a client address may send before it has to wait (default: 10 a minute). */
+  wrongTokenLimit?: Partial<AuthThrottleOptions>;
 }
 
 const MB = 1024 * 1024;

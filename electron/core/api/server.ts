@@ -4,6 +4,7 @@ import multipart from "@fastify/multipart";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ApiServerOptions, MessageLogger} from "./api-options.js";
 import type {ApiServices} from "./api-services.js";
+import {AuthThrottle} from "./auth-throttle.js";
 import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
 import {clientErrorHandler} from "./client-errors.js";
 import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
@@ -107,6 +108,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
 
   const metrics = new ApiMetrics(services);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
+  const wrongTokens = new AuthThrottle(options.wrongTokenLimit);
   const registry = new MethodRegistry();
   const live = new Set<RequestLifecycle>();
   const ctx: RouteContext = {...services, metrics, uploadLimitBytes: options.uploadLimitBytes, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
@@ -155,17 +157,24 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     instance.addHook("onRequest", async (request) => {
       const path = pathOf(request.url);
       if (request.is404 || isPublicRequest(request.method, path)) return;
+      // Checked before the token, so a client that is waiting learns nothing about its guesses.
+      const wait = wrongTokens.retryAfterSeconds(request.ip);
+      if (wait !== null)
+        throw new ApiError(429, "RATE_LIMITED", `Too many requests with a wrong API token from this address; wait ${wait} s, then use the current token (Settings → API).`, {retryAfterSeconds: wait});
       let given = bearerToken(request.headers.authorization);
       if (given === null && path === "/events") {
         const query = request.query as {token?: unknown} | undefined;
         given = typeof query?.token === "string" ? query.token : null;
       }
-      if (!tokenMatches(given, token()))
+      if (!tokenMatches(given, token())) {
+        // A missing token is a client not yet set up, not a guess.
+        if (given !== null) wrongTokens.fail(request.ip);
         throw new ApiError(
           401,
           "UNAUTHORIZED",
           given === null ? "This route needs the API token: send Authorization: Bearer <token> (Settings → API)." : "The API token is not valid; copy the current one from Settings → API.",
         );
+      }
       const verdict = limiter.take(tokenKey(given as string));
       if (!verdict.ok)
         throw new ApiError(429, "RATE_LIMITED", `More than ${options.rateLimitPerMinute} requests a minute with this token; wait a moment or raise the limit in Settings.`, {

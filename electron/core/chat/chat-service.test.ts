@@ -250,4 +250,37 @@ describe("ChatService", () => {
     const ticket = await chat.draftTicket(handle.conversationId);
     expect(ticket.title).toContain("printer offline");
   });
+
+  it("masks secrets in every other text a user can store: titles, renames, feedback comments, saved articles", async () => {
+    const {chat, store, knowledge, engine} = setup();
+    const password = "password=Zebra-Quartz-7731";
+    const awsKey = "AKIAQ3EGZ7WLPX4NRT2M";
+    const created = await chat.create(`VPN for bob ${password}`);
+    expect(created.title).not.toContain("Zebra-Quartz-7731");
+    expect(created.title).toContain("[REDACTED:");
+
+    const renamed = await chat.rename(created.id, `Keys ${awsKey}`);
+    expect(renamed.title).not.toContain(awsKey);
+    expect(store.summary(created.id).title).not.toContain(awsKey);
+
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    // An answer that repeats a secret (a model can echo what it was once given) is masked in the article.
+    engine.answer = `Use the key ${awsKey} and restart [1].`;
+    const handle = await chat.send({conversationId: created.id, message: "vpn error 809"});
+    const answer = await handle.done;
+    const rated = await chat.feedback(answer.id, "down", `did not work, ${password}`);
+    expect(rated.feedback?.comment).not.toContain("Zebra-Quartz-7731");
+    expect(store.findMessage(answer.id)?.feedback?.comment).toContain("[REDACTED:");
+
+    await chat.saveToKnowledge(created.id, {title: `Fix with Bearer 9f8Kq2LmZx7Pw4RtYb6Nc1VdHs3Jg5Ue`});
+    const saved = JSON.stringify(knowledge.saved);
+    for (const secret of ["Zebra-Quartz-7731", awsKey, "9f8Kq2LmZx7Pw4RtYb6Nc1VdHs3Jg5Ue"]) expect(saved).not.toContain(secret);
+    expect(knowledge.saved[0].title).toContain("[REDACTED:");
+    expect(knowledge.saved[0].markdown).toContain("[REDACTED:");
+  });
+
+  it("stores titles and comments as typed when redaction is off", async () => {
+    const {chat} = setup((s) => (s.redaction.enabled = false));
+    expect((await chat.create("password=Zebra-Quartz-7731")).title).toBe("password=Zebra-Quartz-7731");
+  });
 });

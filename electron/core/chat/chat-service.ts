@@ -62,7 +62,7 @@ export class ChatService implements ChatApi {
 
   async create(title?: string): Promise<Conversation> {
     const now = this.now();
-    const summary: ConversationSummary = {id: randomUUID(), title: title?.trim() || DEFAULT_TITLE, createdAt: now, updatedAt: now, messageCount: 0};
+    const summary: ConversationSummary = {id: randomUUID(), title: this.redactStored(title?.trim() ?? "") || DEFAULT_TITLE, createdAt: now, updatedAt: now, messageCount: 0};
     await this.deps.store.saveConversation(summary);
     this.deps.events.emit("chat.changed", {conversationId: summary.id});
     return {...summary, messages: []};
@@ -76,7 +76,7 @@ export class ChatService implements ChatApi {
 
   async rename(id: string, title: string): Promise<ConversationSummary> {
     const summary = this.deps.store.summary(id);
-    const next = {...summary, title: title.trim() || summary.title, updatedAt: this.now()};
+    const next = {...summary, title: this.redactStored(title.trim()) || summary.title, updatedAt: this.now()};
     await this.deps.store.saveConversation(next);
     this.deps.events.emit("chat.changed", {conversationId: id});
     return this.deps.store.summary(id);
@@ -99,6 +99,11 @@ export class ChatService implements ChatApi {
   async exportMarkdown(id: string): Promise<{fileName: string; markdown: string}> {
     const conversation = await this.get(id);
     return {fileName: exportFileName(conversation.title), markdown: conversationToMarkdown(conversation)};
+  }
+
+  /** Every text a user can store (titles, feedback comments, saved articles) is masked like a question. */
+  private redactStored(text: string): string {
+    return redact(text, this.deps.settings().redaction).text;
   }
 
   private redactInput(text: string): {text: string; findings: RedactionFinding[]; ms: number} {
@@ -284,7 +289,7 @@ export class ChatService implements ChatApi {
   async feedback(messageId: string, rating: "up" | "down" | null, comment?: string): Promise<StoredMessage> {
     const message = this.deps.store.findMessage(messageId);
     if (!message || message.role !== "assistant") throw new DesksideError("NOT_FOUND", "That answer does not exist (it may have been deleted).");
-    const updated: StoredMessage = {...message, feedback: rating ? {rating, comment: comment?.trim() || null} : null};
+    const updated: StoredMessage = {...message, feedback: rating ? {rating, comment: this.redactStored(comment?.trim() ?? "") || null} : null};
     await this.deps.store.saveMessage(updated);
     this.deps.events.emit("chat.message", updated);
     return updated;
@@ -315,11 +320,13 @@ export class ChatService implements ChatApi {
     const conversation = await this.get(conversationId);
     if (!conversation.messages.some((m) => m.role === "assistant" && m.status !== "error"))
       throw new DesksideError("INVALID_INPUT", "This conversation has no answer to save yet.");
-    const title = options.title?.trim() || conversation.title;
-    // The knowledge base announces the new document itself (knowledge.changed).
+    const title = this.redactStored(options.title?.trim() ?? "") || conversation.title;
+    // The knowledge base announces the new document itself (knowledge.changed). Questions were
+    // masked when asked; the whole article is masked again for what was stored before redaction
+    // was turned on and for anything an answer repeated.
     return this.deps.knowledge.addMarkdownDocument({
-      title,
-      markdown: conversationToArticle(conversation, title),
+      title: this.redactStored(title),
+      markdown: this.redactStored(conversationToArticle(conversation, title)),
       collection: options.collection ?? null,
       origin: "conversation",
     });

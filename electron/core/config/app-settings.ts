@@ -1,8 +1,9 @@
 import {DesksideError} from "../../../shared/errors.js";
 import type {EventSink, SettingsView} from "../../../shared/contract.js";
-import type {Settings, SettingsPatch} from "../../../shared/settings.js";
+import {LOCAL_ONLY_SETTINGS, publicSettings, type Settings, type SettingsPatch} from "../../../shared/settings.js";
 import type {SettingsService, SettingsWarning} from "../settings/settings-service.js";
 import {effectiveSettings, overriddenSettings} from "./effective-settings.js";
+import {assertRemoteChangeAllowed, localOnlyError, type ChangeOrigin} from "./local-only.js";
 import type {RuntimeOverrides} from "./runtime-config.js";
 
 /**
@@ -30,23 +31,38 @@ export class AppSettings {
     return this.stored.warnings;
   }
 
+  /** What clients see (IPC, /rpc, events): the settings in effect without their secrets. */
   view(): SettingsView {
-    return {settings: this.effective(), warnings: this.warnings.map(({code, message}) => ({code, message})), dataDir: this.dataDir, overridden: overriddenSettings(this.overrides)};
+    const {settings, secrets} = publicSettings(this.effective());
+    return {settings, secrets, warnings: this.warnings.map(({code, message}) => ({code, message})), dataDir: this.dataDir, overridden: overriddenSettings(this.overrides)};
   }
 
-  /** Applies a partial update to the stored settings; invalid values throw SETTINGS_INVALID. */
-  update(patch: SettingsPatch | Record<string, unknown>): Settings {
+  /**
+   * Applies a partial update to the stored settings; invalid values throw SETTINGS_INVALID. From a
+   * remote origin a change to a local-only setting throws SETTING_LOCAL_ONLY and nothing is applied.
+   */
+  update(patch: SettingsPatch | Record<string, unknown>, origin: ChangeOrigin = "local"): Settings {
+    if (origin === "remote") assertRemoteChangeAllowed(patch as Record<string, unknown>, this.stored.get());
     return this.stored.update(patch);
   }
 
-  reset(): Settings {
-    return this.stored.reset();
+  /** Defaults again, keeping the API token; from a remote origin every local-only setting is kept too. */
+  reset(origin: ChangeOrigin = "local"): Settings {
+    return this.stored.reset(origin === "remote" ? LOCAL_ONLY_SETTINGS : ["api.token"]);
   }
 
-  regenerateToken(): string {
+  regenerateToken(origin: ChangeOrigin = "local"): string {
+    if (origin === "remote") throw localOnlyError(["api.token"]);
     if (this.overrides.apiToken !== undefined)
       throw new DesksideError("INVALID_INPUT", "The API token is fixed by DESKSIDE_API_TOKEN (or --api-token) for this run; change it there.");
     return this.stored.regenerateApiToken();
+  }
+
+  /** The token in effect, for the desktop app to show; never to a remote origin. */
+  apiToken(origin: ChangeOrigin = "local"): string {
+    if (origin === "remote")
+      throw new DesksideError("SETTING_LOCAL_ONLY", "The API token is shown only on the computer running Deskside (desktop app, or settings.json in its data folder), never over HTTP.");
+    return this.effective().api.token;
   }
 
   /** Called after every change with the settings in effect before and after it. */

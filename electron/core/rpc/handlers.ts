@@ -3,18 +3,19 @@ import type {AppInfo} from "../../../shared/contract.js";
 import type {ApiState} from "../api/api-status.js";
 import type {ChatApi} from "../chat/chat-api.js";
 import type {AppSettings} from "../config/app-settings.js";
+import type {ChangeOrigin} from "../config/local-only.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
 import type {ChatEngine} from "../llm/engine.js";
 import type {ModelDownloads} from "../llm/model-downloads.js";
 import type {ModelService} from "../llm/model-service.js";
-import type {Handlers} from "./dispatcher.js";
+import type {CallContext, Handlers} from "./dispatcher.js";
 
 /** What the contract's handlers may touch, each as small as it is used; the composition root fills it. */
 export interface HandlerDeps {
   app: {version: string; dataDir: string; host: "electron" | "browser"};
   /** Where the HTTP API is reachable (read only: startApi writes it). */
   apiStatus(): ApiState;
-  settings: Pick<AppSettings, "effective" | "view" | "update" | "reset" | "regenerateToken">;
+  settings: Pick<AppSettings, "effective" | "view" | "update" | "reset" | "regenerateToken" | "apiToken">;
   models: Pick<ModelService, "list" | "gpu" | "load" | "unload" | "cancelLoad" | "importFile">;
   /** Status of the engine in use (local, remote, or both in fallback order). */
   engine: Pick<ChatEngine, "status">;
@@ -39,6 +40,11 @@ export interface HandlerDeps {
 }
 
 const OK = {ok: true} as const;
+
+/** A call over HTTP proved only that it has the token; IPC (and the core's own tests) is this computer. */
+export function originOf(context: CallContext): ChangeOrigin {
+  return context.transport === "http" ? "remote" : "local";
+}
 
 /**
  * One handler per contract method; each is a thin call into a service. Changes are announced by the
@@ -69,18 +75,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     "settings.get": () => settings.view(),
-    "settings.update": (patch) => {
-      settings.update(patch);
+    "settings.update": (patch, context) => {
+      settings.update(patch, originOf(context));
       return settings.view();
     },
-    "settings.reset": () => {
-      settings.reset();
+    "settings.reset": (_input, context) => {
+      settings.reset(originOf(context));
       return settings.view();
     },
-    "settings.regenerateToken": () => {
-      settings.regenerateToken();
+    "settings.regenerateToken": (_input, context) => {
+      settings.regenerateToken(originOf(context));
       return settings.view();
     },
+    "settings.apiToken": (_input, context) => ({token: settings.apiToken(originOf(context))}),
 
     "models.list": () => models.list(),
     "models.gpu": () => models.gpu(),

@@ -60,4 +60,61 @@ describe("SettingsService", () => {
     expect(after.api.token).toBe(token);
     expect(service.regenerateApiToken()).not.toBe(token);
   });
+
+  it("reset keeps exactly the settings it is told to keep", () => {
+    const service = new SettingsService(dir);
+    service.update({api: {allowLan: true, host: "0.0.0.0", port: 4000}, retrieval: {topK: 9}});
+    const token = service.get().api.token;
+    const after = service.reset(["api.token", "api.host", "api.allowLan"]);
+    expect(after.api).toMatchObject({token, host: "0.0.0.0", allowLan: true, port: DEFAULT_API_PORT});
+    expect(after.retrieval.topK).toBe(5);
+  });
+});
+
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe.skipIf(process.platform === "win32")("the settings file holds secrets: owner-only (0600)", () => {
+  it("is created 0600 and stays so after updates", () => {
+    const service = new SettingsService(dir);
+    expect(modeOf(service.filePath)).toBe(0o600);
+    service.update({retrieval: {topK: 7}});
+    service.regenerateApiToken();
+    expect(modeOf(service.filePath)).toBe(0o600);
+  });
+
+  it("tightens an existing world-readable file, and the copy of an unreadable one, at start", () => {
+    const file = path.join(dir, "settings.json");
+    fs.writeFileSync(file, JSON.stringify({api: {token: "dsk_old"}}), {mode: 0o644});
+    fs.chmodSync(file, 0o644);
+    const old = path.join(dir, "settings.json.corrupt-2024-01-01");
+    fs.writeFileSync(old, "{ not json", {mode: 0o644});
+    fs.chmodSync(old, 0o644);
+    new SettingsService(dir);
+    expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(old)).toBe(0o600);
+
+    fs.writeFileSync(file, "{ broken again");
+    fs.chmodSync(file, 0o644);
+    const moved = new SettingsService(dir).warnings[0].movedTo;
+    expect(modeOf(moved)).toBe(0o600);
+    expect(modeOf(file)).toBe(0o600);
+  });
+
+  it("keeps the mode even when the backing writes files with the default mode", () => {
+    const service = new SettingsService(dir, (dataDir) => {
+      const target = path.join(dataDir, "settings.json");
+      return {
+        path: target,
+        set store(value: Record<string, unknown>) {
+          fs.rmSync(target, {force: true});
+          fs.writeFileSync(target, JSON.stringify(value), {mode: 0o644});
+        },
+        get store() {
+          return JSON.parse(fs.readFileSync(target, "utf8")) as Record<string, unknown>;
+        },
+      };
+    });
+    service.update({retrieval: {topK: 8}});
+    expect(modeOf(service.filePath)).toBe(0o600);
+  });
 });

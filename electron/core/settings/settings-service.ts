@@ -17,9 +17,32 @@ export type BackingFactory = (dataDir: string) => SettingsBacking;
 
 export const SETTINGS_FILE = "settings.json";
 
+/** The settings file holds the API token and the remote engine's key: only its owner may read it. */
+export const SECRET_FILE_MODE = 0o600;
+
 /** Under plain Node the store is `conf`; the desktop shell passes an electron-store factory. */
 export const confBacking: BackingFactory = (dataDir) =>
-  new Conf<Record<string, unknown>>({cwd: dataDir, configName: "settings", projectName: "deskside", clearInvalidConfig: false});
+  new Conf<Record<string, unknown>>({cwd: dataDir, configName: "settings", projectName: "deskside", clearInvalidConfig: false, configFileMode: SECRET_FILE_MODE});
+
+/** Owner-only access; on Windows only the read-only bit exists, so this is a no-op there. */
+function restrictFile(file: string): void {
+  try {
+    if ((fs.statSync(file).mode & 0o777) !== SECRET_FILE_MODE) fs.chmodSync(file, SECRET_FILE_MODE);
+  } catch {
+    // Not written yet, or a file system without modes: nothing to tighten.
+  }
+}
+
+/** The settings file and the copies of it kept when it was unreadable (they hold the token too). */
+function settingsFiles(dataDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dataDir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name === SETTINGS_FILE || name.startsWith(`${SETTINGS_FILE}.corrupt-`)).map((name) => path.join(dataDir, name));
+}
 
 export interface SettingsWarning {
   code: "SETTINGS_CORRUPT";
@@ -61,6 +84,8 @@ export class SettingsService {
     this.current = loaded;
     if (!this.current.api.token) this.current = {...this.current, api: {...this.current.api, token: generateApiToken()}};
     this.backing.store = this.current as unknown as Record<string, unknown>;
+    // Files written by earlier versions (or copied in) may be world-readable: tighten them at start.
+    for (const file of settingsFiles(dataDir)) restrictFile(file);
   }
 
   private readExisting(): Settings {
@@ -80,6 +105,7 @@ export class SettingsService {
     }
     const movedTo = `${this.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
     fs.renameSync(this.filePath, movedTo);
+    restrictFile(movedTo);
     this.warnings.push({
       code: "SETTINGS_CORRUPT",
       message: `The settings file was unreadable: ${problem}. Defaults are in use; the old file was kept as ${path.basename(movedTo)}.`,
@@ -100,14 +126,24 @@ export class SettingsService {
     const previous = this.current;
     this.current = parsed.data;
     this.backing.store = this.current as unknown as Record<string, unknown>;
+    // The backing is asked for owner-only files; this covers one that was not.
+    restrictFile(this.filePath);
     this.events.emit("change", this.get(), previous);
     return this.get();
   }
 
-  /** Back to defaults, keeping the API token so connected tools keep working. */
-  reset(): Settings {
-    const defaults = settingsSchema.parse({});
-    return this.update({...defaults, api: {...defaults.api, token: this.current.api.token}});
+  /**
+   * Back to defaults, keeping the given settings ("section.key" paths) as they are; by default the
+   * API token, so connected tools keep working.
+   */
+  reset(keep: readonly string[] = ["api.token"]): Settings {
+    const next = settingsSchema.parse({}) as unknown as Record<string, Record<string, unknown>>;
+    const current = this.current as unknown as Record<string, Record<string, unknown>>;
+    for (const setting of keep) {
+      const [section, key] = setting.split(".");
+      if (next[section] && current[section] && key in current[section]) next[section] = {...next[section], [key]: current[section][key]};
+    }
+    return this.update(next);
   }
 
   regenerateApiToken(): string {

@@ -40,6 +40,7 @@ export function createHttpTransport({token, baseUrl = "", onConnectionChange}: H
 
   return {
     host: "browser",
+    token,
     async invoke(method, input) {
       let response: Response;
       try {

@@ -11,6 +11,8 @@ export interface Transport {
   on(event: string, listener: (payload: unknown) => void): () => void;
   /** Releases the connection (browser mode closes its event stream). */
   close?(): void;
+  /** The API token this transport signs its calls with (browser mode); the desktop app has none. */
+  readonly token?: string;
   /** Present only in the desktop app: things a browser tab cannot do. */
   readonly desktop?: DesktopBridge;
 }

@@ -22,6 +22,8 @@ export function fail(code: string, message: string): never {
 /** An in-memory transport: scripted method handlers, recorded calls, and events pushed by the test. */
 export class FakeTransport implements Transport {
   readonly calls: {method: MethodName; input: unknown}[] = [];
+  /** The token a browser-mode client signed in with; set before client(). */
+  token?: string;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(

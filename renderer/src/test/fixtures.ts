@@ -2,7 +2,7 @@ import type {AppInfo, SettingsView} from "../../../shared/contract.js";
 import type {Citation, Conversation, ConversationSummary, StoredMessage} from "../../../shared/chat.js";
 import type {ImportJob, KnowledgeDocument, KnowledgeStats} from "../../../shared/knowledge.js";
 import type {EngineStatus, GpuInfo, ModelInfo} from "../../../shared/models.js";
-import {defaultSettings} from "../../../shared/settings.js";
+import {defaultSettings, publicSettings} from "../../../shared/settings.js";
 import {placeholderAnswer} from "../features/chat/messages.js";
 
 export const appInfo = (overrides: Partial<AppInfo> = {}): AppInfo => ({
@@ -15,10 +15,13 @@ export const appInfo = (overrides: Partial<AppInfo> = {}): AppInfo => ({
   ...overrides,
 });
 
+/** The token the fake core hands the desktop app (settings.apiToken); views never carry it. */
+export const TEST_TOKEN = "dsk_test_token_123";
+
 export const settingsView = (overrides: Partial<SettingsView> = {}): SettingsView => {
   const settings = defaultSettings();
-  settings.api.token = "dsk_test_token_123";
-  return {settings, warnings: [], dataDir: "/home/tech/.config/Deskside", overridden: [], ...overrides};
+  settings.api.token = TEST_TOKEN;
+  return {...publicSettings(settings), warnings: [], dataDir: "/home/tech/.config/Deskside", overridden: [], ...overrides};
 };
 
 export const loadedStatus = (overrides: Partial<EngineStatus> = {}): EngineStatus => ({

@@ -7,13 +7,14 @@ import {EngineProvider} from "../state/engine.js";
 import {SettingsProvider} from "../state/settings.js";
 import {ToastProvider} from "../ui/Toasts.js";
 import {FakeTransport, type FakeHandlers} from "./fake-transport.js";
-import {appInfo, emptyStatus, settingsView} from "./fixtures.js";
+import {appInfo, emptyStatus, settingsView, TEST_TOKEN} from "./fixtures.js";
 
 /** Answers every call the shell makes on its own, so a test only scripts what it is about. */
 export function baseHandlers(): FakeHandlers {
   return {
     "app.info": () => appInfo(),
     "settings.get": () => settingsView(),
+    "settings.apiToken": () => ({token: TEST_TOKEN}),
     "models.status": () => emptyStatus(),
     "chat.list": () => [],
     "knowledge.list": () => [],
@@ -26,8 +27,9 @@ export function baseHandlers(): FakeHandlers {
 }
 
 /** Renders a panel inside the same providers the app uses, over a fake transport. */
-export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]} = {}) {
+export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]; token?: string} = {}) {
   const transport = new FakeTransport({...baseHandlers(), ...handlers}, options.host ?? "electron", options.desktop);
+  transport.token = options.token;
   const client = transport.client();
   const info = options.info ?? appInfo();
   const result = render(

@@ -1,10 +1,12 @@
 import type {FastifyInstance} from "fastify";
+import {forHttp} from "../client-views.js";
 import type {RouteContext} from "../route-context.js";
 import {SseWriter} from "../sse-writer.js";
 
 /**
  * Every core event as server-sent events (`event: <name>`, `data: <json>`), for the renderer in a
- * browser. EventSource cannot send headers, so this route also takes the token as `?token=`.
+ * browser (local paths cut down as on /rpc). EventSource cannot send headers, so this route also
+ * takes the token as `?token=`.
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "events" | "heartbeatMs">): void {
   app.get(
@@ -18,7 +20,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext
       sse.open();
       sse.retry(3000);
       sse.comment("connected");
-      const off = ctx.events.onAny((name, payload) => sse.send(payload, name));
+      const off = ctx.events.onAny((name, payload) => sse.send(forHttp(name, payload), name));
       const heartbeat = setInterval(() => sse.comment("ping"), ctx.heartbeatMs);
       heartbeat.unref();
       const stop = () => {

@@ -1,6 +1,7 @@
 import type {FastifyInstance, FastifySchema} from "fastify";
 import {ERROR_CODES} from "../../../../shared/errors.js";
 import {METHOD_NAMES, contract, type RpcResponse} from "../../../../shared/contract.js";
+import {forHttp} from "../client-views.js";
 import {scrubPaths} from "../path-scrub.js";
 import type {RouteContext} from "../route-context.js";
 import {rpcResponse} from "../schemas.js";
@@ -16,7 +17,7 @@ const BASE64_OVERHEAD = 4 / 3;
 export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rpc" | "uploadLimitBytes">): void {
   const respond = async (method: string, input: unknown): Promise<{status: number; body: RpcResponse<unknown>}> => {
     const response = await ctx.rpc.respond(method, input, {transport: "http"});
-    if (response.ok) return {status: 200, body: response};
+    if (response.ok) return {status: 200, body: {ok: true, result: forHttp(method, response.result)}};
     const code = response.error.code as keyof typeof ERROR_CODES;
     const status = ERROR_CODES[code] ?? 500;
     return {status, body: {ok: false, error: {...response.error, message: scrubPaths(response.error.message)}}};

@@ -5,6 +5,7 @@ import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useAppInfo} from "../../state/app-info.js";
 import {useEngine} from "../../state/engine.js";
+import {useApiToken} from "../../state/server-access.js";
 import {isOverridden, useSettings} from "../../state/settings.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
@@ -24,6 +25,7 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
   const gpu = useRpcQuery("models.gpu");
   const models = useRpcQuery("models.list");
   const {view} = useSettings();
+  const token = useApiToken();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // app.info itself is refreshed by the session on knowledge and settings events; these keep the
@@ -76,7 +78,7 @@ export function FirstRunScreen({onDone}: {onDone: (info: AppInfo) => void}) {
           <Step icon="globe" title="Local API" state={info.api.enabled && info.api.url ? "ok" : info.api.error ? "warn" : "off"}>
             <ApiSummary
               info={info}
-              token={view?.settings.api.token ?? null}
+              token={token}
               addressFixed={isOverridden(view, "api.port") || isOverridden(view, "api.host")}
               tokenFixed={isOverridden(view, "api.token")}
             />

@@ -2,6 +2,7 @@ import {useState} from "react";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useAppInfo} from "../../state/app-info.js";
+import {knownFolder} from "../../state/server-access.js";
 import {Button} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
 import {Icon} from "../../ui/Icon.js";
@@ -14,7 +15,9 @@ export function ImportModelCard({onImported}: {onImported: () => void}) {
   const {notify} = useToast();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const modelsFolder = `${info.dataDir.replace(/[\\/]$/, "")}${info.dataDir.includes("\\") ? "\\" : "/"}models`;
+  // A browser is not told where the server keeps its files; then the folder is described instead.
+  const dataDir = knownFolder(info.dataDir);
+  const modelsFolder = dataDir && `${dataDir.replace(/[\\/]$/, "")}${dataDir.includes("\\") ? "\\" : "/"}models`;
   const pickFiles = client.desktop?.pickFiles;
 
   async function pickAndImport() {
@@ -53,10 +56,16 @@ export function ImportModelCard({onImported}: {onImported: () => void}) {
       ) : (
         <div className="stack-sm">
           <p className="muted">Copy .gguf files into the models folder on the machine running Deskside; they appear in the list above.</p>
-          <div className="path-box">
-            <code>{modelsFolder}</code>
-            <CopyButton text={modelsFolder} label="Copy folder path" iconOnly />
-          </div>
+          {modelsFolder ? (
+            <div className="path-box">
+              <code>{modelsFolder}</code>
+              <CopyButton text={modelsFolder} label="Copy folder path" iconOnly />
+            </div>
+          ) : (
+            <p className="muted">
+              It is <code>models</code> inside Deskside's data folder there; the server prints the data folder when it starts.
+            </p>
+          )}
         </div>
       )}
     </section>

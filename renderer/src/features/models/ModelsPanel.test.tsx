@@ -1,7 +1,7 @@
 import {screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
-import {emptyStatus, gpuInfo, loadedStatus, model} from "../../test/fixtures.js";
+import {appInfo, emptyStatus, gpuInfo, loadedStatus, model} from "../../test/fixtures.js";
 import {renderWithClient} from "../../test/render.js";
 import {ModelsPanel} from "./ModelsPanel.js";
 
@@ -89,6 +89,12 @@ describe("ModelsPanel", () => {
     expect((await screen.findByRole("progressbar", {name: "Download of tiny.gguf"})).getAttribute("aria-valuenow")).toBe("25");
     await user.click(screen.getByRole("button", {name: "Cancel download of tiny.gguf"}));
     expect(transport.callsOf("models.cancelDownload")).toEqual([{id: "dl1"}]);
+  });
+
+  it("describes the models folder in a browser that is not told the server's folders", async () => {
+    renderWithClient(<ModelsPanel active />, {}, {host: "browser", info: appInfo({dataDir: "<path>"})});
+    expect(await screen.findByText(/inside Deskside's data folder there/)).toBeTruthy();
+    expect(screen.queryByText(/<path>/)).toBeNull();
   });
 
   it("imports a .gguf through the desktop file dialog", async () => {

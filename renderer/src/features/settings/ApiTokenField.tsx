@@ -1,17 +1,29 @@
 import {useState} from "react";
+import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
+import {useApiToken} from "../../state/server-access.js";
 import {isOverridden, useSettings} from "../../state/settings.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
 import {Field} from "../../ui/Field.js";
+import {LocalOnlyNote} from "../../ui/LocalOnlyNote.js";
 import {OverrideNote} from "../../ui/OverrideNote.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
 
-export function ApiTokenField({token}: {token: string}) {
+const HOW_TO_SEND = "Clients send it as Authorization: Bearer <token>.";
+
+/**
+ * The API token: shown and copied from the desktop app (which asks the core for it) or, in a browser,
+ * the one this tab signed in with. Only the desktop app may issue a new one.
+ */
+export function ApiTokenField() {
+  const client = useClient();
   const {regenerateToken, view} = useSettings();
-  // A token fixed by DESKSIDE_API_TOKEN or --api-token cannot be replaced from here.
-  const locked = isOverridden(view, "api.token");
+  const token = useApiToken();
+  // A token fixed by DESKSIDE_API_TOKEN or --api-token cannot be replaced from here; nor from a browser.
+  const fixed = isOverridden(view, "api.token");
+  const remote = client.host === "browser";
   const {notify} = useToast();
   const [confirm, dialog] = useConfirm();
   const [visible, setVisible] = useState(false);
@@ -32,26 +44,42 @@ export function ApiTokenField({token}: {token: string}) {
     }
   }
 
+  const note = fixed ? <OverrideNote /> : remote ? <LocalOnlyNote /> : null;
   return (
     <Field
       label="API token"
       hint={
-        locked ? (
+        note ? (
           <>
-            <OverrideNote />
-            <span>Clients send it as Authorization: Bearer &lt;token&gt;.</span>
+            {note}
+            <span>{HOW_TO_SEND}</span>
           </>
         ) : (
-          "Clients send it as Authorization: Bearer <token>."
+          HOW_TO_SEND
         )
       }
     >
       {(control) => (
         <div className="input-row">
-          <input {...control} className="input mono" readOnly type={visible ? "text" : "password"} value={token} />
-          <IconButton icon={visible ? "eyeOff" : "eye"} label={visible ? "Hide token" : "Show token"} variant="secondary" onClick={() => setVisible(!visible)} />
-          <CopyButton text={token} label="Copy token" iconOnly size="md" variant="secondary" />
-          <Button icon="regenerate" disabled={locked} title={locked ? "Fixed for this run; change it where the server is started." : undefined} onClick={() => void regenerate()}>
+          <input
+            {...control}
+            className="input mono"
+            readOnly
+            type={visible && token ? "text" : "password"}
+            value={token ?? (view?.secrets?.["api.token"]?.set ? "••••••••••••" : "")}
+          />
+          {token && (
+            <>
+              <IconButton icon={visible ? "eyeOff" : "eye"} label={visible ? "Hide token" : "Show token"} variant="secondary" onClick={() => setVisible(!visible)} />
+              <CopyButton text={token} label="Copy token" iconOnly size="md" variant="secondary" />
+            </>
+          )}
+          <Button
+            icon="regenerate"
+            disabled={fixed || remote}
+            title={fixed ? "Fixed for this run; change it where the server is started." : remote ? "Only on the computer running Deskside." : undefined}
+            onClick={() => void regenerate()}
+          >
             Regenerate
           </Button>
           {dialog}

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
 import type {SettingsView} from "../../../../shared/contract.js";
 import {DEFAULT_SYSTEM_PROMPT} from "../../../../shared/settings.js";
-import {settingsView} from "../../test/fixtures.js";
+import {settingsView, TEST_TOKEN} from "../../test/fixtures.js";
 import {fail} from "../../test/fake-transport.js";
 import {renderWithClient} from "../../test/render.js";
 import {SettingsPanel} from "./SettingsPanel.js";
@@ -11,14 +11,26 @@ import {SettingsPanel} from "./SettingsPanel.js";
 /** A settings.update fake that deep-merges like the core and rejects out-of-range temperatures. */
 function settingsBackend(initial = settingsView()) {
   let view: SettingsView = initial;
+  let token = TEST_TOKEN;
   return {
     get: () => view,
+    token: () => ({token}),
+    regenerate: () => {
+      token = "dsk_new_token";
+      view = {...view};
+      return view;
+    },
     update: (patch: Record<string, unknown>) => {
       const generation = patch.generation as {temperature?: number} | undefined;
       if (generation?.temperature !== undefined && generation.temperature > 2) fail("SETTINGS_INVALID", "Setting rejected: generation.temperature: Too big: expected number to be <=2");
+      // Like the core: the key is kept, and only whether it is set comes back.
+      const remote = (patch.llm as {remote?: Record<string, unknown>} | undefined)?.remote;
+      const {apiKey, ...rest} = remote ?? {};
+      if (remote) patch = {...patch, llm: {...(patch.llm as object), remote: rest}};
+      const secrets = typeof apiKey === "string" ? {...view.secrets, "llm.remote.apiKey": {set: apiKey !== ""}} : view.secrets;
       const settings = structuredClone(view.settings) as unknown as Record<string, Record<string, unknown>>;
       for (const [section, values] of Object.entries(patch)) settings[section] = deepMerge(settings[section], values as Record<string, unknown>);
-      view = {...view, settings: settings as unknown as SettingsView["settings"]};
+      view = {...view, secrets, settings: settings as unknown as SettingsView["settings"]};
       return view;
     },
   };
@@ -30,16 +42,18 @@ function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>
   return out;
 }
 
-function renderSettings(backend = settingsBackend()) {
-  return renderWithClient(<SettingsPanel />, {
-    "settings.get": backend.get,
-    "settings.update": backend.update,
-    "settings.reset": () => settingsView(),
-    "settings.regenerateToken": () => {
-      const view = backend.get();
-      return {...view, settings: {...view.settings, api: {...view.settings.api, token: "dsk_new_token"}}};
+function renderSettings(backend = settingsBackend(), options: Parameters<typeof renderWithClient>[2] = {}) {
+  return renderWithClient(
+    <SettingsPanel />,
+    {
+      "settings.get": backend.get,
+      "settings.update": backend.update,
+      "settings.reset": () => settingsView(),
+      "settings.apiToken": backend.token,
+      "settings.regenerateToken": backend.regenerate,
     },
-  });
+    options,
+  );
 }
 
 describe("SettingsPanel", () => {
@@ -96,10 +110,11 @@ describe("SettingsPanel", () => {
     const user = userEvent.setup();
     const token = (await screen.findByLabelText("API token")) as HTMLInputElement;
     expect(token.type).toBe("password");
-    await user.click(screen.getByRole("button", {name: "Show token"}));
+    // The desktop app asks the core for the token (settings.apiToken); views never carry it.
+    await user.click(await screen.findByRole("button", {name: "Show token"}));
     expect(token.type).toBe("text");
     await user.click(screen.getByRole("button", {name: "Copy token"}));
-    expect(await navigator.clipboard.readText()).toBe("dsk_test_token_123");
+    expect(await navigator.clipboard.readText()).toBe(TEST_TOKEN);
     await user.click(screen.getByRole("button", {name: "Regenerate"}));
     await user.click(within(screen.getByRole("dialog")).getByRole("button", {name: "Regenerate"}));
     expect(transport.callsOf("settings.regenerateToken")).toHaveLength(1);
@@ -144,10 +159,49 @@ describe("SettingsPanel", () => {
     const token = screen.getByLabelText("API token");
     expect(document.getElementById(token.getAttribute("aria-describedby") ?? "")?.textContent).toContain("Set by the server's environment for this run");
     // Showing and copying the token in effect still work.
-    expect((screen.getByRole("button", {name: "Copy token"}) as HTMLButtonElement).disabled).toBe(false);
+    expect(((await screen.findByRole("button", {name: "Copy token"})) as HTMLButtonElement).disabled).toBe(false);
 
     // Settings that are not overridden stay editable.
     expect((screen.getByRole("spinbutton", {name: "Temperature"}) as HTMLInputElement).disabled).toBe(false);
     expect(screen.getAllByText("Set by the server's environment for this run")).toHaveLength(2);
+  });
+
+  it("treats the remote engine's key as write-only: set or not, change, clear", async () => {
+    const {transport} = renderSettings();
+    const user = userEvent.setup();
+    const state = await screen.findByLabelText("API key");
+    expect(state.textContent).toBe("Not set");
+    await user.click(screen.getByRole("button", {name: "Set"}));
+    const input = screen.getByLabelText("API key") as HTMLInputElement;
+    expect(input.type).toBe("password");
+    expect(input.value).toBe("");
+    await user.type(input, "sk-remote-1{Enter}");
+    await waitFor(() => expect(screen.getByLabelText("API key").textContent).toBe("Set"));
+    await user.click(screen.getByRole("button", {name: "Change"}));
+    expect((screen.getByLabelText("API key") as HTMLInputElement).value).toBe("");
+    await user.click(screen.getByRole("button", {name: "Cancel"}));
+    await user.click(screen.getByRole("button", {name: "Clear"}));
+    await waitFor(() => expect(screen.getByLabelText("API key").textContent).toBe("Not set"));
+    expect(transport.callsOf("settings.update")).toEqual([{llm: {remote: {apiKey: "sk-remote-1"}}}, {llm: {remote: {apiKey: ""}}}]);
+    expect(document.body.textContent).not.toContain("sk-remote-1");
+  });
+
+  it("in a browser, locks who-can-connect settings, shows the tab's own token and no server folders", async () => {
+    const backend = settingsBackend(settingsView({dataDir: "<path>"}));
+    const {transport} = renderSettings(backend, {host: "browser", token: "dsk_browser_tab"});
+    const user = userEvent.setup();
+    const lan = (await screen.findByRole("switch", {name: /Allow access from other computers/})) as HTMLButtonElement;
+    expect(lan.disabled).toBe(true);
+    expect(document.getElementById(lan.getAttribute("aria-describedby") ?? "")?.textContent).toContain("Only on the computer running Deskside");
+    expect((screen.getByLabelText("Allowed browser origins (CORS)") as HTMLTextAreaElement).disabled).toBe(true);
+    expect((screen.getByRole("button", {name: "Regenerate"}) as HTMLButtonElement).disabled).toBe(true);
+    // Other API settings stay editable.
+    expect((screen.getByRole("spinbutton", {name: "Port"}) as HTMLInputElement).disabled).toBe(false);
+
+    await user.click(screen.getByRole("button", {name: "Copy token"}));
+    expect(await navigator.clipboard.readText()).toBe("dsk_browser_tab");
+    expect(transport.callsOf("settings.apiToken")).toHaveLength(0);
+    expect(screen.queryByText("<path>")).toBeNull();
+    expect(screen.getByText(/the server prints it when it starts/)).toBeTruthy();
   });
 });

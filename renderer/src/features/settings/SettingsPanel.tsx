@@ -1,5 +1,7 @@
 import {useEffect, useRef, useState, type ReactNode, type RefObject} from "react";
+import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
+import {knownFolder, localOnlySettings} from "../../state/server-access.js";
 import {useSettings} from "../../state/settings.js";
 import {Banner} from "../../ui/Banner.js";
 import {Button} from "../../ui/Button.js";
@@ -9,7 +11,7 @@ import {Spinner} from "../../ui/Spinner.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
 import {ApiTokenField} from "./ApiTokenField.js";
-import {ListSetting, NumberSetting, SegmentedSetting, SelectSetting, TextAreaSetting, TextSetting, ToggleSetting} from "./fields.js";
+import {ListSetting, NumberSetting, SecretSetting, SegmentedSetting, SelectSetting, TextAreaSetting, TextSetting, ToggleSetting} from "./fields.js";
 import {SettingsFormProvider, useSettingsForm} from "./settings-form.js";
 import {useDefaultSystemPrompt} from "./useDefaultSystemPrompt.js";
 import "./settings.css";
@@ -28,6 +30,7 @@ const SECTIONS: {id: string; title: string; icon: IconName}[] = [
 
 export function SettingsPanel() {
   const {view, error} = useSettings();
+  const client = useClient();
   const sections = useRef<HTMLDivElement>(null);
   const [active, show] = useActiveSection(sections, Boolean(view));
   return (
@@ -41,7 +44,7 @@ export function SettingsPanel() {
       {!view ? (
         <div className="page-body">{error ? <Banner tone="danger">{errorMessage(error)}</Banner> : <Spinner size={20} label="Loading settings" />}</div>
       ) : (
-        <SettingsFormProvider settings={view.settings} overridden={view.overridden}>
+        <SettingsFormProvider settings={view.settings} secrets={view.secrets} overridden={view.overridden} localOnly={localOnlySettings(client)}>
           <div className="settings-layout">
             <nav className="settings-nav" aria-label="Settings sections">
               {SECTIONS.map((section) => (
@@ -123,7 +126,9 @@ function Section({id, title, description, children}: {id: string; title: string;
   );
 }
 
-function SettingsSections({dataDir}: {dataDir: string}) {
+function SettingsSections({dataDir: reported}: {dataDir: string}) {
+  // A browser is not told where the server keeps its files.
+  const dataDir = knownFolder(reported);
   const {settings, commit} = useSettingsForm();
   const {reset} = useSettings();
   const {notify} = useToast();
@@ -219,7 +224,7 @@ function SettingsSections({dataDir}: {dataDir: string}) {
       <Section id="api" title="HTTP API" description="OpenAI-compatible and help-desk endpoints for scripts, ticketing systems and browsers.">
         <ToggleSetting path="api.enabled" label="Enable the local API" />
         <NumberSetting path="api.port" label="Port" min={1} max={65535} integer />
-        <ApiTokenField token={settings.api.token} />
+        <ApiTokenField />
         <ToggleSetting path="api.allowLan" label="Allow access from other computers (LAN)" hint="Off keeps the API on this computer only (127.0.0.1)." onBeforeChange={confirmLan} />
         {settings.api.allowLan && (
           <Banner tone="warning" title="The API is reachable from your network">
@@ -239,7 +244,7 @@ function SettingsSections({dataDir}: {dataDir: string}) {
           ]}
         />
         <TextSetting path="llm.remote.baseUrl" label="Base URL" placeholder="http://gpu-server:8080/v1" type="url" mono />
-        <TextSetting path="llm.remote.apiKey" label="API key" type="password" mono />
+        <SecretSetting path="llm.remote.apiKey" label="API key" hint="Kept on this computer and never shown again; Change replaces it." />
         <TextSetting path="llm.remote.model" label="Model" placeholder="Server default" />
         <SelectSetting
           path="llm.fallback"
@@ -264,10 +269,14 @@ function SettingsSections({dataDir}: {dataDir: string}) {
       <Section id="data" title="Data">
         <div className="field">
           <span className="field-label">Data folder</span>
-          <div className="path-box">
-            <code>{dataDir}</code>
-            <CopyButton text={dataDir} label="Copy data folder path" iconOnly />
-          </div>
+          {dataDir ? (
+            <div className="path-box">
+              <code>{dataDir}</code>
+              <CopyButton text={dataDir} label="Copy data folder path" iconOnly />
+            </div>
+          ) : (
+            <p className="muted">On the computer running Deskside; the server prints it when it starts (Data folder: …).</p>
+          )}
           <div className="field-hint">Settings, the knowledge base, conversations and imported models live here.</div>
         </div>
         <div className="danger-zone">

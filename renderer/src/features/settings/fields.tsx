@@ -1,5 +1,8 @@
 import {useEffect, useRef, useState, type ReactNode} from "react";
+import type {SecretSetting as SecretPath} from "../../../../shared/settings.js";
+import {Button} from "../../ui/Button.js";
 import {Field} from "../../ui/Field.js";
+import {LocalOnlyNote} from "../../ui/LocalOnlyNote.js";
 import {OverrideNote} from "../../ui/OverrideNote.js";
 import {SegmentedControl, type Segment} from "../../ui/SegmentedControl.js";
 import {Switch} from "../../ui/Switch.js";
@@ -48,18 +51,20 @@ function useDraft<T>(path: SettingPath, format: (value: unknown) => string, pars
 const asText = (value: unknown) => (value === null || value === undefined ? "" : String(value));
 
 /**
- * A setting fixed for this run by a flag or environment variable: its control is disabled and the
- * hint says why. An edit would be stored but not used until the override goes, which only confuses.
+ * A setting fixed for this run by a flag or environment variable, or one this client may not change
+ * (from a browser, who can reach Deskside): its control is disabled and the hint says why. An edit
+ * would be stored but not used until the override goes, or refused, which only confuses.
  */
-function useLock(path: SettingPath, hint: ReactNode): {locked: boolean; hint: ReactNode} {
-  const {overridden} = useSettingsForm();
-  const locked = overridden.includes(path);
-  if (!locked) return {locked, hint};
+export function useLock(path: SettingPath, hint: ReactNode): {locked: boolean; hint: ReactNode} {
+  const {overridden, localOnly} = useSettingsForm();
+  const fixed = overridden.includes(path);
+  const remote = localOnly.includes(path);
+  if (!fixed && !remote) return {locked: false, hint};
   return {
-    locked,
+    locked: true,
     hint: (
       <>
-        <OverrideNote />
+        {fixed ? <OverrideNote /> : <LocalOnlyNote />}
         {hint ? <span>{hint}</span> : null}
       </>
     ),
@@ -204,6 +209,77 @@ export function ToggleSetting({path, label, hint, onBeforeChange}: {path: Settin
           }}
         />
       )}
+    </Field>
+  );
+}
+
+/**
+ * A write-only setting such as a key: the UI only learns whether it is set. "Change" opens an empty
+ * field for a new value (Enter or Save sends it), "Clear" removes it.
+ */
+export function SecretSetting({path, label, hint}: {path: SecretPath; label: string; hint?: ReactNode}) {
+  const {secrets, errors, commit} = useSettingsForm();
+  const isSet = secrets[path]?.set ?? false;
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState("");
+  const [busy, setBusy] = useState(false);
+  const lock = useLock(path, hint);
+
+  async function send(value: string) {
+    setBusy(true);
+    const accepted = await commit(path, value);
+    setBusy(false);
+    if (!accepted) return;
+    setEditing(false);
+    setDraft("");
+  }
+
+  function cancel() {
+    setEditing(false);
+    setDraft("");
+  }
+
+  return (
+    <Field label={label} hint={lock.hint} error={errors[path]}>
+      {(control) =>
+        editing ? (
+          <div className="input-row">
+            <input
+              {...control}
+              className="input mono"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              autoFocus
+              placeholder={isSet ? "New value" : undefined}
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" && draft.trim()) void send(draft.trim());
+                if (event.key === "Escape") cancel();
+              }}
+            />
+            <Button variant="primary" busy={busy} disabled={!draft.trim()} onClick={() => void send(draft.trim())}>
+              Save
+            </Button>
+            <Button onClick={cancel}>Cancel</Button>
+          </div>
+        ) : (
+          <div className="input-row">
+            <output {...control} className="secret-state">
+              {isSet ? "Set" : "Not set"}
+            </output>
+            <Button disabled={lock.locked} onClick={() => setEditing(true)}>
+              {isSet ? "Change" : "Set"}
+            </Button>
+            {isSet && (
+              <Button variant="ghost" busy={busy} disabled={lock.locked} onClick={() => void send("")}>
+                Clear
+              </Button>
+            )}
+          </div>
+        )
+      }
     </Field>
   );
 }

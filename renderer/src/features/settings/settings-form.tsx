@@ -1,12 +1,12 @@
 import {createContext, useCallback, useContext, useMemo, useState, type ReactNode} from "react";
-import type {Settings} from "../../../../shared/settings.js";
+import type {PublicSettings, SecretsState, Settings} from "../../../../shared/settings.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useSettings} from "../../state/settings.js";
 
 /** Dotted path into the settings, e.g. "generation.temperature" or "llm.remote.baseUrl". */
 export type SettingPath = `${keyof Settings}.${string}`;
 
-export function readSetting(settings: Settings, path: SettingPath): unknown {
+export function readSetting(settings: PublicSettings, path: SettingPath): unknown {
   return path.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), settings);
 }
 
@@ -19,18 +19,34 @@ export function patchFor(path: SettingPath, value: unknown): Record<string, unkn
 }
 
 interface SettingsForm {
-  settings: Settings;
+  settings: PublicSettings;
+  /** Whether each write-only setting has a value (the values never reach the UI). */
+  secrets: SecretsState;
   errors: Partial<Record<SettingPath, string>>;
   /** Sends one value; resolves true when the core accepted it, false with an inline error otherwise. */
   commit: (path: SettingPath, value: unknown) => Promise<boolean>;
   setError: (path: SettingPath, message: string | null) => void;
   /** Paths fixed for this run by a flag or environment variable. */
   overridden: readonly string[];
+  /** Paths this client may not change (from a browser: who can reach Deskside). */
+  localOnly: readonly string[];
 }
 
 const FormContext = createContext<SettingsForm | null>(null);
 
-export function SettingsFormProvider({settings, overridden = [], children}: {settings: Settings; overridden?: readonly string[]; children: ReactNode}) {
+export function SettingsFormProvider({
+  settings,
+  secrets,
+  overridden = [],
+  localOnly = [],
+  children,
+}: {
+  settings: PublicSettings;
+  secrets: SecretsState;
+  overridden?: readonly string[];
+  localOnly?: readonly string[];
+  children: ReactNode;
+}) {
   const {update} = useSettings();
   const [errors, setErrors] = useState<Partial<Record<SettingPath, string>>>({});
 
@@ -58,7 +74,7 @@ export function SettingsFormProvider({settings, overridden = [], children}: {set
     [update, setError],
   );
 
-  const value = useMemo(() => ({settings, errors, commit, setError, overridden}), [settings, errors, commit, setError, overridden]);
+  const value = useMemo(() => ({settings, secrets, errors, commit, setError, overridden, localOnly}), [settings, secrets, errors, commit, setError, overridden, localOnly]);
   return <FormContext.Provider value={value}>{children}</FormContext.Provider>;
 }
 
