@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/engine-bench.ts [--model path.gguf] [--runs 12] [--tokens 256]
  */
+import path from "node:path";
 import {parseArgs} from "node:util";
 import {getLlama, LlamaChat} from "node-llama-cpp";
 import {LocalEngine} from "../electron/core/llm/local-engine.js";
@@ -51,7 +52,8 @@ async function direct(seed: number): Promise<Run> {
   return {tokens, ttftMs: first - begin, tokensPerSecond: ((tokens - 1) * 1000) / (end - first)};
 }
 
-const engine = new LocalEngine({gpu: "cpu", modelFolders: () => []});
+// The engine loads paths inside its model folders only: the model's own folder is one.
+const engine = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: path.dirname(path.resolve(MODEL)), source: "path"}]});
 started = performance.now();
 await engine.load({model: MODEL, threads: THREADS, sequences: 1, contextSize: 2048});
 const engineLoadMs = performance.now() - started;

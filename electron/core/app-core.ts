@@ -153,7 +153,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     events,
     log: logger,
   });
-  const downloads = new ModelDownloads(() => modelsDir, events);
+  const downloads = new ModelDownloads(() => modelsDir, events, {allowedHosts: () => settings.effective().llm.downloadHosts});
 
   // The knowledge base and the history open independently: damage to one never stops the other.
   const storeUri = settings.effective().knowledge.storeUri ?? path.join(dataDir, "lancedb");

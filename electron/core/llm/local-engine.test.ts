@@ -136,7 +136,7 @@ describe("LocalEngine with the fixture model", () => {
     it("MODEL_TOO_LARGE when the machine's memory cannot hold it", async () => {
       const small = new LocalEngine({
         gpu: "cpu",
-        modelFolders: () => [],
+        modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}],
         resourceProbe: {getRamState: async () => ({total: 64 * 1024, free: 16 * 1024})},
       });
       await expect(small.load(LOAD)).rejects.toMatchObject({code: "MODEL_TOO_LARGE"});
@@ -148,7 +148,7 @@ describe("LocalEngine with the fixture model", () => {
 
   it("unloads and then refuses to generate with MODEL_NOT_LOADED", async () => {
     const events = new EventBus();
-    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [], events});
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}], events});
     const progress: number[] = [];
     events.on("models.loadProgress", (event) => progress.push(event.progress));
     await other.load({...LOAD, sequences: 1});

@@ -51,16 +51,25 @@ async function listGguf(dir: string, depth: number): Promise<string[]> {
   return out;
 }
 
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(path.resolve(dir), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
 /**
- * Resolves what the user asked for: an absolute or relative .gguf path, or a file name looked up in
- * the model folders. Returns null when nothing matches.
+ * Resolves what the user asked for: a .gguf path inside one of the model folders, or a file name
+ * looked up in them. Returns null when nothing matches — also for a path outside the model folders,
+ * whether or not it exists, so a caller learns nothing about the rest of the disk.
  */
 export async function resolveModelRequest(request: string, folders: ModelFolder[]): Promise<FoundModelFile | null> {
   const looksLikePath = path.isAbsolute(request) || request.includes("/") || request.includes("\\");
   if (looksLikePath) {
+    const file = path.resolve(request);
+    const folder = folders.find((candidate) => isInside(file, candidate.dir));
+    if (!folder) return null;
     try {
-      await fs.access(request);
-      return {path: path.resolve(request), source: "path"};
+      await fs.access(file);
+      return {path: file, source: folder.source};
     } catch {
       return null;
     }

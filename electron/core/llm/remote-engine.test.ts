@@ -3,7 +3,7 @@ import {RemoteEngine} from "./remote-engine.js";
 import {EngineRouter} from "./engine-router.js";
 import {LocalEngine} from "./local-engine.js";
 import {closedPort, startOpenAIStandIn, type StandIn} from "../../../test/helpers/openai-stand-in.js";
-import {FIXTURE_GGUF} from "../../../test/helpers/fixtures.js";
+import {FIXTURE_GGUF, FIXTURE_MODELS_DIR} from "../../../test/helpers/fixtures.js";
 
 const ASK = [{role: "system" as const, content: "Be brief."}, {role: "user" as const, content: "VPN error 809?"}];
 let standIn: StandIn;
@@ -64,7 +64,7 @@ describe("RemoteEngine", () => {
 describe("EngineRouter fallback", () => {
   it("local then remote: uses the remote when no local model is loaded", async () => {
     standIn.mode = "ok";
-    const local = new LocalEngine({gpu: "cpu", modelFolders: () => []});
+    const local = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}]});
     const remote = new RemoteEngine({baseUrl: standIn.url, model: "remote-model"});
     const router = new EngineRouter(() => [local, remote]);
     expect((await router.generate(ASK)).engine).toBe("remote");
@@ -75,7 +75,7 @@ describe("EngineRouter fallback", () => {
 
   it("remote then local: falls back when the remote server is down, and surfaces request errors", async () => {
     const port = await closedPort();
-    const local = new LocalEngine({gpu: "cpu", modelFolders: () => []});
+    const local = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}]});
     await local.load({model: FIXTURE_GGUF, threads: 1, sequences: 1, contextSize: 1024});
     const remote = new RemoteEngine({baseUrl: `http://127.0.0.1:${port}/v1`, model: "m", retries: 0});
     const router = new EngineRouter(() => [remote, local]);
