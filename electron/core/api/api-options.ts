@@ -9,18 +9,34 @@ export interface MessageLogger {
   error(message: string): void;
 }
 
-export interface ApiServerOptions {
-  host: string;
-  /** 0 picks a free port (tests). */
-  port: number;
-  /** A function lets a token regenerated in Settings take effect without a restart. */
-  token: string | (() => string);
-  corsOrigins: string[];
-  allowLan: boolean;
+/** A value fixed when the server is built, or read again on every request (Settings changes apply live). */
+export type Live<T> = T | (() => T);
+
+export function current<T>(value: Live<T>): T {
+  return typeof value === "function" ? (value as () => T)() : value;
+}
+
+/** The limits one request is held to, read when it arrives. */
+export interface RequestLimits {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
   requestTimeoutMs: number;
+}
+
+export interface ApiServerOptions {
+  /** Host and port are the binding: changing them needs a new listener (start-api.ts). */
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** A function lets a token regenerated in Settings take effect without a restart. */
+  token: Live<string>;
+  corsOrigins: Live<string[]>;
+  allowLan: boolean;
+  bodyLimitBytes: Live<number>;
+  uploadLimitBytes: Live<number>;
+  rateLimitPerMinute: Live<number>;
+  requestTimeoutMs: Live<number>;
   /** The built renderer (e.g. dist/); served at / when it holds an index.html. */
   rendererDir?: string;
   /**
@@ -36,7 +52,7 @@ export interface ApiServerOptions {
 
 const MB = 1024 * 1024;
 
-/** The server's options from the `api` settings, with command-line / environment overrides on top. */
+/** The server's options from the `api` settings (fixed values), with command-line / environment overrides on top. */
 export function apiOptionsFromSettings(
   api: Settings["api"],
   overrides: RuntimeOverrides = {},
@@ -52,6 +68,27 @@ export function apiOptionsFromSettings(
     uploadLimitBytes: Math.round(api.uploadLimitMb * MB),
     rateLimitPerMinute: api.rateLimitPerMinute,
     requestTimeoutMs: api.requestTimeoutMs,
+    ...extra,
+  };
+}
+
+/**
+ * Options whose token, CORS list and request limits are read from `read()` on every request, so a
+ * change in Settings applies to the next request without touching open connections. Host, port and
+ * allowLan are taken once: they decide the binding.
+ */
+export function liveApiOptions(read: () => Settings["api"], extra: Pick<ApiServerOptions, "rendererDir" | "logger"> = {}): ApiServerOptions {
+  const api = read();
+  return {
+    host: api.host,
+    port: api.port,
+    token: () => read().token,
+    corsOrigins: () => read().corsOrigins,
+    allowLan: api.allowLan,
+    bodyLimitBytes: () => Math.round(read().bodyLimitMb * MB),
+    uploadLimitBytes: () => Math.round(read().uploadLimitMb * MB),
+    rateLimitPerMinute: () => read().rateLimitPerMinute,
+    requestTimeoutMs: () => read().requestTimeoutMs,
     ...extra,
   };
 }

@@ -1,29 +1,35 @@
 /**
  * A token bucket per key: `perMinute` requests may arrive in a burst, then they refill evenly.
- * Small and in-process because the server has one listener and a handful of tokens.
+ * Small and in-process because the server has one listener and a handful of tokens. The rate may be
+ * a function: it is read on every request, so a change in Settings applies to the next one (a
+ * lower limit also shrinks buckets that were fuller than it allows).
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, {tokens: number; updatedAt: number}>();
-  private readonly refillPerMs: number;
 
   constructor(
-    private readonly perMinute: number,
+    private readonly perMinute: number | (() => number),
     private readonly now: () => number = () => performance.now(),
-  ) {
-    this.refillPerMs = perMinute / 60_000;
+  ) {}
+
+  /** The limit in effect now. */
+  get limit(): number {
+    return typeof this.perMinute === "function" ? this.perMinute() : this.perMinute;
   }
 
   /** Takes one token; when none is left, says how many seconds until one is. */
   take(key: string): {ok: true} | {ok: false; retryAfterSeconds: number} {
+    const perMinute = this.limit;
+    const refillPerMs = perMinute / 60_000;
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? {tokens: this.perMinute, updatedAt: now};
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * this.refillPerMs);
+    const bucket = this.buckets.get(key) ?? {tokens: perMinute, updatedAt: now};
+    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updatedAt) * refillPerMs);
     bucket.updatedAt = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return {ok: true};
     }
-    return {ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000))};
+    return {ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000))};
   }
 }

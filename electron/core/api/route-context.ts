@@ -1,3 +1,4 @@
+import type {RequestLimits} from "./api-options.js";
 import type {ApiServices} from "./api-services.js";
 import type {ApiMetrics} from "./metrics.js";
 import type {OpenApiRouteConfig} from "./zod-compiler.js";
@@ -6,7 +7,8 @@ import type {RequestLifecycle} from "./request-lifecycle.js";
 /** What route modules get from the server; each takes only the parts it uses (Pick<RouteContext, …>). */
 export interface RouteContext extends ApiServices {
   metrics: ApiMetrics;
-  uploadLimitBytes: number;
+  /** The request limits in effect now (Settings → API); read per request, never kept. */
+  limits(): RequestLimits;
   /** Interval of comment lines on long-lived event streams, so proxies and browsers keep them open. */
   heartbeatMs: number;
   rendererDir: string | null;
@@ -21,6 +23,8 @@ declare module "fastify" {
     accepts?: "json" | "multipart";
     /** No request deadline: event streams stay open until the client leaves. */
     longLived?: boolean;
+    /** This route's body limit from the limits in effect; left out: the API body limit. */
+    maxBodyBytes?: (limits: RequestLimits) => number;
     openapi?: OpenApiRouteConfig;
   }
 }

@@ -2,7 +2,8 @@ import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, ty
 import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import {DesksideError} from "../../../shared/errors.js";
-import type {ApiServerOptions, MessageLogger} from "./api-options.js";
+import {Transform, type Readable} from "node:stream";
+import {current, type ApiServerOptions, type MessageLogger, type RequestLimits} from "./api-options.js";
 import type {ApiServices} from "./api-services.js";
 import {AuthThrottle} from "./auth-throttle.js";
 import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
@@ -32,9 +33,23 @@ export type {ApiServerOptions} from "./api-options.js";
 
 export interface ApiServer {
   listen(): Promise<{url: string}>;
+  /** Stops at once: open streams and generations are ended. */
   close(): Promise<void>;
+  /** Stops accepting connections (the port is free again); requests in progress carry on. */
+  stopAccepting(): void;
+  /**
+   * Stops accepting, lets requests in progress finish (streams included), then closes: long-lived
+   * event streams are ended last, and whatever is still open after `limitMs` is ended as by close().
+   */
+  drain(limitMs: number): Promise<void>;
   app: FastifyInstance;
 }
+
+/**
+ * fastify's own body limit sits above anything Settings allow (uploads of 4 GB as base64); the limit
+ * in effect is checked per request in preParsing, so a new value applies without a restart.
+ */
+const BODY_LIMIT_CEILING = 8 * 1024 * 1024 * 1024;
 
 const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/;
 /** Lets a plugin's hooks and handlers apply to the whole server (what fastify-plugin does). */
@@ -83,6 +98,24 @@ function loggerOptions(logger: ApiServerOptions["logger"], fallback: MessageLogg
   return {...base, loggerInstance: fromMessageLogger(chosen as MessageLogger)};
 }
 
+function tooLarge(): ApiError {
+  return new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this server accepts; send less data or raise the API body limit in Settings.");
+}
+
+/** Passes a body without a declared length through, failing it with 413 once it grows past `max`. */
+function capBody(payload: Readable, max: number): Readable {
+  let seen = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) callback(tooLarge());
+      else callback(null, chunk);
+    },
+  });
+  payload.on("error", (error) => capped.destroy(error));
+  return payload.pipe(capped);
+}
+
 function urlFor(host: string, port: number): string {
   // A wildcard bind is reached locally through loopback.
   const shown = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
@@ -94,12 +127,19 @@ function urlFor(host: string, port: number): string {
  * is recorded by startApi (start-api.ts), which owns the API's status.
  */
 export function createApiServer(services: ApiServices, options: ApiServerOptions): ApiServer {
-  const token = typeof options.token === "function" ? options.token : () => options.token as string;
+  const token = () => current(options.token);
+  const limits = (): RequestLimits => ({
+    bodyLimitBytes: current(options.bodyLimitBytes),
+    uploadLimitBytes: current(options.uploadLimitBytes),
+    rateLimitPerMinute: current(options.rateLimitPerMinute),
+    requestTimeoutMs: current(options.requestTimeoutMs),
+  });
   const app = Fastify({
     ...loggerOptions(options.logger, services.logger),
-    bodyLimit: options.bodyLimitBytes,
-    // Node's limit on receiving the request itself (headers and body), against slow senders.
-    requestTimeout: options.requestTimeoutMs,
+    bodyLimit: BODY_LIMIT_CEILING,
+    // Node's limit on receiving the request itself (headers and body), against slow senders; kept
+    // in step with the setting on every request.
+    requestTimeout: limits().requestTimeoutMs,
     forceCloseConnections: true,
     routerOptions: {ignoreTrailingSlash: true, maxParamLength: 256},
     frameworkErrors: (error, request, reply) => sendError(request, reply, toHttpError(error)),
@@ -107,51 +147,76 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
   }) as unknown as FastifyInstance;
 
   const metrics = new ApiMetrics(services);
-  const limiter = new RateLimiter(options.rateLimitPerMinute);
+  const limiter = new RateLimiter(() => current(options.rateLimitPerMinute));
   const wrongTokens = new AuthThrottle(options.wrongTokenLimit);
   const registry = new MethodRegistry();
-  const live = new Set<RequestLifecycle>();
-  const ctx: RouteContext = {...services, metrics, uploadLimitBytes: options.uploadLimitBytes, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
+  /** Requests in progress, each marked long-lived (event streams) or not. */
+  const live = new Map<RequestLifecycle, boolean>();
+  const ctx: RouteContext = {...services, metrics, limits, heartbeatMs: options.heartbeatMs ?? 15_000, rendererDir: options.rendererDir ?? null};
+  let accepting = true;
+  let draining = false;
+  let closing: Promise<void> | null = null;
+  /** Called whenever a request ends while draining. */
+  let onRequestEnded: (() => void) | null = null;
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.decorateRequest("lifecycle", null as unknown as RequestLifecycle);
   app.addHook("onRoute", (route) => registry.add(route.url, route.method));
 
+  // Set before any plugin adds routes (CORS adds OPTIONS *), so every route answers errors in the API's shape.
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = toHttpError(error);
+    if (mapped.internal) request.log.error({err: error, url: redactUrl(request.url)}, "request failed");
+    if (reply.sent || reply.raw.headersSent) return;
+    sendError(request, reply, mapped);
+  });
+
   registerOpenApiSpec(app, services.version);
-  if (options.corsOrigins.length > 0) {
-    const any = options.corsOrigins.includes("*");
-    const allowed = new Set(options.corsOrigins);
-    void app.register(cors, {
-      origin: (origin, callback) => callback(null, any || (origin !== undefined && allowed.has(origin))),
-      methods: ["GET", "POST", "DELETE", "OPTIONS"],
-      allowedHeaders: ["Authorization", "Content-Type"],
-      exposedHeaders: ["Retry-After"],
-      maxAge: 600,
-    });
-  }
-  void app.register(multipart, {limits: {fileSize: options.uploadLimitBytes}});
+  // The allowed origins are read per request; with none, CORS is off (no headers, preflights unanswered).
+  void app.register(cors, {
+    hideOptionsRoute: true,
+    delegator: (_request, callback) => {
+      const origins = current(options.corsOrigins);
+      if (origins.length === 0) return callback(null, {origin: false});
+      const any = origins.includes("*");
+      callback(null, {
+        origin: (origin, answer) => answer(null, any || (origin !== undefined && origins.includes(origin))),
+        methods: ["GET", "POST", "DELETE", "OPTIONS"],
+        allowedHeaders: ["Authorization", "Content-Type"],
+        exposedHeaders: ["Retry-After"],
+        maxAge: 600,
+      });
+    },
+  });
+  // Uploads pass their own per-request limits to request.parts() (routes/helpdesk-knowledge.ts).
+  void app.register(multipart, {limits: {fileSize: limits().uploadLimitBytes}});
 
   const serverPlugin = async (instance: FastifyInstance) => {
     // Per-request deadline, disconnect signal and metrics, for every route including 404s.
     instance.addHook("onRequest", async (request, reply) => {
       const started = performance.now();
       const longLived = request.routeOptions.config?.longLived === true;
+      const timeoutMs = current(options.requestTimeoutMs);
+      if (app.server.requestTimeout !== timeoutMs) app.server.requestTimeout = timeoutMs;
+      // A listener being retired answers what reaches it on open connections, then lets them go.
+      if (draining) reply.header("connection", "close");
       request.lifecycle = new RequestLifecycle(
         reply,
-        longLived ? null : options.requestTimeoutMs,
+        longLived ? null : timeoutMs,
         () => {
           if (reply.sent || reply.raw.headersSent) return;
-          sendError(request, reply, toHttpError(new ApiError(503, "TIMEOUT", `The request took longer than ${Math.round(options.requestTimeoutMs / 1000)} s and was stopped; try again or raise the API request timeout in Settings.`)));
+          sendError(request, reply, toHttpError(new ApiError(503, "TIMEOUT", `The request took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; try again or raise the API request timeout in Settings.`)));
           // Whatever the handler returns later is not sent again.
           reply.hijack();
         },
         (lifecycle) => {
           live.delete(lifecycle);
           metrics.observeRequest(request.method, request.routeOptions.url ?? "unmatched", reply.raw.statusCode, (performance.now() - started) / 1000);
+          onRequestEnded?.();
         },
       );
-      live.add(request.lifecycle);
+      live.set(request.lifecycle, longLived);
     });
 
     instance.addHook("onRequest", async (request) => {
@@ -177,30 +242,31 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
       }
       const verdict = limiter.take(tokenKey(given as string));
       if (!verdict.ok)
-        throw new ApiError(429, "RATE_LIMITED", `More than ${options.rateLimitPerMinute} requests a minute with this token; wait a moment or raise the limit in Settings.`, {
+        throw new ApiError(429, "RATE_LIMITED", `More than ${limiter.limit} requests a minute with this token; wait a moment or raise the limit in Settings.`, {
           retryAfterSeconds: verdict.retryAfterSeconds,
         });
     });
 
-    // Wrong body types are refused before the body is read.
+    // Wrong body types are refused before the body is read; so are bodies past the limit in effect.
     instance.addHook("preParsing", async (request, _reply, payload) => {
-      const accepts = request.routeOptions.config?.accepts;
-      if (!accepts) return payload;
+      const config = request.routeOptions.config;
+      const now = limits();
+      const max = config?.maxBodyBytes?.(now) ?? now.bodyLimitBytes;
+      const declared = Number(request.headers["content-length"] ?? Number.NaN);
+      if (declared > max) throw tooLarge();
+      const accepts = config?.accepts;
       const type = (request.headers["content-type"] ?? "").toLowerCase();
       if (accepts === "multipart") {
         if (!type.startsWith("multipart/form-data")) throw new ApiError(415, "UNSUPPORTED_TYPE", "Upload files as multipart/form-data (for example curl -F file=@runbook.md).");
+        // The upload route counts what it reads against the upload limit itself.
         return payload;
       }
-      const hasBody = Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
-      if (hasBody && !JSON_TYPE.test(type)) throw new ApiError(415, "UNSUPPORTED_TYPE", "Send the body as JSON with Content-Type: application/json.");
-      return payload;
-    });
-
-    instance.setErrorHandler((error, request, reply) => {
-      const mapped = toHttpError(error);
-      if (mapped.internal) request.log.error({err: error, url: redactUrl(request.url)}, "request failed");
-      if (reply.sent || reply.raw.headersSent) return;
-      sendError(request, reply, mapped);
+      if (accepts) {
+        const hasBody = declared > 0 || request.headers["transfer-encoding"] !== undefined;
+        if (hasBody && !JSON_TYPE.test(type)) throw new ApiError(415, "UNSUPPORTED_TYPE", "Send the body as JSON with Content-Type: application/json.");
+      }
+      // Node delivers no more than a declared length; a body without one is counted as it arrives.
+      return Number.isNaN(declared) && request.headers["transfer-encoding"] !== undefined ? capBody(payload, max) : payload;
     });
 
     instance.setNotFoundHandler((request, reply) => {
@@ -213,7 +279,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     });
 
     instance.addHook("preClose", async () => {
-      for (const lifecycle of live) lifecycle.end("shutdown");
+      for (const lifecycle of live.keys()) lifecycle.end("shutdown");
     });
 
     registerOpenAiModelRoutes(instance, ctx);
@@ -253,9 +319,42 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
       }
       return {url};
     },
-    async close() {
-      await app.close();
-      metrics.close();
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        await app.close();
+        metrics.close();
+      })();
+      return closing;
+    },
+    stopAccepting() {
+      if (!accepting) return;
+      accepting = false;
+      draining = true;
+      // Frees the port at once; connections already open stay until they finish (see drain).
+      if (app.server.listening) app.server.close(() => undefined);
+      app.server.closeIdleConnections();
+    },
+    async drain(limitMs) {
+      this.stopAccepting();
+      if (closing) return closing;
+      const busy = () => [...live.values()].some((longLived) => !longLived);
+      if (busy())
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, limitMs);
+          timer.unref();
+          function done() {
+            clearTimeout(timer);
+            onRequestEnded = null;
+            resolve();
+          }
+          onRequestEnded = () => {
+            // Keep-alive connections whose last response has gone are closed as they become idle.
+            app.server.closeIdleConnections();
+            if (!busy()) done();
+          };
+        });
+      await this.close();
     },
   };
 }

@@ -14,7 +14,7 @@ const BASE64_OVERHEAD = 4 / 3;
  * with the same RpcResponse IPC gives. One route per method so each input schema shows in /docs;
  * the dispatcher (not fastify) validates, exactly as it does for IPC.
  */
-export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rpc" | "uploadLimitBytes">): void {
+export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rpc">): void {
   const respond = async (method: string, input: unknown): Promise<{status: number; body: RpcResponse<unknown>}> => {
     const response = await ctx.rpc.respond(method, input, {transport: "http"});
     if (response.ok) return {status: 200, body: {ok: true, result: forHttp(method, response.result)}};
@@ -29,8 +29,11 @@ export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, 
     app.post(
       `/rpc/${method}`,
       {
-        bodyLimit: method === "knowledge.upload" ? Math.ceil(ctx.uploadLimitBytes * BASE64_OVERHEAD) + 65_536 : undefined,
-        config: {accepts: "json", openapi: {body: contract[method].input}},
+        config: {
+          accepts: "json",
+          maxBodyBytes: method === "knowledge.upload" ? (limits) => Math.ceil(limits.uploadLimitBytes * BASE64_OVERHEAD) + 65_536 : undefined,
+          openapi: {body: contract[method].input},
+        },
         schema,
       },
       async (request, reply) => {
