@@ -15,7 +15,7 @@ import {
   uploadResponse,
   type SearchRequestBody,
 } from "../schemas.js";
-import {documentTextView, documentView, jobView, searchView, sourceName} from "../views.js";
+import {documentTextView, documentView, jobView, searchView} from "../views.js";
 
 const tags = ["Help desk"];
 
@@ -24,20 +24,20 @@ interface Upload {
   collection: string | null | undefined;
 }
 
-/** Reads every file part into memory (the importer takes buffers), enforcing the total upload limit. */
+/** Reads every file part into memory (the importer takes buffers), enforcing the total upload limit; names are passed on as sent. */
 async function readUpload(request: FastifyRequest, limitBytes: number): Promise<Upload> {
   const files: Upload["files"] = [];
   const fields: Record<string, string> = {};
   let total = 0;
   try {
-    for await (const part of request.parts({limits: {fileSize: limitBytes, fieldSize: 1024, fields: 10, files: 1000, parts: 1010}})) {
+    // Folders in a file name are kept (they tell two runbook.md apart); the knowledge service cleans them.
+    for await (const part of request.parts({preservePath: true, limits: {fileSize: limitBytes, fieldSize: 1024, fields: 10, files: 1000, parts: 1010}})) {
       if (part.type === "file") {
         const bytes = await part.toBuffer();
         total += bytes.length;
         if (total > limitBytes) throw new ApiError(413, "PAYLOAD_TOO_LARGE", `The upload is larger than ${Math.round(limitBytes / 1e6)} MB in all; send fewer files at once or raise the upload limit in Settings.`);
-        const name = sourceName(part.filename ?? "").slice(0, 255);
-        if (!name) throw new ApiError(400, "INVALID_INPUT", "Every file part needs a file name.");
-        files.push({name, bytes});
+        // Cleaned (and made distinct) by the knowledge service: an odd or empty name gets a safe one.
+        files.push({name: part.filename ?? "", bytes});
       } else {
         fields[part.fieldname] = String(part.value);
       }
@@ -54,7 +54,7 @@ async function readUpload(request: FastifyRequest, limitBytes: number): Promise<
   return {files, collection: parsed.data.collection};
 }
 
-export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "knowledge" | "uploadLimitBytes">): void {
+export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "knowledge" | "limits">): void {
   app.post(
     "/api/search",
     {config: {accepts: "json"}, schema: {tags, summary: "Searches the knowledge base (hybrid, vector or text) and returns scored excerpts.", body: searchRequest, response: {200: searchResponse, 400: errorResponse}}},
@@ -76,9 +76,10 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<
   app.post(
     "/api/documents",
     {
-      bodyLimit: ctx.uploadLimitBytes,
       config: {
         accepts: "multipart",
+        // Files plus the multipart framing around them.
+        maxBodyBytes: (limits) => limits.uploadLimitBytes + 1024 * 1024,
         openapi: {
           consumes: ["multipart/form-data"],
           body: {
@@ -91,7 +92,7 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<
       schema: {tags, summary: "Uploads one or more files (any field name) and an optional `collection` field; the import runs in the background — follow it at /api/jobs/{id}.", response: {202: uploadResponse, 413: errorResponse, 415: errorResponse}},
     },
     async (request, reply) => {
-      const upload = await readUpload(request, ctx.uploadLimitBytes);
+      const upload = await readUpload(request, ctx.limits().uploadLimitBytes);
       const job = await ctx.knowledge.importBuffers(upload.files, upload.collection === undefined ? {} : {collection: upload.collection});
       reply.code(202);
       return {job_id: job.id, job: jobView(job)};
