@@ -10,7 +10,11 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 const external = ["electron", ...Object.keys(pkg.dependencies ?? {})];
 
 await build({
-  entryPoints: {main: path.join(root, "electron", "main.ts"), "parse-worker": path.join(root, "electron", "core", "knowledge", "parsing", "parse-worker.ts")},
+  entryPoints: {
+    main: path.join(root, "electron", "main.ts"),
+    "parse-worker": path.join(root, "electron", "core", "knowledge", "parsing", "parse-worker.ts"),
+    "parser-spawner-entry": path.join(root, "electron", "core", "knowledge", "parsing", "parser-spawner-entry.ts"),
+  },
   outdir: path.join(root, "dist-electron"),
   bundle: true,
   platform: "node",
@@ -32,4 +36,4 @@ await build({
   external: ["electron"],
   logLevel: "warning",
 });
-console.log("Built dist-electron/main.js, parse-worker.js and preload.cjs");
+console.log("Built dist-electron/main.js, parse-worker.js, parser-spawner-entry.js and preload.cjs");

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -9,6 +9,7 @@ import {expectDesksideError, utf8} from "../../../../test/helpers/expect-error.j
 import {FIXTURE_EMBEDDER_DIR} from "../../../../test/helpers/fixtures.js";
 import {prepareDocument} from "./prepare-document.js";
 import {CHUNK_BATCH} from "./worker-protocol.js";
+import {childPids} from "../../../../test/helpers/health-probe.js";
 import {tokenCounterFor} from "./worker-tokenizer.js";
 
 describe("parser pool", () => {
@@ -37,6 +38,14 @@ describe("parser pool", () => {
     expect(fromPath.blocks.at(-1)).toMatchObject({type: "list-item", text: "Подключиться", headingPath: ["Шаги"]});
     // The caller's bytes are copied, not moved to the worker.
     expect(pdf.byteLength).toBeGreaterThan(0);
+    // The workers are children of the spawner process, not of this one: this process never forks
+    // a worker (a fork from a large process stalls its event loop).
+    if (process.platform !== "linux") return; // read from /proc
+    const children = childCommandLines(process.pid);
+    expect(children.filter((line) => line.includes("parse-worker"))).toEqual([]);
+    expect(children.filter((line) => line.includes("parser-spawner-entry"))).toHaveLength(1);
+    const spawnerPid = childPids(process.pid).find((pid) => commandLine(pid).includes("parser-spawner-entry"))!;
+    expect(childCommandLines(spawnerPid).filter((line) => line.includes("parse-worker")).length).toBeGreaterThan(0);
   });
 
   it("keeps error codes and messages across the thread boundary", async () => {
@@ -153,3 +162,15 @@ describe("parser pool: parse and chunk within per-file limits", () => {
     }
   });
 });
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+function childCommandLines(pid: number): string[] {
+  return childPids(pid).map(commandLine);
+}

@@ -6,6 +6,7 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {fileTooComplex, fileTooLarge, resolveLimits, timeBudgetMs, type FileLimits} from "./file-limits.js";
 import {baseNameOf} from "./file-name.js";
 import {startParserProcess, type ParserProcess} from "./parser-process.js";
+import {createSpawner} from "./parser-spawner.js";
 import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
 import type {Chunk, ParsedDocument} from "./types.js";
 import {errorFromReply, type ParseJob} from "./worker-protocol.js";
@@ -36,6 +37,8 @@ export interface ParserPoolOptions {
   idleMs?: number;
   /** Where the worker entry lives, for bundles that do not place parse-worker.js next to this module. */
   workerUrl?: URL;
+  /** Likewise for the spawner process's entry (parser-spawner-entry.js). */
+  spawnerUrl?: URL;
 }
 
 type Source = ({path: string; fileName?: string} | {bytes: Uint8Array; fileName: string}) & {signal?: AbortSignal};
@@ -88,13 +91,15 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const recycleBytes = options.recycleBytes ?? DEFAULT_RECYCLE_BYTES;
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const entry = workerEntry(options.workerUrl);
+  const spawner = createSpawner(options.spawnerUrl);
+  spawner.warm();
   const slots: Slot[] = Array.from({length: size}, () => ({worker: null, task: null, timer: null, idleTimer: null}));
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
 
   const spawn = (slot: Slot): ParserProcess => {
-    const worker: ParserProcess = startParserProcess(entry, limits.maxMemoryMb, {
+    const worker: ParserProcess = startParserProcess(spawner, entry, limits.maxMemoryMb, {
       onReply(reply) {
         const task = slot.task;
         if (slot.worker !== worker || !task || task.job.id !== reply.id) return;
@@ -256,6 +261,7 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       retire(slot);
       settle(slot, {error});
     }
+    spawner.close();
     if (stagingDir) await rm(await stagingDir, {recursive: true, force: true}).catch(() => undefined);
   };
 

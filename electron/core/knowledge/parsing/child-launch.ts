@@ -1,0 +1,58 @@
+import {fork, type ChildProcess} from "node:child_process";
+import {constants, setPriority} from "node:os";
+import {fileURLToPath} from "node:url";
+
+/**
+ * Starts one parser worker process and watches how it ends. Used by the spawner process (see
+ * parser-spawner.ts), never by the app's own process: forking copies the page tables of the
+ * process that forks, so a fork from an app holding a gigabyte stalls it for 50–250 ms.
+ */
+
+export interface ChildEvents {
+  onMessage(message: unknown): void;
+  /** The process ended on its own; `outOfMemory` when V8 reported its heap exhausted. */
+  onExit(outOfMemory: boolean, detail: string): void;
+}
+
+/** "Below normal" on Windows, nice 10 elsewhere; children inherit it. */
+export const BACKGROUND_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
+/** The tail of the child's stderr kept to tell an out-of-memory end from another crash. */
+const STDERR_TAIL = 4096;
+
+export function lowerPriority(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) setPriority(pid, BACKGROUND_PRIORITY);
+  } catch {
+    // not permitted here; it then runs at normal priority
+  }
+}
+
+export function launchChild(entry: URL, execArgv: string[], events: ChildEvents): ChildProcess {
+  const {script, args} = entryScript(entry);
+  const child: ChildProcess = fork(script, args, {execArgv, serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"]});
+  // Reading documents is background work: the app's own thread (window, HTTP server) should win a core.
+  lowerPriority(child.pid);
+  let stderr = "";
+  child.stderr?.on("data", (data: Buffer) => {
+    stderr = (stderr + data.toString()).slice(-STDERR_TAIL);
+  });
+  child.on("message", (message) => events.onMessage(message));
+  let ended = false;
+  child.on("exit", (code, signal) => {
+    if (ended) return;
+    ended = true;
+    events.onExit(/heap out of memory|Allocation failed/i.test(stderr), `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  });
+  // Spawning can fail (resource exhaustion); it then counts as a crash.
+  child.on("error", () => child.kill("SIGKILL"));
+  return child;
+}
+
+/**
+ * A built .js entry runs as it is; a .ts entry (tests, tsx) runs through a small loader that
+ * registers tsx first and then imports it.
+ */
+export function entryScript(entry: URL): {script: string; args: string[]} {
+  if (!/\.[mc]?ts$/.test(entry.pathname)) return {script: fileURLToPath(entry), args: []};
+  return {script: fileURLToPath(new URL("./ts-worker-loader.mjs", import.meta.url)), args: [entry.href]};
+}
