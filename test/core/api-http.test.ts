@@ -174,7 +174,7 @@ describe("limits", () => {
     const slow = await startApiHarness({requestTimeoutMs: 300}, {core: h.core, dataDir: h.dataDir});
     try {
       const started = performance.now();
-      const response = await slow.call("/v1/chat/completions", {method: "POST", headers: json, body: JSON.stringify({model: modelId(), messages: [{role: "user", content: "hi"}], max_tokens: 100_000})});
+      const response = await slow.call("/v1/chat/completions", {method: "POST", headers: json, body: JSON.stringify({model: modelId(), messages: [{role: "user", content: "hi"}], max_tokens: h.core.engine.contextSize()})});
       expect(response.status).toBe(503);
       expect((await response.json()).error).toMatchObject({type: "server_error", code: "timeout"});
       expect(performance.now() - started).toBeLessThan(3000);
@@ -309,7 +309,7 @@ describe("shutdown", () => {
     const events = await other.call("/events");
     const reader = events.body!.getReader();
     await reader.read();
-    const generation = other.call("/v1/chat/completions", {method: "POST", headers: json, body: JSON.stringify({model: modelId(), messages: [{role: "user", content: "hi"}], max_tokens: 100_000, stream: true})});
+    const generation = other.call("/v1/chat/completions", {method: "POST", headers: json, body: JSON.stringify({model: modelId(), messages: [{role: "user", content: "hi"}], max_tokens: h.core.engine.contextSize(), stream: true})});
     const stream = (await generation).body!.getReader();
     await stream.read();
     const started = performance.now();

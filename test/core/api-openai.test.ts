@@ -143,7 +143,8 @@ describe("with one generation slot and no queue", () => {
 
   it("answers BUSY as 429 with Retry-After (RateLimitError), and a client that leaves frees the slot at once", async () => {
     const controller = new AbortController();
-    const holder = await client.chat.completions.create({model: modelId, messages: ask, max_tokens: 100_000, temperature: 1, stream: true}, {signal: controller.signal});
+    // As long an answer as the context allows, so it is still running while the others ask.
+    const holder = await client.chat.completions.create({model: modelId, messages: ask, max_tokens: h.core.engine.contextSize(), temperature: 1, stream: true}, {signal: controller.signal});
     const iterator = holder[Symbol.asyncIterator]();
     await iterator.next();
     expect(h.core.engine.status().queue.active).toBe(1);
@@ -171,7 +172,7 @@ describe("with one generation slot and no queue", () => {
     const response = await h.call("/v1/chat/completions", {
       method: "POST",
       headers: {"content-type": "application/json"},
-      body: JSON.stringify({model: modelId, messages: ask, max_tokens: 100_000, temperature: 1, stream: true}),
+      body: JSON.stringify({model: modelId, messages: ask, max_tokens: h.core.engine.contextSize(), temperature: 1, stream: true}),
       signal: controller.signal,
     });
     const reader = response.body!.getReader();

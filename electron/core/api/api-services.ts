@@ -25,7 +25,7 @@ export type ApiEvents = Pick<EventBus, "on" | "onAny"> & EventSink<"app.notice">
 export interface ApiServices {
   readonly version: string;
   /** The engine chat and the OpenAI routes use: local, remote, or both in fallback order. */
-  readonly engine: Pick<ChatEngine, "kind" | "status" | "isReady" | "modelName" | "generate">;
+  readonly engine: Pick<ChatEngine, "kind" | "status" | "isReady" | "modelName" | "contextSize" | "generate">;
   /** The local llama.cpp engine, asked for GPU details by /health once it runs. */
   readonly localEngine: Pick<LocalEngine, "isReady" | "gpuInfo">;
   readonly chat: Pick<ChatApi, "send" | "stop" | "answer" | "list" | "get" | "delete" | "reset" | "draftTicket" | "count">;

@@ -2,7 +2,9 @@ import {randomBytes} from "node:crypto";
 import type {ChatMessage, FinishReason, GenerationUsage} from "../../../shared/models.js";
 import type {Settings} from "../../../shared/settings.js";
 import type {GenerateOptions} from "../llm/engine.js";
+import {checkSchemaBounds} from "../llm/json-schema-bounds.js";
 import {ApiError} from "./http-errors.js";
+import {SCHEMA_LIMITS} from "./request-limits.js";
 import type {ChatCompletionRequest} from "./schemas.js";
 
 export const RAG_MODEL_ID = "deskside-rag";
@@ -38,10 +40,41 @@ export function toStops(stop: ChatCompletionRequest["stop"]): string[] | undefin
   return Array.isArray(stop) ? stop : [stop];
 }
 
-/** Request fields → GenerateOptions; what the caller leaves out comes from the app's generation settings. */
-export function toGenerateOptions(body: ChatCompletionRequest, defaults: Settings["generation"]): GenerateOptions {
+/**
+ * The answer's token limit. Above the model's context size a request is refused as OpenAI does
+ * (400 naming the limit): it could never be reached, and generating toward it would hold a sequence
+ * until the request deadline. The Settings default is narrowed to the context instead.
+ * `contextSize` 0 means unknown (no local model; a remote server applies its own limit).
+ */
+export function toMaxTokens(body: Pick<ChatCompletionRequest, "max_tokens" | "max_completion_tokens">, fallback: number, contextSize: number): number {
+  for (const field of ["max_completion_tokens", "max_tokens"] as const) {
+    const value = body[field];
+    if (contextSize > 0 && typeof value === "number" && value > contextSize)
+      throw new ApiError(400, "INVALID_INPUT", `${field} is too large: ${value}. The loaded model's context holds ${contextSize} tokens, so ${field} may be at most ${contextSize}.`, {param: field});
+  }
+  const requested = body.max_completion_tokens ?? body.max_tokens;
+  if (requested !== null && requested !== undefined) return requested;
+  return contextSize > 0 ? Math.min(fallback, contextSize) : fallback;
+}
+
+/** response_format.json_schema.schema within SCHEMA_LIMITS, measured before any library reads it. */
+export function assertResponseSchema(schema: Record<string, unknown>): void {
+  const bounds = checkSchemaBounds(schema, SCHEMA_LIMITS);
+  if (bounds.ok) return;
+  const param = "response_format.json_schema.schema";
+  if (bounds.limit === "type") throw new ApiError(400, "INVALID_INPUT", `${param} ${bounds.message}.`, {param});
+  throw new ApiError(400, "SCHEMA_TOO_COMPLEX", `${param} ${bounds.message}; simplify the schema (limits: README, Request limits).`, {param});
+}
+
+/**
+ * Request fields → GenerateOptions; what the caller leaves out comes from the app's generation
+ * settings. `contextSize` is the serving model's context (0: unknown), the ceiling of max_tokens.
+ */
+export function toGenerateOptions(body: ChatCompletionRequest, defaults: Settings["generation"], contextSize = 0): GenerateOptions {
+  const format = body.response_format;
+  if (format?.type === "json_schema" && format.json_schema.schema) assertResponseSchema(format.json_schema.schema);
   const options: GenerateOptions = {
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens,
+    maxTokens: toMaxTokens(body, defaults.maxTokens, contextSize),
     temperature: body.temperature ?? defaults.temperature,
     topP: body.top_p ?? defaults.topP,
     topK: defaults.topK,
@@ -49,7 +82,6 @@ export function toGenerateOptions(body: ChatCompletionRequest, defaults: Setting
     seed: toSeed(body.seed) ?? defaults.seed ?? undefined,
     stop: toStops(body.stop),
   };
-  const format = body.response_format;
   if (format?.type === "json_object") options.jsonObject = true;
   if (format?.type === "json_schema") {
     if (!format.json_schema.schema) throw new ApiError(400, "INVALID_INPUT", "response_format.json_schema.schema is required.", {param: "response_format.json_schema.schema"});

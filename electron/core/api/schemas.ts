@@ -2,9 +2,11 @@
  * Every request the HTTP routes accept, as zod schemas. The same objects validate requests (see
  * zod-compiler.ts) and become the OpenAPI document (z.toJSONSchema), so the two cannot drift.
  * Help-desk routes are strict (a typo in a field is an error); OpenAI routes accept unknown
- * fields because SDKs send many optional ones this server does not use.
+ * fields because SDKs send many optional ones this server does not use. Size bounds come from
+ * request-limits.ts.
  */
 import {z} from "zod";
+import {CHAT_LIMITS, EMBEDDING_LIMITS} from "./request-limits.js";
 
 const id = z.string().min(1).max(200);
 const collection = z.string().max(200).nullable();
@@ -12,19 +14,46 @@ const collection = z.string().max(200).nullable();
 // ─── OpenAI-compatible ────────────────────────────────────────────────────────────────────────
 
 const contentPart = z
-  .object({type: z.string().max(64), text: z.string().max(1_000_000).optional()})
+  .object({type: z.string().max(64), text: z.string().max(CHAT_LIMITS.maxMessageChars).optional()})
   .loose()
   .describe("A content part; only `text` parts are supported.");
+
+/** OpenAI's rule: only an assistant turn that made tool calls may leave its content out (or null). */
+function requireContent(message: {role: string; content?: unknown; tool_calls?: unknown; function_call?: unknown}, context: z.core.$RefinementCtx): void {
+  if (message.content !== null && message.content !== undefined) return;
+  const calledTools = message.role === "assistant" && ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || (message.function_call !== null && typeof message.function_call === "object"));
+  if (calledTools) return;
+  context.addIssue({
+    code: "custom",
+    path: ["content"],
+    message: `a ${message.role} message needs content (a string or text parts); only an assistant message with tool_calls may leave it out`,
+  });
+}
 
 export const openaiMessage = z
   .object({
     role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-    content: z.union([z.string().max(1_000_000), z.array(contentPart).max(1000), z.null()]).optional(),
-    name: z.string().max(256).optional(),
+    content: z.union([z.string().max(CHAT_LIMITS.maxMessageChars), z.array(contentPart).max(CHAT_LIMITS.maxContentParts), z.null()]).optional(),
+    name: z.string().max(CHAT_LIMITS.maxNameChars).optional(),
   })
-  .loose();
+  .loose()
+  .superRefine(requireContent);
 
-const stop = z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).max(4)]).nullable();
+/** Characters of text in all messages; past the limit it stops counting. */
+function messageChars(messages: {content?: unknown}[]): number {
+  let total = 0;
+  for (const message of messages) {
+    const content = message.content;
+    if (typeof content === "string") total += content.length;
+    else if (Array.isArray(content)) for (const part of content as {text?: unknown}[]) if (typeof part.text === "string") total += part.text.length;
+    if (total > CHAT_LIMITS.maxTotalChars) break;
+  }
+  return total;
+}
+
+const stop = z
+  .union([z.string().min(1).max(CHAT_LIMITS.maxStopChars), z.array(z.string().min(1).max(CHAT_LIMITS.maxStopChars)).max(CHAT_LIMITS.maxStops)])
+  .nullable();
 
 const responseFormat = z.discriminatedUnion("type", [
   z.object({type: z.literal("text")}).loose(),
@@ -34,8 +63,9 @@ const responseFormat = z.discriminatedUnion("type", [
       type: z.literal("json_schema"),
       json_schema: z
         .object({
-          name: z.string().min(1).max(64),
-          description: z.string().max(2000).optional(),
+          name: z.string().min(1).max(CHAT_LIMITS.maxSchemaNameChars),
+          description: z.string().max(CHAT_LIMITS.maxSchemaDescriptionChars).optional(),
+          // Its size is measured by json-schema-bounds.ts before anything else reads it.
           schema: z.record(z.string(), z.unknown()).optional(),
           strict: z.boolean().nullable().optional(),
         })
@@ -46,12 +76,16 @@ const responseFormat = z.discriminatedUnion("type", [
 
 export const chatCompletionRequest = z
   .object({
-    model: z.string().min(1).max(256).describe("The loaded model's id from /v1/models, or `deskside-rag` to answer from the knowledge base."),
-    messages: z.array(openaiMessage).min(1).max(1000),
+    model: z.string().min(1).max(CHAT_LIMITS.maxNameChars).describe("The loaded model's id from /v1/models, or `deskside-rag` to answer from the knowledge base."),
+    messages: z
+      .array(openaiMessage)
+      .min(1)
+      .max(CHAT_LIMITS.maxMessages)
+      .refine((messages) => messageChars(messages) <= CHAT_LIMITS.maxTotalChars, {message: `the messages hold more than ${CHAT_LIMITS.maxTotalChars} characters in all`}),
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({include_usage: z.boolean().optional()}).loose().nullable().optional(),
-    max_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
-    max_completion_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
+    max_tokens: z.number().int().min(1).max(CHAT_LIMITS.maxTokens).nullable().optional().describe("At most the loaded model's context size."),
+    max_completion_tokens: z.number().int().min(1).max(CHAT_LIMITS.maxTokens).nullable().optional().describe("At most the loaded model's context size."),
     temperature: z.number().min(0).max(2).nullable().optional(),
     top_p: z.number().min(0).max(1).nullable().optional(),
     stop: stop.optional(),
@@ -60,7 +94,7 @@ export const chatCompletionRequest = z
     frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
     presence_penalty: z.number().min(-2).max(2).nullable().optional(),
     response_format: responseFormat.optional(),
-    user: z.string().max(256).optional(),
+    user: z.string().max(CHAT_LIMITS.maxNameChars).optional(),
     deskside: z
       .object({collection: collection.optional().describe("Restricts `deskside-rag` retrieval to one collection.")})
       .strict()
@@ -71,16 +105,25 @@ export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
 
 export const embeddingsRequest = z
   .object({
-    model: z.string().min(1).max(256),
-    input: z.union([z.string().min(1).max(200_000), z.array(z.string().min(1).max(200_000)).min(1).max(2048)]),
+    model: z.string().min(1).max(CHAT_LIMITS.maxNameChars),
+    input: z.union([
+      z.string().min(1).max(EMBEDDING_LIMITS.maxInputChars),
+      z
+        .array(z.string().min(1).max(EMBEDDING_LIMITS.maxInputChars))
+        .min(1)
+        .max(EMBEDDING_LIMITS.maxInputs)
+        .refine((texts) => texts.reduce((sum, text) => sum + text.length, 0) <= EMBEDDING_LIMITS.maxTotalChars, {
+          message: `the inputs hold more than ${EMBEDDING_LIMITS.maxTotalChars} characters in all`,
+        }),
+    ]),
     encoding_format: z.enum(["float", "base64"]).optional(),
     dimensions: z.number().int().min(1).max(65_536).optional(),
-    user: z.string().max(256).optional(),
+    user: z.string().max(CHAT_LIMITS.maxNameChars).optional(),
   })
   .loose();
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequest>;
 
-export const modelParams = z.object({model: z.string().min(1).max(256)}).strict();
+export const modelParams = z.object({model: z.string().min(1).max(CHAT_LIMITS.maxNameChars)}).strict();
 
 const openaiModel = z.object({id: z.string(), object: z.literal("model"), created: z.number(), owned_by: z.string()});
 export const modelList = z.object({object: z.literal("list"), data: z.array(openaiModel)});

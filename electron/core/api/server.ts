@@ -10,6 +10,7 @@ import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./be
 import {clientErrorHandler} from "./client-errors.js";
 import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
 import {ApiError, helpdeskErrorBody, isOpenAiPath, openaiErrorBody, toHttpError, type HttpError} from "./http-errors.js";
+import {registerJsonBodyParser} from "./json-body.js";
 import {MethodRegistry} from "./method-registry.js";
 import {ApiMetrics} from "./metrics.js";
 import {registerDocsUi, registerOpenApiSpec} from "./openapi.js";
@@ -160,6 +161,9 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
   let onRequestEnded: (() => void) | null = null;
 
   app.setValidatorCompiler(zodValidatorCompiler);
+  // Nesting and member count of every JSON body are bounded before it is parsed (request-limits.ts).
+  // Its size limit is the ceiling: the one in effect is checked per request in preParsing.
+  registerJsonBodyParser(app, BODY_LIMIT_CEILING);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.decorateRequest("lifecycle", null as unknown as RequestLifecycle);
   app.addHook("onRoute", (route) => registry.add(route.url, route.method));

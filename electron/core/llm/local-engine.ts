@@ -16,6 +16,7 @@ import type {GpuChoice} from "../../../shared/settings.js";
 import type {ChatEngine, GenerateOptions} from "./engine.js";
 import {toLlamaHistory} from "./chat-history.js";
 import {estimateFit, inspectModel} from "./gguf-inspector.js";
+import {assertSchemaBounds} from "./json-schema-bounds.js";
 import {createLlamaRuntime, describeGpu, type LlamaRuntime} from "./llama-runtime.js";
 import {findModelFiles, resolveModelRequest, type ModelFolder} from "./model-discovery.js";
 import {SequencePool} from "./sequence-pool.js";
@@ -52,6 +53,9 @@ export interface LocalEngineOptions {
 }
 
 const NO_EVENTS: EngineEvents = {emit: () => undefined};
+
+/** Compiled grammars kept for reuse, one per distinct JSON schema (plus plain JSON). */
+const MAX_CACHED_GRAMMARS = 32;
 
 interface Loaded {
   model: LlamaModel;
@@ -305,9 +309,13 @@ export class LocalEngine implements ChatEngine {
 
   private grammarFor(options: GenerateOptions, llama: Llama): Promise<LlamaGrammar> | undefined {
     if (options.jsonSchema) {
+      // Measured first: the grammar builder recurses and its time grows faster than the schema.
+      assertSchemaBounds(options.jsonSchema);
       const key = JSON.stringify(options.jsonSchema);
       let grammar = this.grammars.get(key);
       if (!grammar) {
+        // Distinct schemas each keep a native grammar; the oldest goes once there are enough.
+        if (this.grammars.size >= MAX_CACHED_GRAMMARS) this.grammars.delete(this.grammars.keys().next().value as string);
         grammar = llama.createGrammarForJsonSchema(options.jsonSchema as never).catch((error) => {
           this.grammars.delete(key);
           throw new DesksideError("INVALID_INPUT", `The JSON schema cannot be used for generation: ${(error as Error).message}`);

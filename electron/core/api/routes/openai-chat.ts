@@ -33,7 +33,9 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       const life = request.lifecycle;
       const messages = toChatMessages(body.messages);
       const rag = body.model === RAG_MODEL_ID;
-      const options = toGenerateOptions(body, ctx.generationDefaults());
+      // A local model's context bounds max_tokens; a remote server applies its own limit.
+      const contextSize = ctx.engine.kind === "local" ? ctx.engine.contextSize() : 0;
+      const options = toGenerateOptions(body, ctx.generationDefaults(), contextSize);
       if (rag && (options.jsonObject || options.jsonSchema))
         throw new ApiError(400, "INVALID_INPUT", "response_format is not available with deskside-rag; use the chat model's id for structured output.", {param: "response_format"});
 
