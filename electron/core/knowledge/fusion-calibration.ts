@@ -9,6 +9,7 @@
  * word survives). Each method ranks documents for them; the fusion weight that finds the source
  * document best (MRR@10) wins, if it beats words alone clearly. Deterministic for a given set of chunks.
  */
+import {setImmediate as nextTurn} from "node:timers/promises";
 import type {RankedCandidate} from "./ranking.js";
 import {fuseLists, type FusionMethod} from "./ranking.js";
 
@@ -107,10 +108,13 @@ export async function calibrateFusion(source: CalibrationSource, options: {sampl
   const reciprocalRanks = (rank: (l: (typeof lists)[number]) => RankedCandidate[]) => lists.map((l) => documentReciprocalRank(rank(l), l.documentId));
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const mrrOf = (rank: (l: (typeof lists)[number]) => RankedCandidate[]) => mean(reciprocalRanks(rank));
-  const byRatio = RATIOS.map((ratio) => {
+  const byRatio: {ratio: number; ranks: number[]}[] = [];
+  for (const ratio of RATIOS) {
     const weights = weightsForRatio(ratio);
-    return {ratio, ranks: reciprocalRanks((l) => fuseLists({text: l.text, vector: l.vector, weights}, options.method))};
-  });
+    byRatio.push({ratio, ranks: reciprocalRanks((l) => fuseLists({text: l.text, vector: l.vector, weights}, options.method))});
+    // Every ratio fuses every probe's lists: tens of milliseconds in all, given back to requests in between.
+    await nextTurn();
+  }
   // Words alone are the default; another mix must beat them clearly on these pseudo-questions (sign
   // test, about two standard deviations), because pseudo-questions flatter whichever method copes
   // best with dropped words, and real questions are phrased differently.
