@@ -19,7 +19,8 @@ export const ERROR_CODES = {
   MODEL_INVALID: 422,
   MODEL_TOO_LARGE: 422,
   MODEL_NOT_LOADED: 409,
-  MODEL_LOADING: 409,
+  /** A model is still loading; the request may be sent again in a moment (HTTP: with Retry-After). */
+  MODEL_LOADING: 503,
   CONTEXT_TOO_LARGE: 422,
   GPU_UNAVAILABLE: 422,
   BUSY: 429,

@@ -115,6 +115,8 @@ const apiSchema = z.object({
   bodyLimitMb: z.number().min(0.01).max(1024).default(2),
   uploadLimitMb: z.number().min(0.01).max(4096).default(100),
   requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+  /** How long a generation request waits for a model that is loading before it is answered 503 MODEL_LOADING; 0: not at all. */
+  modelWaitMs: z.number().int().min(0).max(600_000).default(30_000),
 });
 
 const uiSchema = z.object({

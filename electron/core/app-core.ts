@@ -41,6 +41,8 @@ export interface CreateAppCoreOptions {
   host?: "electron" | "browser";
   /** Load the configured (or first available) model in the background at start. Default: settings.llm.autoLoad. */
   autoLoadModel?: boolean;
+  /** Tests only: every model load waits this long first, so requests can be sent while it runs. */
+  modelLoadDelayMs?: number;
   logger?: Logger;
   /** The app's version; read from package.json when left out (unbundled runs). */
   version?: string;
@@ -143,7 +145,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
   const bundledModelsDir = options.bundledModelsDir === undefined ? path.join(REPO_ROOT, "resources", "models") : options.bundledModelsDir;
   const knowledgeDir = options.knowledgeDir === undefined ? path.join(REPO_ROOT, "knowledge") : options.knowledgeDir;
 
-  const localEngine = new LocalEngine({gpu: settings.effective().llm.gpu, modelFolders: () => modelFolders(settings.effective(), dataDir, overrides, bundledModelsDir), events});
+  const localEngine = new LocalEngine({gpu: settings.effective().llm.gpu, modelFolders: () => modelFolders(settings.effective(), dataDir, overrides, bundledModelsDir), events, loadDelayMs: options.modelLoadDelayMs});
   let remote = remoteEngineFromSettings(settings.effective().llm.remote);
   const engine = new EngineRouter(() => engineOrder<ChatEngine>(settings.effective().llm, localEngine, remote));
   const models = new ModelService({

@@ -17,7 +17,9 @@ const SHUTDOWN_LIMIT_MS = 5000;
 
 async function main(): Promise<void> {
   const overrides = resolveOverrides(process.argv.slice(2), process.env);
-  const core = await createAppCore({overrides, host: "browser", echoLogs: true});
+  // DESKSIDE_TEST_LOAD_DELAY_MS: for the test suite only, keeps the model loading that long.
+  const modelLoadDelayMs = Number(process.env.DESKSIDE_TEST_LOAD_DELAY_MS) || 0;
+  const core = await createAppCore({overrides, host: "browser", echoLogs: true, modelLoadDelayMs});
   const rendererDir = [process.env.DESKSIDE_RENDERER_DIR, path.join(REPO_ROOT, "dist")].find((dir) => dir && fs.existsSync(path.join(dir, "index.html"))) ?? null;
   const api = await startApi(core.api, {rendererDir});
 

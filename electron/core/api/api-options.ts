@@ -22,6 +22,8 @@ export interface RequestLimits {
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
   requestTimeoutMs: number;
+  /** How long a generation request waits for a model that is loading (0: answer 503 at once). */
+  modelWaitMs: number;
 }
 
 export interface ApiServerOptions {
@@ -37,6 +39,8 @@ export interface ApiServerOptions {
   uploadLimitBytes: Live<number>;
   rateLimitPerMinute: Live<number>;
   requestTimeoutMs: Live<number>;
+  /** Left out: 30 s. */
+  modelWaitMs?: Live<number>;
   /** The built renderer (e.g. dist/); served at / when it holds an index.html. */
   rendererDir?: string;
   /**
@@ -68,6 +72,7 @@ export function apiOptionsFromSettings(
     uploadLimitBytes: Math.round(api.uploadLimitMb * MB),
     rateLimitPerMinute: api.rateLimitPerMinute,
     requestTimeoutMs: api.requestTimeoutMs,
+    modelWaitMs: api.modelWaitMs,
     ...extra,
   };
 }
@@ -89,6 +94,7 @@ export function liveApiOptions(read: () => Settings["api"], extra: Pick<ApiServe
     uploadLimitBytes: () => Math.round(read().uploadLimitMb * MB),
     rateLimitPerMinute: () => read().rateLimitPerMinute,
     requestTimeoutMs: () => read().requestTimeoutMs,
+    modelWaitMs: () => read().modelWaitMs,
     ...extra,
   };
 }

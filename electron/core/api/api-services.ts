@@ -26,8 +26,11 @@ export interface ApiServices {
   readonly version: string;
   /** The engine chat and the OpenAI routes use: local, remote, or both in fallback order. */
   readonly engine: Pick<ChatEngine, "kind" | "status" | "isReady" | "modelName" | "contextSize" | "generate">;
-  /** The local llama.cpp engine, asked for GPU details by /health once it runs. */
-  readonly localEngine: Pick<LocalEngine, "isReady" | "gpuInfo">;
+  /**
+   * The local llama.cpp engine: its load (in progress, failed) for /health and for generation
+   * requests that wait for it, and GPU details once it runs.
+   */
+  readonly localEngine: Pick<LocalEngine, "isReady" | "gpuInfo" | "status" | "isLoadPending" | "whenLoadSettled">;
   readonly chat: Pick<ChatApi, "send" | "stop" | "answer" | "list" | "get" | "delete" | "reset" | "draftTicket" | "count">;
   readonly knowledge: Pick<KnowledgeApi, "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress">;
   readonly embeddings: Embeddings;

@@ -87,7 +87,7 @@ export function toHttpError(error: unknown): HttpError {
   if (isDesksideError(error)) {
     const status = ERROR_CODES[error.code] ?? 500;
     if (error.code === "INTERNAL") return make(500, "INTERNAL", INTERNAL_MESSAGE, {internal: true});
-    const retry = error.code === "BUSY" || error.code === "RATE_LIMITED" ? Number(error.details?.retryAfterSeconds ?? 1) || 1 : null;
+    const retry = error.code === "BUSY" || error.code === "RATE_LIMITED" || error.code === "MODEL_LOADING" ? Number(error.details?.retryAfterSeconds ?? 1) || 1 : null;
     return make(status, error.code, error.message, {retryAfterSeconds: retry});
   }
   if (error && typeof error === "object") {

@@ -275,15 +275,32 @@ export const openaiErrorResponse = z.object({
   error: z.object({message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string()}),
 });
 
+/** The local model's load: `loading` from the moment start-up looks for a model until it is loaded or has failed. */
+const modelLoadView = z.object({
+  state: z.enum(["none", "loading", "loaded", "unloading", "failed"]),
+  progress: z.number().nullable(),
+  /** The code of the latest load's failure (shared/errors.ts), while no model is loaded. */
+  error: z.string().nullable(),
+});
+
 export const healthResponse = z.object({
   status: z.enum(["ok", "loading", "degraded"]),
   ready: z.boolean(),
   engine: z.object({kind: z.string(), state: z.string(), queue: z.object({active: z.number(), waiting: z.number(), capacity: z.number(), limit: z.number()})}),
   model: z.string().nullable(),
+  model_load: modelLoadView,
   gpu: z.object({backend: z.string(), devices: z.array(z.string())}).nullable(),
   documents: z.number().nullable(),
   sessions: z.number().nullable(),
   version: z.string(),
+});
+
+export const readinessResponse = z.object({
+  /** `ok`: a model answers; `retrieval-only`: none will (none found, or its load failed); `loading`: answered 503 until one of those. */
+  status: z.enum(["ok", "retrieval-only", "loading"]),
+  ready: z.boolean(),
+  model: z.string().nullable(),
+  model_load: modelLoadView,
 });
 
 export const rpcResponse = z.union([

@@ -52,6 +52,9 @@ export interface ApiServer {
  */
 const BODY_LIMIT_CEILING = 8 * 1024 * 1024 * 1024;
 
+/** How long generation requests wait for a loading model when the options leave it out. */
+const DEFAULT_MODEL_WAIT_MS = 30_000;
+
 const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/;
 /** Lets a plugin's hooks and handlers apply to the whole server (what fastify-plugin does). */
 const SKIP_OVERRIDE = Symbol.for("skip-override");
@@ -134,6 +137,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     uploadLimitBytes: current(options.uploadLimitBytes),
     rateLimitPerMinute: current(options.rateLimitPerMinute),
     requestTimeoutMs: current(options.requestTimeoutMs),
+    modelWaitMs: current(options.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS),
   });
   const app = Fastify({
     ...loggerOptions(options.logger, services.logger),

@@ -32,6 +32,10 @@ describe("LocalEngine with the fixture model", () => {
     const gpu = await engine.gpuInfo();
     expect(gpu.backend).toBe("cpu");
     expect(gpu.cpuThreads).toBeGreaterThan(0);
+    expect(gpu.defaultThreads).toBe(gpu.cpuThreads);
+    expect(gpu.ram.total).toBeGreaterThan(0);
+    expect(gpu.ram.free).toBeGreaterThan(0);
+    expect(gpu.ram.free).toBeLessThanOrEqual(gpu.ram.total);
   });
 
   it("streams text whose chunks add up to the answer, with usage and timings", async () => {
@@ -156,6 +160,39 @@ describe("LocalEngine with the fixture model", () => {
     await other.unload();
     expect(other.status().state).toBe("none");
     await expect(other.generate(ASK)).rejects.toMatchObject({code: "MODEL_NOT_LOADED"});
+    await other.dispose();
+  });
+});
+
+describe("LocalEngine pending loads", () => {
+  it("counts a load from the call until it settles; waiters learn its failure, and a cancel is none", async () => {
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}], loadDelayMs: 200});
+    expect(other.isLoadPending()).toBe(false);
+    expect(await other.whenLoadSettled()).toBeNull();
+
+    const missing = other.load({...LOAD, model: "nope.gguf"});
+    expect(other.isLoadPending()).toBe(true);
+    const failed = other.whenLoadSettled();
+    await expect(missing).rejects.toMatchObject({code: "MODEL_NOT_FOUND"});
+    expect(await failed).toMatchObject({code: "MODEL_NOT_FOUND"});
+    expect(other.isLoadPending()).toBe(false);
+
+    const cancelled = other.load({...LOAD, sequences: 1});
+    const afterCancel = other.whenLoadSettled();
+    other.cancelLoad();
+    await expect(cancelled).rejects.toMatchObject({code: "CANCELLED"});
+    expect(await afterCancel).toBeNull();
+
+    // Work announced before the load (start-up finding its model) keeps it pending until both end.
+    const announced = other.trackLoad(new Promise((resolve) => setTimeout(resolve, 50)));
+    const loaded = other.load({...LOAD, sequences: 1});
+    const ready = other.whenLoadSettled();
+    await announced;
+    expect(other.isLoadPending()).toBe(true);
+    await loaded;
+    expect(await ready).toBeNull();
+    expect(other.isReady()).toBe(true);
+    expect(other.isLoadPending()).toBe(false);
     await other.dispose();
   });
 });

@@ -51,6 +51,11 @@ export interface LocalEngineOptions {
   /** Where state changes go (the app's event bus); left out by tools that only generate. */
   events?: EngineEvents;
 }
+  /**
+   * Waits this long at the start of every load. Only for tests: the fixture model loads in a moment,
+   * and this keeps a load in progress long enough to send requests during it.
+   */
+  loadDelayMs?: number;
 
 const NO_EVENTS: EngineEvents = {emit: () => undefined};
 
@@ -77,6 +82,11 @@ export class LocalEngine implements ChatEngine {
   private loadController: AbortController | null = null;
   private loadChain: Promise<unknown> = Promise.resolve();
   private readonly inFlight = new Set<AbortController>();
+  /** Loads underway or announced (start-up choosing its model); requests may wait for them. */
+  private pendingLoads = 0;
+  private loadsSettled: {promise: Promise<DesksideError | null>; resolve: (failure: DesksideError | null) => void} | null = null;
+  /** Why the latest load failed (a cancelled one does not count); null once a load succeeds or another starts. */
+  private loadFailure: DesksideError | null = null;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly inspected = new Map<string, {mtimeKey: string; gguf: GgufFileInfo; info: ModelInfo}>();
 
@@ -177,17 +187,65 @@ export class LocalEngine implements ChatEngine {
     this.loadController = controller;
     options.signal?.addEventListener("abort", () => controller.abort(), {once: true});
     const run = this.loadChain.then(() => this.loadNow(options, controller.signal));
+    this.loadFailure = null;
     this.loadChain = run.catch(() => undefined);
     return run;
+    void this.trackLoad(
+      run.then(
+        () => {
+          this.loadFailure = null;
+        },
+        (error: unknown) => {
+          this.loadFailure = isDesksideError(error) && error.code !== "CANCELLED" ? error : null;
+        },
+      ),
+    );
   }
 
   cancelLoad(): void {
+  /**
+   * Counts `work` as a load in progress until it settles. Start-up wraps its choice of the default
+   * model in it, so the time spent finding that model already counts as loading.
+   */
+  trackLoad<T>(work: Promise<T>): Promise<T> {
+    this.pendingLoads++;
+    const settle = () => {
+      this.pendingLoads--;
+      if (this.pendingLoads > 0 || !this.loadsSettled) return;
+      const {resolve} = this.loadsSettled;
+      this.loadsSettled = null;
+      resolve(this.isReady() ? null : this.loadFailure);
+    };
+    work.then(settle, settle);
+    return work;
+  }
+
+  /** Whether a model load is in progress or announced. */
+  isLoadPending(): boolean {
+    return this.pendingLoads > 0;
+  }
+
+  /**
+   * Resolves once no load is in progress: with the latest load's error when it failed and no model
+   * is loaded, else null (a model is loaded, or none was to be loaded, or the load was cancelled).
+   */
+  whenLoadSettled(): Promise<DesksideError | null> {
+    if (this.pendingLoads === 0) return Promise.resolve(this.isReady() ? null : this.loadFailure);
+    if (!this.loadsSettled) {
+      let resolve!: (failure: DesksideError | null) => void;
+      const promise = new Promise<DesksideError | null>((done) => (resolve = done));
+      this.loadsSettled = {promise, resolve};
+    }
+    return this.loadsSettled.promise;
+  }
+
     this.loadController?.abort();
   }
 
   private async loadNow(options: LoadOptions, signal: AbortSignal): Promise<LoadedModel> {
     const started = performance.now();
     const llama = await this.llama();
+    if (this.options.loadDelayMs) await delay(this.options.loadDelayMs, signal);
     const found = await resolveModelRequest(options.model, this.options.modelFolders());
     if (!found) throw this.fail(new DesksideError("MODEL_NOT_FOUND", `No .gguf model named "${path.basename(options.model)}" was found; import one in Models.`), false);
     const {gguf, info} = await this.inspect(found.path, found.source, llama).catch((error) => {
@@ -416,5 +474,20 @@ export class LocalEngine implements ChatEngine {
 }
 
 function formatBytes(bytes: number): string {
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => {
+      clearTimeout(timer);
+      reject(new DesksideError("CANCELLED", "Model loading was cancelled."));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", cancelled);
+      resolve();
+    }, ms);
+    if (signal.aborted) cancelled();
+    else signal.addEventListener("abort", cancelled, {once: true});
+  });
+}
+
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
 }

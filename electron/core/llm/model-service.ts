@@ -7,7 +7,7 @@ import type {LocalEngine} from "./local-engine.js";
 import {importModelFile} from "./model-import.js";
 
 export interface ModelServiceDeps {
-  engine: Pick<LocalEngine, "listModels" | "gpuInfo" | "load" | "unload" | "cancelLoad">;
+  engine: Pick<LocalEngine, "listModels" | "gpuInfo" | "load" | "unload" | "cancelLoad" | "trackLoad">;
   /** The `llm` settings in effect, and where a user's load choice is remembered for the next start. */
   settings: {llm(): Settings["llm"]; remember(patch: Partial<Settings["llm"]>): void};
   /** `<data>/models`: where imported models are copied. */
@@ -49,8 +49,15 @@ export class ModelService {
     return importModelFile(source, this.deps.modelsDir);
   }
 
-  /** The configured model, else the first one found that fits (bundled default included); none is fine (retrieval-only). */
-  async loadDefault(): Promise<void> {
+  /**
+   * The configured model, else the first one found that fits (bundled default included); none is
+   * fine (retrieval-only). From the call on, the engine counts as loading, finding the model included.
+   */
+  loadDefault(): Promise<void> {
+    return this.deps.engine.trackLoad(this.findAndLoadDefault());
+  }
+
+  private async findAndLoadDefault(): Promise<void> {
     const llm = this.deps.settings.llm();
     let request = llm.model;
     if (!request) {

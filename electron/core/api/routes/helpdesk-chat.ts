@@ -1,12 +1,13 @@
 import type {FastifyInstance} from "fastify";
 import {TokenBuffer} from "../../../../shared/token-buffer.js";
 import {toHttpError, ApiError} from "../http-errors.js";
+import {waitForModel} from "../model-wait.js";
 import {abandon, type RouteContext} from "../route-context.js";
 import {errorResponse, helpdeskChatRequest, helpdeskChatResponse, type HelpdeskChatRequest} from "../schemas.js";
 import {SseWriter} from "../sse-writer.js";
 import {replyView} from "../views.js";
 
-export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "events" | "metrics">): void {
+export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "events" | "metrics" | "engine" | "localEngine" | "limits">): void {
   app.post(
     "/api/chat",
     {
@@ -15,12 +16,14 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<Route
         tags: ["Help desk"],
         summary: "Asks the assistant; the session keeps the history. With `stream: true` the reply comes as server-sent events `token` ({text}) and a final `done` (this response body).",
         body: helpdeskChatRequest,
-        response: {200: helpdeskChatResponse, 400: errorResponse, 404: errorResponse, 429: errorResponse},
+        response: {200: helpdeskChatResponse, 400: errorResponse, 404: errorResponse, 429: errorResponse, 503: errorResponse},
       },
     },
     async (request, reply) => {
       const body = request.body as HelpdeskChatRequest;
       const life = request.lifecycle;
+      // Answered with the model once it has loaded, not in retrieval-only mode because it was loading.
+      if (!(await waitForModel(ctx, life.signal))) return abandon(reply);
       const sse = body.stream ? new SseWriter(reply) : null;
       let streamed = false;
       let assistantId: string | null = null;

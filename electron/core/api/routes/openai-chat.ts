@@ -2,6 +2,7 @@ import type {FastifyInstance} from "fastify";
 import type {Citation} from "../../../../shared/chat.js";
 import type {GenerationResult} from "../../../../shared/models.js";
 import {ApiError, openaiErrorBody, toHttpError} from "../http-errors.js";
+import {waitForModel} from "../model-wait.js";
 import {RAG_MODEL_ID, chunk, completionId, toChatMessages, toFinishReason, toGenerateOptions, usageView, type ChunkBase} from "../openai-format.js";
 import {abandon, currentModelId, type RouteContext} from "../route-context.js";
 import {chatCompletionRequest, chatCompletionResponse, openaiErrorResponse, type ChatCompletionRequest} from "../schemas.js";
@@ -16,7 +17,7 @@ interface Outcome {
 
 const SUMMARY = "Chat completion, streamed (server-sent events) or not. `model: deskside-rag` answers from the knowledge base and adds `deskside.sources`.";
 
-export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "engine" | "generationDefaults" | "metrics">): void {
+export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat" | "engine" | "localEngine" | "limits" | "generationDefaults" | "metrics">): void {
   app.post(
     "/v1/chat/completions",
     {
@@ -25,7 +26,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
         tags: ["OpenAI-compatible"],
         summary: SUMMARY,
         body: chatCompletionRequest,
-        response: {200: chatCompletionResponse, 400: openaiErrorResponse, 429: openaiErrorResponse},
+        response: {200: chatCompletionResponse, 400: openaiErrorResponse, 429: openaiErrorResponse, 503: openaiErrorResponse},
       },
     },
     async (request, reply) => {
@@ -33,6 +34,8 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       const life = request.lifecycle;
       const messages = toChatMessages(body.messages);
       const rag = body.model === RAG_MODEL_ID;
+      // A model still loading is waited for (bounded), so its context is known below.
+      if (!(await waitForModel(ctx, life.signal))) return abandon(reply);
       // A local model's context bounds max_tokens; a remote server applies its own limit.
       const contextSize = ctx.engine.kind === "local" ? ctx.engine.contextSize() : 0;
       const options = toGenerateOptions(body, ctx.generationDefaults(), contextSize);

@@ -1,7 +1,8 @@
 import type {FastifyInstance} from "fastify";
 import type {GpuInfo} from "../../../../shared/models.js";
+import {MODEL_LOADING_RETRY_SECONDS} from "../model-wait.js";
 import {currentModelId, type RouteContext} from "../route-context.js";
-import {healthResponse} from "../schemas.js";
+import {healthResponse, readinessResponse} from "../schemas.js";
 
 /** Health must answer fast even while the core is busy; anything slower than this reads as unknown. */
 const PROBE_TIMEOUT_MS = 1500;
@@ -34,21 +35,57 @@ export function registerOperationRoutes(app: FastifyInstance, ctx: Pick<RouteCon
     return gpu;
   };
 
-  app.get("/health", {schema: {tags: ["Operations"], summary: "Liveness and readiness; needs no token.", security: [], response: {200: healthResponse}}}, async () => {
-    const status = ctx.engine.status();
-    const [info, stats, sessions] = await Promise.all([gpuInfo(), probe(() => ctx.knowledge.stats()), probe(() => ctx.chat.count())]);
-    const ready = ctx.engine.isReady();
+  /** The local model's load; start-up finding its model already counts as loading. */
+  const modelLoad = () => {
+    const local = ctx.localEngine.status();
+    const loading = local.state === "loading" || (ctx.localEngine.isLoadPending() && local.state !== "loaded");
     return {
-      status: ready ? "ok" : status.state === "loading" ? "loading" : "degraded",
-      ready,
-      engine: {kind: status.engine, state: status.state, queue: status.queue},
-      model: currentModelId(ctx.engine),
-      gpu: info ? {backend: info.backend, devices: info.devices} : null,
-      documents: stats?.documents ?? null,
-      sessions: sessions ?? null,
-      version: ctx.version,
+      state: loading ? ("loading" as const) : local.state,
+      progress: loading ? (local.progress ?? 0) : null,
+      error: local.state === "loaded" || loading ? null : (local.error?.code ?? null),
     };
-  });
+  };
+
+  app.get(
+    "/health",
+    {schema: {tags: ["Operations"], summary: "Liveness: always 200 while the server runs, with the model's state in the body; needs no token.", security: [], response: {200: healthResponse}}},
+    async () => {
+      const status = ctx.engine.status();
+      const [info, stats, sessions] = await Promise.all([gpuInfo(), probe(() => ctx.knowledge.stats()), probe(() => ctx.chat.count())]);
+      const ready = ctx.engine.isReady();
+      const load = modelLoad();
+      return {
+        status: ready ? "ok" : load.state === "loading" ? "loading" : "degraded",
+        ready,
+        engine: {kind: status.engine, state: status.state, queue: status.queue},
+        model: currentModelId(ctx.engine),
+        model_load: load,
+        gpu: info ? {backend: info.backend, devices: info.devices} : null,
+        documents: stats?.documents ?? null,
+        sessions: sessions ?? null,
+        version: ctx.version,
+      };
+    },
+  );
+
+  app.get(
+    "/health/ready",
+    {
+      schema: {
+        tags: ["Operations"],
+        summary: "Readiness: 503 with Retry-After while a model loads (start-up included), 200 once a model answers or retrieval-only mode is settled; needs no token.",
+        security: [],
+        response: {200: readinessResponse, 503: readinessResponse},
+      },
+    },
+    async (_request, reply) => {
+      const ready = ctx.engine.isReady();
+      const load = modelLoad();
+      const loading = !ready && load.state === "loading";
+      if (loading) reply.code(503).header("retry-after", String(MODEL_LOADING_RETRY_SECONDS));
+      return {status: ready ? "ok" : loading ? "loading" : "retrieval-only", ready: !loading, model: currentModelId(ctx.engine), model_load: load};
+    },
+  );
 
   app.get("/metrics", {schema: {tags: ["Operations"], summary: "Prometheus metrics (text exposition format)."}}, async (_request, reply) => {
     reply.type(ctx.metrics.contentType);
