@@ -19,10 +19,11 @@ export interface RedactionFinding {
 export type MessageStatus = "streaming" | "complete" | "stopped" | "error";
 
 /**
- * How an answer was made: grounded in the knowledge base, excerpts only (no model), a plain "the
- * knowledge base does not cover this", or the model's general knowledge (marked as such).
+ * How an answer was made: grounded in the knowledge base (it cites at least one of its sources),
+ * written with knowledge-base passages at hand but citing none of them ("uncited"), excerpts only (no
+ * model), a plain "the knowledge base does not cover this", or the model's general knowledge.
  */
-export type AnswerMode = "grounded" | "retrieval-only" | "no-answer" | "general";
+export type AnswerMode = "grounded" | "uncited" | "retrieval-only" | "no-answer" | "general";
 
 export interface AnswerMetrics {
   redactionMs: number;

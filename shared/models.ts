@@ -36,8 +36,14 @@ export interface GpuInfo {
   backend: "cuda" | "vulkan" | "metal" | "cpu";
   requested: GpuChoice;
   devices: string[];
+  /** GPU memory; all zero when running on the CPU without a GPU. */
   vram: {total: number; used: number; free: number};
+  /** System memory (RAM), which the CPU backend runs models in. */
+  ram: {total: number; free: number};
+  /** CPU cores the engine counts for its math. */
   cpuThreads: number;
+  /** CPU threads a model is loaded with when none are chosen (load option or setting 0). */
+  defaultThreads: number;
   /** Set when the requested backend could not be used and another was picked. */
   notice: string | null;
 }

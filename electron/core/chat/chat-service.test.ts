@@ -170,6 +170,15 @@ describe("ChatService", () => {
     expect(events.named("chat.changed").map((c) => c.conversationId)).toContain(handle.conversationId);
   });
 
+  it("calls an answer that cites none of its sources uncited, not grounded", async () => {
+    const {chat, knowledge, engine} = setup();
+    knowledge.hits = [hit("Run: net stop RasMan, then net start RasMan.", 0.9)];
+    engine.answer = "Restart the VPN service and try again [4].";
+    const answer = await (await chat.send({message: "VPN says error 809 after the update"})).done;
+    // [4] names no source of this answer, so it cites nothing.
+    expect(answer).toMatchObject({status: "complete", mode: "uncited", sources: [{index: 1}]});
+  });
+
   it("masks a secret before it is stored or searched, and says what was masked", async () => {
     const {chat, store, knowledge} = setup();
     const handle = await chat.send({message: "vpn login fails, my password is Hunter2!Secret"});

@@ -1,5 +1,6 @@
 import {randomUUID} from "node:crypto";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
+import {groundedMode} from "../../../shared/grounding.js";
 import type {AnswerMetrics, Citation, Conversation, ConversationSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
 import type {SearchHit} from "../../../shared/knowledge.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
@@ -252,7 +253,8 @@ export class ChatService implements ChatApi {
     metrics.timings = generation.timings;
     const sources: Citation[] = toCitations(prompt.sources);
     const notices = [relevant ? null : GENERAL_NOTICE, prompt.droppedTurns > 0 ? `${prompt.droppedTurns} earlier messages were left out to fit the model's context.` : null, searchNotice];
-    return {text: generation.text, sources, mode: relevant ? "grounded" : "general", notice: notices.filter(Boolean).join(" ") || null, generation, metrics};
+    // Passages at hand do not make an answer grounded: only citing them does.
+    return {text: generation.text, sources, mode: relevant ? groundedMode("grounded", generation.text, sources) : "general", notice: notices.filter(Boolean).join(" ") || null, generation, metrics};
   }
 
   async stop(conversationId: string): Promise<void> {

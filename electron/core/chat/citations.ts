@@ -1,6 +1,8 @@
 import type {Citation} from "../../../shared/chat.js";
 import type {SearchHit} from "../../../shared/knowledge.js";
 
+export {citedIndexes} from "../../../shared/grounding.js";
+
 const SNIPPET_CHARS = 400;
 
 /** The section trail below the document's own title (Markdown's H1 is usually the title again). */
@@ -27,16 +29,6 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     score: hit.score,
     ...(hit.passage ? {passage: {text: hit.passage.text, highlight: hit.passage.highlight, fromOrdinal: hit.passage.fromOrdinal, toOrdinal: hit.passage.toOrdinal}} : {}),
   }));
-}
-
-/** The [n] markers an answer actually uses, in order of first use. */
-export function citedIndexes(text: string): number[] {
-  const seen: number[] = [];
-  for (const match of text.matchAll(/\[(\d{1,2})\]/g)) {
-    const n = Number(match[1]);
-    if (!seen.includes(n)) seen.push(n);
-  }
-  return seen;
 }
 
 /**

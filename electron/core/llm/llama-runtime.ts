@@ -1,6 +1,8 @@
+import os from "node:os";
 import {getLlama, type Llama} from "node-llama-cpp";
 import type {GpuChoice} from "../../../shared/settings.js";
 import type {GpuInfo} from "../../../shared/models.js";
+import {threadsFor} from "./load-options.js";
 
 export interface LlamaRuntime {
   llama: Llama;
@@ -42,7 +44,9 @@ export async function describeGpu(runtime: LlamaRuntime): Promise<GpuInfo> {
     requested: runtime.requested,
     devices,
     vram: {total: vram.total, used: vram.used, free: vram.free},
+    ram: {total: os.totalmem(), free: os.freemem()},
     cpuThreads: llama.cpuMathCores,
+    defaultThreads: threadsFor(undefined, llama.cpuMathCores),
     notice: runtime.notice,
   };
 }

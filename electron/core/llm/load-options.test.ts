@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {defaultSettings} from "../../../shared/settings.js";
-import {loadOptionsFrom, rememberedLoad} from "./load-options.js";
+import {loadOptionsFrom, rememberedLoad, threadsFor} from "./load-options.js";
 
 const llm = {...defaultSettings().llm, gpuLayers: 20, contextSize: 4096, batchSize: 256, flashAttention: true, threads: 2, parallelSequences: 3, queueLimit: 5} as const;
 
@@ -26,6 +26,15 @@ describe("loadOptionsFrom", () => {
     expect(loadOptionsFrom(llm, "m.gguf", {batchSize: null}).batchSize).toBeNull();
     expect(loadOptionsFrom(llm, "m.gguf", {batchSize: undefined}).batchSize).toBe(256);
     expect(loadOptionsFrom(llm, "m.gguf", {batchSize: 64}).batchSize).toBe(64);
+  });
+});
+
+describe("threadsFor", () => {
+  it("uses the chosen count, else one thread per CPU core (not the library's minimum of 4)", () => {
+    expect(threadsFor(6, 2)).toBe(6);
+    expect(threadsFor(0, 2)).toBe(2);
+    expect(threadsFor(undefined, 16)).toBe(16);
+    expect(threadsFor(undefined, 0)).toBe(1);
   });
 });
 

@@ -29,6 +29,15 @@ export function loadOptionsFrom(llm: LlmLoadSettings, model: string, choices: Lo
   };
 }
 
+/**
+ * The CPU threads a context is created with: the chosen number, else one per CPU core.
+ * node-llama-cpp's own default on its CPU backend is at least 4, more than a 2-core machine has;
+ * naming the count here keeps what runs and what the Models panel shows the same.
+ */
+export function threadsFor(chosen: number | undefined, cpuCores: number): number {
+  return chosen && chosen > 0 ? chosen : Math.max(1, cpuCores);
+}
+
 /** The settings that make the next start load the same model with the same explicit choices. */
 export function rememberedLoad(modelPath: string, choices: LoadChoices): Partial<Settings["llm"]> {
   return {

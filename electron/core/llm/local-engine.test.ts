@@ -32,6 +32,10 @@ describe("LocalEngine with the fixture model", () => {
     const gpu = await engine.gpuInfo();
     expect(gpu.backend).toBe("cpu");
     expect(gpu.cpuThreads).toBeGreaterThan(0);
+    expect(gpu.defaultThreads).toBe(gpu.cpuThreads);
+    expect(gpu.ram.total).toBeGreaterThan(0);
+    expect(gpu.ram.free).toBeGreaterThan(0);
+    expect(gpu.ram.free).toBeLessThanOrEqual(gpu.ram.total);
   });
 
   it("streams text whose chunks add up to the answer, with usage and timings", async () => {

@@ -18,6 +18,7 @@ import {toLlamaHistory} from "./chat-history.js";
 import {estimateFit, inspectModel} from "./gguf-inspector.js";
 import {assertSchemaBounds} from "./json-schema-bounds.js";
 import {createLlamaRuntime, describeGpu, type LlamaRuntime} from "./llama-runtime.js";
+import {threadsFor} from "./load-options.js";
 import {findModelFiles, resolveModelRequest, type ModelFolder} from "./model-discovery.js";
 import {SequencePool} from "./sequence-pool.js";
 
@@ -28,7 +29,7 @@ export interface LoadOptions {
   contextSize?: "auto" | number;
   batchSize?: number | null;
   flashAttention?: boolean;
-  /** 0 or undefined: node-llama-cpp's default for this machine. */
+  /** 0 or undefined: one per CPU core (threadsFor in load-options.ts). */
   threads?: number;
   sequences?: number;
   queueLimit?: number;
@@ -274,7 +275,7 @@ export class LocalEngine implements ChatEngine {
       const context = await model.createContext({
         contextSize: options.contextSize === "auto" || options.contextSize === undefined ? {max: fit.contextSize} : options.contextSize,
         sequences,
-        threads: options.threads ? options.threads : undefined,
+        threads: threadsFor(options.threads, llama.cpuMathCores),
         batchSize: options.batchSize ?? undefined,
         flashAttention: options.flashAttention ?? false,
         createSignal: signal,

@@ -1,7 +1,7 @@
 import {act, render, screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
-import {appInfo, conversation, importJob, loadedStatus, message, settingsView, summary} from "../test/fixtures.js";
+import {appInfo, conversation, emptyStatus, importJob, loadedStatus, message, model, settingsView, summary} from "../test/fixtures.js";
 import {FakeTransport, fail, type FakeHandlers} from "../test/fake-transport.js";
 import {baseHandlers} from "../test/render.js";
 import {App} from "./App.js";
@@ -54,6 +54,28 @@ describe("App shell", () => {
     await user.click(screen.getByRole("button", {name: "Knowledge"}));
     expect(await screen.findByRole("heading", {name: "Knowledge"})).toBeTruthy();
     expect(screen.getByRole("button", {name: "Knowledge"}).getAttribute("aria-current")).toBe("page");
+  });
+
+  it("shows the engine's own state in the status bar, as the Engine card does, from page load on", async () => {
+    // Auto-load on and a model that fits, but the engine is idle: nothing is starting, so none is claimed.
+    const transport = desktopApp({"models.status": () => emptyStatus(), "models.list": () => [model()]});
+    const status = await screen.findByRole("contentinfo", {name: "Status"});
+    expect(await within(status).findByText("No model loaded · retrieval only")).toBeTruthy();
+    expect(within(status).queryByText(/Starting/)).toBeNull();
+    await userEvent.setup().click(screen.getByRole("button", {name: "Models & GPU"}));
+    const engine = await screen.findByRole("region", {name: "Loaded model"});
+    expect(within(engine).getByText("Idle")).toBeTruthy();
+
+    transport.emit("models.status", emptyStatus({state: "loading", progress: 0, model: loadedStatus().model}));
+    transport.emit("models.loadProgress", {model: "qwen2.5-3b-instruct-q4_k_m.gguf", progress: 0.42});
+    expect(within(status).getByText("Loading Qwen2.5 3B Instruct… 42%")).toBeTruthy();
+    expect(within(engine).getByText("42%")).toBeTruthy();
+    transport.emit("models.status", loadedStatus());
+    expect(within(status).getByText("Ready · Qwen2.5 3B Instruct")).toBeTruthy();
+    expect(status.querySelector(".status-dot-ok")).not.toBeNull();
+    transport.emit("models.status", emptyStatus({state: "failed", error: {code: "MODEL_LOAD_FAILED", message: "Not enough memory for this model."}}));
+    expect(within(status).getByText("Model failed to load: Not enough memory for this model.")).toBeTruthy();
+    expect(within(engine).getByText("Failed")).toBeTruthy();
   });
 
   it("Ctrl+K opens a new chat from any panel", async () => {
@@ -111,7 +133,7 @@ describe("App shell", () => {
       />,
     );
     const status = await screen.findByRole("contentinfo", {name: "Status"});
-    expect(await within(status).findByText("Qwen2.5 3B Instruct")).toBeTruthy();
+    expect(await within(status).findByText("Ready · Qwen2.5 3B Instruct")).toBeTruthy();
     act(() => report(false));
     expect(within(status).getByText("Engine status unknown")).toBeTruthy();
     expect(within(status).getByText(/Live updates paused/)).toBeTruthy();
@@ -120,7 +142,7 @@ describe("App shell", () => {
     // Back online, state that may have changed meanwhile is fetched again.
     const before = transport.callsOf("models.status").length;
     act(() => report(true));
-    expect(await within(status).findByText("Qwen2.5 3B Instruct")).toBeTruthy();
+    expect(await within(status).findByText("Ready · Qwen2.5 3B Instruct")).toBeTruthy();
     await waitFor(() => expect(transport.callsOf("models.status").length).toBeGreaterThan(before));
   });
 });

@@ -5,34 +5,37 @@ import {Icon} from "../ui/Icon.js";
 import {useEventsConnected} from "./connection.js";
 import type {PanelId} from "./panels.js";
 
-function engineSummary(status: EngineStatus | undefined, connected: boolean, startingUp: boolean): {tone: string; text: string} {
+/**
+ * The engine as the Models panel's Engine card shows it, in one line: the same status, not a guess
+ * about what may happen next (a load that has not begun is not shown as one).
+ */
+export function engineSummary(status: EngineStatus | undefined, connected: boolean): {tone: string; text: string} {
   // Without live events the last known state may be long gone (the server may have stopped).
   if (!connected) return {tone: "unknown", text: "Engine status unknown"};
-  if (!status) return {tone: "idle", text: "Engine starting…"};
-  if (startingUp) return {tone: "busy", text: "Starting the model…"};
+  if (!status) return {tone: "idle", text: "Checking the engine…"};
   if (status.engine === "remote" && status.remote) {
     const reachable = status.remote.reachable;
     return {tone: reachable === false ? "danger" : "ok", text: `Remote · ${status.remote.model || status.remote.baseUrl}${reachable === false ? " (unreachable)" : ""}`};
   }
   switch (status.state) {
     case "loaded":
-      return {tone: "ok", text: status.model?.name ?? "Model loaded"};
+      return {tone: "ok", text: `Ready · ${status.model?.name ?? "model loaded"}`};
     case "loading":
-      return {tone: "busy", text: `Loading model… ${Math.round((status.progress ?? 0) * 100)}%`};
+      return {tone: "busy", text: `Loading ${status.model?.name ?? "model"}… ${Math.round((status.progress ?? 0) * 100)}%`};
     case "unloading":
       return {tone: "busy", text: "Unloading model…"};
     case "failed":
-      return {tone: "danger", text: status.error?.message ?? "Model failed to load"};
+      return {tone: "danger", text: `Model failed to load${status.error ? `: ${status.error.message}` : ""}`};
     default:
       return {tone: "idle", text: "No model loaded · retrieval only"};
   }
 }
 
 export function StatusBar({onNavigate}: {onNavigate: (panel: PanelId) => void}) {
-  const {status, startingUp} = useEngine();
+  const {status} = useEngine();
   const {info} = useAppInfo();
   const connected = useEventsConnected();
-  const engine = engineSummary(status, connected, startingUp);
+  const engine = engineSummary(status, connected);
   const queue = connected ? status?.queue : undefined;
 
   return (

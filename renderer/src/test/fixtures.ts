@@ -42,7 +42,9 @@ export const gpuInfo = (overrides: Partial<GpuInfo> = {}): GpuInfo => ({
   requested: "auto",
   devices: ["NVIDIA GeForce RTX 4070"],
   vram: {total: 12 * 1024 ** 3, used: 3 * 1024 ** 3, free: 9 * 1024 ** 3},
+  ram: {total: 32 * 1024 ** 3, free: 20 * 1024 ** 3},
   cpuThreads: 16,
+  defaultThreads: 16,
   notice: null,
   ...overrides,
 });

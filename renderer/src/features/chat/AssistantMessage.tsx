@@ -1,5 +1,6 @@
 import {useCallback} from "react";
 import type {Citation, StoredMessage} from "../../../../shared/chat.js";
+import {groundedMode} from "../../../../shared/grounding.js";
 import {IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
 import {Icon, LogoMark} from "../../ui/Icon.js";
@@ -47,7 +48,8 @@ export function AssistantMessage({
       <div className="message-body">
         <div className="message-heading">
           <span className="message-author">Deskside</span>
-          {message.mode && <ModeBadge mode={message.mode} />}
+          {/* Judged from the text too: answers stored before "uncited" existed may claim "grounded" without a citation. */}
+          {message.mode && <ModeBadge mode={groundedMode(message.mode, message.content, message.sources)} />}
         </div>
         <RedactionNotice findings={message.redactions} />
         {streaming && !text ? (

@@ -65,6 +65,30 @@ describe("ChatPanel", () => {
     expect(screen.queryByRole("button", {name: /Stop generating/})).toBeNull();
   });
 
+  it("does not badge a streamed answer that cites no source as grounded", async () => {
+    const {transport} = renderChat();
+    await ask();
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Restart the laptop and try again."});
+    expect(await screen.findByText("Restart the laptop and try again.")).toBeTruthy();
+    // Sources were retrieved and shown, but the text uses none of them (and [7] is not one of them).
+    transport.emit("chat.message", message({id: "a1", content: "Restart the laptop and try again [7].", mode: "grounded", sources: [citation(1)]}));
+    const answer = await screen.findByRole("article", {name: "Answer"});
+    expect(await within(answer).findByText("Not grounded — no sources cited")).toBeTruthy();
+    expect(within(answer).queryByText("Grounded")).toBeNull();
+
+    transport.emit("chat.message", message({id: "a1", content: "Restart the laptop [1].", mode: "grounded", sources: [citation(1)]}));
+    expect(await within(answer).findByText("Grounded")).toBeTruthy();
+    expect(within(answer).queryByText("Not grounded — no sources cited")).toBeNull();
+  });
+
+  it("shows the core's uncited mode as not grounded", async () => {
+    const answer = message({id: "a1", content: "Restart the laptop.", mode: "uncited", sources: [citation(1)]});
+    renderChat({"chat.get": () => conversation([question, answer])});
+    await userEvent.setup().click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    const article = await screen.findByRole("article", {name: "Answer"});
+    expect(within(article).getByText("Not grounded — no sources cited").closest(".badge")?.getAttribute("title")).toMatch(/cites none of them/);
+  });
+
   it("lists a conversation started from the composer", async () => {
     let sent = false;
     renderChat({

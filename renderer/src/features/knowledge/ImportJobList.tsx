@@ -1,5 +1,5 @@
 import {useState} from "react";
-import type {ImportJob} from "../../../../shared/knowledge.js";
+import type {FileImportState, ImportJob} from "../../../../shared/knowledge.js";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {Badge} from "../../ui/Badge.js";
@@ -10,6 +10,7 @@ import {useToast} from "../../ui/Toasts.js";
 import {describeFileProgress} from "./file-progress.js";
 
 const COLLAPSED_FILES = 8;
+const FINAL_STATES: FileImportState[] = ["done", "skipped", "failed", "cancelled"];
 
 export function ImportJobList({jobs, onReplace, onHide}: {jobs: ImportJob[]; onReplace: (job: ImportJob) => void; onHide: (id: string) => void}) {
   if (jobs.length === 0) return null;
@@ -30,6 +31,8 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
   const running = job.state === "running";
   const finished = job.counts.done + job.counts.skipped + job.counts.failed + job.counts.cancelled;
   const total = Math.max(job.files.length, finished + job.counts.queued);
+  // Files under way count for how far they have got, so one big file does not hold the bar at 0.
+  const underway = job.files.filter((file) => !FINAL_STATES.includes(file.state)).reduce((sum, file) => sum + (describeFileProgress(file).value ?? 0), 0);
   // Problems first, so a failed file in a big folder is not buried. A finished job with many files
   // only lists its failures until asked for more; a small one keeps every file's result.
   const ordered = [...job.files].sort((a, b) => Number(b.state === "failed") - Number(a.state === "failed"));
@@ -72,7 +75,7 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
           <IconButton icon="close" size="sm" label="Hide this import" onClick={() => onHide(job.id)} />
         )}
       </header>
-      {running && <ProgressBar value={total ? finished / total : null} label="Import progress" />}
+      {running && <ProgressBar value={total ? Math.min(1, (finished + underway) / total) : null} label="Import progress" />}
       {shown.length > 0 && (
         <ul className="file-progress-list">
           {shown.map((file) => {
@@ -85,7 +88,7 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
                 <span className={`file-progress-state text-${progress.tone}`} data-code={file.error?.code}>
                   {progress.text}
                 </span>
-                {!["done", "skipped", "failed", "cancelled"].includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
+                {!FINAL_STATES.includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
               </li>
             );
           })}

@@ -1,4 +1,4 @@
-import {fireEvent, screen, waitFor, within} from "@testing-library/react";
+import {act, fireEvent, screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
 import {importJob, knowledgeDocument, knowledgeStats} from "../../test/fixtures.js";
@@ -28,7 +28,7 @@ describe("KnowledgePanel", () => {
     transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/b.pdf", state: "failed", error: {code: "PDF_ENCRYPTED", message: "The PDF is password-protected."}}, counts: {...counts, queued: 1, failed: 1}, state: "running"});
     transport.emit("knowledge.progress", {jobId: "job1", file: {path: "/kb/c.txt", state: "skipped", reason: "already imported"}, counts: {...counts, queued: 0, failed: 1, skipped: 1}, state: "running"});
 
-    expect(await screen.findByText("Embedding 3 of 10")).toBeTruthy();
+    expect(await screen.findByText("Embedding 3 of 10 chunks")).toBeTruthy();
     const bar = screen.getByRole("progressbar", {name: "a.md progress"});
     expect(Number(bar.getAttribute("aria-valuenow"))).toBe(Math.round((0.1 + 0.85 * 0.3) * 100));
     const failed = screen.getByText("The PDF is password-protected. (PDF_ENCRYPTED)");
@@ -41,6 +41,36 @@ describe("KnowledgePanel", () => {
     await userEvent.setup().click(screen.getByRole("button", {name: "Cancel"}));
     expect(transport.callsOf("knowledge.cancelJob")).toEqual([{id: "job1"}]);
     expect(await screen.findByText("Cancelled", {selector: ".badge"})).toBeTruthy();
+  });
+
+  it("shows each stage of an upload even when the upload's reply comes after its first progress events", async () => {
+    let reply: () => void = () => undefined;
+    const one = {queued: 1, done: 0, skipped: 0, failed: 0, cancelled: 0};
+    const {transport} = renderKnowledge(
+      {"knowledge.upload": () => new Promise((resolve) => (reply = () => resolve(importJob({id: "job3", files: [{path: "notes.md", state: "queued"}], counts: one}))))},
+      {host: "browser"},
+    );
+    await screen.findByRole("table", {name: "Documents"});
+    await userEvent.setup().upload(screen.getByLabelText("Choose files to import"), new File(["# VPN\nUse UDP 500."], "notes.md", {type: "text/markdown"}));
+    await waitFor(() => expect(transport.callsOf("knowledge.upload")).toHaveLength(1));
+
+    transport.emit("knowledge.progress", {jobId: "job3", file: {path: "notes.md", state: "queued"}, counts: one, state: "running"});
+    transport.emit("knowledge.progress", {jobId: "job3", file: {path: "notes.md", state: "parsing"}, counts: one, state: "running"});
+    const job = await screen.findByRole("region", {name: "Import of 1 file"});
+    expect(within(job).getByText("Parsing…")).toBeTruthy();
+    // The reply is the job as it was when it started: every file queued. It must not undo "Parsing…".
+    await act(async () => reply());
+    expect(within(job).getByText("Parsing…")).toBeTruthy();
+    expect(within(job).queryByText("Queued")).toBeNull();
+
+    transport.emit("knowledge.progress", {jobId: "job3", file: {path: "notes.md", state: "embedding", done: 2, total: 5}, counts: one, state: "running"});
+    expect(within(job).getByText("Embedding 2 of 5 chunks")).toBeTruthy();
+    const overall = within(job).getByRole("progressbar", {name: "Import progress"});
+    expect(Number(overall.getAttribute("aria-valuenow"))).toBe(Math.round((0.1 + 0.85 * 0.4) * 100));
+    transport.emit("knowledge.progress", {jobId: "job3", file: {path: "notes.md", state: "writing"}, counts: one, state: "running"});
+    expect(within(job).getByText("Writing to the index…")).toBeTruthy();
+    transport.emit("knowledge.progress", {jobId: "job3", file: {path: "notes.md", state: "done", chunks: 5}, counts: {...one, queued: 0, done: 1}, state: "running"});
+    expect(within(job).getByText("Done · 5 chunks")).toBeTruthy();
   });
 
   it("lists documents and deletes one after confirmation", async () => {

@@ -7,14 +7,14 @@ export function describeFileProgress(file: FileProgress): {value: number | null;
     case "queued":
       return {value: 0, text: "Queued", tone: "neutral"};
     case "parsing":
-      return {value: null, text: "Reading…", tone: "accent"};
+      return {value: null, text: "Parsing…", tone: "accent"};
     case "embedding": {
       const total = file.total ?? 0;
       const done = file.done ?? 0;
-      return {value: total > 0 ? 0.1 + 0.85 * (done / total) : null, text: total > 0 ? `Embedding ${done} of ${total}` : "Embedding…", tone: "accent"};
+      return {value: total > 0 ? 0.1 + 0.85 * (done / total) : null, text: total > 0 ? `Embedding ${done} of ${total} ${total === 1 ? "chunk" : "chunks"}` : "Embedding…", tone: "accent"};
     }
     case "writing":
-      return {value: 0.97, text: "Saving…", tone: "accent"};
+      return {value: 0.97, text: "Writing to the index…", tone: "accent"};
     case "done":
       return {value: 1, text: file.chunks !== undefined ? `Done · ${file.chunks} ${file.chunks === 1 ? "chunk" : "chunks"}` : "Done", tone: "success"};
     case "skipped":

@@ -29,11 +29,41 @@ export function newerJob(a: ImportJob, b: ImportJob): ImportJob {
   return progressed(a.counts) > progressed(b.counts) ? a : b;
 }
 
-/** Merges two copies of a job: the newer one's state, counts and warnings, every file either has seen. */
+/** How far a file has got; a file only moves forward (queued → parsing → embedding → writing → an end). */
+function fileStep(file: FileProgress): number {
+  switch (file.state) {
+    case "queued":
+      return 0;
+    case "parsing":
+      return 1;
+    case "embedding":
+      return 2 + (file.total ? (file.done ?? 0) / file.total : 0) / 2;
+    case "writing":
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+/** The further along of two copies of one file; ties go to `b`. */
+function furtherFile(a: FileProgress, b: FileProgress): FileProgress {
+  return fileStep(a) > fileStep(b) ? a : b;
+}
+
+/**
+ * Merges two copies of a job: the newer one's state, counts and warnings, and every file either has
+ * seen, each as far along as either copy has it. The job an import call returns is a snapshot taken
+ * when it started (every file queued) and often arrives after the first progress events; it must not
+ * put a file that is already being parsed or embedded back to "Queued".
+ */
 export function mergeJob(a: ImportJob, b: ImportJob): ImportJob {
   const newer = newerJob(a, b);
   const older = newer === a ? b : a;
-  const files = older.files.reduce((merged, file) => (merged.some((known) => known.path === file.path) ? merged : [...merged, file]), newer.files);
+  const files = newer.files.map((file) => {
+    const other = older.files.find((known) => known.path === file.path);
+    return other ? furtherFile(other, file) : file;
+  });
+  for (const file of older.files) if (!files.some((known) => known.path === file.path)) files.push(file);
   return {...newer, createdAt: newer.createdAt || older.createdAt, files};
 }
 

@@ -25,8 +25,9 @@ export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuIn
   }, [active, reload]);
 
   const info = gpu.data;
-  const usedShare = info && info.vram.total > 0 ? info.vram.used / info.vram.total : 0;
-  const memory = info?.backend === "cpu" ? "Memory" : "VRAM";
+  // Without GPU memory the model runs in system memory: show that, named as such, not an empty VRAM.
+  const memory = info ? memoryInUse(info) : null;
+  const usedShare = memory && memory.total > 0 ? memory.used / memory.total : 0;
 
   return (
     <section className="card gpu-card" aria-label="GPU">
@@ -52,16 +53,18 @@ export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuIn
               <dd>{info.devices.length > 0 ? info.devices.join(", ") : "None detected"}</dd>
             </div>
             <div>
-              <dt>{memory}</dt>
-              <dd title={info.vram.total > 0 ? undefined : "Not used without a GPU"}>{info.vram.total > 0 ? formatBytes(info.vram.total) : "—"}</dd>
+              <dt>{memory?.label}</dt>
+              <dd title={memory?.title}>{memory && memory.total > 0 ? formatBytes(memory.total) : "—"}</dd>
             </div>
             <div>
-              <dt>Free {memory === "VRAM" ? "VRAM" : "memory"}</dt>
-              <dd>{info.vram.total > 0 ? formatBytes(info.vram.free) : "—"}</dd>
+              <dt>Free {memory?.label === "VRAM" ? "VRAM" : "system memory"}</dt>
+              <dd>{memory && memory.total > 0 ? formatBytes(memory.free) : "—"}</dd>
             </div>
             <div>
               <dt>CPU threads</dt>
-              <dd>{info.cpuThreads}</dd>
+              <dd title={`${info.cpuThreads} CPU cores; a model uses ${info.defaultThreads} threads unless its load options say otherwise`}>
+                {info.defaultThreads === info.cpuThreads ? info.defaultThreads : `${info.defaultThreads} of ${info.cpuThreads} cores`}
+              </dd>
             </div>
             <div>
               <dt>Backend choice</dt>
@@ -75,15 +78,15 @@ export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuIn
               </dd>
             </div>
           </dl>
-          {info.vram.total > 0 && (
+          {memory && memory.total > 0 && (
             <div className="vram">
               <div className="vram-label">
-                <span>{memory} in use</span>
+                <span>{memory.label} in use</span>
                 <span className="muted">
-                  {formatBytes(info.vram.used)} used of {formatBytes(info.vram.total)}
+                  {formatBytes(memory.used)} used of {formatBytes(memory.total)}
                 </span>
               </div>
-              <ProgressBar value={usedShare} label={`${memory} used`} tone={usedShare > 0.9 ? "danger" : usedShare > 0.75 ? "warning" : "accent"} />
+              <ProgressBar value={usedShare} label={`${memory.label} used`} tone={usedShare > 0.9 ? "danger" : usedShare > 0.75 ? "warning" : "accent"} />
             </div>
           )}
           {info.vram.total === 0 && info.backend === "cpu" && <p className="muted hardware-note">Models run on the CPU; small ones (1–4B parameters) answer fastest.</p>}
@@ -92,4 +95,12 @@ export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuIn
       )}
     </section>
   );
+}
+
+/** The memory models run in: the GPU's VRAM, or system memory on the CPU backend (or a GPU reporting none). */
+export function memoryInUse(info: GpuInfo): {label: "VRAM" | "System memory"; total: number; used: number; free: number; title?: string} {
+  if (info.backend !== "cpu" && info.vram.total > 0) return {label: "VRAM", ...info.vram};
+  // Older cores did not report system memory.
+  const ram = info.ram ?? {total: 0, free: 0};
+  return {label: "System memory", total: ram.total, free: ram.free, used: Math.max(0, ram.total - ram.free), title: ram.total > 0 ? "Models run in system memory (RAM) on the CPU" : "Not reported by the engine"};
 }

@@ -5,7 +5,7 @@ import {NumberInput} from "../../ui/NumberInput.js";
 export type LoadOptions = Required<Pick<MethodInput<"models.load">, "gpuLayers" | "contextSize" | "threads" | "parallelSequences">>;
 
 /** How the next model is loaded; starts from the saved defaults in settings. */
-export function LoadOptionsForm({value, onChange, maxThreads}: {value: LoadOptions; onChange: (value: LoadOptions) => void; maxThreads: number | null}) {
+export function LoadOptionsForm({value, onChange, autoThreads}: {value: LoadOptions; onChange: (value: LoadOptions) => void; autoThreads: number | null}) {
   const set = <K extends keyof LoadOptions>(key: K, next: LoadOptions[K]) => onChange({...value, [key]: next});
   const layersMode = typeof value.gpuLayers === "number" ? "custom" : value.gpuLayers;
   const contextMode = typeof value.contextSize === "number" ? "custom" : "auto";
@@ -44,7 +44,7 @@ export function LoadOptionsForm({value, onChange, maxThreads}: {value: LoadOptio
           </div>
         )}
       </Field>
-      <Field label="CPU threads" hint={maxThreads ? `0 lets the engine choose (this machine has ${maxThreads}).` : "0 lets the engine choose."}>
+      <Field label="CPU threads" hint={autoThreads ? `0 is automatic: ${autoThreads} ${autoThreads === 1 ? "thread" : "threads"} here, one per CPU core.` : "0 is automatic: one thread per CPU core."}>
         {(control) => (
           <NumberInput {...control} min={0} max={256} value={value.threads} onChange={(next) => set("threads", next)} />
         )}

@@ -38,6 +38,28 @@ describe("ModelsPanel", () => {
     expect(within(table).queryByText("Partial offload")).toBeNull();
   });
 
+  it("shows system memory and the threads a model really gets when running on the CPU", async () => {
+    const gib = 1024 ** 3;
+    renderWithClient(<ModelsPanel active />, {
+      "models.gpu": () => gpuInfo({backend: "cpu", devices: [], vram: {total: 0, used: 0, free: 0}, ram: {total: 8 * gib, free: 6 * gib}, cpuThreads: 2, defaultThreads: 2}),
+      "models.list": () => models,
+      "models.status": () => loadedStatus({model: {...loadedStatus().model!, gpuLayers: 0, threads: 2}}),
+    });
+    const gpu = await screen.findByRole("region", {name: "GPU"});
+    await within(gpu).findByText("CPU");
+    const fact = (label: string) => within(gpu).getByText(label, {selector: "dt"}).nextElementSibling?.textContent;
+    expect(fact("System memory")).toBe("8.0 GB");
+    expect(fact("Free system memory")).toBe("6.0 GB");
+    expect(fact("CPU threads")).toBe("2");
+    expect(within(gpu).queryByText("VRAM")).toBeNull();
+    expect(within(gpu).getByRole("progressbar", {name: "System memory used"}).getAttribute("aria-valuenow")).toBe("25");
+    const engine = screen.getByRole("region", {name: "Loaded model"});
+    expect(within(engine).getByText("Threads", {selector: "dt"}).nextElementSibling?.textContent).toBe("2");
+
+    await userEvent.setup().click(screen.getByText("Load options"));
+    expect(screen.getByText("0 is automatic: 2 threads here, one per CPU core.")).toBeTruthy();
+  });
+
   it("loads a model with the chosen options and follows load progress events", async () => {
     let finish: () => void = () => undefined;
     const {transport} = renderWithClient(<ModelsPanel active />, {

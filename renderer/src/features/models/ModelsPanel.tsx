@@ -97,7 +97,7 @@ export function ModelsPanel({active}: {active: boolean}) {
           )}
           <details className="load-options-details">
             <summary>Load options</summary>
-            {options && <LoadOptionsForm value={options} onChange={setOptions} maxThreads={gpu.data?.cpuThreads ?? null} />}
+            {options && <LoadOptionsForm value={options} onChange={setOptions} autoThreads={gpu.data?.defaultThreads ?? null} />}
           </details>
           {busy && status?.state !== "loading" && <p className="muted">Preparing to load…</p>}
         </section>
