@@ -51,12 +51,12 @@ export interface LocalEngineOptions {
   resourceProbe?: ResourceProbe;
   /** Where state changes go (the app's event bus); left out by tools that only generate. */
   events?: EngineEvents;
-}
   /**
    * Waits this long at the start of every load. Only for tests: the fixture model loads in a moment,
    * and this keeps a load in progress long enough to send requests during it.
    */
   loadDelayMs?: number;
+}
 
 const NO_EVENTS: EngineEvents = {emit: () => undefined};
 
@@ -82,12 +82,12 @@ export class LocalEngine implements ChatEngine {
   private lastError: {code: string; message: string} | null = null;
   private loadController: AbortController | null = null;
   private loadChain: Promise<unknown> = Promise.resolve();
-  private readonly inFlight = new Set<AbortController>();
   /** Loads underway or announced (start-up choosing its model); requests may wait for them. */
   private pendingLoads = 0;
   private loadsSettled: {promise: Promise<DesksideError | null>; resolve: (failure: DesksideError | null) => void} | null = null;
   /** Why the latest load failed (a cancelled one does not count); null once a load succeeds or another starts. */
   private loadFailure: DesksideError | null = null;
+  private readonly inFlight = new Set<AbortController>();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly inspected = new Map<string, {mtimeKey: string; gguf: GgufFileInfo; info: ModelInfo}>();
 
@@ -187,10 +187,9 @@ export class LocalEngine implements ChatEngine {
     const controller = new AbortController();
     this.loadController = controller;
     options.signal?.addEventListener("abort", () => controller.abort(), {once: true});
-    const run = this.loadChain.then(() => this.loadNow(options, controller.signal));
     this.loadFailure = null;
+    const run = this.loadChain.then(() => this.loadNow(options, controller.signal));
     this.loadChain = run.catch(() => undefined);
-    return run;
     void this.trackLoad(
       run.then(
         () => {
@@ -201,9 +200,9 @@ export class LocalEngine implements ChatEngine {
         },
       ),
     );
+    return run;
   }
 
-  cancelLoad(): void {
   /**
    * Counts `work` as a load in progress until it settles. Start-up wraps its choice of the default
    * model in it, so the time spent finding that model already counts as loading.
@@ -240,13 +239,14 @@ export class LocalEngine implements ChatEngine {
     return this.loadsSettled.promise;
   }
 
+  cancelLoad(): void {
     this.loadController?.abort();
   }
 
   private async loadNow(options: LoadOptions, signal: AbortSignal): Promise<LoadedModel> {
     const started = performance.now();
-    const llama = await this.llama();
     if (this.options.loadDelayMs) await delay(this.options.loadDelayMs, signal);
+    const llama = await this.llama();
     const found = await resolveModelRequest(options.model, this.options.modelFolders());
     if (!found) throw this.fail(new DesksideError("MODEL_NOT_FOUND", `No .gguf model named "${path.basename(options.model)}" was found; import one in Models.`), false);
     const {gguf, info} = await this.inspect(found.path, found.source, llama).catch((error) => {
@@ -474,7 +474,6 @@ export class LocalEngine implements ChatEngine {
   }
 }
 
-function formatBytes(bytes: number): string {
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const cancelled = () => {
@@ -490,5 +489,6 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function formatBytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
 }
