@@ -44,7 +44,9 @@ function bindingOf(api: Settings["api"]): string {
  */
 export async function startApi(host: ApiHost, options: {rendererDir: string | null; throwOnError?: boolean}): Promise<RunningApi> {
   const {services, status} = host;
-  const read = () => host.settings.effective().api;
+  // Read on every request: kept here and refreshed on each change rather than rebuilt per request.
+  let settings = host.settings.effective().api;
+  const read = () => settings;
   let active: {server: ApiServer; url: string; port: number} | null = null;
   const retiring = new Set<ApiServer>();
   let applied: string | null = null;
@@ -82,7 +84,7 @@ export async function startApi(host: ApiHost, options: {rendererDir: string | nu
 
   const apply = async (): Promise<void> => {
     if (stopped) return;
-    const api = read();
+    const api = settings;
     const binding = bindingOf(api);
     // A listener that could not bind is tried again on the next change, as a restart would.
     if (binding === applied && !failed) return;
@@ -117,6 +119,7 @@ export async function startApi(host: ApiHost, options: {rendererDir: string | nu
   let queue: Promise<void> = apply();
   await queue;
   const off = host.settings.onChange(() => {
+    settings = host.settings.effective().api;
     queue = queue.then(apply).catch((error) => services.logger.error(`applying the API settings: ${String(error)}`));
   });
   return {
