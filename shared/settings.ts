@@ -151,7 +151,7 @@ export function defaultSettings(): Settings {
  * never over HTTP: a stolen or leaked API token must not be enough to open the API to the network,
  * to other web origins, or to replace the token itself.
  */
-export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "knowledge.storeUri"] as const;
+export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "knowledge.storeUri", "llm.downloadHosts"] as const;
 export type LocalOnlySetting = (typeof LOCAL_ONLY_SETTINGS)[number];
 
 /** Write-only settings: clients learn whether they are set, never their value. */

@@ -13,6 +13,8 @@ describe("local-only settings", () => {
   it("names every exposure setting a patch changes", () => {
     expect(localOnlyChanges({api: {allowLan: true, host: "0.0.0.0", corsOrigins: ["*"]}, retrieval: {topK: 3}}, stored()).sort()).toEqual(["api.allowLan", "api.corsOrigins", "api.host"]);
     expect(localOnlyChanges({knowledge: {storeUri: "s3://elsewhere/kb"}}, stored())).toEqual(["knowledge.storeUri"]);
+    // Allowing another download host (a local address, say) widens what the server will fetch.
+    expect(localOnlyChanges({llm: {downloadHosts: ["http://127.0.0.1:8080"]}}, stored())).toEqual(["llm.downloadHosts"]);
     expect(localOnlyChanges({retrieval: {topK: 3}, api: {port: 4000, rateLimitPerMinute: 60}}, stored())).toEqual([]);
   });
 
