@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {DEFAULT_FILE_LIMITS} from "../../electron/core/knowledge/parsing/file-limits.js";
-import {childPids, processMemoryMb, startControlServer, startHealthProber, type HealthProber} from "../helpers/health-probe.js";
+import {descendantPids, processMemoryMb, startControlServer, startHealthProber, type HealthProber} from "../helpers/health-probe.js";
 import {HOSTILE_CASES} from "../helpers/hostile-files.js";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
 
@@ -89,7 +89,7 @@ describe(`${HOSTILE_CASES.length} hostile files, one at a time, against npm run 
       const bytes = files.get(hostile.name)!;
       let workerPeakMb = 0;
       const sampler = setInterval(() => {
-        for (const pid of childPids(serve.child.pid!)) workerPeakMb = Math.max(workerPeakMb, processMemoryMb(pid)?.rss ?? 0);
+        for (const pid of descendantPids(serve.child.pid!)) workerPeakMb = Math.max(workerPeakMb, processMemoryMb(pid)?.rss ?? 0);
       }, 100);
       await prober.collect(); // rounds before this file do not count
       const started = performance.now();

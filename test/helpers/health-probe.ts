@@ -80,7 +80,13 @@ export function processMemoryMb(pid: number): {rss: number; peak: number} | null
   }
 }
 
-/** Child processes of `pid` (Linux), for the parser workers a server starts. */
+/** Every process below `pid` (Linux): the parser spawner a server starts and the workers under it. */
+export function descendantPids(pid: number): number[] {
+  const children = childPids(pid);
+  return [...children, ...children.flatMap(descendantPids)];
+}
+
+/** Child processes of `pid` (Linux). */
 export function childPids(pid: number): number[] {
   try {
     return fs

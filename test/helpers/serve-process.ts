@@ -68,7 +68,8 @@ export async function startServe(options: {env?: Record<string, string>; nodeArg
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
         const started = Date.now();
-        if (child.exitCode !== null) return resolve({code: child.exitCode, ms: 0});
+        // Already ended: with a code, or by a signal (then exitCode stays null and "exit" never comes again).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve({code: child.exitCode, ms: 0});
         child.once("exit", (code) => resolve({code, ms: Date.now() - started}));
         child.kill(signal);
       }),
