@@ -1,8 +1,11 @@
-import {defineConfig} from "vitest/config";
+import {configDefaults, defineConfig} from "vitest/config";
 import react from "@vitejs/plugin-react";
 
-// Three suites: the headless core (real models, real stores), renderer components (jsdom),
-// and end-to-end runs of the browser UI against `npm run serve` in Chromium.
+// Four suites: the headless core (real models, real stores), the core under hostile load (alone,
+// because they time the server), renderer components (jsdom), and end-to-end runs of the browser
+// UI against `npm run serve` in Chromium.
+const UNDER_LOAD = ["test/core/hostile-import.test.ts", "test/core/hostile-requests.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
@@ -11,10 +14,25 @@ export default defineConfig({
           name: "core",
           environment: "node",
           include: ["electron/**/*.test.ts", "shared/**/*.test.ts", "test/core/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...UNDER_LOAD],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: "forks",
           maxWorkers: 2,
+        },
+      },
+      {
+        // Suites that judge how fast the server answers while it works: one file at a time, with
+        // nothing else of the test run competing for the cores.
+        test: {
+          name: "load",
+          environment: "node",
+          include: [...UNDER_LOAD],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          pool: "forks",
+          maxWorkers: 1,
+          fileParallelism: false,
         },
       },
       {

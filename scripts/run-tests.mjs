@@ -1,4 +1,4 @@
-// `npm test`: every suite (core, renderer components, end-to-end in Chromium), then one closing
+// `npm test`: every suite (core, core under load, renderer components, end-to-end in Chromium), then one closing
 // line "N passed, N failed" summing them all.
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
@@ -11,7 +11,7 @@ ensureRendererBuilt();
 const outDir = path.join(ROOT, "test-results");
 fs.mkdirSync(outDir, {recursive: true});
 const projects = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-const suites = projects.length ? projects : ["core", "renderer", "e2e"];
+const suites = projects.length ? projects : ["core", "load", "renderer", "e2e"];
 
 let passed = 0;
 let failed = 0;
