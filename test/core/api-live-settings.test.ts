@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import net from "node:net";
+import {closedPort} from "../helpers/openai-stand-in.js";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startApi, type RunningApi} from "../../electron/core/api/start-api.js";
 import type {DesksideCore} from "../../electron/core/app-core.js";
@@ -9,15 +10,6 @@ let core: DesksideCore;
 let dataDir: string;
 let api: RunningApi;
 let token: string;
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Whether a new TCP connection to the port is accepted. */
 function accepts(port: number): Promise<boolean> {
@@ -84,7 +76,7 @@ function stream(base: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  ({core, dataDir} = await createFixtureCore({api: {port: await freePort(), rateLimitPerMinute: 10_000}}));
+  ({core, dataDir} = await createFixtureCore({api: {port: await closedPort(), rateLimitPerMinute: 10_000}}));
   token = core.settings.effective().api.token;
   api = await startApi(core.api, {rendererDir: null});
 }, 120_000);
@@ -135,7 +127,7 @@ describe("API settings applied live", () => {
     const completion = follow(await stream(oldUrl));
     await until(() => completion.state.data.length > 0);
 
-    const newPort = await freePort();
+    const newPort = await closedPort();
     core.settings.update({api: {port: newPort}});
     await api.settled();
     const switched = performance.now();

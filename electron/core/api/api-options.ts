@@ -1,6 +1,5 @@
 import type {FastifyBaseLogger} from "fastify";
 import type {Settings} from "../../../shared/settings.js";
-import type {RuntimeOverrides} from "../config/runtime-config.js";
 import type {AuthThrottleOptions} from "./auth-throttle.js";
 
 export interface MessageLogger {
@@ -56,26 +55,6 @@ export interface ApiServerOptions {
 
 const MB = 1024 * 1024;
 
-/** The server's options from the `api` settings (fixed values), with command-line / environment overrides on top. */
-export function apiOptionsFromSettings(
-  api: Settings["api"],
-  overrides: RuntimeOverrides = {},
-  extra: Pick<ApiServerOptions, "rendererDir" | "logger"> = {},
-): ApiServerOptions {
-  return {
-    host: overrides.host ?? api.host,
-    port: overrides.port ?? api.port,
-    token: overrides.apiToken ?? api.token,
-    corsOrigins: api.corsOrigins,
-    allowLan: api.allowLan,
-    bodyLimitBytes: Math.round(api.bodyLimitMb * MB),
-    uploadLimitBytes: Math.round(api.uploadLimitMb * MB),
-    rateLimitPerMinute: api.rateLimitPerMinute,
-    requestTimeoutMs: api.requestTimeoutMs,
-    modelWaitMs: api.modelWaitMs,
-    ...extra,
-  };
-}
 
 /**
  * Options whose token, CORS list and request limits are read from `read()` on every request, so a

@@ -1,3 +1,5 @@
+import {current, type Live} from "./api-options.js";
+
 /**
  * A token bucket per key: `perMinute` requests may arrive in a burst, then they refill evenly.
  * Small and in-process because the server has one listener and a handful of tokens. The rate may be
@@ -8,13 +10,13 @@ export class RateLimiter {
   private readonly buckets = new Map<string, {tokens: number; updatedAt: number}>();
 
   constructor(
-    private readonly perMinute: number | (() => number),
+    private readonly perMinute: Live<number>,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** The limit in effect now. */
   get limit(): number {
-    return typeof this.perMinute === "function" ? this.perMinute() : this.perMinute;
+    return current(this.perMinute);
   }
 
   /** Takes one token; when none is left, says how many seconds until one is. */

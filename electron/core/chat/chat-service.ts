@@ -322,12 +322,12 @@ export class ChatService implements ChatApi {
     const conversation = await this.get(conversationId);
     if (!conversation.messages.some((m) => m.role === "assistant" && m.status !== "error"))
       throw new DesksideError("INVALID_INPUT", "This conversation has no answer to save yet.");
-    const title = this.redactStored(options.title?.trim() ?? "") || conversation.title;
+    const title = this.redactStored(options.title?.trim() || conversation.title);
     // The knowledge base announces the new document itself (knowledge.changed). Questions were
     // masked when asked; the whole article is masked again for what was stored before redaction
     // was turned on and for anything an answer repeated.
     return this.deps.knowledge.addMarkdownDocument({
-      title: this.redactStored(title),
+      title,
       markdown: this.redactStored(conversationToArticle(conversation, title)),
       collection: options.collection ?? null,
       origin: "conversation",

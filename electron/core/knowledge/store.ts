@@ -370,7 +370,11 @@ export class KnowledgeStore {
       chosen.push({documentId: docs[docIndex].id, ordinal: position - before});
     }
     const byDocument = new Map<string, number[]>();
-    for (const {documentId, ordinal} of chosen) byDocument.set(documentId, [...(byDocument.get(documentId) ?? []), ordinal]);
+    for (const {documentId, ordinal} of chosen) {
+      const ordinals = byDocument.get(documentId);
+      if (ordinals) ordinals.push(ordinal);
+      else byDocument.set(documentId, [ordinal]);
+    }
     const where = [...byDocument].map(([id, ordinals]) => `(document_id = ${sqlString(id)} AND ordinal IN (${ordinals.join(", ")}))`).join(" OR ");
     const found = new Map((await readAll(this.chunksTable, CHUNK_COLUMNS, where)).map((row) => {
       const chunk = rowToChunk(row);

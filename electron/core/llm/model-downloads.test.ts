@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type {AddressInfo} from "node:net";
@@ -9,6 +8,7 @@ import type {DownloadState} from "../../../shared/contract.js";
 import {DEFAULT_DOWNLOAD_HOSTS} from "../../../shared/settings.js";
 import {HostPolicy, isPrivateAddress, ModelDownloads, normalizeModelUrl, type DownloadOptions} from "./model-downloads.js";
 import {FIXTURE_GGUF} from "../../../test/helpers/fixtures.js";
+import {closedPort} from "../../../test/helpers/openai-stand-in.js";
 
 // Local servers stand in for Hugging Face and for hosts that misbehave: they are outside the product
 // (and offline here). Everything on this side of the socket is the real downloader.
@@ -16,7 +16,7 @@ let server: http.Server;
 let base: string;
 let port: number;
 /** A port nothing listens on. */
-let closedPort: number;
+let refusedPort: number;
 const model = fs.readFileSync(FIXTURE_GGUF);
 const half = Math.floor(model.length / 2);
 const open = new Set<http.ServerResponse>();
@@ -49,10 +49,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}/org/repo/resolve/main`;
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
+  refusedPort = await closedPort();
 });
 afterAll(() => {
   for (const res of open) res.destroy();
@@ -208,7 +205,7 @@ describe("model downloads that cannot connect or stall", () => {
   it("fails with NETWORK_UNREACHABLE when the connection is refused", async () => {
     const {downloads, until} = tracker();
     const started = performance.now();
-    const failed = await until(downloads.start(`http://127.0.0.1:${closedPort}/m/tiny.gguf`).id, "failed");
+    const failed = await until(downloads.start(`http://127.0.0.1:${refusedPort}/m/tiny.gguf`).id, "failed");
     expect(failed.error?.code).toBe("NETWORK_UNREACHABLE");
     expect(performance.now() - started).toBeLessThan(2000);
   });

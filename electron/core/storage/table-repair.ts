@@ -40,7 +40,7 @@ const OLDER_VERSIONS = 40;
 const SALVAGE_BUDGET_MS = 60_000;
 
 /** The table's folder in a local store, or null for object storage (no file-level repairs there). */
-export function tableFolder(localRoot: string | null, name: string): string | null {
+function tableFolder(localRoot: string | null, name: string): string | null {
   return localRoot ? path.join(localRoot, `${name}.lance`) : null;
 }
 

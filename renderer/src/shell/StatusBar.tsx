@@ -9,7 +9,7 @@ import type {PanelId} from "./panels.js";
  * The engine as the Models panel's Engine card shows it, in one line: the same status, not a guess
  * about what may happen next (a load that has not begun is not shown as one).
  */
-export function engineSummary(status: EngineStatus | undefined, connected: boolean): {tone: string; text: string} {
+function engineSummary(status: EngineStatus | undefined, connected: boolean): {tone: string; text: string} {
   // Without live events the last known state may be long gone (the server may have stopped).
   if (!connected) return {tone: "unknown", text: "Engine status unknown"};
   if (!status) return {tone: "idle", text: "Checking the engine…"};

@@ -15,7 +15,7 @@ export interface ChildEvents {
 }
 
 /** "Below normal" on Windows, nice 10 elsewhere; children inherit it. */
-export const BACKGROUND_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
+const BACKGROUND_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
 /** The tail of the child's stderr kept to tell an out-of-memory end from another crash. */
 const STDERR_TAIL = 4096;
 
@@ -46,6 +46,16 @@ export function launchChild(entry: URL, execArgv: string[], events: ChildEvents)
   // Spawning can fail (resource exhaustion); it then counts as a crash.
   child.on("error", () => child.kill("SIGKILL"));
   return child;
+}
+
+const FROM_SOURCES = /\.[mc]?ts$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * A process entry that sits beside this module: `<name>.js` in a bundle (everything is bundled into
+ * one folder), `<name>.ts` when running from sources.
+ */
+export function siblingEntry(name: string): URL {
+  return new URL(`./${name}${FROM_SOURCES ? ".ts" : ".js"}`, import.meta.url);
 }
 
 /**

@@ -7,6 +7,7 @@ import {fileTooComplex, fileTooLarge, resolveLimits, timeBudgetMs, type FileLimi
 import {baseNameOf} from "./file-name.js";
 import {startParserProcess, type ParserProcess} from "./parser-process.js";
 import {createSpawner} from "./parser-spawner.js";
+import {siblingEntry} from "./child-launch.js";
 import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
 import type {Chunk, ParsedDocument} from "./types.js";
 import {errorFromReply, type ParseJob} from "./worker-protocol.js";
@@ -90,7 +91,7 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   });
   const recycleBytes = options.recycleBytes ?? DEFAULT_RECYCLE_BYTES;
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
-  const entry = workerEntry(options.workerUrl);
+  const entry = options.workerUrl ?? siblingEntry("parse-worker");
   const spawner = createSpawner(options.spawnerUrl);
   spawner.warm();
   const slots: Slot[] = Array.from({length: size}, () => ({worker: null, task: null, timer: null, idleTimer: null}));
@@ -296,10 +297,4 @@ function crashError(outOfMemory: boolean, detail: string, limits: FileLimits): D
     return new DesksideError(error.code, error.message, {details: error.details, cause});
   }
   return new DesksideError("PARSE_FAILED", "The document reader stopped unexpectedly on this file. Other files are not affected.", {cause});
-}
-
-/** The worker entry sits next to this module: parse-worker.js in a bundle, parse-worker.ts from sources. */
-function workerEntry(override?: URL): URL {
-  const fromSources = /\.[mc]?ts$/.test(new URL(import.meta.url).pathname);
-  return override ?? new URL(fromSources ? "./parse-worker.ts" : "./parse-worker.js", import.meta.url);
 }

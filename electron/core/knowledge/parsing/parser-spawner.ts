@@ -1,5 +1,5 @@
 import {fork, type ChildProcess} from "node:child_process";
-import {entryScript, lowerPriority} from "./child-launch.js";
+import {entryScript, lowerPriority, siblingEntry} from "./child-launch.js";
 
 /**
  * The app's side of the spawner process (parser-spawner-entry.ts). The spawner is forked once,
@@ -36,7 +36,7 @@ export interface Spawner {
   close(): void;
 }
 
-export function createSpawner(spawnerEntry: URL = defaultSpawnerEntry()): Spawner {
+export function createSpawner(spawnerEntry: URL = siblingEntry("parser-spawner-entry")): Spawner {
   let host: ChildProcess | null = null;
   const live = new Map<number, SpawnedEvents>();
   const busy = new Set<number>();
@@ -124,10 +124,4 @@ export function createSpawner(spawnerEntry: URL = defaultSpawnerEntry()): Spawne
       current?.kill("SIGKILL");
     },
   };
-}
-
-/** parser-spawner-entry.js in a bundle, the .ts file from sources (run through the tsx loader). */
-function defaultSpawnerEntry(): URL {
-  const fromSources = /\.[mc]?ts$/.test(new URL(import.meta.url).pathname);
-  return new URL(fromSources ? "./parser-spawner-entry.ts" : "./parser-spawner-entry.js", import.meta.url);
 }

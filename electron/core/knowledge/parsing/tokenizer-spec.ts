@@ -8,7 +8,7 @@ import path from "node:path";
  */
 export type TokenizerSpec = {kind: "approximate"} | {kind: "folder"; folder: string};
 
-export const APPROXIMATE_TOKENIZER: TokenizerSpec = {kind: "approximate"};
+const APPROXIMATE_TOKENIZER: TokenizerSpec = {kind: "approximate"};
 
 /** A transformers.js model folder's tokenizer; anything else (a GGUF file, none) is estimated. */
 export function tokenizerSpecFor(modelPath: string | null | undefined): TokenizerSpec {

@@ -98,7 +98,7 @@ export function GpuCard({gpu, active, choiceFixed = false}: {gpu: RpcState<GpuIn
 }
 
 /** The memory models run in: the GPU's VRAM, or system memory on the CPU backend (or a GPU reporting none). */
-export function memoryInUse(info: GpuInfo): {label: "VRAM" | "System memory"; total: number; used: number; free: number; title?: string} {
+function memoryInUse(info: GpuInfo): {label: "VRAM" | "System memory"; total: number; used: number; free: number; title?: string} {
   if (info.backend !== "cpu" && info.vram.total > 0) return {label: "VRAM", ...info.vram};
   // Older cores did not report system memory.
   const ram = info.ram ?? {total: 0, free: 0};

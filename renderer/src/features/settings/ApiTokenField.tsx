@@ -1,7 +1,7 @@
 import {useState} from "react";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
-import {useApiToken} from "../../state/server-access.js";
+import {localOnlySettings, useApiToken} from "../../state/server-access.js";
 import {isOverridden, useSettings} from "../../state/settings.js";
 import {Button, IconButton} from "../../ui/Button.js";
 import {CopyButton} from "../../ui/CopyButton.js";
@@ -23,7 +23,7 @@ export function ApiTokenField() {
   const token = useApiToken();
   // A token fixed by DESKSIDE_API_TOKEN or --api-token cannot be replaced from here; nor from a browser.
   const fixed = isOverridden(view, "api.token");
-  const remote = client.host === "browser";
+  const remote = localOnlySettings(client).includes("api.token");
   const {notify} = useToast();
   const [confirm, dialog] = useConfirm();
   const [visible, setVisible] = useState(false);
