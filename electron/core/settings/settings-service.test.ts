@@ -69,6 +69,14 @@ describe("SettingsService", () => {
     expect(after.api).toMatchObject({token, host: "0.0.0.0", allowLan: true, port: DEFAULT_API_PORT});
     expect(after.retrieval.topK).toBe(5);
   });
+
+  it("reset keeps settings nested deeper than one section", () => {
+    const service = new SettingsService(dir);
+    service.update({llm: {remote: {baseUrl: "http://gpu-box:8080/v1", apiKey: "sk-kept"}}});
+    const after = service.reset(["llm.remote.apiKey"]);
+    expect(after.llm.remote.apiKey).toBe("sk-kept");
+    expect(after.llm.remote.baseUrl).toBe(service.reset([]).llm.remote.baseUrl);
+  });
 });
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;

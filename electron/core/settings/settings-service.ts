@@ -137,12 +137,8 @@ export class SettingsService {
    * API token, so connected tools keep working.
    */
   reset(keep: readonly string[] = ["api.token"]): Settings {
-    const next = settingsSchema.parse({}) as unknown as Record<string, Record<string, unknown>>;
-    const current = this.current as unknown as Record<string, Record<string, unknown>>;
-    for (const setting of keep) {
-      const [section, key] = setting.split(".");
-      if (next[section] && current[section] && key in current[section]) next[section] = {...next[section], [key]: current[section][key]};
-    }
+    const next = settingsSchema.parse({}) as unknown as Record<string, unknown>;
+    for (const setting of keep) copyPath(this.current, next, setting.split("."));
     return this.update(next);
   }
 
@@ -158,4 +154,22 @@ export class SettingsService {
 
 export function generateApiToken(): string {
   return `dsk_${randomBytes(24).toString("base64url")}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Copies the value at `keys` (any depth) from `from` into `to`, copying the objects on the way. */
+function copyPath(from: unknown, to: Record<string, unknown>, keys: string[]): void {
+  const [key, ...rest] = keys;
+  if (!isRecord(from) || !Object.hasOwn(from, key)) return;
+  if (rest.length === 0) {
+    to[key] = from[key];
+    return;
+  }
+  const below = to[key];
+  if (!isRecord(below)) return;
+  to[key] = {...below};
+  copyPath(from[key], to[key] as Record<string, unknown>, rest);
 }
