@@ -38,7 +38,9 @@ export function launchChild(entry: URL, execArgv: string[], events: ChildEvents)
   });
   child.on("message", (message) => events.onMessage(message));
   let ended = false;
-  child.on("exit", (code, signal) => {
+  // "close", not "exit": it comes after stderr has been read to the end, so an out-of-memory
+  // message is never missed.
+  child.on("close", (code, signal) => {
     if (ended) return;
     ended = true;
     events.onExit(/heap out of memory|Allocation failed/i.test(stderr), `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
