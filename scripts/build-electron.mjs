@@ -12,11 +12,17 @@ const external = ["electron", ...Object.keys(pkg.dependencies ?? {})];
 await build({
   entryPoints: {
     main: path.join(root, "electron", "main.ts"),
+    // The headless server: plain JavaScript, so a service runs `node dist-electron/serve.js` without tsx.
+    serve: path.join(root, "electron", "core", "serve.ts"),
     "parse-worker": path.join(root, "electron", "core", "knowledge", "parsing", "parse-worker.ts"),
     "parser-spawner-entry": path.join(root, "electron", "core", "knowledge", "parsing", "parser-spawner-entry.ts"),
   },
   outdir: path.join(root, "dist-electron"),
   bundle: true,
+  // Dynamic imports become separate files, so what the core loads lazily (parsers) stays unloaded.
+  splitting: true,
+  // Chunks sit beside the entries: the parser processes are found next to the module that starts them.
+  chunkNames: "[name]-[hash]",
   platform: "node",
   format: "esm",
   target: "node20",
@@ -36,4 +42,4 @@ await build({
   external: ["electron"],
   logLevel: "warning",
 });
-console.log("Built dist-electron/main.js, parse-worker.js, parser-spawner-entry.js and preload.cjs");
+console.log("Built dist-electron/main.js, serve.js, parse-worker.js, parser-spawner-entry.js and preload.cjs");

@@ -2,19 +2,20 @@
 // Electron can run, otherwise the same app served to the browser (headless core).
 import {spawn} from "node:child_process";
 import path from "node:path";
-import {ROOT, electronBinary, ensureDependencies, ensureRendererBuilt, run} from "./lib/setup.mjs";
+import {pathToFileURL} from "node:url";
+import {ROOT, buildCore, electronBinary, ensureDependencies, ensureRendererBuilt} from "./lib/setup.mjs";
 
 await ensureDependencies();
 ensureRendererBuilt();
+buildCore();
 
 const binary = electronBinary();
-let child;
 if (binary) {
-  run(process.execPath, [path.join(ROOT, "scripts", "build-electron.mjs")]);
-  child = spawn(binary, [ROOT, ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit"});
+  const child = spawn(binary, [ROOT, ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit"});
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   console.log("No Electron window available here (no binary or no display): starting the headless app; open the printed address in a browser.");
-  child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "electron", "core", "serve.ts"), ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit"});
+  // The built server runs in this very process: no second Node process and no TypeScript loader.
+  await import(pathToFileURL(path.join(ROOT, "dist-electron", "serve.js")).href);
 }
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

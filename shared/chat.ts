@@ -28,6 +28,10 @@ export type AnswerMode = "grounded" | "uncited" | "retrieval-only" | "no-answer"
 export interface AnswerMetrics {
   redactionMs: number;
   retrievalMs: number;
+  /** Parts of retrievalMs, where the search reported them. */
+  search?: {embedMs: number; retrieveMs: number; rerankMs?: number} | null;
+  /** Fitting sources and history into the context (token counting). */
+  promptMs?: number;
   usage: GenerationUsage | null;
   timings: GenerationTimings | null;
 }

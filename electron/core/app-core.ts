@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import {DesksideError, toErrorInfo} from "../../shared/errors.js";
 import type {ApiServices, Embeddings} from "./api/api-services.js";
 import {ApiStatus} from "./api/api-status.js";
@@ -9,6 +8,7 @@ import type {ChatApi} from "./chat/chat-api.js";
 import {ChatService} from "./chat/chat-service.js";
 import {ConversationStore} from "./chat/conversation-store.js";
 import {AppSettings} from "./config/app-settings.js";
+import {appRootFrom} from "./config/app-root.js";
 import {modelFolders} from "./config/effective-settings.js";
 import {defaultDataDir, type RuntimeOverrides} from "./config/runtime-config.js";
 import {acquireDataDirLock, type DataDirLock} from "./data-dir-lock.js";
@@ -28,7 +28,7 @@ import {createHandlers} from "./rpc/handlers.js";
 import {SettingsService, type BackingFactory} from "./settings/settings-service.js";
 import {runStartup} from "./startup.js";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const REPO_ROOT = appRootFrom(import.meta.url);
 
 export interface CreateAppCoreOptions {
   overrides?: RuntimeOverrides;

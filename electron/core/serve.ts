@@ -4,15 +4,15 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import {fileURLToPath} from "node:url";
 import {toErrorInfo} from "../../shared/errors.js";
 import {createAppCore} from "./app-core.js";
+import {appRootFrom} from "./config/app-root.js";
 import {resolveOverrides} from "./config/runtime-config.js";
 import {startApi} from "./api/start-api.js";
 import {readyLines, wantsPrintedToken} from "./serve-banner.js";
 import {SETTINGS_FILE} from "./settings/settings-service.js";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const REPO_ROOT = appRootFrom(import.meta.url);
 const SHUTDOWN_LIMIT_MS = 5000;
 
 async function main(): Promise<void> {

@@ -54,6 +54,14 @@ export function ensureRendererBuilt() {
   run(npm, ["run", "build:renderer", "--silent"]);
 }
 
+/**
+ * Bundles the main process and the headless server to plain JavaScript (dist-electron/); esbuild
+ * takes about a second, so it simply runs every time.
+ */
+export function buildCore() {
+  run(process.execPath, [path.join(ROOT, "scripts", "build-electron.mjs")]);
+}
+
 /** The Electron binary is usable when the package found it and there is a screen to show it on. */
 export function electronBinary() {
   const pathFile = path.join(ROOT, "node_modules", "electron", "path.txt");

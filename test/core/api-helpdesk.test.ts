@@ -111,6 +111,10 @@ describe("documents", () => {
     expect(answer.deskside.sources[0]).toMatchObject({source: "printer-spooler.md", title: expect.stringMatching(/Printer/)});
     expect(JSON.stringify(answer.deskside)).not.toContain("/tmp/");
     expect(answer.choices[0].message.content!.length).toBeGreaterThan(0);
+    // Time to first token, stage by stage: every stage that ran is a measured, non-negative figure.
+    const timings = (answer.deskside as unknown as {timings: Record<string, number | null>}).timings;
+    for (const stage of ["redaction_ms", "retrieval_ms", "embed_ms", "retrieve_ms", "prompt_ms", "queue_ms", "first_token_ms"]) expect(timings[stage], stage).toBeGreaterThanOrEqual(0);
+    expect(timings.retrieval_ms!).toBeGreaterThanOrEqual(timings.embed_ms!);
 
     const stream = await client.chat.completions.create({model: "deskside-rag", messages, max_tokens: 20, seed: 1, stream: true});
     const chunks: any[] = [];
@@ -119,6 +123,7 @@ describe("documents", () => {
     const last = chunks.at(-1);
     expect(last.choices[0].finish_reason).not.toBeNull();
     expect(last.deskside.sources[0].source).toBe("printer-spooler.md");
+    expect(last.deskside.timings.first_token_ms).toBeGreaterThanOrEqual(0);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(answer.choices[0].message.content);
   });
 

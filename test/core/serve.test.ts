@@ -1,8 +1,9 @@
+import {execFileSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {afterAll, describe, expect, it} from "vitest";
-import {startServe, type ServeProcess} from "../helpers/serve-process.js";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {BUILT_SERVE, startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {REPO_ROOT} from "../helpers/fixtures.js";
 
 const running: ServeProcess[] = [];
@@ -58,5 +59,68 @@ describe("npm run serve (the headless configuration contract)", () => {
     const second = startServe({env: {DESKSIDE_PORT: port}});
     await expect(second).rejects.toThrow(/PORT_IN_USE/);
     await first.stop();
+  });
+});
+
+/** Every module `file` loads at start: its static imports, followed through the bundle's own files. */
+function staticClosure(file: string): {files: string[]; packages: Set<string>} {
+  const files: string[] = [];
+  const packages = new Set<string>();
+  const queue = [file];
+  while (queue.length) {
+    const current = queue.pop()!;
+    if (files.includes(current)) continue;
+    files.push(current);
+    const source = fs.readFileSync(current, "utf8");
+    // Static imports only (`import … from "x"` and `import "x"`); `import("x")` is left out on purpose.
+    for (const match of source.matchAll(/^import\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["'];?$/gms)) {
+      const target = match[1];
+      if (target.startsWith(".")) queue.push(path.resolve(path.dirname(current), target));
+      else if (!target.startsWith("node:")) packages.add(target.split("/").slice(0, target.startsWith("@") ? 2 : 1).join("/"));
+    }
+  }
+  return {files, packages};
+}
+
+describe("the built server (node dist-electron/serve.js, as a service runs it)", () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-electron.mjs")], {cwd: REPO_ROOT, stdio: "ignore"});
+  });
+
+  it("loads no document parser at start: they live in the parser processes and in chunks loaded on demand", () => {
+    const {files, packages} = staticClosure(BUILT_SERVE);
+    expect(files.length).toBeGreaterThan(1);
+    // The core's own libraries are there (the closure is real)…
+    for (const needed of ["fastify", "@lancedb/lancedb", "node-llama-cpp"]) expect(packages, needed).toContain(needed);
+    // …and none of the parsers, which cost about 60 MB of memory once loaded.
+    for (const parser of ["jsdom", "mammoth", "unpdf", "marked", "@mozilla/readability", "csv-parse", "chardet", "iconv-lite", "file-type"]) expect(packages, parser).not.toContain(parser);
+  });
+
+  it("starts without tsx, imports through its parser processes and streams an answer", async () => {
+    const serve = await startServe({built: true});
+    running.push(serve);
+    await serve.waitFor(/Model ready: .+/);
+    const headers = {authorization: `Bearer ${serve.token}`};
+    const form = new FormData();
+    form.append("files", new Blob(["# Badge reader offline\n\nPower-cycle the badge reader on the third floor, then re-enrol the badge."], {type: "text/markdown"}), "badge-reader.md");
+    const {job_id} = (await (await fetch(`${serve.url}/api/documents`, {method: "POST", headers, body: form})).json()) as {job_id: string};
+    let job: {state: string; files: {state: string}[]} = {state: "running", files: []};
+    while (job.state === "running") {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await (await fetch(`${serve.url}/api/jobs/${job_id}`, {headers})).json()) as typeof job;
+    }
+    expect(job.files[0].state).toBe("done");
+    const hits = (await (await fetch(`${serve.url}/api/search`, {method: "POST", headers: {...headers, "content-type": "application/json"}, body: JSON.stringify({query: "badge reader third floor"})})).json()) as {hits: {source: string}[]};
+    expect(hits.hits[0].source).toBe("badge-reader.md");
+    const stream = await fetch(`${serve.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {...headers, "content-type": "application/json"},
+      body: JSON.stringify({model: "llama-2-tiny-random.gguf", messages: [{role: "user", content: "hello"}], max_tokens: 8, stream: true}),
+    });
+    expect(await stream.text()).toMatch(/data: \[DONE\]/);
+    // The process is node running the built file, with no TypeScript loader.
+    const command = fs.readFileSync(`/proc/${serve.child.pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    expect(command.slice(1)).toEqual([BUILT_SERVE]);
+    expect((await serve.stop()).code).toBe(0);
   });
 });

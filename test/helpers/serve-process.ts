@@ -15,11 +15,19 @@ export interface ServeProcess {
   stop: (signal?: NodeJS.Signals) => Promise<{code: number | null; ms: number}>;
 }
 
-/** Runs `npm run serve`'s entry point as a real process on a free port with the fixture models. */
-export async function startServe(options: {env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string} = {}): Promise<ServeProcess> {
+/** The built headless server (`npm run build:electron`), as a service runs it. */
+export const BUILT_SERVE = path.join(REPO_ROOT, "dist-electron", "serve.js");
+
+/**
+ * Runs the headless server as a real process on a free port with the fixture models: from its
+ * sources through tsx, or (`built`) the plain JavaScript a service runs.
+ */
+export async function startServe(options: {env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; built?: boolean} = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "deskside-serve-"));
   const token = "test-token-" + Math.random().toString(36).slice(2);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", path.join(REPO_ROOT, "electron", "core", "serve.ts")], {
+  if (options.built && !fs.existsSync(BUILT_SERVE)) throw new Error(`${BUILT_SERVE} is missing; run npm run build:electron first`);
+  const entry = options.built ? [BUILT_SERVE] : ["--import", "tsx", path.join(REPO_ROOT, "electron", "core", "serve.ts")];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -148,7 +148,21 @@ export const apiCitation = z.object({
     .optional()
     .describe("The whole section around the cited excerpt, when retrieval provided it."),
 });
-const desksideExtra = z.object({sources: z.array(apiCitation), mode: z.string().nullable(), notice: z.string().nullable()});
+const stageMs = z.number().nullable();
+const answerTimings = z
+  .object({
+    redaction_ms: stageMs,
+    retrieval_ms: stageMs,
+    embed_ms: stageMs,
+    retrieve_ms: stageMs,
+    rerank_ms: stageMs,
+    prompt_ms: stageMs,
+    queue_ms: stageMs,
+    first_token_ms: stageMs,
+    tokens_per_second: stageMs,
+  })
+  .describe("Where the time before the first token went, stage by stage (ms); null where a stage did not run.");
+const desksideExtra = z.object({sources: z.array(apiCitation), mode: z.string().nullable(), notice: z.string().nullable(), timings: answerTimings.optional()});
 
 export const chatCompletionResponse = z.object({
   id: z.string(),

@@ -3,7 +3,7 @@
  * source file names instead of full local paths (tools get what they need to cite a runbook
  * without learning the technician's folder layout).
  */
-import type {Citation, Conversation, StoredMessage} from "../../../shared/chat.js";
+import type {AnswerMetrics, Citation, Conversation, StoredMessage} from "../../../shared/chat.js";
 import type {DocumentText} from "../../../shared/contract.js";
 import type {ImportJob, KnowledgeDocument, SearchHit, SearchResult} from "../../../shared/knowledge.js";
 
@@ -55,6 +55,27 @@ export function searchView(result: SearchResult) {
     timings: timings ? {embed_ms: timings.embedMs, retrieve_ms: timings.retrieveMs, ...(timings.rerankMs !== undefined && {rerank_ms: timings.rerankMs})} : null,
     reranker: result.reranker ?? null,
     notice: result.notice ?? null,
+  };
+}
+
+/**
+ * Where a grounded answer's time went before its first token, stage by stage (ms): redaction,
+ * the search (query embedding, retrieval, re-ranking), fitting the prompt, waiting for a free
+ * sequence, and the model's prompt evaluation up to the first token.
+ */
+export function answerTimingsView(m: AnswerMetrics) {
+  const t = m.timings;
+  const round = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Math.round(ms * 100) / 100);
+  return {
+    redaction_ms: round(m.redactionMs),
+    retrieval_ms: round(m.retrievalMs),
+    embed_ms: round(m.search?.embedMs),
+    retrieve_ms: round(m.search?.retrieveMs),
+    rerank_ms: round(m.search?.rerankMs),
+    prompt_ms: round(m.promptMs),
+    queue_ms: round(t?.queueMs),
+    first_token_ms: round(t?.timeToFirstTokenMs),
+    tokens_per_second: round(t?.tokensPerSecond),
   };
 }
 

@@ -1,4 +1,4 @@
-import type {Citation, Conversation, ConversationSummary, StoredMessage, TicketDraft} from "../../../shared/chat.js";
+import type {AnswerMetrics, Citation, Conversation, ConversationSummary, StoredMessage, TicketDraft} from "../../../shared/chat.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
 import type {KnowledgeDocument} from "../../../shared/knowledge.js";
 
@@ -34,6 +34,8 @@ export interface AnswerOutput {
   mode: StoredMessage["mode"];
   notice: string | null;
   generation: GenerationResult | null;
+  /** Where the time went: redaction, retrieval (embed, search, re-rank), prompt, generation. */
+  metrics: AnswerMetrics;
 }
 
 /** What the chat feature offers the rest of the core (RPC handlers and the HTTP API). */

@@ -193,6 +193,7 @@ export class ChatService implements ChatApi {
     const retrievalStarted = performance.now();
     let hits: SearchHit[] = [];
     let searchNotice: string | null;
+    let searchTimings: AnswerMetrics["search"] = null;
     try {
       const result = await this.deps.knowledge.search({
         query: retrievalQuery(input.question, input.history),
@@ -206,12 +207,13 @@ export class ChatService implements ChatApi {
       });
       hits = result.hits;
       searchNotice = result.notice ?? null;
+      searchTimings = result.timings ?? null;
     } catch (error) {
       this.deps.log?.(error, "retrieval");
       searchNotice = `The knowledge base could not be searched: ${toErrorInfo(error).message}`;
     }
     const retrievalMs = performance.now() - retrievalStarted;
-    const metrics: AnswerMetrics = {redactionMs: input.redactionMs, retrievalMs, usage: null, timings: null};
+    const metrics: AnswerMetrics = {redactionMs: input.redactionMs, retrievalMs, search: searchTimings, usage: null, timings: null};
     // Any hit counts: ranking steps (document priors, passages already shown) may put a hit of
     // lower absolute relevance first without the knowledge base having less of an answer.
     const relevant = hits.some((hit) => hit.score >= settings.retrieval.noAnswerThreshold);
@@ -228,6 +230,7 @@ export class ChatService implements ChatApi {
       return {text: NO_ANSWER_TEXT, sources: [], mode: "no-answer", notice: searchNotice, generation: null, metrics};
     }
 
+    const promptStarted = performance.now();
     const prompt = await buildPrompt({
       systemPrompt: settings.chat.systemPrompt,
       sources: relevant ? hits : [],
@@ -238,6 +241,7 @@ export class ChatService implements ChatApi {
       maxAnswerTokens: input.generation?.maxTokens ?? settings.generation.maxTokens,
       countTokens: (text) => engine.countTokens(text),
     });
+    metrics.promptMs = performance.now() - promptStarted;
     const generation: GenerationResult = await engine.generate(prompt.messages, {
       maxTokens: prompt.maxTokens,
       temperature: input.generation?.temperature ?? settings.generation.temperature,
@@ -341,7 +345,7 @@ export class ChatService implements ChatApi {
     const redacted = this.redactInput(last.content);
     const history = turns.slice(0, -1).map((m) => (m.role === "user" ? {...m, content: this.redactInput(m.content).text} : m));
     const composed = await this.compose({question: redacted.text, history, signal: input.signal, onText: input.onText, redactionMs: redacted.ms, collection: input.collection, generation: input});
-    return {text: composed.text, sources: composed.sources, mode: composed.mode, notice: composed.notice, generation: composed.generation};
+    return {text: composed.text, sources: composed.sources, mode: composed.mode, notice: composed.notice, generation: composed.generation, metrics: composed.metrics};
   }
 
   /** Stops every answer being written (shutdown). */

@@ -11,7 +11,9 @@ import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
 import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js";
-import {approximateTokenCount, createParserPool, prepareDocument, type FileLimits, type PrepareRequest} from "./parsing/index.js";
+import {approximateTokenCount} from "./parsing/token-count.js";
+import type {FileLimits} from "./parsing/file-limits.js";
+import {createParserPool, type PrepareRequest} from "./parsing/parser-pool.js";
 import type {Llama} from "node-llama-cpp";
 import {mergeChunks} from "./passage.js";
 import {createReranker, resolveReranker, type Reranker} from "./reranker.js";
@@ -192,8 +194,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     poolSize > 0
       ? createParserPool({size: poolSize, limits: options.fileLimits})
       : {
-          prepare: (request: PrepareRequest & {bytes: Uint8Array; fileName: string}) =>
-            prepareDocument(request.bytes, request.fileName, request.chunking, embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount, options.fileLimits),
+          // Parsers load on first use: they are the largest modules, and the worker pool never needs them here.
+          prepare: async (request: PrepareRequest & {bytes: Uint8Array; fileName: string}) =>
+            (await import("./parsing/prepare-document.js")).prepareDocument(request.bytes, request.fileName, request.chunking, embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount, options.fileLimits),
           close: async () => undefined,
         };
   const jobs = new ImportJobs();

@@ -1,5 +1,5 @@
 import type {FastifyInstance} from "fastify";
-import type {Citation} from "../../../../shared/chat.js";
+import type {AnswerMetrics, Citation} from "../../../../shared/chat.js";
 import type {GenerationResult} from "../../../../shared/models.js";
 import {ApiError, openaiErrorBody, toHttpError} from "../http-errors.js";
 import {waitForModel} from "../model-wait.js";
@@ -7,12 +7,12 @@ import {RAG_MODEL_ID, chunk, completionId, toChatMessages, toFinishReason, toGen
 import {abandon, currentModelId, type RouteContext} from "../route-context.js";
 import {chatCompletionRequest, chatCompletionResponse, openaiErrorResponse, type ChatCompletionRequest} from "../schemas.js";
 import {SseWriter} from "../sse-writer.js";
-import {citationView} from "../views.js";
+import {answerTimingsView, citationView} from "../views.js";
 
 interface Outcome {
   text: string;
   generation: GenerationResult | null;
-  rag: {sources: Citation[]; mode: string | null; notice: string | null} | null;
+  rag: {sources: Citation[]; mode: string | null; notice: string | null; metrics: AnswerMetrics} | null;
 }
 
 const SUMMARY = "Chat completion, streamed (server-sent events) or not. `model: deskside-rag` answers from the knowledge base and adds `deskside.sources`.";
@@ -74,7 +74,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
             stop: options.stop,
             collection: body.deskside?.collection,
           });
-          outcome = {text: answer.text, generation: answer.generation, rag: {sources: answer.sources, mode: answer.mode, notice: answer.notice}};
+          outcome = {text: answer.text, generation: answer.generation, rag: {sources: answer.sources, mode: answer.mode, notice: answer.notice, metrics: answer.metrics}};
         } else {
           const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText});
           outcome = {text: generation.text, generation, rag: null};
@@ -102,7 +102,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       }
 
       const finishReason = toFinishReason(generation?.finishReason ?? "stop");
-      const deskside = outcome.rag ? {deskside: {sources: outcome.rag.sources.map(citationView), mode: outcome.rag.mode, notice: outcome.rag.notice}} : {};
+      const deskside = outcome.rag ? {deskside: {sources: outcome.rag.sources.map(citationView), mode: outcome.rag.mode, notice: outcome.rag.notice, timings: answerTimingsView(outcome.rag.metrics)}} : {};
       const usage = usageView(generation?.usage);
       if (sse) {
         openStream();

@@ -12,8 +12,6 @@ import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
 import type {Chunk, ParsedDocument} from "./types.js";
 import {errorFromReply, type ParseJob} from "./worker-protocol.js";
 
-export {parseDocument} from "./parse-document.js";
-export {parseFile} from "./parse-file.js";
 
 /**
  * Parses and chunks documents in worker processes so the Electron main process and the HTTP
