@@ -59,6 +59,8 @@ export interface LoadedModel {
   sequences: number;
   threads: number;
   loadMs: number;
+  /** Speculative decoding in use: off, prompt lookup, or the draft model's name. */
+  speculative?: string;
 }
 
 export interface EngineStatus {

@@ -43,6 +43,15 @@ const llmSchema = z.object({
   threads: z.number().int().min(0).max(256).default(0),
   parallelSequences: z.number().int().min(1).max(32).default(4),
   queueLimit: z.number().int().min(0).max(1000).default(16),
+  /**
+   * Speculative decoding: tokens guessed ahead are checked in one batch, several per step when the
+   * guess is right. "prompt-lookup" guesses from the prompt (answers that quote their sources);
+   * "draft-model" asks `draftModel`, a small model with the same vocabulary. "auto": prompt lookup
+   * when layers run on a GPU, where checking four tokens costs about what one does; off on the CPU,
+   * where it costs four times as much (measured: 0.6× the plain speed on a quoting answer).
+   */
+  speculative: z.enum(["auto", "off", "prompt-lookup", "draft-model"]).default("auto"),
+  draftModel: z.string().nullable().default(null),
   engine: z.enum(["local", "remote"]).default("local"),
   fallback: z.enum(["none", "local-then-remote", "remote-then-local"]).default("none"),
   remote: remoteSchema.prefault({}),

@@ -11,6 +11,10 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
  */
 const COALESCE_MS = 16;
 
+function eventText(data: unknown, event?: string): string {
+  return `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
+}
+
 /**
  * Server-sent events over a hijacked reply. Opening is explicit so a route can still answer with
  * an ordinary JSON error (429, 409…) when the work fails before the first byte of the stream.
@@ -77,7 +81,16 @@ export class SseWriter {
 
   /** `data: <json>` with an optional event name. */
   send(data: unknown, event?: string): void {
-    this.write(`${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    this.write(eventText(data, event));
+  }
+
+  /**
+   * Holds an event to go out with the next one. A stream's opening chunk (the role) waits for the
+   * first token this way: sent alone, it would start the coalescing window and hold that token back.
+   */
+  sendWithNext(data: unknown): void {
+    if (!this.opened) this.open();
+    if (!this.closed) this.pending += eventText(data);
   }
 
   comment(text: string): void {

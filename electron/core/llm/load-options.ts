@@ -2,7 +2,7 @@ import type {Settings} from "../../../shared/settings.js";
 import type {LoadOptions} from "./local-engine.js";
 
 /** The settings a model load is made from. */
-export type LlmLoadSettings = Pick<Settings["llm"], "gpuLayers" | "contextSize" | "batchSize" | "flashAttention" | "threads" | "parallelSequences" | "queueLimit">;
+export type LlmLoadSettings = Pick<Settings["llm"], "gpuLayers" | "contextSize" | "batchSize" | "flashAttention" | "threads" | "parallelSequences" | "queueLimit" | "speculative" | "draftModel">;
 
 /** What a user may choose when loading a model (Models & GPU); anything left out comes from the settings. */
 export interface LoadChoices {
@@ -26,6 +26,7 @@ export function loadOptionsFrom(llm: LlmLoadSettings, model: string, choices: Lo
     threads: choices.threads ?? llm.threads,
     sequences: choices.parallelSequences ?? llm.parallelSequences,
     queueLimit: llm.queueLimit,
+    speculative: llm.speculative === "draft-model" ? (llm.draftModel ? {draftModel: llm.draftModel} : "off") : llm.speculative,
   };
 }
 

@@ -196,3 +196,40 @@ describe("LocalEngine pending loads", () => {
     await other.dispose();
   });
 });
+
+describe("speculative decoding", () => {
+  const QUOTE = [{role: "user" as const, content: "Quote this passage: restart the spooler, clear the queue, restart the spooler, clear the queue."}];
+  const speculativeEngine = async (speculative: NonNullable<Parameters<LocalEngine["load"]>[0]["speculative"]>) => {
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}]});
+    await other.load({...LOAD, sequences: 1, speculative});
+    return other;
+  };
+
+  it("never changes the answer: prompt lookup and a draft model give exactly what plain decoding gives", async () => {
+    const plain = await engine.generate(QUOTE, {maxTokens: 120, temperature: 0});
+    for (const speculative of ["prompt-lookup", {draftModel: "llama-2-tiny-random.gguf"}] as const) {
+      const other = await speculativeEngine(speculative);
+      try {
+        expect(other.loadedModel()!.speculative).toBe(typeof speculative === "string" ? "prompt-lookup" : "draft: llama-2-tiny-random.gguf");
+        const streamed: string[] = [];
+        const result = await other.generate(QUOTE, {maxTokens: 120, temperature: 0, onText: (t) => streamed.push(t)});
+        expect(result.text).toBe(plain.text);
+        expect(streamed.join("")).toBe(plain.text);
+        // Guessed tokens that were thrown away are not billed as completion tokens.
+        expect(result.usage.completionTokens).toBe(plain.usage.completionTokens);
+      } finally {
+        await other.dispose();
+      }
+    }
+  });
+
+  it("auto is off on the CPU, and a missing draft model fails the load with MODEL_NOT_FOUND", async () => {
+    const auto = await speculativeEngine("auto");
+    expect(auto.loadedModel()!.speculative).toBe("off");
+    await auto.dispose();
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}]});
+    await expect(other.load({...LOAD, speculative: {draftModel: "no-such-draft.gguf"}})).rejects.toMatchObject({code: "MODEL_NOT_FOUND"});
+    expect(other.isReady()).toBe(false);
+    await other.dispose();
+  });
+});

@@ -1,6 +1,8 @@
 import {statSync} from "node:fs";
 import path from "node:path";
 import {
+  DraftSequenceTokenPredictor,
+  InputLookupTokenPredictor,
   LlamaChat,
   type GgufFileInfo,
   type Llama,
@@ -33,6 +35,11 @@ export interface LoadOptions {
   threads?: number;
   sequences?: number;
   queueLimit?: number;
+  /**
+   * Speculative decoding: off, guesses from the prompt, a draft model (path or name in the model
+   * folders), or "auto": prompt lookup when the model has layers on a GPU. Default "off".
+   */
+  speculative?: "auto" | "off" | "prompt-lookup" | {draftModel: string};
   signal?: AbortSignal;
 }
 
@@ -66,6 +73,8 @@ const MAX_CACHED_GRAMMARS = 32;
 interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
+  /** The draft model and its context, when speculative decoding uses one. */
+  draft: {model: LlamaModel; context: LlamaContext} | null;
   pool: SequencePool<LlamaContextSequence>;
   info: LoadedModel;
   options: LoadOptions;
@@ -255,12 +264,17 @@ export class LocalEngine implements ChatEngine {
     const fit = await this.checkFit(gguf, info, llama, options).catch((error) => {
       throw this.fail(error, false);
     });
+    const speculative = options.speculative;
+    const draftFound = speculative && typeof speculative === "object" ? await resolveModelRequest(speculative.draftModel, this.options.modelFolders()) : null;
+    if (speculative && typeof speculative === "object" && !draftFound)
+      throw this.fail(new DesksideError("MODEL_NOT_FOUND", `No draft model named "${path.basename(speculative.draftModel)}" was found; pick one in Models or turn speculative decoding off.`), false);
     if (signal.aborted) throw new DesksideError("CANCELLED", "Model loading was cancelled.");
 
     const previous = this.loaded;
     if (previous) await this.unloadNow();
     this.setState("loading", 0);
     let model: LlamaModel | null = null;
+    let draft: Loaded["draft"] = null;
     try {
       model = await llama.loadModel({
         modelPath: found.path,
@@ -280,10 +294,13 @@ export class LocalEngine implements ChatEngine {
         flashAttention: options.flashAttention ?? false,
         createSignal: signal,
       });
-      const slots = Array.from({length: sequences}, () => context.getSequence());
+      draft = draftFound ? await loadDraft(draftFound.path, llama, context, signal) : null;
+      const speculative = options.speculative === "auto" ? (model.gpuLayers > 0 ? "prompt-lookup" : "off") : options.speculative;
+      const slots = Array.from({length: sequences}, () => context.getSequence({tokenPredictor: tokenPredictorFor(speculative, draft?.context)}));
       this.loaded = {
         model,
         context,
+        draft,
         pool: new SequencePool(slots, options.queueLimit ?? 16),
         options,
         info: {
@@ -295,12 +312,14 @@ export class LocalEngine implements ChatEngine {
           sequences,
           threads: context.currentThreads,
           loadMs: Math.round(performance.now() - started),
+          speculative: draft ? `draft: ${draft.model.filename ?? "model"}` : speculative === "prompt-lookup" ? "prompt-lookup" : "off",
         },
       };
       this.lastError = null;
       this.setState("loaded", 1);
       return {...this.loaded.info};
     } catch (error) {
+      await draft?.model.dispose().catch(() => undefined);
       await model?.dispose().catch(() => undefined);
       if (signal.aborted) {
         this.setState("none");
@@ -358,6 +377,8 @@ export class LocalEngine implements ChatEngine {
     this.grammars.clear();
     await loaded.context.dispose().catch(() => undefined);
     await loaded.model.dispose().catch(() => undefined);
+    await loaded.draft?.context.dispose().catch(() => undefined);
+    await loaded.draft?.model.dispose().catch(() => undefined);
     this.setState("none");
   }
 
@@ -415,6 +436,8 @@ export class LocalEngine implements ChatEngine {
     let firstTextAt: number | null = null;
     const chat = new LlamaChat({contextSequence: sequence, autoDisposeSequence: false});
     const meterBefore = sequence.tokenMeter.getState();
+    const speculating = sequence.tokenPredictor !== undefined;
+    let emittedTokens = 0;
     try {
       const response = await chat.generateResponse(history, {
         signal: controller.signal,
@@ -431,11 +454,13 @@ export class LocalEngine implements ChatEngine {
           firstTextAt ??= performance.now();
           options.onText?.(text);
         },
+        // With speculative decoding the meter also counts guessed tokens that were thrown away.
+        onResponseChunk: speculating ? (chunk) => void (emittedTokens += chunk.tokens.length) : undefined,
       });
       const ended = performance.now();
       const meter = sequence.tokenMeter.getState();
       const promptTokens = meter.usedInputTokens - meterBefore.usedInputTokens;
-      const completionTokens = meter.usedOutputTokens - meterBefore.usedOutputTokens;
+      const completionTokens = speculating ? emittedTokens : meter.usedOutputTokens - meterBefore.usedOutputTokens;
       const stopReason = response.metadata.stopReason;
       const generationMs = firstTextAt === null ? 0 : ended - firstTextAt;
       return {
@@ -472,6 +497,24 @@ export class LocalEngine implements ChatEngine {
     await runtime?.llama.dispose().catch(() => undefined);
     this.runtimePromise = null;
   }
+}
+
+/** A draft model's context with as many sequences as the main one, each sequence guessing for one of its slots. */
+async function loadDraft(modelPath: string, llama: Llama, context: LlamaContext, signal: AbortSignal): Promise<Loaded["draft"]> {
+  const model = await llama.loadModel({modelPath, loadSignal: signal});
+  try {
+    return {model, context: await model.createContext({contextSize: context.contextSize, sequences: context.totalSequences, threads: context.currentThreads, createSignal: signal})};
+  } catch (error) {
+    await model.dispose().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The guesser one sequence gets; a draft model lends each slot a sequence of its own. */
+function tokenPredictorFor(speculative: LoadOptions["speculative"], draftContext: LlamaContext | undefined) {
+  if (speculative === "prompt-lookup") return new InputLookupTokenPredictor();
+  if (draftContext) return new DraftSequenceTokenPredictor(draftContext.getSequence());
+  return undefined;
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

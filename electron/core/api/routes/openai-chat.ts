@@ -51,7 +51,7 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       const openStream = () => {
         if (!sse || sse.isOpen) return;
         sse.open();
-        sse.send(chunk(base, {role: "assistant", content: ""}, null, usageField));
+        sse.sendWithNext(chunk(base, {role: "assistant", content: ""}, null, usageField));
       };
       const onText = sse
         ? (text: string) => {
