@@ -74,7 +74,12 @@ const completionBody = (model: string, seed: number) => ({
   model,
   messages: MESSAGES,
   max_tokens: TOKENS,
+  // The same sampling, spelled out, for both servers (their defaults differ: Deskside's come
+  // from Settings → Generation, with a repeat penalty of 1.1).
   temperature: 0,
+  top_k: 40,
+  top_p: 0.95,
+  repeat_penalty: 1,
   seed,
   stream: true,
   stream_options: {include_usage: true},

@@ -77,8 +77,10 @@ export function toGenerateOptions(body: ChatCompletionRequest, defaults: Setting
     maxTokens: toMaxTokens(body, defaults.maxTokens, contextSize),
     temperature: body.temperature ?? defaults.temperature,
     topP: body.top_p ?? defaults.topP,
-    topK: defaults.topK,
-    repeatPenalty: defaults.repeatPenalty,
+    topK: body.top_k ?? defaults.topK,
+    repeatPenalty: body.repeat_penalty ?? defaults.repeatPenalty,
+    frequencyPenalty: body.frequency_penalty ?? undefined,
+    presencePenalty: body.presence_penalty ?? undefined,
     seed: toSeed(body.seed) ?? defaults.seed ?? undefined,
     stop: toStops(body.stop),
   };

@@ -93,6 +93,8 @@ export const chatCompletionRequest = z
     n: z.literal(1).nullable().optional().describe("Only one choice is generated."),
     frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
     presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+    top_k: z.number().int().min(0).max(1000).nullable().optional().describe("As llama.cpp's server takes it; default: Settings → Generation."),
+    repeat_penalty: z.number().min(1).max(2).nullable().optional().describe("As llama.cpp's server takes it (1 turns it off); default: Settings → Generation."),
     response_format: responseFormat.optional(),
     user: z.string().max(CHAT_LIMITS.maxNameChars).optional(),
     deskside: z

@@ -6,6 +6,9 @@ export interface GenerateOptions {
   topP?: number;
   topK?: number;
   repeatPenalty?: number;
+  /** OpenAI's penalties: by how often a token already appeared, and for having appeared at all. */
+  frequencyPenalty?: number;
+  presencePenalty?: number;
   seed?: number;
   stop?: string[];
   /** Constrains the output to this JSON schema; the result always parses. */

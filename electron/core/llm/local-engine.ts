@@ -447,7 +447,7 @@ export class LocalEngine implements ChatEngine {
         topP: options.topP,
         topK: options.topK,
         seed: options.seed,
-        repeatPenalty: options.repeatPenalty && options.repeatPenalty > 1 ? {penalty: options.repeatPenalty} : false,
+        repeatPenalty: penaltiesFor(options),
         customStopTriggers: options.stop?.length ? options.stop : undefined,
         grammar,
         onTextChunk: (text) => {
@@ -497,6 +497,14 @@ export class LocalEngine implements ChatEngine {
     await runtime?.llama.dispose().catch(() => undefined);
     this.runtimePromise = null;
   }
+}
+
+/** node-llama-cpp's penalty settings, or false when none applies (it then skips that sampling step). */
+function penaltiesFor(options: GenerateOptions) {
+  const penalty = options.repeatPenalty && options.repeatPenalty > 1 ? options.repeatPenalty : undefined;
+  const {frequencyPenalty, presencePenalty} = options;
+  if (!penalty && !frequencyPenalty && !presencePenalty) return false as const;
+  return {penalty, frequencyPenalty: frequencyPenalty || undefined, presencePenalty: presencePenalty || undefined};
 }
 
 /** A draft model's context with as many sequences as the main one, each sequence guessing for one of its slots. */

@@ -130,6 +130,8 @@ export class RemoteEngine implements ChatEngine {
     };
     if (options.topK) body.top_k = options.topK;
     if (options.repeatPenalty && options.repeatPenalty !== 1) body.repetition_penalty = options.repeatPenalty;
+    if (options.frequencyPenalty) body.frequency_penalty = options.frequencyPenalty;
+    if (options.presencePenalty) body.presence_penalty = options.presencePenalty;
     if (options.jsonSchema) body.response_format = {type: "json_schema", json_schema: {name: "response", schema: options.jsonSchema, strict: true}};
     else if (options.jsonObject) body.response_format = {type: "json_object"};
 
