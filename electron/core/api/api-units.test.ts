@@ -112,4 +112,14 @@ describe("OpenAI request mapping", () => {
     expect(toGenerateOptions(schema, defaults).jsonSchema).toEqual({type: "object"});
     expect(chatCompletionRequest.safeParse({model: "m", messages: [{role: "user", content: "x"}], n: 2}).success).toBe(false);
   });
+
+  it("takes llama.cpp's top_k and repeat_penalty and OpenAI's penalties; without them, the app's defaults and no penalty", () => {
+    const defaults = defaultSettings().generation;
+    const tuned = chatCompletionRequest.parse({model: "m", messages: [{role: "user", content: "x"}], top_k: 5, repeat_penalty: 1, frequency_penalty: 0.5, presence_penalty: -0.2});
+    expect(toGenerateOptions(tuned, defaults)).toMatchObject({topK: 5, repeatPenalty: 1, frequencyPenalty: 0.5, presencePenalty: -0.2});
+    const plain = toGenerateOptions(chatCompletionRequest.parse({model: "m", messages: [{role: "user", content: "x"}]}), defaults);
+    expect(plain).toMatchObject({topK: defaults.topK, repeatPenalty: defaults.repeatPenalty});
+    expect(plain.frequencyPenalty).toBeUndefined();
+    expect(chatCompletionRequest.safeParse({model: "m", messages: [{role: "user", content: "x"}], repeat_penalty: 0.5}).success).toBe(false);
+  });
 });

@@ -233,3 +233,13 @@ describe("speculative decoding", () => {
     await other.dispose();
   });
 });
+
+describe("penalties", () => {
+  it("applies frequency and presence penalties: the same greedy answer changes under them", async () => {
+    const plain = await engine.generate(ASK, {maxTokens: 60, temperature: 0});
+    const penalised = await engine.generate(ASK, {maxTokens: 60, temperature: 0, frequencyPenalty: 1.5, presencePenalty: 1.5});
+    const again = await engine.generate(ASK, {maxTokens: 60, temperature: 0});
+    expect(again.text).toBe(plain.text);
+    expect(penalised.text).not.toBe(plain.text);
+  });
+});
