@@ -197,6 +197,8 @@ export interface EventMap {
   /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
   "knowledge.job": ImportJob;
   "chat.token": {conversationId: string; messageId: string; text: string};
+  /** The answer waits for a free generation slot: its place in line (1: next). */
+  "chat.queued": {conversationId: string; messageId: string; position: number};
   "chat.message": StoredMessage;
   "chat.changed": {conversationId: string};
   "app.notice": {level: "info" | "warning" | "error"; code: string; message: string};

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {FIXTURE_GGUF} from "../helpers/fixtures.js";
-import {startApiHarness, type ApiHarness} from "../helpers/api-server.js";
+import {readSse, startApiHarness, type ApiHarness} from "../helpers/api-server.js";
 
 let h: ApiHarness;
 let client: OpenAI;
@@ -182,5 +182,62 @@ describe("with one generation slot and no queue", () => {
     const waited = await waitForIdle();
     expect(h.core.engine.status().queue.active).toBe(0);
     expect(waited).toBeLessThan(1000);
+  });
+});
+
+describe("with one generation slot and a queue", () => {
+  beforeAll(async () => {
+    await h.core.localEngine.load({model: FIXTURE_GGUF, threads: 1, sequences: 1, queueLimit: 4, contextSize: 2048});
+  });
+
+  it("opens a waiting request's stream at once with its place in line, then streams the answer; SDKs see only the answer", async () => {
+    const controller = new AbortController();
+    const holder = await client.chat.completions.create({model: modelId, messages: ask, max_tokens: h.core.engine.contextSize(), temperature: 1, stream: true}, {signal: controller.signal});
+    await holder[Symbol.asyncIterator]().next();
+
+    const body = (max: number) => JSON.stringify({model: modelId, messages: ask, max_tokens: max, stream: true});
+    const waiting = await h.call("/v1/chat/completions", {method: "POST", headers: {"content-type": "application/json"}, body: body(4)});
+    // Headers and the first bytes arrive while the slot is still taken.
+    expect(waiting.status).toBe(200);
+    expect(waiting.headers.get("x-deskside-queue")).toBe("1");
+    const reader = waiting.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain(': deskside.queue {"position":1}');
+    expect(h.core.engine.status().queue).toMatchObject({active: 1, waiting: 1});
+    // Through the SDK the same wait is invisible: the chunks are the answer's.
+    const viaSdk = client.chat.completions.create({model: modelId, messages: ask, max_tokens: 4, stream: true});
+
+    controller.abort();
+    let rest = first;
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toMatch(/"role":"assistant"/);
+    expect(rest.indexOf("deskside.queue")).toBeLessThan(rest.indexOf('"role":"assistant"'));
+    expect(rest).toContain("data: [DONE]");
+    const chunks: unknown[] = [];
+    for await (const c of await viaSdk) chunks.push(c);
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it("tells a help-desk chat stream (/api/chat) its place in line with `event: queue`, then the tokens", async () => {
+    const controller = new AbortController();
+    const holder = await client.chat.completions.create({model: modelId, messages: ask, max_tokens: h.core.engine.contextSize(), temperature: 1, stream: true}, {signal: controller.signal});
+    await holder[Symbol.asyncIterator]().next();
+    // Nothing in this knowledge base answers it; "general" mode lets the model answer anyway.
+    h.core.settings.update({retrieval: {answerMode: "general"}});
+    const response = await h.call("/api/chat", {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({message: "The print spooler is stuck, what now?", stream: true})});
+    expect(response.status).toBe(200);
+    const seen: string[] = [];
+    const events = await readSse(response, (event) => {
+      seen.push(event.event);
+      if (event.event === "queue") controller.abort();
+    });
+    expect(events.find((e) => e.event === "queue")?.data, JSON.stringify(events).slice(0, 600)).toBe('{"position":1}');
+    expect(seen.indexOf("queue")).toBeLessThan(seen.indexOf("token"));
+    expect(seen.at(-1)).toBe("done");
+    h.core.settings.update({retrieval: {answerMode: "strict"}});
   });
 });

@@ -20,6 +20,8 @@ export interface AnswerInput {
   messages: ChatMessage[];
   signal?: AbortSignal;
   onText?: (text: string) => void;
+  /** While the answer waits for a free generation slot: its place in line (1: next). */
+  onQueued?: (position: number) => void;
   maxTokens?: number;
   temperature?: number;
   topP?: number;

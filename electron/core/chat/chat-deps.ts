@@ -24,7 +24,7 @@ export type ConversationRecords = Pick<
 >;
 
 /** The events chat owns: streamed tokens, stored messages, and changed conversations. */
-export type ChatEvents = EventSink<"chat.token" | "chat.message" | "chat.changed">;
+export type ChatEvents = EventSink<"chat.token" | "chat.queued" | "chat.message" | "chat.changed">;
 
 export interface ChatServiceDeps {
   store: ConversationRecords;

@@ -121,7 +121,7 @@ class FakeEngine implements AnswerEngine {
 
 class RecordedEvents implements ChatEvents {
   readonly seen: {name: EventName; payload: unknown}[] = [];
-  emit<N extends "chat.token" | "chat.message" | "chat.changed">(name: N, payload: EventMap[N]) {
+  emit<N extends "chat.token" | "chat.queued" | "chat.message" | "chat.changed">(name: N, payload: EventMap[N]) {
     this.seen.push({name, payload});
   }
   named<N extends EventName>(name: N): EventMap[N][] {

@@ -159,6 +159,7 @@ export class ChatService implements ChatApi {
             partial += text;
             this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text});
           },
+          onQueued: (position) => this.deps.events.emit("chat.queued", {conversationId, messageId: assistantMessageId, position}),
         });
         const stopped = controller.signal.aborted || composed.generation?.finishReason === "abort";
         message = {...base, content: composed.text, status: stopped ? "stopped" : "complete", mode: composed.mode, sources: composed.sources, metrics: composed.metrics, notice: composed.notice};
@@ -188,7 +189,7 @@ export class ChatService implements ChatApi {
   }
 
   /** Retrieval, then either a grounded or general answer, excerpts only (no model), or "not covered". */
-  private async compose(input: {question: string; history: ChatMessage[]; seenChunkIds?: string[]; signal?: AbortSignal; onText?: (t: string) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
+  private async compose(input: {question: string; history: ChatMessage[]; seenChunkIds?: string[]; signal?: AbortSignal; onText?: (t: string) => void; onQueued?: (position: number) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
     const settings = this.deps.settings();
     const retrievalStarted = performance.now();
     let hits: SearchHit[] = [];
@@ -252,6 +253,7 @@ export class ChatService implements ChatApi {
       stop: input.generation?.stop,
       signal: input.signal,
       onText: input.onText,
+      onQueued: input.onQueued,
     });
     metrics.usage = generation.usage;
     metrics.timings = generation.timings;
@@ -344,7 +346,7 @@ export class ChatService implements ChatApi {
     if (!last || last.role !== "user") throw new DesksideError("INVALID_INPUT", "The last message must be the user's question.");
     const redacted = this.redactInput(last.content);
     const history = turns.slice(0, -1).map((m) => (m.role === "user" ? {...m, content: this.redactInput(m.content).text} : m));
-    const composed = await this.compose({question: redacted.text, history, signal: input.signal, onText: input.onText, redactionMs: redacted.ms, collection: input.collection, generation: input});
+    const composed = await this.compose({question: redacted.text, history, signal: input.signal, onText: input.onText, onQueued: input.onQueued, redactionMs: redacted.ms, collection: input.collection, generation: input});
     return {text: composed.text, sources: composed.sources, mode: composed.mode, notice: composed.notice, generation: composed.generation, metrics: composed.metrics};
   }
 

@@ -17,6 +17,8 @@ export interface GenerateOptions {
   jsonObject?: boolean;
   signal?: AbortSignal;
   onText?: (text: string) => void;
+  /** Called while the request waits for a free slot, with its place in line (1: next). */
+  onQueued?: (position: number) => void;
 }
 
 /** What chat, the HTTP API and tools call; local llama.cpp and remote servers both implement it. */

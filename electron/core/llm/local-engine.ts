@@ -427,7 +427,7 @@ export class LocalEngine implements ChatEngine {
     if (options.signal?.aborted) controller.abort();
 
     const queued = performance.now();
-    const sequence = await loaded.pool.acquire(controller.signal).finally(() => {
+    const sequence = await loaded.pool.acquire(controller.signal, options.onQueued).finally(() => {
       if (controller.signal.aborted) options.signal?.removeEventListener("abort", forward);
     });
     this.inFlight.add(controller);

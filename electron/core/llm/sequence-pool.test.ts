@@ -28,4 +28,24 @@ describe("SequencePool", () => {
     pool.release(held);
     expect(await pool.acquire()).toBe(1);
   });
+
+  it("tells each waiter its place in line as it joins and as the line moves", async () => {
+    const pool = new SequencePool(["a"], 4);
+    const held = await pool.acquire();
+    const places: Record<string, number[]> = {x: [], y: [], z: []};
+    const controller = new AbortController();
+    const x = pool.acquire(undefined, (p) => places.x.push(p));
+    const y = pool.acquire(controller.signal, (p) => places.y.push(p));
+    const z = pool.acquire(undefined, (p) => places.z.push(p));
+    expect(places).toEqual({x: [1], y: [2], z: [3]});
+    controller.abort();
+    await expect(y).rejects.toMatchObject({code: "CANCELLED"});
+    expect(places.z).toEqual([3, 2]);
+    pool.release(held);
+    expect(await x).toBe("a");
+    expect(places.z).toEqual([3, 2, 1]);
+    pool.release("a");
+    expect(await z).toBe("a");
+    expect(places.x).toEqual([1]);
+  });
 });

@@ -5,6 +5,8 @@ interface Waiter<T> {
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Told the waiter's place in line (1: next) when it joins and each time it moves up. */
+  onPosition?: (position: number) => void;
 }
 
 /**
@@ -25,7 +27,7 @@ export class SequencePool<T> {
     return {active: this.capacity - this.free.length, waiting: this.waiting.length, capacity: this.capacity, limit: this.queueLimit};
   }
 
-  acquire(signal?: AbortSignal): Promise<T> {
+  acquire(signal?: AbortSignal, onPosition?: (position: number) => void): Promise<T> {
     if (signal?.aborted) return Promise.reject(new DesksideError("CANCELLED", "The request was cancelled before it started."));
     const slot = this.free.shift();
     if (slot !== undefined) return Promise.resolve(slot);
@@ -36,17 +38,32 @@ export class SequencePool<T> {
         }),
       );
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = {resolve, reject, signal};
+      const waiter: Waiter<T> = {resolve, reject, signal, onPosition};
       if (signal) {
         waiter.onAbort = () => {
           const index = this.waiting.indexOf(waiter);
-          if (index >= 0) this.waiting.splice(index, 1);
+          if (index >= 0) {
+            this.waiting.splice(index, 1);
+            this.announcePositions(index);
+          }
           reject(new DesksideError("CANCELLED", "The request was cancelled while waiting for a free slot."));
         };
         signal.addEventListener("abort", waiter.onAbort, {once: true});
       }
       this.waiting.push(waiter);
+      this.announcePositions(this.waiting.length - 1);
     });
+  }
+
+  /** Tells the waiters from `from` on where they now stand. */
+  private announcePositions(from: number): void {
+    for (let i = from; i < this.waiting.length; i++) {
+      try {
+        this.waiting[i].onPosition?.(i + 1);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
   }
 
   release(slot: T): void {
@@ -57,6 +74,7 @@ export class SequencePool<T> {
     }
     if (next.onAbort) next.signal?.removeEventListener("abort", next.onAbort);
     next.resolve(slot);
+    this.announcePositions(0);
   }
 
   /** Fails everyone still waiting (model unloading, shutdown). */

@@ -33,16 +33,31 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<Route
         streamed = true;
         sse?.send({text}, "token");
       };
-      const off = sse
+      const offTokens = sse
         ? ctx.events.on("chat.token", (event) => {
             if (assistantId === null) early.add(event.messageId, event.text);
             else if (event.messageId === assistantId) forward(event.text);
           })
         : () => undefined;
+      // Waiting for a free slot: the stream opens at once with `event: queue` and the place in line.
+      const earlyQueue = new Map<string, number>();
+      const offQueue = sse
+        ? ctx.events.on("chat.queued", (event) => {
+            if (assistantId === null) earlyQueue.set(event.messageId, event.position);
+            else if (event.messageId === assistantId) sse.send({position: event.position}, "queue");
+          })
+        : () => undefined;
+      const off = () => {
+        offTokens();
+        offQueue();
+      };
 
       try {
         const handle = await ctx.chat.send({conversationId: body.session_id, message: body.message});
         assistantId = handle.assistantMessageId;
+        const place = earlyQueue.get(assistantId);
+        if (place !== undefined) sse?.send({position: place}, "queue");
+        earlyQueue.clear();
         for (const text of early.take(assistantId)) forward(text);
         early.clear();
         const stop = () => void ctx.chat.stop(handle.conversationId).catch(() => undefined);

@@ -48,11 +48,20 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       const sse = body.stream === true ? new SseWriter(reply) : null;
       // The stream opens with the first text, so a request that fails before it (BUSY, no model)
       // still gets an ordinary status code the SDKs map to their exception classes.
+      let roleSent = false;
       const openStream = () => {
-        if (!sse || sse.isOpen) return;
-        sse.open();
+        if (!sse || roleSent) return;
+        roleSent = true;
         sse.sendWithNext(chunk(base, {role: "assistant", content: ""}, null, usageField));
       };
+      // A request waiting for a free slot opens its stream at once and hears where it stands, as SSE
+      // comments (invisible to OpenAI SDKs, so nothing changes for them) and the X-Deskside-Queue header.
+      const onQueued = sse
+        ? (position: number) => {
+            if (!sse.isOpen) reply.header("x-deskside-queue", String(position));
+            sse.comment(`deskside.queue ${JSON.stringify({position})}`);
+          }
+        : undefined;
       const onText = sse
         ? (text: string) => {
             openStream();
@@ -73,10 +82,11 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
             seed: options.seed,
             stop: options.stop,
             collection: body.deskside?.collection,
+            onQueued,
           });
           outcome = {text: answer.text, generation: answer.generation, rag: {sources: answer.sources, mode: answer.mode, notice: answer.notice, metrics: answer.metrics}};
         } else {
-          const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText});
+          const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText, onQueued});
           outcome = {text: generation.text, generation, rag: null};
         }
       } catch (error) {

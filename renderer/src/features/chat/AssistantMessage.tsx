@@ -14,6 +14,7 @@ import {RedactionNotice} from "./RedactionNotice.js";
 export function AssistantMessage({
   message,
   streamedText,
+  queuePosition,
   isLast,
   busy,
   activeCitation,
@@ -23,6 +24,8 @@ export function AssistantMessage({
 }: {
   message: StoredMessage;
   streamedText: string | undefined;
+  /** Its place in line while it waits for a free generation slot. */
+  queuePosition?: number;
   isLast: boolean;
   busy: boolean;
   activeCitation: number | null;
@@ -59,7 +62,7 @@ export function AssistantMessage({
               <span />
               <span />
             </span>
-            Searching the knowledge base…
+            {queuePosition ? `Waiting for the model: ${ordinal(queuePosition)} in line…` : "Searching the knowledge base…"}
           </div>
         ) : (
           <div className={streaming ? "answer streaming" : "answer"}>
@@ -87,4 +90,11 @@ export function AssistantMessage({
       </div>
     </article>
   );
+}
+
+/** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th, 21st. */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
 }

@@ -65,6 +65,21 @@ describe("ChatPanel", () => {
     expect(screen.queryByRole("button", {name: /Stop generating/})).toBeNull();
   });
 
+  it("says where a waiting answer stands in line until its first words arrive", async () => {
+    const {transport} = renderChat();
+    await ask();
+    await screen.findByText("VPN fails with error 809", {selector: ".user-bubble"});
+    transport.emit("chat.message", message({id: "a1", content: "", status: "streaming", mode: null, sources: []}));
+    expect(await screen.findByText("Searching the knowledge base…")).toBeTruthy();
+    transport.emit("chat.queued", {conversationId: "c1", messageId: "a1", position: 2});
+    expect(await screen.findByText("Waiting for the model: 2nd in line…")).toBeTruthy();
+    transport.emit("chat.queued", {conversationId: "c1", messageId: "a1", position: 1});
+    expect(await screen.findByText("Waiting for the model: 1st in line…")).toBeTruthy();
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Check the firewall"});
+    expect(await screen.findByText("Check the firewall")).toBeTruthy();
+    expect(screen.queryByText(/in line…/)).toBeNull();
+  });
+
   it("does not badge a streamed answer that cites no source as grounded", async () => {
     const {transport} = renderChat();
     await ask();

@@ -146,6 +146,7 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
           <MessageList
             messages={chat.messages}
             streams={chat.streams}
+            queue={chat.queue}
             pendingQuestion={chat.pendingQuestion}
             streaming={chat.streaming}
             activeCitation={preview ? {messageId: preview.messageId, index: preview.citation.index} : null}

@@ -7,6 +7,7 @@ import {UserMessage} from "./UserMessage.js";
 export function MessageList({
   messages,
   streams,
+  queue = {},
   pendingQuestion,
   streaming,
   activeCitation,
@@ -17,6 +18,8 @@ export function MessageList({
 }: {
   messages: StoredMessage[];
   streams: Record<string, string>;
+  /** Places in line of answers waiting for a free generation slot, by message id. */
+  queue?: Record<string, number>;
   pendingQuestion: string | null;
   streaming: boolean;
   activeCitation: {messageId: string; index: number} | null;
@@ -58,6 +61,7 @@ export function MessageList({
               key={message.id}
               message={message}
               streamedText={streams[message.id]}
+              queuePosition={queue[message.id]}
               isLast={index === lastAssistant && index > lastUser}
               busy={streaming}
               activeCitation={activeCitation?.messageId === message.id ? activeCitation.index : null}

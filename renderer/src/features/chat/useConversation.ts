@@ -13,6 +13,8 @@ export interface ConversationController {
   messages: StoredMessage[];
   /** Text streamed so far, by assistant message id. */
   streams: Record<string, string>;
+  /** Answers waiting for a free generation slot, by message id: their place in line (1: next). */
+  queue: Record<string, number>;
   /** A question on its way to the core, shown before the core has stored it. */
   pendingQuestion: string | null;
   loading: boolean;
@@ -39,6 +41,11 @@ export function useConversation(): ConversationController {
   const [summary, setSummary] = useState<ConversationSummary | null>(null);
   const [messages, setMessages] = useState<StoredMessage[]>([]);
   const [streams, setStreams] = useState<Record<string, string>>({});
+  /** Answers waiting for a free generation slot, by message id: their place in line. */
+  const [queue, setQueue] = useState<Record<string, number>>({});
+  // Read by the token handler, so tokens after the first do not each ask React for an update.
+  const queueRef = useRef(queue);
+  queueRef.current = queue;
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -183,8 +190,17 @@ export function useConversation(): ConversationController {
     });
   }, []);
 
+  const leaveQueue = (messageId: string) =>
+    setQueue((previous) => {
+      if (!(messageId in previous)) return previous;
+      const next = {...previous};
+      delete next[messageId];
+      return next;
+    });
+
   useEvent("chat.token", ({conversationId: from, messageId, text}) => {
     tokenBuffer.current.add(messageId, text);
+    if (messageId in queueRef.current) leaveQueue(messageId);
     if (from === current.current && awaiting.current === 0) {
       const answer = placeholderFor(from, messageId);
       setMessages((previous) => (previous.some((message) => message.id === messageId) ? previous : [...previous, answer]));
@@ -195,11 +211,14 @@ export function useConversation(): ConversationController {
     else queueMicrotask(flushTokens);
   });
 
+  useEvent("chat.queued", ({messageId, position}) => setQueue((previous) => ({...previous, [messageId]: position})));
+
   useEvent("chat.message", (message) => {
     // A streaming copy arriving after the final one is stale.
     if (message.status === "streaming" && finished.current.has(message.id)) return;
     ledger.current.record(message);
     if (message.status !== "streaming") {
+      leaveQueue(message.id);
       finished.current.add(message.id);
       tokenBuffer.current.drop(message.id);
       setStreams((previous) => {
@@ -225,6 +244,7 @@ export function useConversation(): ConversationController {
     summary,
     messages,
     streams,
+    queue,
     pendingQuestion,
     loading,
     loadError,
