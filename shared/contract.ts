@@ -196,7 +196,8 @@ export interface EventMap {
   "knowledge.changed": {reason: string};
   /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
   "knowledge.job": ImportJob;
-  "chat.token": {conversationId: string; messageId: string; text: string};
+  /** `offset`: characters of the answer before this text, so a reader that joins late can line it up. */
+  "chat.token": {conversationId: string; messageId: string; text: string; offset: number};
   /** The answer waits for a free generation slot: its place in line (1: next). */
   "chat.queued": {conversationId: string; messageId: string; position: number};
   "chat.message": StoredMessage;

@@ -233,6 +233,30 @@ describe("ChatService", () => {
     expect(answer.content).toBe(engine.answer.split(/(?<= )/)[0]);
   });
 
+  it("shows an answer being written to a reader who opens the conversation now, with token offsets to line up the rest", async () => {
+    const {chat, knowledge, engine, events} = setup();
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    let release!: () => void;
+    engine.hold = new Promise<void>((resolve) => (release = resolve));
+    const handle = await chat.send({message: "vpn error 809"});
+    await expect.poll(() => events.named("chat.token").length).toBeGreaterThan(0);
+    const meanwhile = await chat.get(handle.conversationId);
+    const writing = meanwhile.messages.find((m) => m.id === handle.assistantMessageId)!;
+    expect(writing.status).toBe("streaming");
+    expect(writing.content).toBe(events.named("chat.token").map((t) => t.text).join(""));
+    release();
+    const answer = await handle.done;
+    // Every token says where it goes: offsets are the lengths of the text before it.
+    let length = 0;
+    for (const token of events.named("chat.token")) {
+      expect(token.offset).toBe(length);
+      length += token.text.length;
+    }
+    expect(length).toBe(answer.content.length);
+    const after = await chat.get(handle.conversationId);
+    expect(after.messages.filter((m) => m.id === answer.id)).toEqual([answer]);
+  });
+
   it("saves a resolved conversation as an article and leaves announcing it to the knowledge base", async () => {
     const {chat, knowledge, events} = setup();
     knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];

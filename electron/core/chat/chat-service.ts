@@ -43,6 +43,8 @@ function dialogue(messages: StoredMessage[]): ChatMessage[] {
 /** Retrieval-augmented conversations: redaction, retrieval, budgeted prompts, streaming, persistence. */
 export class ChatService implements ChatApi {
   private readonly active = new Map<string, AbortController>();
+  /** Answers being written, by conversation: what a reader opening the conversation now is shown. */
+  private readonly writing = new Map<string, {message: StoredMessage; text: () => string}>();
 
   constructor(private readonly deps: ChatServiceDeps) {}
 
@@ -72,7 +74,11 @@ export class ChatService implements ChatApi {
   async get(id: string): Promise<Conversation> {
     const summary = this.deps.store.summary(id);
     const messages = this.deps.store.messagesOf(id);
-    return {...summary, messageCount: messages.length, messages};
+    // An answer still being written is stored only when it ends; a reader who left and came back
+    // gets it as far as it has come, and its chat.token offsets tell where the rest goes.
+    const writing = this.writing.get(id);
+    const all = writing && !messages.some((m) => m.id === writing.message.id) ? [...messages, {...writing.message, content: writing.text()}] : messages;
+    return {...summary, messageCount: all.length, messages: all};
   }
 
   async rename(id: string, title: string): Promise<ConversationSummary> {
@@ -145,6 +151,7 @@ export class ChatService implements ChatApi {
     let partial = "";
     const base: StoredMessage = {id: assistantMessageId, conversationId, role: "assistant", content: "", createdAt, status: "streaming", mode: null, sources: [], redactions: [], metrics: null, feedback: null, notice: null, error: null};
     this.deps.events.emit("chat.message", base);
+    this.writing.set(conversationId, {message: base, text: () => partial});
 
     const done = (async (): Promise<StoredMessage> => {
       let message: StoredMessage;
@@ -156,8 +163,9 @@ export class ChatService implements ChatApi {
           signal: controller.signal,
           redactionMs,
           onText: (text) => {
+            const offset = partial.length;
             partial += text;
-            this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text});
+            this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text, offset});
           },
           onQueued: (position) => this.deps.events.emit("chat.queued", {conversationId, messageId: assistantMessageId, position}),
         });
@@ -171,6 +179,8 @@ export class ChatService implements ChatApi {
       } finally {
         this.active.delete(conversationId);
       }
+      // From here the reader gets the final message (chat.message), the store has it soon after.
+      this.writing.set(conversationId, {message, text: () => message.content});
       try {
         await persisted;
       } catch (error) {
@@ -182,6 +192,7 @@ export class ChatService implements ChatApi {
       } catch (error) {
         if (!(error instanceof DesksideError && error.code === "NOT_FOUND")) this.deps.log?.(error, "saving an answer");
       }
+      if (this.writing.get(conversationId)?.message.id === message.id) this.writing.delete(conversationId);
       this.deps.events.emit("chat.message", message);
       return message;
     })();

@@ -42,8 +42,8 @@ describe("ChatPanel", () => {
     expect(transport.callsOf("chat.send")).toEqual([{conversationId: undefined, message: "VPN fails with error 809"}]);
     await screen.findByText("VPN fails with error 809", {selector: ".user-bubble"});
 
-    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Check the "});
-    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "firewall first"});
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Check the ", offset: 0});
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "firewall first", offset: 10});
     expect(await screen.findByText("Check the firewall first")).toBeTruthy();
     expect(screen.getByRole("button", {name: /Stop generating/})).toBeTruthy();
 
@@ -75,7 +75,7 @@ describe("ChatPanel", () => {
     expect(await screen.findByText("Waiting for the model: 2nd in line…")).toBeTruthy();
     transport.emit("chat.queued", {conversationId: "c1", messageId: "a1", position: 1});
     expect(await screen.findByText("Waiting for the model: 1st in line…")).toBeTruthy();
-    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Check the firewall"});
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Check the firewall", offset: 0});
     expect(await screen.findByText("Check the firewall")).toBeTruthy();
     expect(screen.queryByText(/in line…/)).toBeNull();
   });
@@ -83,7 +83,7 @@ describe("ChatPanel", () => {
   it("does not badge a streamed answer that cites no source as grounded", async () => {
     const {transport} = renderChat();
     await ask();
-    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Restart the laptop and try again."});
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Restart the laptop and try again.", offset: 0});
     expect(await screen.findByText("Restart the laptop and try again.")).toBeTruthy();
     // Sources were retrieved and shown, but the text uses none of them (and [7] is not one of them).
     transport.emit("chat.message", message({id: "a1", content: "Restart the laptop and try again [7].", mode: "grounded", sources: [citation(1)]}));
@@ -120,9 +120,25 @@ describe("ChatPanel", () => {
     let reply: (value: ChatSendResult) => void = () => undefined;
     const {transport} = renderChat({"chat.send": () => new Promise<ChatSendResult>((resolve) => (reply = resolve))});
     await ask();
-    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Early words"});
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: "Early words", offset: 0});
     reply(sendResult());
     expect(await screen.findByText("Early words")).toBeTruthy();
+  });
+
+  it("reopening a conversation whose answer is still being written shows all of it, then the rest as it comes", async () => {
+    // Another tab (or this one, before a reload) started the answer; the snapshot holds it so far.
+    const partial = message({id: "a1", status: "streaming", content: "Allow UDP 500 an", mode: null, sources: []});
+    const {transport} = renderChat({"chat.list": () => [summary()], "chat.get": () => conversation([question, partial])});
+    // A token from further on arrives before the conversation is open: it waits for its beginning.
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: " 4500", offset: 17});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    const answer = await screen.findByRole("article", {name: "Answer"});
+    await waitFor(() => expect(answer.textContent).toContain("Allow UDP 500 an"));
+    // The token the snapshot was taken in the middle of: its first part is not shown twice.
+    transport.emit("chat.token", {conversationId: "c1", messageId: "a1", text: " and", offset: 13});
+    await waitFor(() => expect(answer.textContent).toContain("Allow UDP 500 and 4500"));
+    expect(answer.textContent).not.toContain("anand");
   });
 
   it("opens a source preview from a citation chip and from an inline [n]", async () => {

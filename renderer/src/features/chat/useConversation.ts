@@ -1,7 +1,7 @@
 import {useCallback, useRef, useState} from "react";
 import type {ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
-import {TokenBuffer} from "../../../../shared/token-buffer.js";
+import {AnswerTexts} from "./answer-texts.js";
 import {useClient, useEvent} from "../../client/context.js";
 import {useResync} from "../../shell/connection.js";
 import {MessageLedger} from "./message-ledger.js";
@@ -53,10 +53,30 @@ export function useConversation(): ConversationController {
   const ledger = useRef(new MessageLedger());
   /** Answers whose final copy arrived; tokens still in flight for them are dropped. */
   const finished = useRef(new Set<string>());
-  const tokenBuffer = useRef(new TokenBuffer());
+  /** Each streaming answer's text from its start, pieced together from tokens and snapshots. */
+  const answers = useRef(new AnswerTexts());
   const flushScheduled = useRef(false);
   /** While a send/regenerate/edit awaits its reply, that reply places the answer, not the tokens. */
   const awaiting = useRef(0);
+
+  // Coalesce tokens to one render per frame; a fast local model emits far more than 60 a second.
+  const flushTokens = useCallback(() => {
+    flushScheduled.current = false;
+    const changed = answers.current.takeChanged();
+    if (changed.size === 0) return;
+    setStreams((previous) => {
+      const next = {...previous};
+      for (const [id, text] of changed) if (!finished.current.has(id)) next[id] = text;
+      return next;
+    });
+  }, []);
+
+  const scheduleFlush = useCallback(() => {
+    if (flushScheduled.current) return;
+    flushScheduled.current = true;
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(flushTokens);
+    else queueMicrotask(flushTokens);
+  }, [flushTokens]);
 
   const fetchCurrent = useCallback(async () => {
     const id = current.current;
@@ -66,13 +86,16 @@ export function useConversation(): ConversationController {
       const {messages: stored, ...rest} = await client.invoke("chat.get", {id});
       if (current.current !== id) return;
       setSummary(rest);
+      // An answer still being written comes as far as it has got; tokens that arrived meanwhile go on from there.
+      for (const message of stored) if (message.status === "streaming") answers.current.seed(message.id, message.content);
+      scheduleFlush();
       // The merge only drops ledger entries the snapshot has caught up with, so running it twice
       // (React may, in development) gives the same list.
       setMessages((previous) => ledger.current.merge(previous, stored, startedAt));
     } catch (error) {
       if (current.current === id) setLoadError(error);
     }
-  }, [client]);
+  }, [client, scheduleFlush]);
 
   const open = useCallback(
     async (id: string) => {
@@ -178,17 +201,6 @@ export function useConversation(): ConversationController {
     if (message.conversationId === current.current) setMessages((previous) => upsertMessage(previous, message));
   }, []);
 
-  // Coalesce tokens to one render per frame; a fast local model emits far more than 60 a second.
-  const flushTokens = useCallback(() => {
-    flushScheduled.current = false;
-    if (tokenBuffer.current.size === 0) return;
-    const buffered = tokenBuffer.current.drain();
-    setStreams((previous) => {
-      const next = {...previous};
-      for (const [id, text] of buffered) if (!finished.current.has(id)) next[id] = (next[id] ?? "") + text;
-      return next;
-    });
-  }, []);
 
   const leaveQueue = (messageId: string) =>
     setQueue((previous) => {
@@ -198,17 +210,15 @@ export function useConversation(): ConversationController {
       return next;
     });
 
-  useEvent("chat.token", ({conversationId: from, messageId, text}) => {
-    tokenBuffer.current.add(messageId, text);
+
+  useEvent("chat.token", ({conversationId: from, messageId, text, offset}) => {
+    answers.current.add(messageId, text, offset ?? null);
     if (messageId in queueRef.current) leaveQueue(messageId);
     if (from === current.current && awaiting.current === 0) {
       const answer = placeholderFor(from, messageId);
       setMessages((previous) => (previous.some((message) => message.id === messageId) ? previous : [...previous, answer]));
     }
-    if (flushScheduled.current) return;
-    flushScheduled.current = true;
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(flushTokens);
-    else queueMicrotask(flushTokens);
+    scheduleFlush();
   });
 
   useEvent("chat.queued", ({messageId, position}) => setQueue((previous) => ({...previous, [messageId]: position})));
@@ -220,7 +230,7 @@ export function useConversation(): ConversationController {
     if (message.status !== "streaming") {
       leaveQueue(message.id);
       finished.current.add(message.id);
-      tokenBuffer.current.drop(message.id);
+      answers.current.drop(message.id);
       setStreams((previous) => {
         if (!(message.id in previous)) return previous;
         const next = {...previous};
