@@ -70,6 +70,8 @@ export interface EngineStatus {
   /** 0..1 while loading. */
   progress: number | null;
   error: {code: string; message: string} | null;
+  /** A load is under way or announced (start-up still choosing its model): "none" is not the final word yet. */
+  pending?: boolean;
   queue: {active: number; waiting: number; capacity: number; limit: number};
   remote: {baseUrl: string; model: string; reachable: boolean | null} | null;
 }

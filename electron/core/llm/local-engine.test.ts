@@ -166,16 +166,22 @@ describe("LocalEngine with the fixture model", () => {
 
 describe("LocalEngine pending loads", () => {
   it("counts a load from the call until it settles; waiters learn its failure, and a cancel is none", async () => {
-    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}], loadDelayMs: 200});
+    const statuses: boolean[] = [];
+    const other = new LocalEngine({gpu: "cpu", modelFolders: () => [{dir: FIXTURE_MODELS_DIR, source: "env"}], loadDelayMs: 200, events: {emit: (name, status) => name === "models.status" && statuses.push((status as {pending?: boolean}).pending === true)}});
     expect(other.isLoadPending()).toBe(false);
+    expect(other.status().pending).toBe(false);
     expect(await other.whenLoadSettled()).toBeNull();
 
     const missing = other.load({...LOAD, model: "nope.gguf"});
     expect(other.isLoadPending()).toBe(true);
+    // The status says so too, and the change is announced: a window opened now waits instead of warning.
+    expect(other.status().pending).toBe(true);
+    expect(statuses[0]).toBe(true);
     const failed = other.whenLoadSettled();
     await expect(missing).rejects.toMatchObject({code: "MODEL_NOT_FOUND"});
     expect(await failed).toMatchObject({code: "MODEL_NOT_FOUND"});
     expect(other.isLoadPending()).toBe(false);
+    expect(statuses.at(-1)).toBe(false);
 
     const cancelled = other.load({...LOAD, sequences: 1});
     const afterCancel = other.whenLoadSettled();

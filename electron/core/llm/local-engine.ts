@@ -143,6 +143,7 @@ export class LocalEngine implements ChatEngine {
       model: this.loadedModel(),
       progress: this.progress,
       error: this.lastError,
+      pending: this.pendingLoads > 0,
       queue: this.loaded?.pool.stats() ?? {active: 0, waiting: 0, capacity: 0, limit: 0},
       remote: null,
     };
@@ -218,8 +219,10 @@ export class LocalEngine implements ChatEngine {
    */
   trackLoad<T>(work: Promise<T>): Promise<T> {
     this.pendingLoads++;
+    if (this.pendingLoads === 1) this.events.emit("models.status", this.status());
     const settle = () => {
       this.pendingLoads--;
+      if (this.pendingLoads === 0) this.events.emit("models.status", this.status());
       if (this.pendingLoads > 0 || !this.loadsSettled) return;
       const {resolve} = this.loadsSettled;
       this.loadsSettled = null;

@@ -394,7 +394,8 @@ describe("ChatPanel", () => {
   });
 
   it("does not call a model that is about to load on its own retrieval-only", async () => {
-    const {transport} = renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus(), "models.list": () => [model()]});
+    // The core says a load is pending while start-up chooses its model.
+    const {transport} = renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus({pending: true}), "models.list": () => [model()]});
     expect(await screen.findByText("Starting the language model…")).toBeTruthy();
     expect(screen.queryByText(/Retrieval-only mode/)).toBeNull();
 
@@ -406,5 +407,11 @@ describe("ChatPanel", () => {
     // Unloaded by hand later on: that is retrieval-only mode.
     transport.emit("models.status", emptyStatus());
     expect(await screen.findByText(/Retrieval-only mode/)).toBeTruthy();
+  });
+
+  it("believes the core when no load is pending: retrieval-only at once, even with a model on disk", async () => {
+    renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus({pending: false}), "models.list": () => [model()]});
+    expect(await screen.findByText(/Retrieval-only mode/)).toBeTruthy();
+    expect(screen.queryByText("Starting the language model…")).toBeNull();
   });
 });
