@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   PORT_IN_USE: 409,
   /** Another Deskside process (desktop app or `npm run serve`) holds the data folder. */
   DATA_DIR_IN_USE: 409,
+  /** The disk that would hold the file is full; nothing half-written is kept. */
+  DISK_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

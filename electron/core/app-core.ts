@@ -210,7 +210,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       return {vectors: vectors.map((v) => Array.from(v)), model, promptTokens};
     },
   };
-  const services: ApiServices = {version, engine, localEngine, chat, knowledge, embeddings, events, rpc, generationDefaults: () => settings.effective().generation, logger};
+  const services: ApiServices = {version, engine, localEngine, chat, knowledge, embeddings, models, events, rpc, generationDefaults: () => settings.effective().generation, logger};
 
   const startup = runStartup({
     autoLoadModel: options.autoLoadModel ?? settings.effective().llm.autoLoad,

@@ -9,6 +9,7 @@ import type {EventBus} from "../event-bus.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
 import type {ChatEngine} from "../llm/engine.js";
 import type {LocalEngine} from "../llm/local-engine.js";
+import type {ModelService} from "../llm/model-service.js";
 import type {RpcDispatcher} from "../rpc/dispatcher.js";
 import type {MessageLogger} from "./api-options.js";
 
@@ -34,6 +35,8 @@ export interface ApiServices {
   readonly chat: Pick<ChatApi, "send" | "stop" | "answer" | "list" | "get" | "delete" | "reset" | "draftTicket" | "count">;
   readonly knowledge: Pick<KnowledgeApi, "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress">;
   readonly embeddings: Embeddings;
+  /** Model files: uploads from a browser land in the models folder. */
+  readonly models: Pick<ModelService, "importUpload">;
   readonly events: ApiEvents;
   /** The app's contract, served at /rpc/<method> for the browser UI. */
   readonly rpc: Pick<RpcDispatcher, "respond">;

@@ -20,7 +20,7 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     /** Body type this route takes; anything else is 415 before the body is read. */
-    accepts?: "json" | "multipart";
+    accepts?: "json" | "multipart" | "binary";
     /** No request deadline: event streams stay open until the client leaves. */
     longLived?: boolean;
     /** This route's body limit from the limits in effect; left out: the API body limit. */

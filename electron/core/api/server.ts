@@ -25,6 +25,7 @@ import {registerHelpdeskTicketRoutes} from "./routes/helpdesk-tickets.js";
 import {registerOpenAiChatRoutes} from "./routes/openai-chat.js";
 import {registerOpenAiEmbeddingRoutes} from "./routes/openai-embeddings.js";
 import {registerOpenAiModelRoutes} from "./routes/openai-models.js";
+import {registerModelUploadRoutes} from "./routes/model-upload.js";
 import {registerOperationRoutes} from "./routes/operations.js";
 import {registerRendererRoutes, trySpaFallback} from "./routes/renderer.js";
 import {registerRpcRoutes} from "./routes/rpc.js";
@@ -264,6 +265,11 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
       if (declared > max) throw tooLarge();
       const accepts = config?.accepts;
       const type = (request.headers["content-type"] ?? "").toLowerCase();
+      if (accepts === "binary") {
+        if (!type.startsWith("application/octet-stream")) throw new ApiError(415, "UNSUPPORTED_TYPE", "Send the file itself as the body with Content-Type: application/octet-stream (for example curl -T model.gguf).");
+        // The route counts what it reads against its own limit.
+        return payload;
+      }
       if (accepts === "multipart") {
         if (!type.startsWith("multipart/form-data")) throw new ApiError(415, "UNSUPPORTED_TYPE", "Upload files as multipart/form-data (for example curl -F file=@runbook.md).");
         // The upload route counts what it reads against the upload limit itself.
@@ -291,6 +297,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     });
 
     registerOpenAiModelRoutes(instance, ctx);
+    registerModelUploadRoutes(instance, ctx);
     registerOpenAiChatRoutes(instance, ctx);
     registerOpenAiEmbeddingRoutes(instance, ctx);
     registerHelpdeskChatRoutes(instance, ctx);

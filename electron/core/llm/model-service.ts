@@ -4,7 +4,8 @@ import type {GpuInfo, LoadedModel, ModelInfo} from "../../../shared/models.js";
 import type {Settings} from "../../../shared/settings.js";
 import {loadOptionsFrom, rememberedLoad, type LoadChoices} from "./load-options.js";
 import type {LocalEngine} from "./local-engine.js";
-import {importModelFile} from "./model-import.js";
+import type {Readable} from "node:stream";
+import {importModelFile, importModelStream} from "./model-import.js";
 
 export interface ModelServiceDeps {
   engine: Pick<LocalEngine, "listModels" | "gpuInfo" | "load" | "unload" | "cancelLoad" | "trackLoad">;
@@ -47,6 +48,11 @@ export class ModelService {
   /** Copies a .gguf into the models folder (desktop app: a path the user picked). */
   importFile(source: string): Promise<ModelInfo> {
     return importModelFile(source, this.deps.modelsDir);
+  }
+
+  /** Streams an uploaded .gguf into the models folder (browser: the file sent over HTTP). */
+  importUpload(name: string, body: Readable, options: {maxBytes: number; signal?: AbortSignal}): Promise<ModelInfo> {
+    return importModelStream(name, body, this.deps.modelsDir, options);
   }
 
   /**

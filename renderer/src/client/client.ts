@@ -10,6 +10,9 @@ export interface DesksideClient {
   readonly desktop: DesktopBridge | null;
   /** The token a browser tab signed in with; null in the desktop app (it asks the core, settings.apiToken). */
   readonly token: string | null;
+  /** A browser tab sends files to the server this way (a model to the models folder); null in the desktop app. */
+  upload<T>(route: string, file: Blob, options?: Parameters<NonNullable<Transport["upload"]>>[2]): Promise<T>;
+  readonly canUpload: boolean;
   invoke<M extends MethodName>(method: M, ...input: InputArgs<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
   close(): void;
@@ -20,6 +23,13 @@ export function createClient(transport: Transport): DesksideClient {
     host: transport.host,
     desktop: transport.desktop ?? null,
     token: transport.token ?? null,
+    canUpload: transport.upload !== undefined,
+    async upload<T>(route: string, file: Blob, options?: Parameters<NonNullable<Transport["upload"]>>[2]): Promise<T> {
+      if (!transport.upload) throw new RpcError("INVALID_INPUT", "Uploading files works in a browser; the desktop app copies them from disk.");
+      const response = await transport.upload(route, file, options);
+      if (!response.ok) throw new RpcError(response.error.code, response.error.message, response.error.details);
+      return response.result as T;
+    },
     async invoke(method, ...[input]) {
       const response = await transport.invoke(method, input);
       if (!response.ok) throw new RpcError(response.error.code, response.error.message, response.error.details);

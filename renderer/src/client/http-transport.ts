@@ -1,5 +1,5 @@
 import type {RpcResponse} from "../../../shared/contract.js";
-import type {Transport} from "./transport.js";
+import type {FileUpload, Transport} from "./transport.js";
 
 export interface HttpTransportOptions {
   token: string;
@@ -38,9 +38,32 @@ export function createHttpTransport({token, baseUrl = "", onConnectionChange}: H
     });
   }
 
+  // XMLHttpRequest, not fetch: only it reports how much of a large body has been sent.
+  const upload: FileUpload = (route, file, {onProgress, signal} = {}) =>
+    new Promise((resolve) => {
+      const request = new XMLHttpRequest();
+      request.open("PUT", `${baseUrl}${route}`);
+      request.setRequestHeader("authorization", `Bearer ${token}`);
+      request.setRequestHeader("content-type", "application/octet-stream");
+      request.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
+      request.onload = () => {
+        try {
+          const body = JSON.parse(request.responseText) as {error?: {code: string; message: string}};
+          resolve(request.status < 300 ? {ok: true, result: body} : {ok: false, error: body.error ?? {code: "INTERNAL", message: `Deskside answered with HTTP ${request.status}.`}});
+        } catch {
+          resolve({ok: false, error: {code: "INTERNAL", message: `Deskside answered with HTTP ${request.status}.`}});
+        }
+      };
+      request.onerror = () => resolve({ok: false, error: {code: "OFFLINE", message: "Cannot reach Deskside. Check that the app or server is still running."}});
+      request.onabort = () => resolve({ok: false, error: {code: "CANCELLED", message: "The upload was cancelled."}});
+      signal?.addEventListener("abort", () => request.abort(), {once: true});
+      request.send(file);
+    });
+
   return {
     host: "browser",
     token,
+    upload,
     async invoke(method, input) {
       let response: Response;
       try {

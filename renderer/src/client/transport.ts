@@ -15,7 +15,12 @@ export interface Transport {
   readonly token?: string;
   /** Present only in the desktop app: things a browser tab cannot do. */
   readonly desktop?: DesktopBridge;
+  /** Present only in a browser tab: sends a file to the server, reporting bytes sent as it goes. */
+  readonly upload?: FileUpload;
 }
+
+/** PUT of one file as the body; resolves with the server's JSON or its error. */
+export type FileUpload = (route: string, file: Blob, options?: {onProgress?: (sent: number, total: number) => void; signal?: AbortSignal}) => Promise<RpcResponse<unknown>>;
 
 export type {DesktopBridge, PreloadApi} from "../../../shared/ipc.js";
 

@@ -1,7 +1,7 @@
 import {act} from "@testing-library/react";
 import type {EventMap, EventName, MethodInput, MethodName, MethodOutput, RpcResponse} from "../../../shared/contract.js";
 import {createClient, type DesksideClient} from "../client/client.js";
-import type {DesktopBridge, Transport} from "../client/transport.js";
+import type {DesktopBridge, FileUpload, Transport} from "../client/transport.js";
 
 export type FakeHandlers = {[M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>};
 
@@ -24,6 +24,8 @@ export class FakeTransport implements Transport {
   readonly calls: {method: MethodName; input: unknown}[] = [];
   /** The token a browser-mode client signed in with; set before client(). */
   token?: string;
+  /** A browser tab's file upload; set before client(). */
+  upload?: FileUpload;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(

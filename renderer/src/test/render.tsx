@@ -27,9 +27,10 @@ export function baseHandlers(): FakeHandlers {
 }
 
 /** Renders a panel inside the same providers the app uses, over a fake transport. */
-export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]; token?: string} = {}) {
+export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]; token?: string; upload?: FakeTransport["upload"]} = {}) {
   const transport = new FakeTransport({...baseHandlers(), ...handlers}, options.host ?? "electron", options.desktop);
   transport.token = options.token;
+  transport.upload = options.upload;
   const client = transport.client();
   const info = options.info ?? appInfo();
   const result = render(

@@ -1,4 +1,4 @@
-import {screen, waitFor, within} from "@testing-library/react";
+import {fireEvent, screen, waitFor, within} from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import {describe, expect, it} from "vitest";
 import {appInfo, emptyStatus, gpuInfo, loadedStatus, model} from "../../test/fixtures.js";
@@ -12,6 +12,48 @@ const models = [
 ];
 
 describe("ModelsPanel", () => {
+  it("uploads a .gguf from a browser tab with progress, then lists it; a cancel or a refused file says why", async () => {
+    const sent: {route: string; size: number}[] = [];
+    let finish: (response: {ok: true; result: unknown} | {ok: false; error: {code: string; message: string}}) => void = () => undefined;
+    let progress: ((sent: number, total: number) => void) | undefined;
+    let listed = [model()];
+    renderWithClient(<ModelsPanel active />, {"models.list": () => listed}, {
+      host: "browser",
+      token: "t",
+      upload: (route, file, options) => {
+        sent.push({route, size: file.size});
+        progress = options?.onProgress;
+        return new Promise((resolve) => {
+          finish = resolve;
+          options?.signal?.addEventListener("abort", () => resolve({ok: false, error: {code: "CANCELLED", message: "The upload was cancelled."}}));
+        });
+      },
+    });
+    const card = await screen.findByRole("region", {name: "Import a model"});
+    const user = userEvent.setup();
+    const file = new File([new Uint8Array(3_000_000)], "Help desk 1B.gguf");
+    await user.upload(within(card).getByLabelText("GGUF model file"), file);
+    expect(sent).toEqual([{route: "/api/models/Help%20desk%201B.gguf", size: 3_000_000}]);
+    progress?.(1_500_000, 3_000_000);
+    const bar = await within(card).findByRole("progressbar", {name: "Uploading Help desk 1B.gguf"});
+    await waitFor(() => expect(bar.getAttribute("aria-valuenow")).toBe("50"));
+    expect(within(card).getByText("Uploading Help desk 1B.gguf: 1.5 MB of 3.0 MB")).toBeTruthy();
+    listed = [model(), model({id: "Help desk 1B.gguf", name: "Help desk 1B"})];
+    finish({ok: true, result: {model: {name: "Help desk 1B"}}});
+    expect(await screen.findByText(/Imported Help desk 1B/)).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByRole("table", {name: "Models"})).getByText("Help desk 1B")).toBeTruthy());
+
+    // Dropped on the card: a file that is not a model never leaves the browser.
+    fireEvent.drop(within(card).getByTestId("model-drop"), {dataTransfer: {files: [new File(["x"], "notes.txt")]}});
+    expect(await within(card).findByText("notes.txt is not a .gguf model file.")).toBeTruthy();
+    expect(sent).toHaveLength(1);
+
+    // Cancel while it is on its way.
+    await user.upload(within(card).getByLabelText("GGUF model file"), new File([new Uint8Array(10)], "other.gguf"));
+    await user.click(await within(card).findByRole("button", {name: "Cancel"}));
+    expect(await within(card).findByText("The upload was cancelled.")).toBeTruthy();
+  });
+
   it("shows backend, GPU, VRAM and a fit badge per model", async () => {
     renderWithClient(<ModelsPanel active />, {"models.gpu": () => gpuInfo(), "models.list": () => models});
     const gpu = await screen.findByRole("region", {name: "GPU"});
