@@ -6,7 +6,7 @@ const llm = {...defaultSettings().llm, gpuLayers: 20, contextSize: 4096, batchSi
 
 describe("loadOptionsFrom", () => {
   it("takes every option from the settings when nothing is chosen", () => {
-    expect(loadOptionsFrom(llm, "model.gguf")).toEqual({model: "model.gguf", gpuLayers: 20, contextSize: 4096, batchSize: 256, flashAttention: true, threads: 2, sequences: 3, queueLimit: 5});
+    expect(loadOptionsFrom(llm, "model.gguf")).toEqual({model: "model.gguf", gpuLayers: 20, contextSize: 4096, batchSize: 256, flashAttention: true, threads: 2, sequences: 3, queueLimit: 5, speculative: "auto"});
   });
 
   it("puts the user's choices over the settings; the queue limit is always the setting", () => {
@@ -19,7 +19,14 @@ describe("loadOptionsFrom", () => {
       threads: 0,
       sequences: 1,
       queueLimit: 5,
+      speculative: "auto",
     });
+  });
+
+  it("passes speculative decoding on: a draft model only with its file named, else off", () => {
+    expect(loadOptionsFrom({...llm, speculative: "prompt-lookup"}, "m.gguf").speculative).toBe("prompt-lookup");
+    expect(loadOptionsFrom({...llm, speculative: "draft-model", draftModel: "tiny.gguf"}, "m.gguf").speculative).toEqual({draftModel: "tiny.gguf"});
+    expect(loadOptionsFrom({...llm, speculative: "draft-model", draftModel: null}, "m.gguf").speculative).toBe("off");
   });
 
   it("treats a null batch size as a choice (the library default), and a missing one as the setting", () => {
