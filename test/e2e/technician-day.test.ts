@@ -8,6 +8,7 @@ import fs from "node:fs";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
+import {FIXTURE_GGUF} from "../helpers/fixtures.js";
 import {DESKTOP, NARROW, SLOW, assertRendererBuilt, dropFiles, launchBrowser, openApp, openPanel, recordTextGrowth, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
 
 /** A runbook nobody else has: its made-up product name only occurs here. */
@@ -257,6 +258,20 @@ describe("a technician's session in the browser UI", () => {
     expect(cells[5]).toBe("Fits");
     await row.getByText("Loaded", {exact: true}).waitFor();
     await screenshot(page, "08-models");
+  });
+
+  it("adds a model from the browser: a .gguf uploaded from the Models panel is checked and listed", async () => {
+    const panel = await openPanel(page, "Models & GPU");
+    const card = panel.getByRole("region", {name: "Import a model"});
+    await card.getByRole("button", {name: "Upload .gguf file…"}).waitFor();
+    await card.getByLabel("GGUF model file").setInputFiles({name: "uploaded-helpdesk-model.gguf", mimeType: "application/octet-stream", buffer: fs.readFileSync(FIXTURE_GGUF)});
+    await page.getByText("Imported", {exact: false}).first().waitFor({timeout: SLOW});
+    await panel.getByRole("table", {name: "Models"}).getByRole("row").filter({hasText: "uploaded-helpdesk-model.gguf"}).waitFor();
+    expect(fs.existsSync(`${serve.dataDir}/models/uploaded-helpdesk-model.gguf`)).toBe(true);
+    // Something that is not a model is refused before it is sent.
+    await card.getByLabel("GGUF model file").setInputFiles({name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a model")});
+    await card.getByText("notes.txt is not a .gguf model file.").waitFor();
+    await screenshot(page, "08b-model-uploaded");
   });
 
   it("Ctrl+K starts a new chat and Esc stops a streaming answer", async () => {
