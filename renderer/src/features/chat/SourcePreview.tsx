@@ -6,7 +6,7 @@ import {baseName, formatScore} from "../../ui/format.js";
 import {HighlightedText} from "../../ui/HighlightedText.js";
 import {Icon} from "../../ui/Icon.js";
 import {useToast} from "../../ui/Toasts.js";
-import {DocumentReader} from "./DocumentReader.js";
+import {DocumentReader} from "../knowledge/DocumentReader.js";
 
 /** Below this width the preview is a sheet over the chat (see chat.css) rather than a column beside it. */
 const SHEET_QUERY = "(max-width: 1439px)";

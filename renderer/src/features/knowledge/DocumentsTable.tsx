@@ -9,6 +9,7 @@ import {baseName, formatBytes, formatDate, formatNumber} from "../../ui/format.j
 import {Icon} from "../../ui/Icon.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
+import {DocumentReader} from "./DocumentReader.js";
 
 export function DocumentsTable({
   documents,
@@ -26,6 +27,8 @@ export function DocumentsTable({
   const [confirm, confirmDialog] = useConfirm();
   const [filter, setFilter] = useState("");
   const [editing, setEditing] = useState<string | null>(null);
+  /** The document open in the reader: its sections and passages, as a citation shows them. */
+  const [reading, setReading] = useState<KnowledgeDocument | null>(null);
   const listId = useId();
 
   const shown = useMemo(() => {
@@ -73,6 +76,7 @@ export function DocumentsTable({
 
   return (
     <div className="documents">
+      {reading && <DocumentReader documentId={reading.id} title={reading.title} onClose={() => setReading(null)} />}
       <div className="table-toolbar">
         <div className="search-input">
           <Icon name="search" size={14} />
@@ -112,7 +116,13 @@ export function DocumentsTable({
               <tr key={document.id}>
                 <td>
                   <div className="doc-title">
-                    <span className="doc-title-text">{document.title}</span>
+                    {document.chunkCount > 0 ? (
+                      <button type="button" className="doc-title-text doc-title-open" aria-label={`Read "${document.title}"`} onClick={() => setReading(document)}>
+                        {document.title}
+                      </button>
+                    ) : (
+                      <span className="doc-title-text">{document.title}</span>
+                    )}
                     <span className="doc-source muted" title={document.sourcePath}>
                       {baseName(document.sourcePath)}
                     </span>

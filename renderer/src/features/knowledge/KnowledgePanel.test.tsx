@@ -87,6 +87,18 @@ describe("KnowledgePanel", () => {
     await waitFor(() => expect(within(table).queryByText("Printer offline")).toBeNull());
   });
 
+  it("opens a document in the reader from its title: the whole text as the knowledge base holds it", async () => {
+    const printer = knowledgeDocument({id: "d2", title: "Printer offline", collection: null, kind: "pdf", sourcePath: "/kb/printer.pdf"});
+    const {transport} = renderKnowledge({"knowledge.document": () => ({document: printer, text: "# Printer offline\n\nRestart the spooler, then clear the queue.", highlight: null, truncated: false})});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: 'Read "Printer offline"'}));
+    const reader = await screen.findByRole("dialog", {name: "Printer offline"});
+    expect(await within(reader).findByText(/Restart the spooler, then clear the queue/)).toBeTruthy();
+    expect(transport.callsOf("knowledge.document")).toEqual([{id: "d2"}]);
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog", {name: "Printer offline"})).toBeNull());
+  });
+
   it("moves a document to another collection", async () => {
     const {transport} = renderKnowledge({"knowledge.setCollection": ({id, collection}) => knowledgeDocument({id, title: "Printer offline", collection})});
     const user = userEvent.setup();
