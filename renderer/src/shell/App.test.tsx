@@ -90,6 +90,23 @@ describe("App shell", () => {
     expect(screen.getByRole("button", {name: "Chat"}).getAttribute("aria-current")).toBe("page");
   });
 
+  it("? lists the keyboard shortcuts, except while typing, and Escape closes the list", async () => {
+    desktopApp();
+    const user = userEvent.setup();
+    const composer = await screen.findByRole("textbox", {name: "Message"});
+    await user.click(composer);
+    await user.keyboard("?");
+    expect(screen.queryByRole("dialog", {name: "Keyboard shortcuts"})).toBeNull();
+    expect((composer as HTMLTextAreaElement).value).toBe("?");
+    await user.click(screen.getByRole("button", {name: "Settings"}));
+    await user.keyboard("?");
+    const list = await screen.findByRole("dialog", {name: "Keyboard shortcuts"});
+    expect(within(list).getByText("New chat (from any panel)")).toBeTruthy();
+    expect(within(list).getByText(/stop the answer being written/)).toBeTruthy();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog", {name: "Keyboard shortcuts"})).toBeNull());
+  });
+
   it("shows settings-file warnings as a dismissible banner", async () => {
     desktopApp({"settings.get": () => settingsView({warnings: [{code: "SETTINGS_CORRUPT", message: "The settings file was unreadable. Defaults are in use."}]})});
     const user = userEvent.setup();

@@ -8,6 +8,7 @@ import {useSettings} from "../state/settings.js";
 import {Banner} from "../ui/Banner.js";
 import {useToast} from "../ui/Toasts.js";
 import {NavBar} from "./NavBar.js";
+import {ShortcutsDialog, typingInto} from "./ShortcutsDialog.js";
 import type {PanelId} from "./panels.js";
 import {StatusBar} from "./StatusBar.js";
 
@@ -16,6 +17,7 @@ export function AppShell() {
   const [active, setActive] = useState<PanelId>("chat");
   const [opened, setOpened] = useState<Set<PanelId>>(() => new Set(["chat"]));
   const [newChatSignal, setNewChatSignal] = useState(0);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const {notify} = useToast();
 
   function navigate(panel: PanelId) {
@@ -29,6 +31,9 @@ export function AppShell() {
         event.preventDefault();
         navigate("chat");
         setNewChatSignal((n) => n + 1);
+      } else if (event.key === "?" && !event.ctrlKey && !event.metaKey && !event.altKey && !typingInto(event.target)) {
+        event.preventDefault();
+        setShortcutsOpen(true);
       }
     }
     window.addEventListener("keydown", onKeyDown);
@@ -52,6 +57,7 @@ export function AppShell() {
         ))}
       </main>
       <StatusBar onNavigate={navigate} />
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }
