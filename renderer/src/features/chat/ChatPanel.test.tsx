@@ -414,4 +414,13 @@ describe("ChatPanel", () => {
     expect(await screen.findByText(/Retrieval-only mode/)).toBeTruthy();
     expect(screen.queryByText("Starting the language model…")).toBeNull();
   });
+
+  it("lets the engine banner be dismissed until the engine's situation changes", async () => {
+    const {transport} = renderWithClient(<ChatPanel active newChatSignal={0} onNavigate={() => undefined} />, {"models.status": () => emptyStatus()});
+    const banner = (await screen.findByText(/Retrieval-only mode/)).closest(".banner") as HTMLElement;
+    await userEvent.setup().click(within(banner).getByRole("button", {name: "Dismiss"}));
+    await waitFor(() => expect(screen.queryByText(/Retrieval-only mode/)).toBeNull());
+    transport.emit("models.status", emptyStatus({state: "loading", progress: 0.2}));
+    expect(await screen.findByText("Loading model… (20%)")).toBeTruthy();
+  });
 });

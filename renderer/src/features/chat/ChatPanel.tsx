@@ -26,6 +26,9 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
   const client = useClient();
   const {notify} = useToast();
   const {status, startingUp} = useEngine();
+  // A dismissed banner stays away until the engine's situation changes (a load starts, fails, …).
+  const bannerKey = `${status?.state}:${status?.error?.code ?? ""}:${startingUp}`;
+  const [bannerDismissedFor, setBannerDismissedFor] = useState<string | null>(null);
   const chat = useConversation();
   const composer = useRef<ComposerHandle>(null);
   const [preview, setPreview] = useState<{messageId: string; citation: Citation} | null>(null);
@@ -127,9 +130,9 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
             </Button>
           </div>
         </header>
-        {status && isRetrievalOnly(status) && (
+        {status && isRetrievalOnly(status) && bannerDismissedFor !== bannerKey && (
           <div className="chat-banner">
-            <RetrievalOnlyBanner status={status} startingUp={startingUp} onOpenModels={() => onNavigate("models")} />
+            <RetrievalOnlyBanner status={status} startingUp={startingUp} onOpenModels={() => onNavigate("models")} onDismiss={() => setBannerDismissedFor(bannerKey)} />
           </div>
         )}
         {chat.loading ? (

@@ -128,10 +128,10 @@ export function DocumentsTable({
                     </span>
                   </div>
                 </td>
-                <td>
+                <td data-label="Type">
                   <span className="kind-pill">{document.kind}</span>
                 </td>
-                <td>
+                <td data-label="Collection">
                   {editing === document.id ? (
                     <CollectionEditor initial={document.collection ?? ""} listId={listId} onDone={(value) => void moveTo(document, value)} onCancel={() => setEditing(null)} />
                   ) : (
@@ -141,10 +141,16 @@ export function DocumentsTable({
                     </button>
                   )}
                 </td>
-                <td className="num">{formatNumber(document.chunkCount)}</td>
-                <td className="num">{formatBytes(document.sizeBytes)}</td>
-                <td className="nowrap">{formatDate(document.importedAt)}</td>
-                <td>
+                <td className="num" data-label="Chunks">
+                  {formatNumber(document.chunkCount)}
+                </td>
+                <td className="num" data-label="Size">
+                  {formatBytes(document.sizeBytes)}
+                </td>
+                <td className="nowrap" data-label="Imported">
+                  {formatDate(document.importedAt)}
+                </td>
+                <td data-label="Status">
                   {document.status === "ready" ? (
                     document.embeddingModel ? (
                       <Badge tone="success">Ready</Badge>
