@@ -265,7 +265,7 @@ describe("a technician's session in the browser UI", () => {
     const card = panel.getByRole("region", {name: "Import a model"});
     await card.getByRole("button", {name: "Upload .gguf file…"}).waitFor();
     await card.getByLabel("GGUF model file").setInputFiles({name: "uploaded-helpdesk-model.gguf", mimeType: "application/octet-stream", buffer: fs.readFileSync(FIXTURE_GGUF)});
-    await page.getByText("Imported", {exact: false}).first().waitFor({timeout: SLOW});
+    await page.getByText(/It is in the list above, ready to load/).waitFor({timeout: SLOW});
     await panel.getByRole("table", {name: "Models"}).getByRole("row").filter({hasText: "uploaded-helpdesk-model.gguf"}).waitFor();
     expect(fs.existsSync(`${serve.dataDir}/models/uploaded-helpdesk-model.gguf`)).toBe(true);
     // Something that is not a model is refused before it is sent.
@@ -337,6 +337,16 @@ describe("a technician's session in the browser UI", () => {
       await page.getByRole("list", {name: "Conversations"}).getByRole("button", {name: /^Quillfeather badge printer error/}).click();
       await page.getByRole("button", {name: "Show conversations"}).waitFor();
       await lastAnswer().getByText("Stopped. The partial answer was kept.").waitFor();
+
+      // Knowledge: one card per document, its delete button on screen without scrolling sideways.
+      const knowledge = await openPanel(page, "Knowledge");
+      const remove = knowledge.getByRole("button", {name: `Delete "${RUNBOOK_TITLE}"`});
+      await remove.scrollIntoViewIfNeeded();
+      const removeBox = await remove.boundingBox();
+      expect(removeBox!.x + removeBox!.width).toBeLessThanOrEqual(NARROW.width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
+      await screenshot(page, "11b-knowledge-narrow");
+      await openPanel(page, "Chat");
     } finally {
       await page.setViewportSize(DESKTOP);
     }
