@@ -5,7 +5,7 @@
  */
 import {z} from "zod";
 import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats, SearchResult, FileProgress} from "./knowledge.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, ReindexProgress, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
 import type {PublicSettings, SecretsState} from "./settings.js";
 
@@ -194,6 +194,8 @@ export interface EventMap {
   "models.download": DownloadState;
   "knowledge.progress": {jobId: string; file: FileProgress; counts: ImportJob["counts"]; state: ImportJob["state"]};
   "knowledge.changed": {reason: string};
+  /** Re-index progress: while it runs, then once with how it ended. */
+  "knowledge.reindex": ReindexProgress;
   /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
   "knowledge.job": ImportJob;
   /** `offset`: characters of the answer before this text, so a reader that joins late can line it up. */

@@ -124,3 +124,14 @@ export interface KnowledgeStats {
   /** Set when vectors are missing or being re-built. */
   notice: string | null;
 }
+
+/** A re-index of every passage with the embedding model, from start to its end. */
+export interface ReindexProgress {
+  state: "running" | "done" | "failed";
+  /** Passages embedded so far, and in all. */
+  done: number;
+  total: number;
+  /** The embedding model the passages are given to. */
+  model: string | null;
+  error: {code: string; message: string} | null;
+}

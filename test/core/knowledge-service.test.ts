@@ -2,7 +2,7 @@ import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFi
 import os from "node:os";
 import path from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
-import type {FileProgress} from "../../shared/knowledge.js";
+import type {FileProgress, ReindexProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
 import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
 import {makeDocx, makePdf, makePng} from "../helpers/document-fixtures.js";
@@ -351,7 +351,8 @@ describe("knowledge service: embedding models", () => {
     writeCorpus(root);
     const modelsDir = tempDir("models");
     const dataDir = tempDir("data");
-    const service = await openService({dataDir, embeddingModel: null, embeddingModelDirs: [modelsDir]});
+    const announced: ReindexProgress[] = [];
+    const service = await openService({dataDir, embeddingModel: null, embeddingModelDirs: [modelsDir], events: {emit: (name, payload) => name === "knowledge.reindex" && announced.push(payload as ReindexProgress)}});
     await importAndWait(service, [root]);
     expect(service.listDocuments().every((doc) => doc.embeddingModel === null)).toBe(true);
     const stats = await service.stats();
@@ -369,6 +370,10 @@ describe("knowledge service: embedding models", () => {
     const after = await service.reindex({onProgress: (done, total) => progress.push([done, total])});
     expect(after).toMatchObject({documents: 4, embeddingModel: "static-glove-wordpiece", embeddingDimension: 100, notice: null});
     expect(progress.at(-1)![0]).toBe(after.chunks);
+    // Announced from start to end: running with a known total, then done with every passage counted.
+    expect(announced[0]).toMatchObject({state: "running", done: 0, total: after.chunks, model: "static-glove-wordpiece", error: null});
+    expect(announced.at(-1)).toEqual({state: "done", done: after.chunks, total: after.chunks, model: "static-glove-wordpiece", error: null});
+    expect(announced.slice(1, -1).every((p) => p.state === "running" && p.done <= p.total)).toBe(true);
     expect(service.listDocuments().every((doc) => doc.embeddingModel === "static-glove-wordpiece")).toBe(true);
     const hybrid = await service.search({query: "paper jam", mode: "hybrid"});
     expect(hybrid.effectiveMode).toBe("hybrid");

@@ -3,7 +3,7 @@ import type {ImportJob} from "../../../shared/knowledge.js";
 import type {ImportEvent} from "./import-jobs.js";
 
 /** The contract events the knowledge base owns: import progress, jobs, and any change to its documents. */
-export type KnowledgeEvents = EventSink<"knowledge.progress" | "knowledge.job" | "knowledge.changed">;
+export type KnowledgeEvents = EventSink<"knowledge.progress" | "knowledge.job" | "knowledge.changed" | "knowledge.reindex">;
 
 export const NO_KNOWLEDGE_EVENTS: KnowledgeEvents = {emit: () => undefined};
 

@@ -2,7 +2,7 @@ import {randomUUID} from "node:crypto";
 import {readdirSync} from "node:fs";
 import path from "node:path";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
-import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
+import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type ReindexProgress, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
@@ -341,6 +341,25 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   // A knowledge base written by an earlier version, or grown since, gets its weights measured.
   void calibrateIfDue();
 
+  /**
+   * Embeds every passage again with the model in `folder` and swaps the new vectors in; the model in
+   * use changes only once they are all in place (search keeps the old ones meanwhile).
+   */
+  async function reindexWith(folder: string, setting: string | null, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<void> {
+    const next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
+    const previous = embedder;
+    await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, rebuildSignal) => embedInSlices(next, texts, {signal: rebuildSignal}), {
+      signal,
+      onProgress,
+      onSwap: () => {
+        embedder = next;
+        embedderProblem = null;
+        modelSetting = setting;
+      },
+    });
+    if (previous && previous !== next) await previous.close().catch(() => undefined);
+  }
+
   const service: KnowledgeService = {
     async importPaths(paths, importOptions = {}) {
       assertOpen();
@@ -423,26 +442,29 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const folder = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
       if (!folder)
         throw new DesksideError("EMBEDDING_MODEL_MISSING", setting ? `The embedding model "${setting}" was not found in the models folders.` : "No embedding model was found in the models folders; add one, then re-index.");
-      const next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
-      const previous = embedder;
-      await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, signal) => embedInSlices(next, texts, {signal}), {
-        signal: reindexOptions.signal,
-        onProgress: (done, total) => {
+      // Announced from start to end, so a window opened meanwhile shows how far it has come and how it ended.
+      const announce = (progress: Omit<ReindexProgress, "model" | "error"> & {error?: ReindexProgress["error"]}) =>
+        events.emit("knowledge.reindex", {model: path.basename(folder), error: null, ...progress});
+      let latest = {done: 0, total: await store.countChunks()};
+      announce({state: "running", ...latest});
+      try {
+        await reindexWith(folder, setting, reindexOptions.signal, (done, total) => {
+          latest = {done, total};
           reindexOptions.onProgress?.(done, total);
           emit({type: "reindex", done, total});
-        },
-        onSwap: () => {
-          embedder = next;
-          embedderProblem = null;
-          modelSetting = setting;
-        },
-      });
-      if (previous && previous !== next) await previous.close().catch(() => undefined);
+          announce({state: "running", done, total});
+        });
+      } catch (error) {
+        announce({state: "failed", ...latest, error: toErrorInfo(error)});
+        throw error;
+      }
+      announce({state: "done", done: latest.total, total: latest.total});
       void calibrateIfDue();
       const stats = await service.stats();
       events.emit("knowledge.changed", {reason: "re-indexed"});
       return stats;
     },
+
 
     async importDefaultKnowledge(folder, defaultOptions = {}) {
       // The folder's README explains the folder to the team; it is not an article.

@@ -139,7 +139,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     "knowledge.setCollection": ({id, collection}) => knowledge.setCollection(id, collection),
     "knowledge.reindex": async () => {
-      await knowledge.reindex();
+      // A re-index takes minutes on a large knowledge base: the call answers once it has started
+      // (or at once with why it cannot, e.g. EMBEDDING_MODEL_MISSING); knowledge.reindex events follow it to its end.
+      let failure: unknown = null;
+      const run = knowledge.reindex().catch((error: unknown) => (failure = error));
+      await Promise.race([run, new Promise((resolve) => setImmediate(resolve))]);
+      if (failure) throw failure;
       return OK;
     },
     "knowledge.search": (input) => knowledge.search(input),

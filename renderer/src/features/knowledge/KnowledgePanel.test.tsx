@@ -99,6 +99,24 @@ describe("KnowledgePanel", () => {
     await waitFor(() => expect(screen.queryByRole("dialog", {name: "Printer offline"})).toBeNull());
   });
 
+  it("follows a re-index from start to end: progress, then how it ended", async () => {
+    const {transport} = renderKnowledge({"knowledge.reindex": () => ({ok: true})});
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", {name: "Re-index all"}));
+    await user.click(within(screen.getByRole("dialog", {name: "Re-index all documents?"})).getByRole("button", {name: "Re-index"}));
+    expect(transport.callsOf("knowledge.reindex")).toHaveLength(1);
+    transport.emit("knowledge.reindex", {state: "running", done: 0, total: 20, model: "all-MiniLM-L6-v2", error: null});
+    transport.emit("knowledge.reindex", {state: "running", done: 5, total: 20, model: "all-MiniLM-L6-v2", error: null});
+    expect(await screen.findByText("Re-indexing with all-MiniLM-L6-v2…")).toBeTruthy();
+    expect(screen.getByRole("progressbar", {name: "Re-index progress"}).getAttribute("aria-valuenow")).toBe("25");
+    expect(screen.getByRole("button", {name: "Re-index all"}).hasAttribute("disabled")).toBe(true);
+    transport.emit("knowledge.reindex", {state: "done", done: 20, total: 20, model: "all-MiniLM-L6-v2", error: null});
+    expect(await screen.findByText("20 passages now use all-MiniLM-L6-v2 for meaning-based search.")).toBeTruthy();
+    expect(screen.getByRole("button", {name: "Re-index all"}).hasAttribute("disabled")).toBe(false);
+    transport.emit("knowledge.reindex", {state: "failed", done: 3, total: 20, model: "all-MiniLM-L6-v2", error: {code: "EMBEDDING_FAILED", message: "The model could not embed."}});
+    expect(await screen.findByText(/The model could not embed\. The previous vectors are still in use/)).toBeTruthy();
+  });
+
   it("moves a document to another collection", async () => {
     const {transport} = renderKnowledge({"knowledge.setCollection": ({id, collection}) => knowledgeDocument({id, title: "Printer offline", collection})});
     const user = userEvent.setup();

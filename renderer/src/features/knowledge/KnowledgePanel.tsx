@@ -16,6 +16,7 @@ import {SearchPlayground} from "./SearchPlayground.js";
 import {useImportJobs} from "./useImportJobs.js";
 import {useKnowledgeImport} from "./useKnowledgeImport.js";
 import "./knowledge.css";
+import {ReindexStatus, useReindexProgress} from "./ReindexStatus.js";
 
 type Tab = "documents" | "search";
 
@@ -30,6 +31,8 @@ export function KnowledgePanel() {
   const [collection, setCollection] = useState("");
   const [importing, setImporting] = useState(false);
   const [tab, setTab] = useState<Tab>("documents");
+  const reindexing = useReindexProgress();
+  const reindexRunning = reindexing.progress?.state === "running";
 
   const refresh = () => {
     void documents.reload();
@@ -65,7 +68,7 @@ export function KnowledgePanel() {
     if (!ok) return;
     try {
       await client.invoke("knowledge.reindex");
-      notify("Re-indexing started.", {tone: "info"});
+      notify("Re-indexing started; its progress shows above the documents.", {tone: "info"});
     } catch (error) {
       notify(errorMessage(error), {tone: "error"});
     }
@@ -85,12 +88,13 @@ export function KnowledgePanel() {
           </p>
         </div>
         <div className="header-actions">
-          <Button icon="regenerate" onClick={() => void reindex()} disabled={!stats.data || stats.data.documents === 0}>
+          <Button icon="regenerate" onClick={() => void reindex()} disabled={!stats.data || stats.data.documents === 0 || reindexRunning}>
             Re-index all
           </Button>
         </div>
       </header>
       <div className="page-body">
+        <ReindexStatus progress={reindexing.progress} onDismiss={reindexing.dismiss} />
         {stats.data?.notice && <Banner tone="warning">{stats.data.notice}</Banner>}
         {Boolean(documents.error || stats.error) && (
           <Banner tone="danger" title="Could not load the knowledge base">

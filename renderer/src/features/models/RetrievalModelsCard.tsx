@@ -8,6 +8,7 @@ import {formatDate, formatNumber} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
 import {Switch} from "../../ui/Switch.js";
 import {useToast} from "../../ui/Toasts.js";
+import {ReindexStatus, useReindexProgress} from "../knowledge/ReindexStatus.js";
 
 const RERANKER_KIND: Record<string, string> = {gguf: "GGUF", "cross-encoder": "Cross-encoder"};
 
@@ -33,6 +34,7 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
   const {notify} = useToast();
   const {reload} = stats;
   const rerank = view?.settings.retrieval.rerank ?? true;
+  const reindexing = useReindexProgress();
 
   // The re-ranker in use follows the setting; weights are re-measured after imports.
   useEffect(() => {
@@ -55,6 +57,7 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
         <Icon name="search" size={18} />
         <h2>Retrieval models</h2>
       </header>
+      <ReindexStatus progress={reindexing.progress} onDismiss={reindexing.dismiss} />
       {stats.error && !info ? (
         <p className="muted">{errorMessage(stats.error)}</p>
       ) : !info ? (
