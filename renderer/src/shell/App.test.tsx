@@ -110,8 +110,8 @@ describe("App shell", () => {
   it("shows settings-file warnings as a dismissible banner", async () => {
     desktopApp({"settings.get": () => settingsView({warnings: [{code: "SETTINGS_CORRUPT", message: "The settings file was unreadable. Defaults are in use."}]})});
     const user = userEvent.setup();
-    expect(await screen.findByText("The settings file was unreadable. Defaults are in use.")).toBeTruthy();
-    await user.click(screen.getByRole("button", {name: "Dismiss"}));
+    const warning = await screen.findByText("The settings file was unreadable. Defaults are in use.");
+    await user.click(within(warning.closest(".banner") as HTMLElement).getByRole("button", {name: "Dismiss"}));
     expect(screen.queryByText("The settings file was unreadable. Defaults are in use.")).toBeNull();
   });
 
