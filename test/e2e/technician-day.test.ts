@@ -166,6 +166,25 @@ describe("a technician's session in the browser UI", () => {
     await job.getByText("Finished", {exact: true}).waitFor({timeout: 5_000});
   });
 
+  it("reads a document from its title in Knowledge, and lists the keyboard shortcuts with ?", async () => {
+    const panel = await openPanel(page, "Knowledge");
+    await panel.getByRole("button", {name: `Read "${RUNBOOK_TITLE}"`}).click();
+    const reader = page.getByRole("dialog", {name: RUNBOOK_TITLE});
+    await reader.getByText(/Wipe the feed rollers with an isopropyl swab/).waitFor();
+    await screenshot(page, "04b-knowledge-reader");
+    await page.keyboard.press("Escape");
+    await reader.waitFor({state: "detached"});
+
+    // "?" from anywhere but a text field.
+    await panel.getByRole("heading", {name: "Knowledge"}).click();
+    await page.keyboard.press("Shift+Slash");
+    const shortcuts = page.getByRole("dialog", {name: "Keyboard shortcuts"});
+    await shortcuts.getByText("New chat (from any panel)").waitFor();
+    await screenshot(page, "04c-shortcuts");
+    await page.keyboard.press("Escape");
+    await shortcuts.waitFor({state: "detached"});
+  });
+
   it("answers a question about the runbook: streamed text, numbered citations, source preview and speed", async () => {
     await openPanel(page, "Chat");
     const growth = await recordTextGrowth(page, 'article[aria-label="Answer"] .answer');
