@@ -138,6 +138,16 @@ describe("KnowledgePanel", () => {
     expect(await screen.findByText("Queued")).toBeTruthy();
   });
 
+  it("says where a model file goes instead of ignoring it, and imports the documents dropped with it", async () => {
+    const {transport} = renderKnowledge({"knowledge.upload": () => importJob({id: "job4", files: [{path: "notes.md", state: "queued"}], counts: {...counts, queued: 1}})}, {host: "browser"});
+    await screen.findByRole("table", {name: "Documents"});
+    // Dropped (the file picker would not offer a .gguf).
+    fireEvent.drop(screen.getByRole("region", {name: "Import documents"}), {dataTransfer: {files: [new File(["GGUF"], "llama-3b.gguf"), new File(["# VPN"], "notes.md", {type: "text/markdown"})], items: []}});
+    expect(await screen.findByText(/llama-3b\.gguf is a language model, not a document: add models in Models & GPU/)).toBeTruthy();
+    await waitFor(() => expect(transport.callsOf("knowledge.upload")).toHaveLength(1));
+    expect(transport.callsOf("knowledge.upload")[0].files.map((f) => f.name)).toEqual(["notes.md"]);
+  });
+
   it("imports dropped files by path in the desktop app", async () => {
     const {transport} = renderKnowledge({"knowledge.import": () => importJob({id: "job3"})}, {desktop: {pathForFile: (file) => `/home/tech/${file.name}`}});
     await screen.findByRole("table", {name: "Documents"});

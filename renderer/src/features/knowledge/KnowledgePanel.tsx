@@ -4,7 +4,7 @@ import {errorMessage} from "../../client/rpc-error.js";
 import {useResync} from "../../shell/connection.js";
 import {Banner} from "../../ui/Banner.js";
 import {Button} from "../../ui/Button.js";
-import {formatNumber} from "../../ui/format.js";
+import {baseName, formatNumber} from "../../ui/format.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
 import {CollectionsCard} from "./CollectionsCard.js";
@@ -56,8 +56,21 @@ export function KnowledgePanel() {
   }
 
   const target = collection.trim() || null;
-  const onFiles = (files: PickedFile[]) => start(async () => (await importFiles(files, target)).forEach(addJob));
-  const onPaths = (paths: string[]) => start(async () => addJob(await importPaths(paths, target)));
+  // Model files dropped here are not documents: say where they go instead of passing over them in silence.
+  const withoutModels = <T,>(items: T[], name: (item: T) => string): T[] => {
+    const models = items.filter((item) => /\.gguf$/i.test(name(item)));
+    if (models.length > 0)
+      notify(`${models.map((item) => baseName(name(item))).join(", ")} ${models.length === 1 ? "is a language model" : "are language models"}, not ${models.length === 1 ? "a document" : "documents"}: add models in Models & GPU (Import a .gguf file).`, {tone: "info"});
+    return items.filter((item) => !models.includes(item));
+  };
+  const onFiles = (picked: PickedFile[]) => {
+    const files = withoutModels(picked, (p) => p.relativePath || p.file.name);
+    if (files.length > 0) void start(async () => (await importFiles(files, target)).forEach(addJob));
+  };
+  const onPaths = (picked: string[]) => {
+    const paths = withoutModels(picked, (p) => p);
+    if (paths.length > 0) void start(async () => addJob(await importPaths(paths, target)));
+  };
 
   async function reindex() {
     const ok = await confirm({
@@ -101,7 +114,7 @@ export function KnowledgePanel() {
             {errorMessage(documents.error || stats.error)}
           </Banner>
         )}
-        <DropZone onFiles={(files) => void onFiles(files)} onPaths={(paths) => void onPaths(paths)} busy={importing} compact={(documents.data?.length ?? 0) > 0}>
+        <DropZone onFiles={onFiles} onPaths={onPaths} busy={importing} compact={(documents.data?.length ?? 0) > 0}>
           <label className="import-collection">
             <span>Into collection</span>
             <input className="input input-sm" list="import-collections" placeholder="None" value={collection} maxLength={200} onChange={(event) => setCollection(event.target.value)} />
