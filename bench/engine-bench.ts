@@ -11,17 +11,13 @@ import {getLlama, LlamaChat} from "node-llama-cpp";
 import {LocalEngine} from "../electron/core/llm/local-engine.js";
 import {toLlamaHistory} from "../electron/core/llm/chat-history.js";
 import {FIXTURE_GGUF} from "../test/helpers/fixtures.js";
-import {mean, printTable, rssMb, writeResults} from "./lib.js";
+import {BENCH_MESSAGES, mean, printTable, rssMb, writeResults} from "./lib.js";
 
 const {values} = parseArgs({options: {model: {type: "string"}, runs: {type: "string"}, tokens: {type: "string"}, threads: {type: "string"}}});
 const MODEL = values.model ?? FIXTURE_GGUF;
 const RUNS = Number(values.runs ?? 12);
 const TOKENS = Number(values.tokens ?? 256);
 const THREADS = Number(values.threads ?? 1);
-const MESSAGES = [
-  {role: "system" as const, content: "You are a help-desk assistant."},
-  {role: "user" as const, content: "The VPN client says error 809 after the update. What should I check first?"},
-];
 
 interface Run {
   tokens: number;
@@ -44,7 +40,7 @@ async function direct(seed: number): Promise<Run> {
   const begin = performance.now();
   let first = 0;
   const before = directSequence.tokenMeter.getState().usedOutputTokens;
-  await chat.generateResponse(toLlamaHistory(MESSAGES), {maxTokens: TOKENS, temperature: 0.8, seed, repeatPenalty: false, onTextChunk: () => (first ||= performance.now())});
+  await chat.generateResponse(toLlamaHistory(BENCH_MESSAGES), {maxTokens: TOKENS, temperature: 0.8, seed, repeatPenalty: false, onTextChunk: () => (first ||= performance.now())});
   const end = performance.now();
   const tokens = directSequence.tokenMeter.getState().usedOutputTokens - before;
   chat.dispose({disposeSequence: false});
@@ -59,7 +55,7 @@ await engine.load({model: MODEL, threads: THREADS, sequences: 1, contextSize: 20
 const engineLoadMs = performance.now() - started;
 
 async function viaEngine(seed: number): Promise<Run> {
-  const result = await engine.generate(MESSAGES, {maxTokens: TOKENS, temperature: 0.8, seed, repeatPenalty: 1});
+  const result = await engine.generate(BENCH_MESSAGES, {maxTokens: TOKENS, temperature: 0.8, seed, repeatPenalty: 1});
   return {tokens: result.usage.completionTokens, ttftMs: result.timings.timeToFirstTokenMs ?? NaN, tokensPerSecond: result.timings.tokensPerSecond ?? NaN};
 }
 
@@ -97,7 +93,7 @@ for (const n of [1, 2, 4]) {
   let tokens = 0;
   const begin = performance.now();
   for (let round = 0; round < 3; round++) {
-    const results = await Promise.all(Array.from({length: n}, (_, i) => engine.generate(MESSAGES, {maxTokens: TOKENS, temperature: 0.8, seed: round * 10 + i, repeatPenalty: 1})));
+    const results = await Promise.all(Array.from({length: n}, (_, i) => engine.generate(BENCH_MESSAGES, {maxTokens: TOKENS, temperature: 0.8, seed: round * 10 + i, repeatPenalty: 1})));
     tokens += results.reduce((sum, r) => sum + r.usage.completionTokens, 0);
   }
   const wall = performance.now() - begin;

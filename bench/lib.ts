@@ -4,6 +4,12 @@ import {fileURLToPath} from "node:url";
 
 export const BENCH_RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "results");
 
+/** The chat the generation benchmarks send: a system prompt and a technician's question. */
+export const BENCH_MESSAGES = [
+  {role: "system" as const, content: "You are a help-desk assistant."},
+  {role: "user" as const, content: "The VPN client says error 809 after the update. What should I check first?"},
+];
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -20,8 +20,12 @@ function has(command: string): boolean {
 }
 
 function run(command: string, args: string[], log: string): boolean {
-  const result = spawnSync(command, args, {stdio: ["ignore", fs.openSync(log, "a"), fs.openSync(log, "a")]});
-  return result.status === 0;
+  const output = fs.openSync(log, "a");
+  try {
+    return spawnSync(command, args, {stdio: ["ignore", output, output]}).status === 0;
+  } finally {
+    fs.closeSync(output);
+  }
 }
 
 /** The llama-server binary, building it first when needed; or why there is none. */

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import {parseArgs} from "node:util";
 import {makePdf} from "../test/helpers/document-fixtures.js";
+import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {printTable, writeResults} from "./lib.js";
 
@@ -28,38 +29,11 @@ if (!fs.existsSync("/proc/self/status")) {
   process.exit(0);
 }
 
-/** Resident memory of a process, and of it with all its descendants, in MB. */
+/** Resident memory of a process, and of it with all its descendants (parser spawner, workers), in MB. */
 function treeRss(rootPid: number): {self: number; tree: number; processes: number} {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name sits in parentheses and may contain spaces; the parent pid follows it.
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  const rss = (pid: number) => {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-      return match ? Number(match[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  let tree = 0;
-  let processes = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    tree += rss(pid);
-    processes++;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return {self: rss(rootPid), tree, processes};
+  const pids = [rootPid, ...descendantPids(rootPid)];
+  const rss = (pid: number) => processMemoryMb(pid)?.rss ?? 0;
+  return {self: rss(rootPid), tree: pids.reduce((sum, pid) => sum + rss(pid), 0), processes: pids.length};
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

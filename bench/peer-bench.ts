@@ -7,7 +7,6 @@
  * (see llama-server.ts); without cmake or a compiler its rows are skipped with a message.
  *
  *   npx tsx bench/peer-bench.ts [--runs 12] [--tokens 400] [--threads 1] [--model path.gguf]
- *                               [--quote] (a prompt whose answer repeats a passage: prompt lookup's case)
  */
 import path from "node:path";
 import {parseArgs} from "node:util";
@@ -16,7 +15,7 @@ import {FIXTURE_GGUF} from "../test/helpers/fixtures.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {toLlamaHistory} from "../electron/core/llm/chat-history.js";
 import {ensureLlamaServer, startLlamaServer} from "./llama-server.js";
-import {percentile, printTable, writeResults} from "./lib.js";
+import {BENCH_MESSAGES, percentile, printTable, writeResults} from "./lib.js";
 
 const {values} = parseArgs({options: {runs: {type: "string"}, tokens: {type: "string"}, threads: {type: "string"}, model: {type: "string"}}});
 const RUNS = Number(values.runs ?? 12);
@@ -26,10 +25,6 @@ const MODEL = path.resolve(values.model ?? FIXTURE_GGUF);
 const PARALLEL = 4;
 const CONTEXT = 2048;
 
-const MESSAGES = [
-  {role: "system" as const, content: "You are a help-desk assistant."},
-  {role: "user" as const, content: "The VPN client says error 809 after the update. What should I check first?"},
-];
 
 interface Sample {
   tokens: number;
@@ -72,7 +67,7 @@ async function streamed(url: string, headers: Record<string, string>, body: obje
 
 const completionBody = (model: string, seed: number) => ({
   model,
-  messages: MESSAGES,
+  messages: BENCH_MESSAGES,
   max_tokens: TOKENS,
   // The same sampling, spelled out, for both servers (their defaults differ: Deskside's come
   // from Settings → Generation, with a repeat penalty of 1.1).
@@ -94,7 +89,7 @@ const notes: string[] = [];
 const peer = ensureLlamaServer();
 if ("binary" in peer) {
   const server = await startLlamaServer(peer.binary, MODEL, {threads: THREADS, contextSize: CONTEXT, parallel: PARALLEL});
-  paths.push({name: `llama-server ${peer.commit}`, run: (seed) => streamed(server.url, {}, {...completionBody("model", seed), ignore_eos: false}), stop: server.stop});
+  paths.push({name: `llama-server ${peer.commit}`, run: (seed) => streamed(server.url, {}, completionBody("model", seed)), stop: server.stop});
 } else {
   notes.push(`llama-server skipped: ${peer.skipped}`);
 }
@@ -106,7 +101,7 @@ const rawContext = await rawModel.createContext({contextSize: CONTEXT, sequences
 const rawSequence = rawContext.getSequence();
 const wrapper = resolveChatWrapper(rawModel);
 const rawPrompt = new LlamaChat({contextSequence: rawSequence, autoDisposeSequence: false, chatWrapper: wrapper}).chatWrapper
-  .generateContextState({chatHistory: [...toLlamaHistory(MESSAGES), {type: "model", response: []}]})
+  .generateContextState({chatHistory: [...toLlamaHistory(BENCH_MESSAGES), {type: "model", response: []}]})
   .contextText.tokenize(rawModel.tokenizer);
 paths.push({
   name: "node-llama-cpp raw",

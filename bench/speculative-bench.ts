@@ -11,7 +11,7 @@ import path from "node:path";
 import {parseArgs} from "node:util";
 import {LocalEngine, type LoadOptions} from "../electron/core/llm/local-engine.js";
 import {FIXTURE_GGUF} from "../test/helpers/fixtures.js";
-import {percentile, printTable, writeResults} from "./lib.js";
+import {BENCH_MESSAGES, percentile, printTable, writeResults} from "./lib.js";
 
 const {values} = parseArgs({options: {model: {type: "string"}, draft: {type: "string"}, runs: {type: "string"}, tokens: {type: "string"}, threads: {type: "string"}, gpu: {type: "string"}}});
 const MODEL = path.resolve(values.model ?? FIXTURE_GGUF);
@@ -32,10 +32,7 @@ const variants: Record<string, LocalEngine> = {
   "prompt lookup": await engineWith("prompt-lookup"),
   [`draft ${path.basename(DRAFT)}`]: await engineWith({draftModel: DRAFT}),
 };
-const question = [
-  {role: "system" as const, content: "You are a help-desk assistant."},
-  {role: "user" as const, content: "The VPN client says error 809 after the update. What should I check first?"},
-];
+const question = BENCH_MESSAGES;
 // The passage to quote is what the model writes unprompted, so the quote is one it really produces.
 const passage = (await variants.plain.generate(question, {maxTokens: TOKENS, temperature: 0})).text;
 const workloads = {
