@@ -5,7 +5,7 @@
  */
 import {z} from "zod";
 import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats, ReindexProgress, SearchResult, FileProgress} from "./knowledge.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
 import type {PublicSettings, SecretsState} from "./settings.js";
 
@@ -142,7 +142,14 @@ export const contract = {
     z.object({id: z.string().min(1).max(200), collection: z.string().max(200).nullable()}).strict(),
     "Moves a document to a collection.",
   ),
-  "knowledge.reindex": method<{ok: true}>()(none, "Rebuilds all vectors with the current embedding model."),
+  "knowledge.reindex": method<{ok: true; model: string}>()(
+    z
+      .object({embeddingModel: z.string().min(1).max(400).optional()})
+      .strict()
+      .optional(),
+    "Rebuilds all vectors with the current embedding model, or switches to another one found in the models folders (its name). Answers once it has started; knowledge.reindex events follow it.",
+  ),
+  "knowledge.retrievalModels": method<RetrievalModels>()(none, "Embedding and re-ranking models found in the models folders, and which ones search uses."),
   "knowledge.search": method<SearchResult>()(searchInput, "Hybrid, vector or text search."),
   "knowledge.stats": method<KnowledgeStats>()(none, "Counts, collections, embedding and re-ranking models, fusion weights."),
   "knowledge.document": method<DocumentText>()(

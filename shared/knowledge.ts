@@ -125,6 +125,21 @@ export interface KnowledgeStats {
   notice: string | null;
 }
 
+/** An embedding or re-ranking model found in the models folders. */
+export interface RetrievalModelOption {
+  /** The file or folder name: what a setting or a re-index names it by. */
+  name: string;
+  /** transformers: a transformers.js folder; gguf: through node-llama-cpp; cross-encoder: a transformers.js re-ranker. */
+  kind: "transformers" | "gguf" | "cross-encoder";
+  /** Whether search uses it now. */
+  active: boolean;
+}
+
+export interface RetrievalModels {
+  embedding: RetrievalModelOption[];
+  rerankers: RetrievalModelOption[];
+}
+
 /** A re-index of every passage with the embedding model, from start to its end. */
 export interface ReindexProgress {
   state: "running" | "done" | "failed";

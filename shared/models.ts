@@ -3,6 +3,21 @@ import type {GpuChoice} from "./settings.js";
 
 export type ModelSource = "settings" | "data" | "env" | "bundled" | "path";
 
+/** What a GGUF in the models folders is for: answering, or one of the two jobs of search. */
+export type ModelRole = "chat" | "embedding" | "reranking";
+
+/**
+ * A GGUF's role from its file name, the rule the knowledge base finds retrieval models by:
+ * bge-reranker-v2-m3-Q8_0.gguf and Qwen3-Reranker-0.6B.gguf re-rank; nomic-embed-text-v1.5.Q8_0.gguf,
+ * bge-small-en-v1.5-f16.gguf and multilingual-e5-base.gguf embed; anything else is a chat model.
+ */
+export function ggufRole(fileName: string): ModelRole {
+  if (!/\.gguf$/i.test(fileName)) return "chat";
+  if (/rerank/i.test(fileName)) return "reranking";
+  if (/embed|bge-|e5-|gte-|nomic/i.test(fileName)) return "embedding";
+  return "chat";
+}
+
 export interface ModelFit {
   /** 0..1; 1 means the model and the chosen context fit fully in GPU memory (or RAM on CPU). */
   score: number;
@@ -28,6 +43,8 @@ export interface ModelInfo {
   sizeBytes: number;
   trainedContext: number | null;
   hasChatTemplate: boolean;
+  /** By its file name (ggufRole): embedding and re-ranking models serve search, not chat. */
+  role: ModelRole;
   fit: ModelFit | null;
 }
 

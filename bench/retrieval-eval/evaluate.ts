@@ -89,8 +89,9 @@ async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promis
     try {
       const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
       await baseline.add(corpus.labelOf(file), [parsed.title, ...parsed.blocks.map((block) => block.text)].join("\n"));
-    } catch {
-      // A file the app cannot parse is missing for the baseline too.
+    } catch (error) {
+      // A file the app cannot parse is missing for the baseline too; say so, or a 0 reads as a result.
+      console.warn(`BM25 baseline: ${path.basename(file)} could not be parsed: ${(error as Error).message}`);
     }
   }
   // The analyzer is only needed while ranking; the store stays open until the baseline is dropped.

@@ -168,6 +168,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     retrieval: settings.effective().retrieval,
     // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
     llama: () => localEngine.llama(),
+    threads: () => settings.effective().llm.threads,
     events,
   }).catch((error: unknown) => {
     logError("opening the knowledge base")(error);

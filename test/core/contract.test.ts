@@ -88,3 +88,21 @@ describe("import job events", () => {
   });
 });
 
+
+describe("re-indexing over the contract", () => {
+  it("answers once a re-index has started, refuses what cannot start, and announces the end", async () => {
+    await expect(core.rpc.call("knowledge.reindex", {embeddingModel: 5} as never)).rejects.toMatchObject({code: "INVALID_INPUT"});
+    await expect(core.rpc.call("knowledge.reindex", {embeddingModel: "no-such-model"})).rejects.toMatchObject({code: "EMBEDDING_MODEL_MISSING"});
+    const ended = new Promise((resolve) => {
+      const off = core.events.on("knowledge.reindex", (progress) => {
+        if (progress.state === "running") return;
+        off();
+        resolve(progress);
+      });
+    });
+    expect(await core.rpc.call("knowledge.reindex", undefined)).toEqual({ok: true, model: "static-glove-wordpiece"});
+    expect(await ended).toMatchObject({state: "done", model: "static-glove-wordpiece", error: null});
+    const models = await core.rpc.call("knowledge.retrievalModels", undefined);
+    expect(Array.isArray(models.embedding) && Array.isArray(models.rerankers)).toBe(true);
+  });
+});

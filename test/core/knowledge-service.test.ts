@@ -6,7 +6,7 @@ import type {FileProgress, ReindexProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
 import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
 import {makeDocx, makePdf, makePng} from "../helpers/document-fixtures.js";
-import {FIXTURE_EMBEDDER_DIR} from "../helpers/fixtures.js";
+import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF} from "../helpers/fixtures.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -417,4 +417,44 @@ describe("knowledge service: embedding models", () => {
     expect(back.embeddingModel).toBe("glove-a");
     expect(service.embeddingModel()?.id).toBe("glove-a");
   });
+
+  it("lists the embedding and re-ranking models it can use, and starts a switch only when it can", async () => {
+    const root = tempDir("corpus");
+    writeCorpus(root);
+    const modelsDir = tempDir("models");
+    cpSync(FIXTURE_EMBEDDER_DIR, path.join(modelsDir, "static-glove-wordpiece"), {recursive: true});
+    // The fixture GGUF can embed and rank (meaninglessly); its file name says which job it is found for.
+    cpSync(FIXTURE_GGUF, path.join(modelsDir, "tiny-embed.gguf"));
+    cpSync(FIXTURE_GGUF, path.join(modelsDir, "tiny-rerank.gguf"));
+    cpSync(FIXTURE_GGUF, path.join(modelsDir, "chat-model.gguf"));
+    const service = await openService({dataDir: tempDir("data"), embeddingModel: null, embeddingModelDirs: [modelsDir]});
+    await importAndWait(service, [root]);
+
+    expect(service.retrievalModels()).toEqual({
+      embedding: [
+        {name: "static-glove-wordpiece", kind: "transformers", active: true},
+        {name: "tiny-embed.gguf", kind: "gguf", active: false},
+      ],
+      rerankers: [{name: "tiny-rerank.gguf", kind: "gguf", active: true}],
+    });
+
+    await expect(service.startReindex({embeddingModel: "no-such-model"})).rejects.toMatchObject({code: "EMBEDDING_MODEL_MISSING"});
+    const announced: string[] = [];
+    const {model, finished} = await service.startReindex({embeddingModel: "tiny-embed.gguf", onProgress: (done, total) => announced.push(`${done}/${total}`)});
+    expect(model).toBe("tiny-embed.gguf");
+    // One re-index at a time: a second is refused at once, and the first goes on.
+    await expect(service.startReindex()).rejects.toMatchObject({code: "BUSY"});
+    const stats = await finished;
+    expect(stats.embeddingModel).toBe("tiny-embed.gguf");
+    expect(announced.at(-1)).toBe(`${stats.chunks}/${stats.chunks}`);
+    expect(service.retrievalModels().embedding.map((option) => [option.name, option.active])).toEqual([
+      ["static-glove-wordpiece", false],
+      ["tiny-embed.gguf", true],
+    ]);
+    expect((await service.search({query: "paper jam", mode: "vector"})).effectiveMode).toBe("vector");
+
+    // Re-ranking off: no re-ranker is in use, though one is still listed.
+    service.updateSettings(defaultSettings().knowledge, {rerank: false});
+    expect(service.retrievalModels().rerankers).toEqual([{name: "tiny-rerank.gguf", kind: "gguf", active: false}]);
+  }, 120_000);
 });

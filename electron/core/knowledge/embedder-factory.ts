@@ -1,6 +1,6 @@
 import {readdirSync, statSync} from "node:fs";
 import path from "node:path";
-import {createEmbedder, resolveEmbeddingModel, type CreateEmbedderOptions, type Embedder} from "./embedder.js";
+import {createEmbedder, isEmbeddingModelFolder, resolveEmbeddingModel, type CreateEmbedderOptions, type Embedder} from "./embedder.js";
 import {createGgufEmbedder, isEmbeddingGgufName, type CreateGgufEmbedderOptions} from "./gguf-embedder.js";
 
 /** Options per kind, since the two runtimes batch differently. */
@@ -40,6 +40,34 @@ export function resolveAnyEmbeddingModel(candidates: string[]): string | null {
     if (gguf) return path.join(target, gguf);
   }
   return null;
+}
+
+/**
+ * Every embedding model in the models folders, in the order resolveAnyEmbeddingModel prefers them
+ * (folders first, then GGUF files named like embedders): what a person can choose from.
+ */
+export function findEmbeddingModels(modelDirs: string[]): {path: string; kind: "transformers" | "gguf"}[] {
+  const folders: {path: string; kind: "transformers"}[] = [];
+  const files: {path: string; kind: "gguf"}[] = [];
+  const seen = new Set<string>();
+  for (const dir of modelDirs) {
+    if (!dir) continue;
+    const root = path.resolve(dir);
+    let entries: string[];
+    try {
+      entries = readdirSync(root).sort();
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(root, entry);
+      if (seen.has(full)) continue;
+      seen.add(full);
+      if (isEmbeddingGgufName(entry) && isFile(full)) files.push({path: full, kind: "gguf"});
+      else if (isEmbeddingModelFolder(full)) folders.push({path: full, kind: "transformers"});
+    }
+  }
+  return [...folders, ...files];
 }
 
 /** A `.gguf` file through node-llama-cpp, anything else as a transformers.js folder. */

@@ -3,7 +3,8 @@ import type {Llama, LlamaEmbeddingContext, Token} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
 import {abortable, cancelledError} from "./abortable.js";
 import type {EmbedOptions, Embedder} from "./embedder.js";
-import {loadGgufModel} from "./gguf-model.js";
+import {ggufRole} from "../../../shared/models.js";
+import {ggufThreads, loadGgufModel} from "./gguf-model.js";
 import {SerialQueue} from "./serial-queue.js";
 
 export interface CreateGgufEmbedderOptions {
@@ -23,7 +24,7 @@ const PROGRESS_EVERY = 16;
 
 /** nomic-embed-text-v1.5.Q8_0.gguf, bge-small-en-v1.5-f16.gguf, multilingual-e5-base.gguf … but no re-ranker. */
 export function isEmbeddingGgufName(name: string): boolean {
-  return /\.gguf$/i.test(name) && /embed|bge-|e5-|gte-|nomic/i.test(name) && !/rerank/i.test(name);
+  return /\.gguf$/i.test(name) && ggufRole(name) === "embedding";
 }
 
 function normalize(vector: readonly number[]): Float32Array {
@@ -55,7 +56,7 @@ export async function createGgufEmbedder(modelPath: string, options: CreateGgufE
   const batchSize = Math.min(options.batchSize ?? contextSize, contextSize);
   let context: LlamaEmbeddingContext;
   try {
-    context = await model.createEmbeddingContext({contextSize, batchSize, threads: options.threads});
+    context = await model.createEmbeddingContext({contextSize, batchSize, threads: ggufThreads(options.threads, loaded.llama)});
   } catch (error) {
     await loaded.release();
     throw new DesksideError("EMBEDDING_FAILED", `${name} could not start: ${(error as Error)?.message ?? error}`, {cause: error});

@@ -2,7 +2,7 @@ import path from "node:path";
 import type {LlamaModel, LlamaRankingContext, Token} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
 import {cancelledError} from "./abortable.js";
-import {loadGgufModel} from "./gguf-model.js";
+import {ggufThreads, loadGgufModel} from "./gguf-model.js";
 import {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker} from "./reranker-types.js";
 import {serializedReranker} from "./serialized-reranker.js";
 
@@ -33,7 +33,7 @@ export async function createGgufReranker(modelPath: string, options: CreateReran
   let context: LlamaRankingContext;
   try {
     // Encoders attend to the whole input at once, so one batch must hold a full pair.
-    context = await model.createRankingContext({contextSize, batchSize: contextSize, threads: options.threads});
+    context = await model.createRankingContext({contextSize, batchSize: contextSize, threads: ggufThreads(options.threads, loaded.llama)});
   } catch (error) {
     await loaded.release();
     throw new DesksideError("RERANKER_FAILED", `${name} could not start: ${(error as Error)?.message ?? error}`, {cause: error});

@@ -2,11 +2,11 @@ import {randomUUID} from "node:crypto";
 import {readdirSync} from "node:fs";
 import path from "node:path";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
-import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type ReindexProgress, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
+import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type ReindexProgress, type RetrievalModels, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
-import {createAnyEmbedder, resolveAnyEmbeddingModel} from "./embedder-factory.js";
+import {createAnyEmbedder, findEmbeddingModels, resolveAnyEmbeddingModel} from "./embedder-factory.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
@@ -16,7 +16,7 @@ import type {FileLimits} from "./parsing/file-limits.js";
 import {createParserPool, type PrepareRequest} from "./parsing/parser-pool.js";
 import type {Llama} from "node-llama-cpp";
 import {mergeChunks} from "./passage.js";
-import {createReranker, resolveReranker, type Reranker} from "./reranker.js";
+import {createReranker, findRerankers, resolveReranker, type Reranker} from "./reranker.js";
 import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
 import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsUsable, type SearchTuning} from "./search.js";
 import type {StoreHealth} from "./store-open.js";
@@ -46,6 +46,8 @@ export interface KnowledgeServiceOptions {
   llama?: () => Promise<Llama>;
   /** Where the knowledge base announces its changes (the app's event bus); tools leave it out. */
   events?: KnowledgeEvents;
+  /** CPU threads for a GGUF embedding model (the chat engine's setting; 0 or unset: one per core). */
+  threads?: () => number;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
   parserPoolSize?: number;
   /** Per-file limits on time, memory and output (defaults in parsing/file-limits.ts). */
@@ -120,6 +122,13 @@ export interface KnowledgeService {
   stats(): Promise<KnowledgeStats>;
   /** Rebuilds all vectors with the configured (or given) model into a fresh table and swaps it in. */
   reindex(options?: ReindexOptions): Promise<KnowledgeStats>;
+  /**
+   * Starts a re-index once the model is found and opened, and no other re-index runs; throws at once
+   * when it cannot start (EMBEDDING_MODEL_MISSING, MODEL_INVALID, BUSY). `finished` settles at its end.
+   */
+  startReindex(options?: ReindexOptions): Promise<{model: string; finished: Promise<KnowledgeStats>}>;
+  /** The embedding and re-ranking models in the models folders, and which ones search uses. */
+  retrievalModels(): RetrievalModels;
   /** Imports the bundled articles (origin "default-knowledge") into the starter collection; unchanged files are skipped. */
   importDefaultKnowledge(folder: string, options?: {collection?: string | null}): Promise<ImportJob>;
   /** Saves Markdown (e.g. a conversation) as a document and waits until it is searchable. */
@@ -159,9 +168,9 @@ const CALIBRATION_SAMPLES = 80;
  * The embedder for a resolved model: a transformers.js folder, or a GGUF embedding model through
  * node-llama-cpp (GPU-accelerated where the app's runtime has a GPU; faster for large imports).
  */
-async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOptions, "embeddingBatchSize" | "llama">): Promise<Embedder> {
+async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOptions, "embeddingBatchSize" | "llama" | "threads">): Promise<Embedder> {
   const gguf = /\.gguf$/i.test(modelPath);
-  return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf && options.llama ? {llama: await options.llama()} : {}});
+  return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf ? {llama: options.llama ? await options.llama() : undefined, threads: options.threads?.()} : {}});
 }
 
 async function loadEmbedder(setting: string | null | undefined, options: KnowledgeServiceOptions): Promise<Embedder | null> {
@@ -312,6 +321,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let rerankerSetting = settings.rerankerModel;
   let reranker: Promise<Reranker | null> | null = null;
   let rerankerProblem: string | null = null;
+  let reindexStarting = false;
   const rerankerCandidate = () => (rerankEnabled ? resolveReranker(rerankerSetting, options.embeddingModelDirs) : null);
   const currentReranker = (): Promise<Reranker | null> => {
     if (!rerankEnabled) return Promise.resolve(null);
@@ -345,19 +355,23 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
    * Embeds every passage again with the model in `folder` and swaps the new vectors in; the model in
    * use changes only once they are all in place (search keeps the old ones meanwhile).
    */
-  async function reindexWith(folder: string, setting: string | null, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<void> {
-    const next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
+  async function reindexWith(next: Embedder, setting: string | null, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<void> {
     const previous = embedder;
-    await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, rebuildSignal) => embedInSlices(next, texts, {signal: rebuildSignal}), {
-      signal,
-      onProgress,
-      onSwap: () => {
-        embedder = next;
-        embedderProblem = null;
-        modelSetting = setting;
-      },
-    });
-    if (previous && previous !== next) await previous.close().catch(() => undefined);
+    try {
+      await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, rebuildSignal) => embedInSlices(next, texts, {signal: rebuildSignal}), {
+        signal,
+        onProgress,
+        onSwap: () => {
+          embedder = next;
+          embedderProblem = null;
+          modelSetting = setting;
+        },
+      });
+    } finally {
+      // A model opened for this re-index and never swapped in is closed again.
+      if (embedder !== next && next !== previous) await next.close().catch(() => undefined);
+    }
+    if (previous && previous !== next && embedder === next) await previous.close().catch(() => undefined);
   }
 
   const service: KnowledgeService = {
@@ -437,34 +451,65 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     },
 
     async reindex(reindexOptions = {}) {
+      return (await service.startReindex(reindexOptions)).finished;
+    },
+
+    async startReindex(reindexOptions = {}) {
       assertOpen();
+      if (store.rebuildProgress() || reindexStarting) throw new DesksideError("BUSY", "The knowledge base is already being re-indexed.");
       const setting = reindexOptions.embeddingModel !== undefined ? reindexOptions.embeddingModel : modelSetting;
       const folder = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
       if (!folder)
         throw new DesksideError("EMBEDDING_MODEL_MISSING", setting ? `The embedding model "${setting}" was not found in the models folders.` : "No embedding model was found in the models folders; add one, then re-index.");
+      // Opened before the call answers, so a model that cannot embed (a re-ranker, a broken file) is refused to the caller.
+      reindexStarting = true;
+      let next: Embedder;
+      try {
+        next = embedder && embedder.modelPath === folder ? embedder : await openEmbedder(folder, options);
+      } finally {
+        reindexStarting = false;
+      }
       // Announced from start to end, so a window opened meanwhile shows how far it has come and how it ended.
       const announce = (progress: Omit<ReindexProgress, "model" | "error"> & {error?: ReindexProgress["error"]}) =>
         events.emit("knowledge.reindex", {model: path.basename(folder), error: null, ...progress});
       let latest = {done: 0, total: await store.countChunks()};
       announce({state: "running", ...latest});
-      try {
-        await reindexWith(folder, setting, reindexOptions.signal, (done, total) => {
-          latest = {done, total};
-          reindexOptions.onProgress?.(done, total);
-          emit({type: "reindex", done, total});
-          announce({state: "running", done, total});
-        });
-      } catch (error) {
-        announce({state: "failed", ...latest, error: toErrorInfo(error)});
-        throw error;
-      }
-      announce({state: "done", done: latest.total, total: latest.total});
-      void calibrateIfDue();
-      const stats = await service.stats();
-      events.emit("knowledge.changed", {reason: "re-indexed"});
-      return stats;
+      const finished = (async () => {
+        try {
+          await reindexWith(next, setting, reindexOptions.signal, (done, total) => {
+            latest = {done, total};
+            reindexOptions.onProgress?.(done, total);
+            emit({type: "reindex", done, total});
+            announce({state: "running", done, total});
+          });
+        } catch (error) {
+          announce({state: "failed", ...latest, error: toErrorInfo(error)});
+          throw error;
+        }
+        announce({state: "done", done: latest.total, total: latest.total});
+        void calibrateIfDue();
+        const stats = await service.stats();
+        events.emit("knowledge.changed", {reason: "re-indexed"});
+        return stats;
+      })();
+      return {model: path.basename(folder), finished};
     },
 
+    retrievalModels() {
+      const activeReranker = rerankerProblem ? null : rerankerCandidate();
+      return {
+        embedding: findEmbeddingModels(options.embeddingModelDirs).map((found) => ({
+          name: path.basename(found.path),
+          kind: found.kind,
+          active: embedder !== null && path.resolve(embedder.modelPath) === path.resolve(found.path),
+        })),
+        rerankers: findRerankers(options.embeddingModelDirs).map((found) => ({
+          name: found.modelId,
+          kind: found.kind,
+          active: activeReranker !== null && path.resolve(activeReranker.path) === path.resolve(found.path),
+        })),
+      };
+    },
 
     async importDefaultKnowledge(folder, defaultOptions = {}) {
       // The folder's README explains the folder to the team; it is not an article.

@@ -1,6 +1,7 @@
 import {readdirSync, statSync} from "node:fs";
 import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
+import {ggufRole} from "../../../shared/models.js";
 import {createCrossEncoderReranker} from "./cross-encoder-reranker.js";
 import {createGgufReranker} from "./gguf-reranker.js";
 import {isLocalModelFolder, isSequenceClassifierFolder} from "./transformers-local.js";
@@ -10,7 +11,7 @@ export {DEFAULT_RERANK_CONTEXT, type CreateRerankerOptions, type Reranker, type 
 
 /** bge-reranker-v2-m3-Q8_0.gguf, jina-reranker-v1-tiny-en.gguf, Qwen3-Reranker-0.6B.gguf … */
 export function isRerankerGgufName(name: string): boolean {
-  return /\.gguf$/i.test(name) && /rerank/i.test(name);
+  return ggufRole(name) === "reranking";
 }
 
 function candidateAt(entry: string, byName: boolean): RerankerCandidate | null {

@@ -39,6 +39,8 @@ export function createUnavailableKnowledgeService(reason: string, storeUri: stri
       notice: message,
     }),
     reindex: fail,
+    startReindex: fail,
+    retrievalModels: () => ({embedding: [], rerankers: []}),
     importDefaultKnowledge: fail,
     addMarkdownDocument: fail,
     updateSettings: () => undefined,

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama} from "node-llama-cpp";
 import {DesksideError} from "../../../shared/errors.js";
-import type {ModelFit, ModelInfo, ModelSource} from "../../../shared/models.js";
+import {ggufRole, type ModelFit, type ModelInfo, type ModelSource} from "../../../shared/models.js";
 
 export interface InspectedModel {
   info: ModelInfo;
@@ -65,6 +65,7 @@ export async function inspectModel(modelPath: string, source: ModelSource, llama
       sizeBytes: stat.size,
       trainedContext: typeof arch.context_length === "number" ? arch.context_length : null,
       hasChatTemplate: typeof tokenizer?.chat_template === "string",
+      role: ggufRole(modelPath),
       fit: null,
     },
   };

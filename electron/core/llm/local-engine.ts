@@ -13,7 +13,7 @@ import {
 } from "node-llama-cpp";
 import {DesksideError, isDesksideError} from "../../../shared/errors.js";
 import type {EventSink} from "../../../shared/contract.js";
-import type {ChatMessage, EngineStatus, GenerationResult, GpuInfo, LoadedModel, ModelInfo, ModelState} from "../../../shared/models.js";
+import {ggufRole, type ChatMessage, type EngineStatus, type GenerationResult, type GpuInfo, type LoadedModel, type ModelInfo, type ModelState} from "../../../shared/models.js";
 import type {GpuChoice} from "../../../shared/settings.js";
 import type {ChatEngine, GenerateOptions} from "./engine.js";
 import {toLlamaHistory} from "./chat-history.js";
@@ -167,7 +167,7 @@ export class LocalEngine implements ChatEngine {
       } catch (error) {
         if (!isDesksideError(error)) throw error;
         // Broken files stay listed so the user sees why they cannot be used.
-        out.push({id: path.basename(file.path), path: file.path, source: file.source, name: `${path.basename(file.path)} (${error.message})`, architecture: "unknown", parameters: "unknown", parameterCount: 0, quantization: "unknown", sizeBytes: 0, trainedContext: null, hasChatTemplate: false, fit: null});
+        out.push({id: path.basename(file.path), path: file.path, source: file.source, name: `${path.basename(file.path)} (${error.message})`, architecture: "unknown", parameters: "unknown", parameterCount: 0, quantization: "unknown", sizeBytes: 0, trainedContext: null, hasChatTemplate: false, role: ggufRole(file.path), fit: null});
       }
     }
     return out;

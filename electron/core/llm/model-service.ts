@@ -68,7 +68,8 @@ export class ModelService {
     let request = llm.model;
     if (!request) {
       const models = await this.deps.engine.listModels().catch(() => []);
-      request = models.find((m) => m.fit?.fits)?.path ?? null;
+      // An embedding or re-ranking GGUF in the same folder serves search; it never answers chat.
+      request = models.find((m) => m.role === "chat" && m.fit?.fits)?.path ?? null;
     }
     if (!request) {
       this.deps.log.info("No chat model found; running in retrieval-only mode.");

@@ -30,7 +30,8 @@ export interface HandlerDeps {
     | "listDocuments"
     | "deleteDocument"
     | "setCollection"
-    | "reindex"
+    | "startReindex"
+    | "retrievalModels"
     | "search"
     | "stats"
     | "documentText"
@@ -138,15 +139,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return OK;
     },
     "knowledge.setCollection": ({id, collection}) => knowledge.setCollection(id, collection),
-    "knowledge.reindex": async () => {
+    "knowledge.reindex": async (input, context) => {
       // A re-index takes minutes on a large knowledge base: the call answers once it has started
       // (or at once with why it cannot, e.g. EMBEDDING_MODEL_MISSING); knowledge.reindex events follow it to its end.
-      let failure: unknown = null;
-      const run = knowledge.reindex().catch((error: unknown) => (failure = error));
-      await Promise.race([run, new Promise((resolve) => setImmediate(resolve))]);
-      if (failure) throw failure;
-      return OK;
+      const chosen = input?.embeddingModel;
+      const {model, finished} = await knowledge.startReindex(chosen === undefined ? {} : {embeddingModel: chosen});
+      // A chosen model is remembered once its vectors are in place, so a restart keeps it; a failure is announced by the service.
+      void finished
+        .then(() => {
+          if (chosen !== undefined) settings.update({knowledge: {embeddingModel: chosen}}, originOf(context));
+        })
+        .catch(() => undefined);
+      return {ok: true as const, model};
     },
+    "knowledge.retrievalModels": () => knowledge.retrievalModels(),
     "knowledge.search": (input) => knowledge.search(input),
     "knowledge.stats": () => knowledge.stats(),
     "knowledge.document": ({id, chunkId}) => knowledge.documentText(id, chunkId),

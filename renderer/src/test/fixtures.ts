@@ -58,6 +58,7 @@ export const model = (overrides: Partial<ModelInfo> = {}): ModelInfo => ({
   parameters: "3B",
   parameterCount: 3_090_000_000,
   quantization: "Q4_K_M",
+  role: "chat",
   sizeBytes: 1_930_000_000,
   trainedContext: 32768,
   hasChatTemplate: true,

@@ -100,7 +100,7 @@ describe("KnowledgePanel", () => {
   });
 
   it("follows a re-index from start to end: progress, then how it ended", async () => {
-    const {transport} = renderKnowledge({"knowledge.reindex": () => ({ok: true})});
+    const {transport} = renderKnowledge({"knowledge.reindex": () => ({ok: true, model: "all-MiniLM-L6-v2"})});
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", {name: "Re-index all"}));
     await user.click(within(screen.getByRole("dialog", {name: "Re-index all documents?"})).getByRole("button", {name: "Re-index"}));

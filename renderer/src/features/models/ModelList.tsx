@@ -7,6 +7,9 @@ import {FIT_LABEL, fitExplanation, fitVerdict} from "./fit.js";
 
 const SOURCE_LABEL: Record<ModelInfo["source"], string> = {settings: "Settings", data: "Models folder", env: "Environment", bundled: "Bundled", path: "Path"};
 
+const ROLE_LABEL = {embedding: "embedding", reranking: "re-ranking"} as const;
+const ROLE_BADGE = {embedding: "Embedding", reranking: "Re-ranker"} as const;
+
 export function ModelList({
   models,
   status,
@@ -60,7 +63,8 @@ export function ModelList({
                     <span className="doc-title-text">{model.name}</span>
                     <span className="doc-source muted" title={model.path}>
                       {model.architecture} · {SOURCE_LABEL[model.source]} · {model.id}
-                      {!model.hasChatTemplate && " · no chat template"}
+                      {model.role === "chat" && !model.hasChatTemplate && " · no chat template"}
+                      {model.role !== "chat" && ` · ${ROLE_LABEL[model.role]} model for search (see Retrieval models)`}
                     </span>
                   </div>
                 </td>
@@ -80,6 +84,9 @@ export function ModelList({
                     <Badge tone="success" icon="check">
                       Loaded
                     </Badge>
+                  ) : model.role !== "chat" ? (
+                    // Search loads it itself; as a chat model it would only produce noise.
+                    <Badge title="Used by search, not for answering">{ROLE_BADGE[model.role]}</Badge>
                   ) : (
                     <Button size="sm" variant={verdict === "no" ? "secondary" : "primary"} disabled={loading} onClick={() => onLoad(model)} aria-label={`Load ${model.name}`}>
                       Load

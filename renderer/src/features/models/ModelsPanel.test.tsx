@@ -70,6 +70,24 @@ describe("ModelsPanel", () => {
     expect(within(rows[0]).getByText("32,768")).toBeTruthy();
   });
 
+  it("lists embedding and re-ranking models as search's, with no Load button", async () => {
+    const listed = [
+      model(),
+      model({id: "nomic-embed-text-v1.5.Q8_0.gguf", name: "nomic-embed-text-v1.5", architecture: "nomic-bert", hasChatTemplate: false, role: "embedding"}),
+      model({id: "bge-reranker-v2-m3-Q8_0.gguf", name: "bge-reranker-v2-m3", architecture: "xlm-roberta", hasChatTemplate: false, role: "reranking"}),
+    ];
+    renderWithClient(<ModelsPanel active />, {"models.list": () => listed});
+    const table = await screen.findByRole("table", {name: "Models"});
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(within(rows[0]).getByRole("button", {name: /^Load /})).toBeTruthy();
+    expect(within(rows[1]).queryByRole("button", {name: /^Load /})).toBeNull();
+    expect(within(rows[1]).getByText("Embedding")).toBeTruthy();
+    expect(within(rows[1]).getByText(/embedding model for search/)).toBeTruthy();
+    expect(within(rows[1]).queryByText(/no chat template/)).toBeNull();
+    expect(within(rows[2]).getByText("Re-ranker")).toBeTruthy();
+    expect(within(rows[2]).queryByRole("button", {name: /^Load /})).toBeNull();
+  });
+
   it("does not call a model on the CPU backend a partial offload", async () => {
     renderWithClient(<ModelsPanel active />, {
       "models.gpu": () => gpuInfo({backend: "cpu", devices: [], vram: {total: 0, used: 0, free: 0}}),

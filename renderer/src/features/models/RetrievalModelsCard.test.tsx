@@ -15,11 +15,22 @@ function renderModels(stats: Partial<KnowledgeStats> = {}) {
   return renderWithClient(<ModelsPanel active />, {
     "settings.get": () => view,
     "settings.update": (patch) => {
-      const retrieval = (patch as {retrieval?: Partial<SettingsView["settings"]["retrieval"]>}).retrieval;
-      view = {...view, settings: {...view.settings, retrieval: {...view.settings.retrieval, ...retrieval}}};
+      const {retrieval, knowledge} = patch as {retrieval?: Partial<SettingsView["settings"]["retrieval"]>; knowledge?: Partial<SettingsView["settings"]["knowledge"]>};
+      view = {...view, settings: {...view.settings, retrieval: {...view.settings.retrieval, ...retrieval}, knowledge: {...view.settings.knowledge, ...knowledge}}};
       return view;
     },
     "knowledge.stats": () => knowledgeStats({...stats, reranker: view.settings.retrieval.rerank ? reranker : null}),
+    "knowledge.retrievalModels": () => ({
+      embedding: [
+        {name: "static-glove-wordpiece", kind: "transformers", active: true},
+        {name: "nomic-embed-text-v1.5.Q8_0.gguf", kind: "gguf", active: false},
+      ],
+      rerankers: [
+        {name: "bge-reranker-v2-m3-Q8_0.gguf", kind: "gguf", active: view.settings.retrieval.rerank && view.settings.knowledge.rerankerModel !== "ms-marco-MiniLM-L-6-v2"},
+        {name: "ms-marco-MiniLM-L-6-v2", kind: "cross-encoder", active: view.settings.retrieval.rerank && view.settings.knowledge.rerankerModel === "ms-marco-MiniLM-L-6-v2"},
+      ],
+    }),
+    "knowledge.reindex": (input) => ({ok: true, model: input?.embeddingModel ?? "static-glove-wordpiece"}),
   });
 }
 
@@ -70,5 +81,42 @@ describe("Retrieval models card", () => {
     await user.click(toggle);
     expect(transport.callsOf("settings.update")[1]).toEqual({retrieval: {rerank: true}});
     expect(await within(card).findByText("bge-reranker-v2-m3-Q8_0.gguf")).toBeTruthy();
+  });
+
+  it("switches the embedding model only after the re-index is confirmed", async () => {
+    const {transport} = renderModels();
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    const select = (await within(card).findByRole("combobox", {name: "Embedding model"})) as HTMLSelectElement;
+    await waitFor(() => expect(select.value).toBe("static-glove-wordpiece"));
+    expect(within(select).getByRole("option", {name: "nomic-embed-text-v1.5.Q8_0.gguf (GGUF)"})).toBeTruthy();
+
+    const user = userEvent.setup();
+    await user.selectOptions(select, "nomic-embed-text-v1.5.Q8_0.gguf");
+    const dialog = await screen.findByRole("dialog", {name: "Switch to nomic-embed-text-v1.5.Q8_0.gguf?"});
+    // Until confirmed and re-indexed, the model in use is what the list shows.
+    expect(select.value).toBe("static-glove-wordpiece");
+    await user.click(within(dialog).getByRole("button", {name: "Cancel"}));
+    expect(transport.callsOf("knowledge.reindex")).toEqual([]);
+
+    await user.selectOptions(select, "nomic-embed-text-v1.5.Q8_0.gguf");
+    await user.click(within(await screen.findByRole("dialog", {name: "Switch to nomic-embed-text-v1.5.Q8_0.gguf?"})).getByRole("button", {name: "Re-index with it"}));
+    await waitFor(() => expect(transport.callsOf("knowledge.reindex")).toEqual([{embeddingModel: "nomic-embed-text-v1.5.Q8_0.gguf"}]));
+    // The card follows the re-index it started.
+    transport.emit("knowledge.reindex", {state: "running", done: 3, total: 10, model: "nomic-embed-text-v1.5.Q8_0.gguf", error: null});
+    expect(await within(card).findByText("Re-indexing with nomic-embed-text-v1.5.Q8_0.gguf…")).toBeTruthy();
+  });
+
+  it("chooses a re-ranker, or goes back to the first one found", async () => {
+    const {transport} = renderModels();
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    const select = (await within(card).findByRole("combobox", {name: "Re-ranking model"})) as HTMLSelectElement;
+    await waitFor(() => expect(select.disabled).toBe(false));
+    expect(select.value).toBe("");
+    const user = userEvent.setup();
+    await user.selectOptions(select, "ms-marco-MiniLM-L-6-v2");
+    expect(transport.callsOf("settings.update")).toEqual([{knowledge: {rerankerModel: "ms-marco-MiniLM-L-6-v2"}}]);
+    await waitFor(() => expect(select.value).toBe("ms-marco-MiniLM-L-6-v2"));
+    await user.selectOptions(select, "");
+    expect(transport.callsOf("settings.update")[1]).toEqual({knowledge: {rerankerModel: null}});
   });
 });

@@ -1,6 +1,6 @@
 import {useEffect} from "react";
-import type {KnowledgeStats} from "../../../../shared/knowledge.js";
-import {useEvent, useRpcQuery} from "../../client/context.js";
+import type {KnowledgeStats, RetrievalModelOption} from "../../../../shared/knowledge.js";
+import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useSettings} from "../../state/settings.js";
 import {Badge} from "../../ui/Badge.js";
@@ -8,9 +8,16 @@ import {formatDate, formatNumber} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
 import {Switch} from "../../ui/Switch.js";
 import {useToast} from "../../ui/Toasts.js";
+import {useConfirm} from "../../ui/useConfirm.js";
 import {ReindexStatus, useReindexProgress} from "../knowledge/ReindexStatus.js";
 
 const RERANKER_KIND: Record<string, string> = {gguf: "GGUF", "cross-encoder": "Cross-encoder"};
+const MODEL_KIND: Record<RetrievalModelOption["kind"], string> = {transformers: "transformers.js", gguf: "GGUF", "cross-encoder": "cross-encoder"};
+
+/** How a found model reads in a list: its name and what runs it. */
+export function optionLabel(option: RetrievalModelOption): string {
+  return `${option.name} (${MODEL_KIND[option.kind]})`;
+}
 
 /** A fusion weight as people write it: "1.0", "0.35". */
 export function formatWeight(weight: number): string {
@@ -30,17 +37,53 @@ export function describeFusion(fusion: KnowledgeStats["fusion"]): string {
  */
 export function RetrievalModelsCard({active}: {active: boolean}) {
   const stats = useRpcQuery("knowledge.stats");
+  const found = useRpcQuery("knowledge.retrievalModels");
+  const client = useClient();
   const {view, update} = useSettings();
   const {notify} = useToast();
+  const [confirm, confirmDialog] = useConfirm();
   const {reload} = stats;
+  const reloadFound = found.reload;
   const rerank = view?.settings.retrieval.rerank ?? true;
+  const rerankerSetting = view?.settings.knowledge.rerankerModel ?? null;
   const reindexing = useReindexProgress();
 
-  // The re-ranker in use follows the setting; weights are re-measured after imports.
+  // The re-ranker in use follows the settings; weights are re-measured after imports; an uploaded
+  // .gguf may be an embedding model or a re-ranker.
   useEffect(() => {
-    if (active) void reload();
-  }, [active, reload, rerank]);
-  useEvent("knowledge.changed", () => void reload());
+    if (active) {
+      void reload();
+      void reloadFound();
+    }
+  }, [active, reload, reloadFound, rerank, rerankerSetting]);
+  useEvent("knowledge.changed", () => {
+    void reload();
+    void reloadFound();
+  });
+  useEvent("models.status", () => void reloadFound());
+
+  async function chooseEmbedding(name: string) {
+    const ok = await confirm({
+      title: `Switch to ${name}?`,
+      message: `Every passage is embedded again with ${name}. Search keeps using the current vectors until the new ones are all in place; this can take a while for a large knowledge base.`,
+      confirmLabel: "Re-index with it",
+    });
+    if (!ok) return;
+    try {
+      await client.invoke("knowledge.reindex", {embeddingModel: name});
+      notify(`Re-indexing with ${name}; its progress shows in this card.`, {tone: "info"});
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    }
+  }
+
+  async function chooseReranker(name: string) {
+    try {
+      await update({knowledge: {rerankerModel: name || null}});
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    }
+  }
 
   async function setRerank(next: boolean) {
     try {
@@ -51,6 +94,9 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
   }
 
   const info = stats.data;
+  const embeddingOptions = found.data?.embedding ?? [];
+  const rerankerOptions = found.data?.rerankers ?? [];
+  const activeEmbedding = embeddingOptions.find((option) => option.active) ?? null;
   return (
     <section className="card retrieval-card" aria-label="Retrieval models">
       <header className="card-header">
@@ -75,6 +121,30 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
               ) : (
                 <span className="muted">None: search matches words only. Put an embedding-model folder in the models folder.</span>
               )}
+              {embeddingOptions.length > 0 && (
+                <label className="retrieval-choice">
+                  <span className="muted">Use</span>
+                  <select
+                    className="input select"
+                    aria-label="Embedding model"
+                    value={activeEmbedding?.name ?? ""}
+                    disabled={reindexing.progress?.state === "running"}
+                    onChange={(event) => {
+                      const name = event.target.value;
+                      // The list shows the model in use until the switch is confirmed and its vectors are in place.
+                      event.target.value = activeEmbedding?.name ?? "";
+                      if (name) void chooseEmbedding(name);
+                    }}
+                  >
+                    {!activeEmbedding && <option value="">Choose a model…</option>}
+                    {embeddingOptions.map((option) => (
+                      <option key={option.name} value={option.name}>
+                        {optionLabel(option)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
             </dd>
           </div>
           <div>
@@ -88,6 +158,20 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
                 <span className="muted">None found — put a re-ranker .gguf (e.g. bge-reranker) or cross-encoder folder in the models folder.</span>
               ) : (
                 <span className="muted">Off</span>
+              )}
+              {rerank && rerankerOptions.length > 0 && (
+                <label className="retrieval-choice">
+                  <span className="muted">Use</span>
+                  <select className="input select" aria-label="Re-ranking model" value={rerankerSetting ?? ""} disabled={!view} onChange={(event) => void chooseReranker(event.target.value)}>
+                    <option value="">The first one found</option>
+                    {rerankerOptions.map((option) => (
+                      <option key={option.name} value={option.name}>
+                        {optionLabel(option)}
+                      </option>
+                    ))}
+                    {rerankerSetting && !rerankerOptions.some((option) => option.name === rerankerSetting) && <option value={rerankerSetting}>{rerankerSetting} (not found)</option>}
+                  </select>
+                </label>
               )}
             </dd>
           </div>
@@ -104,6 +188,11 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
           </div>
         </dl>
       )}
+      <p className="muted retrieval-add">
+        To add one, upload a .gguf whose name says <code>embed</code> or <code>rerank</code> under Import a model, or copy a transformers.js model folder
+        (config.json, tokenizer.json, onnx/model.onnx) into the models folder; it is listed here.
+      </p>
+      {confirmDialog}
     </section>
   );
 }
