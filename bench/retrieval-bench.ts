@@ -6,6 +6,8 @@
  *
  *   npx tsx bench/retrieval-bench.ts [--corpora postfix,krb5] [--methods hybrid,text] [--no-starter]
  *
+ * EVAL_CHUNK_SIZE and EVAL_CHUNK_OVERLAP (tokens) import with other passage sizes than the defaults.
+ *
  * Installs missing documentation packages when run as root (apt-get), prints PDF corpora with Chromium
  * once (cached in ~/.cache/deskside-eval). Writes bench/results/retrieval.json.
  */

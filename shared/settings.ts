@@ -98,6 +98,8 @@ const knowledgeSchema = z.object({
   chunkOverlap: z.number().int().min(0).max(512).default(30),
   maxFileSizeMb: z.number().min(0.001).max(2048).default(50),
   maxBatchFiles: z.number().int().min(1).max(100_000).default(2000),
+  /** Minutes the embedding model stays open with nothing to embed; it opens again on the next search or import. 0: stays open. Read at start. */
+  embedderIdleMinutes: z.number().min(0).max(10_080).default(10),
   defaultKnowledgeImported: z.boolean().default(false),
 });
 

@@ -101,7 +101,7 @@ async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promis
 export async function evaluateCorpus(corpus: PreparedCorpus, questions: LabelledQuestion[], options: EvaluateOptions): Promise<CorpusResult> {
   const log = options.log ?? (() => undefined);
   const work = mkdtempSync(path.join(os.tmpdir(), `deskside-eval-${corpus.definition.id}-`));
-  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: defaultSettings().knowledge});
+  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: {...defaultSettings().knowledge, ...(process.env.EVAL_CHUNK_SIZE ? {chunkSize: Number(process.env.EVAL_CHUNK_SIZE), chunkOverlap: Number(process.env.EVAL_CHUNK_OVERLAP ?? 30)} : {})}});
   try {
     let started = performance.now();
     const job = await service.waitForJob((await service.importPaths(corpus.files)).id);

@@ -169,6 +169,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
     llama: () => localEngine.llama(),
     threads: () => settings.effective().llm.threads,
+    embedderIdleMs: settings.effective().knowledge.embedderIdleMinutes * 60_000,
     events,
   }).catch((error: unknown) => {
     logError("opening the knowledge base")(error);

@@ -87,13 +87,15 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
     execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-electron.mjs")], {cwd: REPO_ROOT, stdio: "ignore"});
   });
 
-  it("loads no document parser at start: they live in the parser processes and in chunks loaded on demand", () => {
+  it("loads no document parser and no transformers.js at start: they live in the parser processes and in chunks loaded on demand", () => {
     const {files, packages} = staticClosure(BUILT_SERVE);
     expect(files.length).toBeGreaterThan(1);
     // The core's own libraries are there (the closure is real)…
     for (const needed of ["fastify", "@lancedb/lancedb", "node-llama-cpp"]) expect(packages, needed).toContain(needed);
     // …and none of the parsers, which cost about 60 MB of memory once loaded.
     for (const parser of ["jsdom", "mammoth", "unpdf", "marked", "@mozilla/readability", "csv-parse", "chardet", "iconv-lite", "file-type"]) expect(packages, parser).not.toContain(parser);
+    // transformers.js (about 170 MB once loaded) comes with the first search or import that embeds.
+    expect(packages, "@huggingface/transformers").not.toContain("@huggingface/transformers");
   });
 
   it("starts without tsx, imports through its parser processes and streams an answer", async () => {

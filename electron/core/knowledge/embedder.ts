@@ -1,6 +1,6 @@
 import {readdirSync} from "node:fs";
 import path from "node:path";
-import {pipeline, type FeatureExtractionPipeline} from "@huggingface/transformers";
+import type {FeatureExtractionPipeline} from "@huggingface/transformers";
 import {DesksideError} from "../../../shared/errors.js";
 import {isLocalModelFolder, isSequenceClassifierFolder, loadLocalModel} from "./transformers-local.js";
 
@@ -75,7 +75,10 @@ export function embeddingModelCandidates(setting: string | null | undefined, mod
 }
 
 function loadPipeline(modelPath: string): Promise<FeatureExtractionPipeline> {
-  return loadLocalModel(modelPath, async (modelId) => (await pipeline("feature-extraction", modelId, {dtype: "fp32"})) as FeatureExtractionPipeline);
+  return loadLocalModel(modelPath, async (modelId) => {
+    const {pipeline} = await import("@huggingface/transformers");
+    return (await pipeline("feature-extraction", modelId, {dtype: "fp32"})) as FeatureExtractionPipeline;
+  });
 }
 
 export async function createEmbedder(modelPath: string, options: CreateEmbedderOptions = {}): Promise<Embedder> {

@@ -7,6 +7,7 @@ import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
 import {createAnyEmbedder, findEmbeddingModels, resolveAnyEmbeddingModel} from "./embedder-factory.js";
+import {createLazyEmbedder} from "./lazy-embedder.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
@@ -46,6 +47,8 @@ export interface KnowledgeServiceOptions {
   llama?: () => Promise<Llama>;
   /** Where the knowledge base announces its changes (the app's event bus); tools leave it out. */
   events?: KnowledgeEvents;
+  /** How long the embedding model stays open with nothing to embed (default 10 minutes; 0: while the service is open). */
+  embedderIdleMs?: number;
   /** CPU threads for a GGUF embedding model (the chat engine's setting; 0 or unset: one per core). */
   threads?: () => number;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
@@ -173,10 +176,28 @@ async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOpt
   return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf ? {llama: options.llama ? await options.llama() : undefined, threads: options.threads?.()} : {}});
 }
 
-async function loadEmbedder(setting: string | null | undefined, options: KnowledgeServiceOptions): Promise<Embedder | null> {
-  const found = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
-  return found ? openEmbedder(found, options) : null;
+/** How long an embedding model stays open with nothing to embed (0: until the knowledge base closes). */
+export const DEFAULT_EMBEDDER_IDLE_MS = 10 * 60_000;
+
+/**
+ * The embedding model as the service holds it: opened on first use and closed after a while with
+ * nothing to embed (createLazyEmbedder). A model whose name matches the stored vectors is not opened
+ * at start at all, since the knowledge base already knows its vector size; any other is opened once
+ * to learn it.
+ */
+async function keptEmbedder(found: string, store: KnowledgeStore, options: KnowledgeServiceOptions): Promise<Embedder> {
+  const stored = store.vectorModel();
+  if (stored && stored.id === path.basename(found))
+    return createLazyEmbedder({modelId: stored.id, modelPath: found, dimension: stored.dimension}, () => openEmbedder(found, options), {idleMs: embedderIdleMs(options)});
+  return keepOpened(await openEmbedder(found, options), options);
 }
+
+/** An opened model under the same idle rule, opened again from its path when needed. */
+function keepOpened(model: Embedder, options: KnowledgeServiceOptions): Embedder {
+  return createLazyEmbedder({modelId: model.modelId, modelPath: model.modelPath, dimension: model.dimension}, () => openEmbedder(model.modelPath, options), {idleMs: embedderIdleMs(options), initial: model});
+}
+
+const embedderIdleMs = (options: KnowledgeServiceOptions) => options.embedderIdleMs ?? DEFAULT_EMBEDDER_IDLE_MS;
 
 export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
   let settings = options.settings;
@@ -187,7 +208,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let embedder: Embedder | null = null;
   let embedderProblem: string | null = null;
   try {
-    embedder = await loadEmbedder(modelSetting, options);
+    const found = resolveAnyEmbeddingModel(embeddingModelCandidates(modelSetting, options.embeddingModelDirs));
+    if (found) embedder = await keptEmbedder(found, store, options);
   } catch (error) {
     // A broken model folder must not take the knowledge base down: it keeps working text-only.
     embedderProblem = error instanceof DesksideError ? error.message : "The embedding model could not be loaded.";
@@ -357,21 +379,24 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
    */
   async function reindexWith(next: Embedder, setting: string | null, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<void> {
     const previous = embedder;
+    let swapped = false;
     try {
       await store.rebuild({id: next.modelId, dimension: next.dimension}, (texts, rebuildSignal) => embedInSlices(next, texts, {signal: rebuildSignal}), {
         signal,
         onProgress,
         onSwap: () => {
-          embedder = next;
+          swapped = true;
+          // Swapped with the table, so no search pairs the new vectors with the old model.
+          if (next !== previous) embedder = keepOpened(next, options);
           embedderProblem = null;
           modelSetting = setting;
         },
       });
     } finally {
       // A model opened for this re-index and never swapped in is closed again.
-      if (embedder !== next && next !== previous) await next.close().catch(() => undefined);
+      if (!swapped && next !== previous) await next.close().catch(() => undefined);
     }
-    if (previous && previous !== next && embedder === next) await previous.close().catch(() => undefined);
+    if (swapped && previous && next !== previous) await previous.close().catch(() => undefined);
   }
 
   const service: KnowledgeService = {

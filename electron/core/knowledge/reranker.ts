@@ -2,7 +2,6 @@ import {readdirSync, statSync} from "node:fs";
 import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
 import {ggufRole} from "../../../shared/models.js";
-import {createCrossEncoderReranker} from "./cross-encoder-reranker.js";
 import {createGgufReranker} from "./gguf-reranker.js";
 import {isLocalModelFolder, isSequenceClassifierFolder} from "./transformers-local.js";
 import type {CreateRerankerOptions, Reranker, RerankerCandidate} from "./reranker-types.js";
@@ -71,7 +70,8 @@ export function resolveReranker(setting: string | null | undefined, modelDirs: s
 export async function createReranker(pathOrFolder: string, options: CreateRerankerOptions = {}): Promise<Reranker> {
   const target = path.resolve(pathOrFolder);
   if (/\.gguf$/i.test(target)) return createGgufReranker(target, options);
-  if (isSequenceClassifierFolder(target)) return createCrossEncoderReranker(target, options);
+  // transformers.js loads only when a cross-encoder is used (see transformers-local.ts).
+  if (isSequenceClassifierFolder(target)) return (await import("./cross-encoder-reranker.js")).createCrossEncoderReranker(target, options);
   const name = path.basename(target);
   if (isLocalModelFolder(target))
     throw new DesksideError("MODEL_INVALID", `"${name}" is not a re-ranking model: its config.json declares no sequence classifier (an embedding model?).`);

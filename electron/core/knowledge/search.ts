@@ -1,4 +1,4 @@
-import {DesksideError} from "../../../shared/errors.js";
+import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
@@ -279,9 +279,18 @@ export async function search(store: KnowledgeStore, embedder: Embedder | null, r
   const started = performance.now();
   const wantsVectors = request.mode !== "text";
   const usable = wantsVectors && vectorsUsable(store, embedder);
-  const queryVector = usable ? (await embedder!.embed([request.query]))[0] : null;
+  let queryVector: Float32Array | null = null;
+  let notice = wantsVectors && !usable ? fallbackNotice(store, embedder) : undefined;
+  if (usable) {
+    try {
+      queryVector = (await embedder!.embed([request.query], {signal: options.signal}))[0];
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // The model opens on first use and may fail then (files removed, a broken runtime): words still match.
+      notice = `The embedding model could not be used (${toErrorInfo(error).message}); this search matched words only.`;
+    }
+  }
   const embedMs = performance.now() - started;
-  const notice = wantsVectors && !usable ? fallbackNotice(store, embedder) : undefined;
   const result = await searchWithVector(store, request, queryVector, {...options, notice});
   result.tookMs = performance.now() - started;
   if (result.timings) result.timings.embedMs = embedMs;

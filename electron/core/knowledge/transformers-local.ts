@@ -1,6 +1,5 @@
 import {existsSync, readFileSync, readdirSync, statSync} from "node:fs";
 import path from "node:path";
-import {env} from "@huggingface/transformers";
 
 const REQUIRED_FILES = ["config.json", "tokenizer.json"];
 
@@ -42,6 +41,8 @@ let loadChain: Promise<unknown> = Promise.resolve();
  */
 export function loadLocalModel<T>(folder: string, load: (modelId: string) => Promise<T>): Promise<T> {
   const run = async () => {
+    // Loaded on first use: transformers.js and its runtimes add about 170 MB to the process.
+    const {env} = await import("@huggingface/transformers");
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     return load(path.resolve(folder));
