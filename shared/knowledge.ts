@@ -116,6 +116,8 @@ export interface KnowledgeStats {
   collections: string[];
   embeddingModel: string | null;
   embeddingDimension: number | null;
+  /** Whether the embedding model is open now; it opens on the next search or import that needs it. Null: none. */
+  embeddingModelOpen?: boolean | null;
   storeUri: string;
   /** The re-ranking model search uses, null when none is present or re-ranking is off. */
   reranker: {id: string; kind: string} | null;

@@ -390,6 +390,15 @@ describe("knowledge service: embedding models", () => {
     let service = await openService({dataDir, embeddingModel: "glove-a", embeddingModelDirs: [modelsDir]});
     await importAndWait(service, [root]);
     expect((await service.stats()).embeddingModel).toBe("glove-a");
+    // The fusion weights are measured (which embeds) before closing, so the next start has nothing to redo.
+    await service.calibrate();
+    await service.close();
+
+    // Reopened with the same model: it stays closed until a search needs it.
+    service = await openService({dataDir, embeddingModel: "glove-a", embeddingModelDirs: [modelsDir]});
+    expect(await service.stats()).toMatchObject({embeddingModel: "glove-a", embeddingModelOpen: false});
+    expect((await service.search({query: "vpn", mode: "vector"})).effectiveMode).toBe("vector");
+    expect((await service.stats()).embeddingModelOpen).toBe(true);
     await service.close();
 
     // Restarted with another model configured: the stored vectors are not comparable until re-indexed.

@@ -7,7 +7,7 @@ import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
 import {createAnyEmbedder, findEmbeddingModels, resolveAnyEmbeddingModel} from "./embedder-factory.js";
-import {createLazyEmbedder} from "./lazy-embedder.js";
+import {createLazyEmbedder, type LazyEmbedder} from "./lazy-embedder.js";
 import {collectFiles} from "./file-walker.js";
 import {ImportJobs, type ImportEvent} from "./import-jobs.js";
 import {announceImportProgress, NO_KNOWLEDGE_EVENTS, type KnowledgeEvents} from "./knowledge-events.js";
@@ -196,6 +196,9 @@ async function keptEmbedder(found: string, store: KnowledgeStore, options: Knowl
 function keepOpened(model: Embedder, options: KnowledgeServiceOptions): Embedder {
   return createLazyEmbedder({modelId: model.modelId, modelPath: model.modelPath, dimension: model.dimension}, () => openEmbedder(model.modelPath, options), {idleMs: embedderIdleMs(options), initial: model});
 }
+
+/** An embedder not held by the idle rule counts as open. */
+const isOpen = (embedder: Embedder) => ("isOpen" in embedder && typeof embedder.isOpen === "function" ? (embedder as LazyEmbedder).isOpen() : true);
 
 const embedderIdleMs = (options: KnowledgeServiceOptions) => options.embedderIdleMs ?? DEFAULT_EMBEDDER_IDLE_MS;
 
@@ -462,6 +465,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         collections: [...new Set(ready.map((doc) => doc.collection).filter((c): c is string => c !== null))].sort(),
         embeddingModel: stored?.id ?? null,
         embeddingDimension: stored?.dimension ?? null,
+        embeddingModelOpen: embedder ? isOpen(embedder) : null,
         storeUri: store.location.uri,
         reranker: (() => {
           const candidate = rerankerProblem ? null : rerankerCandidate();

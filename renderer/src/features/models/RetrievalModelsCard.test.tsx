@@ -55,6 +55,12 @@ describe("Retrieval models card", () => {
     expect(within(card).getByText("Word matching 1.0 · Meaning 0.35, measured on this knowledge base")).toBeTruthy();
   });
 
+  it("says when the embedding model is closed while idle", async () => {
+    renderModels({embeddingModelOpen: false});
+    const card = await screen.findByRole("region", {name: "Retrieval models"});
+    expect(await within(card).findByText("· closed while idle, opens on the next search")).toBeTruthy();
+  });
+
   it("says how to get a re-ranker when none is found", async () => {
     renderModels({reranker: null, embeddingModel: null, embeddingDimension: null});
     const card = await screen.findByRole("region", {name: "Retrieval models"});

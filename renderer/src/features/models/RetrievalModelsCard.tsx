@@ -117,6 +117,7 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
                 <>
                   <span className="model-id">{info.embeddingModel}</span>
                   {info.embeddingDimension !== null && <span className="muted"> · {formatNumber(info.embeddingDimension)} dimensions</span>}
+                  {info.embeddingModelOpen === false && <span className="muted"> · closed while idle, opens on the next search</span>}
                 </>
               ) : (
                 <span className="muted">None: search matches words only. Put an embedding-model folder in the models folder.</span>
