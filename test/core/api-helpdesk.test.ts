@@ -92,6 +92,7 @@ describe("documents", () => {
     big.append("file", new Blob(["a".repeat(300 * 1024)]), "big.md");
     const tooBig = await h.call("/api/documents", {method: "POST", body: big});
     expect(tooBig.status).toBe(413);
+    expect((await tooBig.json()).error.code).toBe("FILE_TOO_LARGE");
     const unknownField = new FormData();
     unknownField.append("file", new Blob(["# x\n\nhello"]), "x.md");
     unknownField.append("folder", "/etc");

@@ -1,6 +1,7 @@
 import {setImmediate as nextTurn} from "node:timers/promises";
 import type {FastifyInstance, FastifyRequest} from "fastify";
 import {DesksideError} from "../../../../shared/errors.js";
+import {collectBytes} from "../collect-bytes.js";
 import {ApiError, toHttpError} from "../http-errors.js";
 import type {RouteContext} from "../route-context.js";
 import {
@@ -36,7 +37,9 @@ async function readUpload(request: FastifyRequest, limitBytes: number): Promise<
     // Folders in a file name are kept (they tell two runbook.md apart); the knowledge service cleans them.
     for await (const part of request.parts({preservePath: true, limits: {fileSize: limitBytes, fieldSize: 1024, fields: 10, files: 1000, parts: 1010}})) {
       if (part.type === "file") {
-        const bytes = await part.toBuffer();
+        const bytes = await collectBytes(part.file);
+        // The parser cuts a file at the size limit and marks it; the same error toBuffer throws says so.
+        if (part.file.truncated) throw new request.server.multipartErrors.RequestFileTooLargeError();
         total += bytes.length;
         if (total > limitBytes) throw new ApiError(413, "PAYLOAD_TOO_LARGE", `The upload is larger than ${Math.round(limitBytes / 1e6)} MB in all; send fewer files at once or raise the upload limit in Settings.`);
         // Cleaned (and made distinct) by the knowledge service: an odd or empty name gets a safe one.
