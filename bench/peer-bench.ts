@@ -14,7 +14,7 @@ import {getLlama, LlamaChat, resolveChatWrapper, type Token} from "node-llama-cp
 import {FIXTURE_GGUF} from "../test/helpers/fixtures.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {toLlamaHistory} from "../electron/core/llm/chat-history.js";
-import {ensureLlamaServer, startLlamaServer} from "./llama-server.js";
+import {ensureLlamaServer, startLlamaServer} from "../test/helpers/llama-server.js";
 import {BENCH_MESSAGES, percentile, printTable, writeResults} from "./lib.js";
 
 const {values} = parseArgs({options: {runs: {type: "string"}, tokens: {type: "string"}, threads: {type: "string"}, model: {type: "string"}}});

@@ -1,13 +1,14 @@
 /**
- * llama.cpp's own server, built from the very source node-llama-cpp bundles, so a comparison runs
- * the same ggml code on both sides. Built once into a cache folder outside the repository
- * (DESKSIDE_BENCH_CACHE, default ~/.cache/deskside-bench); about 10 minutes on two cores.
+ * llama.cpp's own server, built from the very source node-llama-cpp bundles, so a comparison (the
+ * peer benchmark) runs the same ggml code on both sides and the remote engine's tests talk to the
+ * real thing. Built once into a cache folder outside the repository (DESKSIDE_BENCH_CACHE, default
+ * ~/.cache/deskside-bench); about 10 minutes on two cores.
  */
 import {spawn, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {REPO_ROOT} from "../test/helpers/fixtures.js";
+import {REPO_ROOT} from "./fixtures.js";
 
 const BUNDLE = path.join(REPO_ROOT, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
 
@@ -57,13 +58,16 @@ export function ensureLlamaServer(): {binary: string; commit: string} | {skipped
 
 export interface RunningServer {
   url: string;
+  port: number;
   pid: number;
   stop(): Promise<void>;
+  /** Ends it at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
 }
 
 /** Starts llama-server on a free local port and waits until it answers /health with 200. */
-export async function startLlamaServer(binary: string, model: string, options: {threads: number; contextSize: number; parallel: number}): Promise<RunningServer> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+export async function startLlamaServer(binary: string, model: string, options: {threads: number; contextSize: number; parallel: number; port?: number}): Promise<RunningServer> {
+  const port = options.port ?? 20000 + Math.floor(Math.random() * 20000);
   const args = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", String(options.threads), "-tb", String(options.threads), "-c", String(options.contextSize * options.parallel), "-np", String(options.parallel), "--no-warmup", "-ngl", "0"];
   const child = spawn(binary, args, {stdio: ["ignore", "ignore", "pipe"]});
   let log = "";
@@ -80,14 +84,11 @@ export async function startLlamaServer(binary: string, model: string, options: {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  return {url, port, pid: child.pid!, stop: () => end("SIGTERM"), kill: () => end("SIGKILL")};
 }
