@@ -60,8 +60,22 @@ export interface ConversationSummary {
   messageCount: number;
 }
 
+/**
+ * What the model is told of the conversation's first messages once they no longer fit its context:
+ * a summary the model wrote, or, where no model could write one, the questions asked.
+ */
+export interface EarlierSummary {
+  text: string;
+  /** How many of the conversation's first messages (errors and empty ones not counted) it stands for. */
+  covers: number;
+  by: "model" | "questions";
+  createdAt: string;
+}
+
 export interface Conversation extends ConversationSummary {
   messages: StoredMessage[];
+  /** Set once earlier messages were summarised to fit the model's context. */
+  earlier?: EarlierSummary | null;
 }
 
 export const TICKET_CATEGORIES = ["account", "network", "hardware", "software", "email", "printing", "security", "other"] as const;

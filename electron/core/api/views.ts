@@ -136,7 +136,8 @@ export function messageView(m: StoredMessage) {
 }
 
 export function sessionView(c: Conversation) {
-  return {session_id: c.id, title: c.title, created_at: c.createdAt, updated_at: c.updatedAt, message_count: c.messageCount, messages: c.messages.map(messageView)};
+  const earlier = c.earlier ? {text: c.earlier.text, covers: c.earlier.covers, by: c.earlier.by, created_at: c.earlier.createdAt} : null;
+  return {session_id: c.id, title: c.title, created_at: c.createdAt, updated_at: c.updatedAt, message_count: c.messageCount, earlier, messages: c.messages.map(messageView)};
 }
 
 /** The answer to POST /api/chat. */

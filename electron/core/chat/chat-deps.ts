@@ -20,7 +20,18 @@ export type AnswerEngine = Pick<ChatEngine, "isReady" | "contextSize" | "countTo
 /** Conversations and their messages, read from memory and written in order. */
 export type ConversationRecords = Pick<
   ConversationStore,
-  "list" | "count" | "summary" | "messagesOf" | "findMessage" | "saveConversation" | "saveMessage" | "deleteMessages" | "clearMessages" | "deleteConversation"
+  | "list"
+  | "count"
+  | "summary"
+  | "messagesOf"
+  | "findMessage"
+  | "saveConversation"
+  | "saveMessage"
+  | "deleteMessages"
+  | "clearMessages"
+  | "deleteConversation"
+  | "earlierSummary"
+  | "saveEarlierSummary"
 >;
 
 /** The events chat owns: streamed tokens, stored messages, and changed conversations. */

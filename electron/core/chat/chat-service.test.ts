@@ -4,7 +4,7 @@
  * engine, store and knowledge base are covered through the whole core in test/core/chat-flow.test.ts.
  */
 import {describe, expect, it} from "vitest";
-import type {ConversationSummary, StoredMessage} from "../../../shared/chat.js";
+import type {ConversationSummary, EarlierSummary, StoredMessage} from "../../../shared/chat.js";
 import type {EventMap, EventName} from "../../../shared/contract.js";
 import {DesksideError} from "../../../shared/errors.js";
 import type {KnowledgeDocument, SearchHit, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
@@ -18,6 +18,14 @@ import {ChatService} from "./chat-service.js";
 class MemoryConversations implements ConversationRecords {
   readonly conversations = new Map<string, ConversationSummary>();
   readonly messages = new Map<string, StoredMessage[]>();
+  readonly earlier = new Map<string, EarlierSummary>();
+  earlierSummary(id: string) {
+    return this.earlier.get(id) ?? null;
+  }
+  async saveEarlierSummary(id: string, summary: EarlierSummary) {
+    this.summary(id);
+    this.earlier.set(id, summary);
+  }
 
   list() {
     return [...this.conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));

@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import {groundedMode} from "../../../shared/grounding.js";
-import type {AnswerMetrics, Citation, Conversation, ConversationSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
+import type {AnswerMetrics, Citation, Conversation, ConversationSummary, EarlierSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
 import type {SearchHit} from "../../../shared/knowledge.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
 import type {AnswerInput, AnswerOutput, ChatApi, SendHandle, SendInput} from "./chat-api.js";
@@ -10,6 +10,7 @@ import {passagesAnswer, shownChunkIds, toCitations} from "./citations.js";
 import {conversationToArticle, conversationToMarkdown, exportFileName} from "./conversation-markdown.js";
 import {buildPrompt} from "./prompt-builder.js";
 import {redact} from "./redaction/index.js";
+import {summariseEarlier} from "./earlier-summary.js";
 import {retrievalQuery} from "./retrieval-query.js";
 import {normalizeTicket, ticketFromConversation, ticketPrompt, TICKET_SCHEMA, transcriptOf} from "./ticket-draft.js";
 import {truncateToTokens} from "./token-budget.js";
@@ -78,7 +79,7 @@ export class ChatService implements ChatApi {
     // gets it as far as it has come, and its chat.token offsets tell where the rest goes.
     const writing = this.writing.get(id);
     const all = writing && !messages.some((m) => m.id === writing.message.id) ? [...messages, {...writing.message, content: writing.text()}] : messages;
-    return {...summary, messageCount: all.length, messages: all};
+    return {...summary, messageCount: all.length, messages: all, earlier: this.deps.store.earlierSummary(id)};
   }
 
   async rename(id: string, title: string): Promise<ConversationSummary> {
@@ -152,6 +153,7 @@ export class ChatService implements ChatApi {
     const base: StoredMessage = {id: assistantMessageId, conversationId, role: "assistant", content: "", createdAt, status: "streaming", mode: null, sources: [], redactions: [], metrics: null, feedback: null, notice: null, error: null};
     this.deps.events.emit("chat.message", base);
     this.writing.set(conversationId, {message: base, text: () => partial});
+    const earlierBefore = this.deps.store.earlierSummary(conversationId);
 
     const done = (async (): Promise<StoredMessage> => {
       let message: StoredMessage;
@@ -168,6 +170,7 @@ export class ChatService implements ChatApi {
             this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text, offset});
           },
           onQueued: (position) => this.deps.events.emit("chat.queued", {conversationId, messageId: assistantMessageId, position}),
+          earlier: {summary: this.deps.store.earlierSummary(conversationId), save: (summary) => this.deps.store.saveEarlierSummary(conversationId, summary)},
         });
         const stopped = controller.signal.aborted || composed.generation?.finishReason === "abort";
         message = {...base, content: composed.text, status: stopped ? "stopped" : "complete", mode: composed.mode, sources: composed.sources, metrics: composed.metrics, notice: composed.notice};
@@ -194,13 +197,27 @@ export class ChatService implements ChatApi {
       }
       if (this.writing.get(conversationId)?.message.id === message.id) this.writing.delete(conversationId);
       this.deps.events.emit("chat.message", message);
+      // Earlier messages were summarised for this answer: readers fetch the conversation again to show it.
+      if (this.deps.store.earlierSummary(conversationId) !== earlierBefore) this.deps.events.emit("chat.changed", {conversationId});
       return message;
     })();
     return {conversationId, userMessage, assistantMessageId, done};
   }
 
   /** Retrieval, then either a grounded or general answer, excerpts only (no model), or "not covered". */
-  private async compose(input: {question: string; history: ChatMessage[]; seenChunkIds?: string[]; signal?: AbortSignal; onText?: (t: string) => void; onQueued?: (position: number) => void; redactionMs: number; collection?: string | null; generation?: Partial<AnswerInput>}): Promise<Composed> {
+  private async compose(input: {
+    question: string;
+    history: ChatMessage[];
+    seenChunkIds?: string[];
+    signal?: AbortSignal;
+    onText?: (t: string) => void;
+    onQueued?: (position: number) => void;
+    redactionMs: number;
+    collection?: string | null;
+    generation?: Partial<AnswerInput>;
+    /** A stored conversation's summary of its earlier messages, and where a new one is kept. */
+    earlier?: {summary: EarlierSummary | null; save: (summary: EarlierSummary) => Promise<void>};
+  }): Promise<Composed> {
     const settings = this.deps.settings();
     const retrievalStarted = performance.now();
     let hits: SearchHit[] = [];
@@ -243,16 +260,32 @@ export class ChatService implements ChatApi {
     }
 
     const promptStarted = performance.now();
-    const prompt = await buildPrompt({
-      systemPrompt: settings.chat.systemPrompt,
-      sources: relevant ? hits : [],
-      history: input.history,
-      question: input.question,
-      answerMode: settings.retrieval.answerMode,
-      contextSize: engine.contextSize(),
-      maxAnswerTokens: input.generation?.maxTokens ?? settings.generation.maxTokens,
-      countTokens: (text) => engine.countTokens(text),
-    });
+    // A summary stands for the first `covers` messages; one that covers more than there are (messages
+    // deleted since) no longer fits this conversation.
+    let earlier = input.earlier?.summary && input.earlier.summary.covers <= input.history.length ? input.earlier.summary : null;
+    const build = () =>
+      buildPrompt({
+        systemPrompt: settings.chat.systemPrompt,
+        sources: relevant ? hits : [],
+        history: input.history.slice(earlier?.covers ?? 0),
+        earlier: earlier?.text ?? null,
+        question: input.question,
+        answerMode: settings.retrieval.answerMode,
+        contextSize: engine.contextSize(),
+        maxAnswerTokens: input.generation?.maxTokens ?? settings.generation.maxTokens,
+        countTokens: (text) => engine.countTokens(text),
+      });
+    let prompt = await build();
+    let summarised = 0;
+    if (prompt.droppedTurns > 0 && input.earlier) {
+      // The turns that no longer fit are summarised (with the summary before them) instead of dropped.
+      const from = earlier?.covers ?? 0;
+      const dropped = input.history.slice(from, from + prompt.droppedTurns);
+      earlier = await summariseEarlier(engine, earlier, dropped, {covers: from + dropped.length, signal: input.signal, now: () => this.now()});
+      summarised = earlier.covers;
+      await input.earlier.save(earlier).catch((error: unknown) => this.deps.log?.(error, "saving a conversation summary"));
+      prompt = await build();
+    }
     metrics.promptMs = performance.now() - promptStarted;
     const generation: GenerationResult = await engine.generate(prompt.messages, {
       maxTokens: prompt.maxTokens,
@@ -269,7 +302,12 @@ export class ChatService implements ChatApi {
     metrics.usage = generation.usage;
     metrics.timings = generation.timings;
     const sources: Citation[] = toCitations(prompt.sources);
-    const notices = [relevant ? null : GENERAL_NOTICE, prompt.droppedTurns > 0 ? `${prompt.droppedTurns} earlier messages were left out to fit the model's context.` : null, searchNotice];
+    const notices = [
+      relevant ? null : GENERAL_NOTICE,
+      summarised > 0 ? `The first ${summarised} messages were summarised to fit the model's context (see "Earlier in this conversation").` : null,
+      prompt.droppedTurns > 0 ? `${prompt.droppedTurns} earlier messages were left out to fit the model's context.` : null,
+      searchNotice,
+    ];
     // Passages at hand do not make an answer grounded: only citing them does.
     return {text: generation.text, sources, mode: relevant ? groundedMode("grounded", generation.text, sources) : "general", notice: notices.filter(Boolean).join(" ") || null, generation, metrics};
   }

@@ -2,11 +2,13 @@ import * as lancedb from "@lancedb/lancedb";
 import {Field, Schema, Utf8} from "apache-arrow";
 import {DesksideError} from "../../../shared/errors.js";
 import {moveTableAside, openTableRepaired, readRows} from "../storage/table-repair.js";
-import type {ConversationSummary, StoredMessage} from "../../../shared/chat.js";
+import type {ConversationSummary, EarlierSummary, StoredMessage} from "../../../shared/chat.js";
 import {lancedbSession} from "../storage/lancedb-session.js";
 
 const CONVERSATIONS = "conversations";
 const MESSAGES = "messages";
+/** One summary of the earlier messages per conversation (id: the conversation's id). */
+const SUMMARIES = "earlier_summaries";
 
 function conversationsSchema(): Schema {
   return new Schema(["id", "title", "created_at", "updated_at"].map((name) => new Field(name, new Utf8(), false)));
@@ -73,11 +75,13 @@ async function openHistoryTable(
 export class ConversationStore {
   private conversations = new Map<string, ConversationSummary>();
   private messages = new Map<string, StoredMessage[]>();
+  private summaries = new Map<string, EarlierSummary>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly conversationTable: lancedb.Table,
     private readonly messageTable: lancedb.Table,
+    private readonly summaryTable: lancedb.Table,
     /** What opening found damaged and recovered; empty notes when nothing was. */
     readonly health: HistoryHealth,
   ) {}
@@ -95,10 +99,13 @@ export class ConversationStore {
       const health: HistoryHealth = {notes: [], lostConversations: 0, lostMessages: 0, unreadableTables: []};
       const conversations = await openHistoryTable(db, CONVERSATIONS, conversationsSchema(), names, localRoot, health);
       const messages = await openHistoryTable(db, MESSAGES, messagesSchema(), names, localRoot, health);
+      // Same shape as messages: a summary is rebuilt from the messages if it is ever lost.
+      const summaries = await openHistoryTable(db, SUMMARIES, messagesSchema(), names, localRoot, health);
       health.lostConversations = conversations.lost;
       health.lostMessages = messages.lost;
-      const store = new ConversationStore(conversations.table, messages.table, health);
+      const store = new ConversationStore(conversations.table, messages.table, summaries.table, health);
       store.load(conversations.rows as ConversationRow[], messages.rows as {conversation_id: string; body: string}[]);
+      store.loadSummaries(summaries.rows as {conversation_id: string; body: string}[]);
       return store;
     } catch (error) {
       throw new DesksideError("STORE_ERROR", `The conversation history could not be opened: ${(error as Error).message}`, {cause: error});
@@ -125,6 +132,36 @@ export class ConversationStore {
       list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       this.conversations.get(id)!.messageCount = list.length;
     }
+  }
+
+  private loadSummaries(rows: {conversation_id: string; body: string}[]): void {
+    for (const row of rows) {
+      if (!this.conversations.has(row.conversation_id)) continue;
+      try {
+        this.summaries.set(row.conversation_id, JSON.parse(row.body) as EarlierSummary);
+      } catch {
+        // A damaged summary is written again from the messages when it is next needed.
+      }
+    }
+  }
+
+  /** The summary of the conversation's earlier messages, if they were ever summarised. */
+  earlierSummary(conversationId: string): EarlierSummary | null {
+    return this.summaries.get(conversationId) ?? null;
+  }
+
+  async saveEarlierSummary(conversationId: string, summary: EarlierSummary): Promise<void> {
+    this.summary(conversationId);
+    this.summaries.set(conversationId, summary);
+    await this.write(async () => {
+      await this.summaryTable.delete(`id = ${quote(conversationId)}`);
+      await this.summaryTable.add([{id: conversationId, conversation_id: conversationId, created_at: summary.createdAt, body: JSON.stringify(summary)}]);
+    });
+  }
+
+  private async dropEarlierSummary(conversationId: string): Promise<void> {
+    if (!this.summaries.delete(conversationId)) return;
+    await this.summaryTable.delete(`id = ${quote(conversationId)}`);
   }
 
   private write<T>(task: () => Promise<T>): Promise<T> {
@@ -204,7 +241,10 @@ export class ConversationStore {
     this.messages.set(conversationId, []);
     const summary = this.conversations.get(conversationId);
     if (summary) summary.messageCount = 0;
-    await this.write(() => this.messageTable.delete(`conversation_id = ${quote(conversationId)}`));
+    await this.write(async () => {
+      await this.messageTable.delete(`conversation_id = ${quote(conversationId)}`);
+      await this.dropEarlierSummary(conversationId);
+    });
   }
 
   async deleteConversation(id: string): Promise<void> {
@@ -213,6 +253,7 @@ export class ConversationStore {
     this.messages.delete(id);
     await this.write(async () => {
       await this.messageTable.delete(`conversation_id = ${quote(id)}`);
+      await this.dropEarlierSummary(id);
       await this.conversationTable.delete(`id = ${quote(id)}`);
     });
   }
@@ -221,5 +262,6 @@ export class ConversationStore {
     await this.queue;
     this.conversationTable.close();
     this.messageTable.close();
+    this.summaryTable.close();
   }
 }

@@ -7,8 +7,10 @@ export interface PromptInput {
   systemPrompt: string;
   /** Retrieved passages, best first; numbered [1], [2]… in this order. */
   sources: SearchHit[];
-  /** Earlier turns, oldest first, without the current question. */
+  /** Earlier turns, oldest first, without the current question (and without those `earlier` stands for). */
   history: ChatMessage[];
+  /** What the model is told of the turns before `history` (earlier-summary.ts), when they were summarised. */
+  earlier?: string | null;
   question: string;
   /** "general": the model may add its own knowledge, marked as such. */
   answerMode: "strict" | "general";
@@ -63,6 +65,10 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
   const system = await truncateToTokens(instructions, Math.floor(room * 0.3), count);
   room -= (await count(system)) + PER_MESSAGE_OVERHEAD;
 
+  // The summary of earlier turns comes before passages: without it a follow-up loses its thread.
+  const earlierText = input.earlier ? await truncateToTokens(`Earlier in this conversation:\n${input.earlier}`, Math.floor(room * 0.2), count, true) : "";
+  if (earlierText) room -= (await count(earlierText)) + 2;
+
   // Passages get up to 70% of what is left; history takes the rest (and any passage room unused).
   const sourceRoom = Math.floor(room * 0.7);
   const used: SearchHit[] = [];
@@ -98,7 +104,8 @@ export async function buildPrompt(input: PromptInput): Promise<BuiltPrompt> {
 
   const systemText = [
     system,
-    droppedTurns > 0 ? "(Earlier turns of this conversation were left out to fit the model's context.)" : "",
+    earlierText,
+    droppedTurns > 0 && !earlierText ? "(Earlier turns of this conversation were left out to fit the model's context.)" : "",
     blocks.length ? `Knowledge-base excerpts:\n\n${blocks.join("\n\n")}` : "",
   ]
     .filter(Boolean)

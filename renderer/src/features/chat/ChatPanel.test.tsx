@@ -104,6 +104,16 @@ describe("ChatPanel", () => {
     expect(within(article).getByText("Not grounded — no sources cited").closest(".badge")?.getAttribute("title")).toMatch(/cites none of them/);
   });
 
+  it("shows what the model is told of earlier messages once they were summarised", async () => {
+    const answer = message({id: "a1", content: "It was the Kyocera in room 214."});
+    const earlier = {text: "The printer in room 214 is a Kyocera FS-4200 showing C6000.", covers: 60, by: "model" as const, createdAt: "2026-12-02T10:00:00.000Z"};
+    renderChat({"chat.get": () => ({...conversation([question, answer]), earlier})});
+    await userEvent.setup().click(await screen.findByRole("button", {name: /^VPN error 809/}));
+    const details = (await screen.findByText("Earlier in this conversation")).closest("details")!;
+    expect(within(details).getByText(/the first 60 messages, summarised by the model/)).toBeTruthy();
+    expect(within(details).getByText(earlier.text)).toBeTruthy();
+  });
+
   it("lists a conversation started from the composer", async () => {
     let sent = false;
     renderChat({

@@ -147,6 +147,7 @@ export function ChatPanel({active, newChatSignal, onNavigate}: {active: boolean;
           </div>
         ) : hasMessages ? (
           <MessageList
+            earlier={chat.summary?.earlier ?? null}
             messages={chat.messages}
             streams={chat.streams}
             queue={chat.queue}

@@ -1,10 +1,11 @@
 import {useEffect, useRef} from "react";
-import type {Citation, StoredMessage} from "../../../../shared/chat.js";
+import type {Citation, EarlierSummary, StoredMessage} from "../../../../shared/chat.js";
 import {AssistantMessage} from "./AssistantMessage.js";
 import {UserMessage} from "./UserMessage.js";
 
 /** Keeps the newest text in view while streaming, unless the reader scrolled up to read. */
 export function MessageList({
+  earlier = null,
   messages,
   streams,
   queue = {},
@@ -16,6 +17,8 @@ export function MessageList({
   onEditLast,
   onUpdated,
 }: {
+  /** What the model is told of the conversation's first messages, once they were summarised. */
+  earlier?: EarlierSummary | null;
   messages: StoredMessage[];
   streams: Record<string, string>;
   /** Places in line of answers waiting for a free generation slot, by message id. */
@@ -52,6 +55,17 @@ export function MessageList({
         lastScrollTop.current = element.scrollTop;
       }}
     >
+      {earlier && (
+        <details className="earlier-summary">
+          <summary>
+            Earlier in this conversation{" "}
+            <span className="muted">
+              · what the model is told of the first {earlier.covers} messages, {earlier.by === "model" ? "summarised by the model" : "as the questions asked (no model could summarise them)"}
+            </span>
+          </summary>
+          <p>{earlier.text}</p>
+        </details>
+      )}
       <div className="message-list" role="log" aria-live="off" aria-label="Messages">
         {messages.map((message, index) =>
           message.role === "user" ? (

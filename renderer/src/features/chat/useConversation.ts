@@ -1,5 +1,5 @@
 import {useCallback, useRef, useState} from "react";
-import type {ConversationSummary, StoredMessage} from "../../../../shared/chat.js";
+import type {ConversationSummary, EarlierSummary, StoredMessage} from "../../../../shared/chat.js";
 import type {ChatSendResult} from "../../../../shared/contract.js";
 import {AnswerTexts} from "./answer-texts.js";
 import {useClient, useEvent} from "../../client/context.js";
@@ -9,7 +9,8 @@ import {placeholderAnswer, upsertMessage, withoutLastAnswer, withoutLastExchange
 
 export interface ConversationController {
   conversationId: string | null;
-  summary: ConversationSummary | null;
+  /** The conversation's title and counts, and what the model is told of its earliest messages. */
+  summary: (ConversationSummary & {earlier?: EarlierSummary | null}) | null;
   messages: StoredMessage[];
   /** Text streamed so far, by assistant message id. */
   streams: Record<string, string>;
@@ -38,7 +39,7 @@ export interface ConversationController {
 export function useConversation(): ConversationController {
   const client = useClient();
   const [conversationId, setConversationId] = useState<string | null>(null);
-  const [summary, setSummary] = useState<ConversationSummary | null>(null);
+  const [summary, setSummary] = useState<ConversationController["summary"]>(null);
   const [messages, setMessages] = useState<StoredMessage[]>([]);
   const [streams, setStreams] = useState<Record<string, string>>({});
   /** Answers waiting for a free generation slot, by message id: their place in line. */
