@@ -84,6 +84,40 @@ describe("documents", () => {
     expect(metrics).toMatch(/deskside_imported_files_total\{result="done"\} 2/);
   });
 
+  it("imports one file sent as the body of a PUT, streamed, with its folder and collection", async () => {
+    // Short: a knowledge base grown by a quarter measures its fusion weights again, which would move later tests' rankings.
+    const body = "# Badge printer jams\n\nOpen the ribbon door, remove the jammed badge and reseat the ribbon.";
+    const response = await h.call(`/api/documents/${encodeURIComponent("floor-3/badge-printer.md")}?collection=Facilities`, {method: "PUT", headers: {"content-type": "application/octet-stream"}, body});
+    expect(response.status).toBe(202);
+    const {job_id} = await response.json();
+    const finished = await waitForJob(job_id);
+    expect(finished.counts.done).toBe(1);
+    const documents = (await (await h.call("/api/documents")).json()).documents as {title: string; source: string; collection: string | null}[];
+    const stored = documents.find((d) => d.title === "Badge printer jams")!;
+    expect(stored.collection).toBe("Facilities");
+    expect(stored.source).toMatch(/badge-printer\.md$/);
+
+    // Past the upload limit (declared, or counted as it arrives), the same FILE_TOO_LARGE as multipart.
+    const big = "a".repeat(300 * 1024);
+    const declared = await h.call("/api/documents/big.md", {method: "PUT", headers: {"content-type": "application/octet-stream"}, body: big});
+    expect(declared.status).toBe(413);
+    const streamed = await h.call("/api/documents/big.md", {
+      method: "PUT",
+      headers: {"content-type": "application/octet-stream"},
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 30; i++) controller.enqueue(new TextEncoder().encode("b".repeat(10 * 1024)));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe("FILE_TOO_LARGE");
+    const wrongType = await h.call("/api/documents/x.md", {method: "PUT", headers: {"content-type": "application/json"}, body: "{}"});
+    expect(wrongType.status).toBe(415);
+  });
+
   it("rejects bad uploads with 4xx", async () => {
     const empty = new FormData();
     empty.append("collection", "x");

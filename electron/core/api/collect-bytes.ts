@@ -10,12 +10,14 @@ const BYTES_PER_TURN = 1024 * 1024;
  * memory, and /health with it. Here the chunks are kept as they come and copied into the result a
  * megabyte at a time, with a pause for other requests after each.
  */
-export async function collectBytes(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+export async function collectBytes(stream: AsyncIterable<Uint8Array>, options: {maxBytes?: number; tooLarge?: () => Error} = {}): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of stream) {
     chunks.push(chunk);
     length += chunk.byteLength;
+    // A body sent without a length is counted as it arrives.
+    if (options.maxBytes !== undefined && length > options.maxBytes) throw options.tooLarge?.() ?? new RangeError(`more than ${options.maxBytes} bytes`);
   }
   const out = Buffer.allocUnsafe(length);
   let offset = 0;

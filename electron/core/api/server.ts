@@ -297,6 +297,8 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     });
 
     registerOpenAiModelRoutes(instance, ctx);
+    // Binary bodies (a model, a document) reach their routes as the streams they are; nothing buffers them whole.
+    instance.addContentTypeParser("application/octet-stream", (_request, payload, done) => done(null, payload));
     registerModelUploadRoutes(instance, ctx);
     registerOpenAiChatRoutes(instance, ctx);
     registerOpenAiEmbeddingRoutes(instance, ctx);

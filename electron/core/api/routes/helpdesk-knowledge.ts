@@ -1,5 +1,6 @@
 import {setImmediate as nextTurn} from "node:timers/promises";
 import type {FastifyInstance, FastifyRequest} from "fastify";
+import {z} from "zod";
 import {DesksideError} from "../../../../shared/errors.js";
 import {collectBytes} from "../collect-bytes.js";
 import {ApiError, toHttpError} from "../http-errors.js";
@@ -27,6 +28,9 @@ interface Upload {
 }
 
 const PARTS_PER_TURN = 25;
+
+const uploadNameParams = z.object({name: z.string().min(1).max(1024)}).strict();
+const uploadQuery = z.object({collection: z.string().max(200).optional()}).strict();
 
 /** Reads every file part into memory (the importer takes buffers), enforcing the total upload limit; names are passed on as sent. */
 async function readUpload(request: FastifyRequest, limitBytes: number): Promise<Upload> {
@@ -103,6 +107,38 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<
     async (request, reply) => {
       const upload = await readUpload(request, ctx.limits().uploadLimitBytes);
       const job = await ctx.knowledge.importBuffers(upload.files, upload.collection === undefined ? {} : {collection: upload.collection});
+      reply.code(202);
+      return {job_id: job.id, job: jobView(job)};
+    },
+  );
+
+  app.put(
+    "/api/documents/:name",
+    {
+      config: {accepts: "binary", longLived: true, maxBodyBytes: (limits) => limits.uploadLimitBytes},
+      schema: {
+        tags,
+        summary:
+          "Uploads one file as the body (Content-Type: application/octet-stream; the name, folders included, URL-encoded in the path) and an optional `collection` query; streamed, never parsed as JSON. The import runs in the background — follow it at /api/jobs/{id}.",
+        params: uploadNameParams,
+        querystring: uploadQuery,
+        response: {202: uploadResponse, 413: errorResponse, 415: errorResponse},
+      },
+    },
+    async (request, reply) => {
+      const {name} = request.params as z.infer<typeof uploadNameParams>;
+      const {collection} = request.query as z.infer<typeof uploadQuery>;
+      const limit = ctx.limits().uploadLimitBytes;
+      // Past the limit it is the same FILE_TOO_LARGE a multipart upload gets. The rest of the body is
+      // never read, so the connection closes after the answer instead of being reused half-read.
+      const bytes = await collectBytes(request.body as AsyncIterable<Uint8Array>, {
+        maxBytes: limit,
+        tooLarge: () => {
+          reply.header("connection", "close");
+          return new request.server.multipartErrors.RequestFileTooLargeError();
+        },
+      });
+      const job = await ctx.knowledge.importBuffers([{name, bytes}], collection === undefined ? {} : {collection});
       reply.code(202);
       return {job_id: job.id, job: jobView(job)};
     },

@@ -27,8 +27,6 @@ const uploadedModel = z.object({
  * memory), checked, and listed with the other models. How a browser adds a model; `curl -T` works too.
  */
 export function registerModelUploadRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "models">): void {
-  // The body reaches the route as the stream it is; nothing buffers a multi-gigabyte file.
-  app.addContentTypeParser("application/octet-stream", (_request, payload, done) => done(null, payload));
 
   app.put(
     "/api/models/:name",

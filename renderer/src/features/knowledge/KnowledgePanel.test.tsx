@@ -138,6 +138,31 @@ describe("KnowledgePanel", () => {
     expect(await screen.findByText("Queued")).toBeTruthy();
   });
 
+  it("streams a large file as its own upload and sends small ones as base64, both into the chosen import", async () => {
+    const sent: {route: string; size: number}[] = [];
+    const {transport} = renderKnowledge(
+      {
+        "knowledge.upload": () => importJob({id: "job5", files: [{path: "notes.md", state: "queued"}], counts: {...counts, queued: 1}}),
+        "knowledge.job": ({id}) => importJob({id, files: [{path: "floor plan.pdf", state: "queued"}], counts: {...counts, queued: 1}}),
+      },
+      {
+        host: "browser",
+        token: "t",
+        upload: async (route, file) => {
+          sent.push({route, size: file.size});
+          return {ok: true, result: {job_id: "job6"}};
+        },
+      },
+    );
+    await screen.findByRole("table", {name: "Documents"});
+    const large = new File([new Uint8Array(1_200_000)], "floor plan.pdf", {type: "application/pdf"});
+    await userEvent.setup().upload(screen.getByLabelText("Choose files to import"), [large, new File(["# VPN"], "notes.md", {type: "text/markdown"})]);
+    await waitFor(() => expect(transport.callsOf("knowledge.upload")).toHaveLength(1));
+    expect(sent).toEqual([{route: "/api/documents/floor%20plan.pdf", size: 1_200_000}]);
+    expect(transport.callsOf("knowledge.job")).toEqual([{id: "job6"}]);
+    expect(transport.callsOf("knowledge.upload")[0].files.map((f) => f.name)).toEqual(["notes.md"]);
+  });
+
   it("says where a model file goes instead of ignoring it, and imports the documents dropped with it", async () => {
     const {transport} = renderKnowledge({"knowledge.upload": () => importJob({id: "job4", files: [{path: "notes.md", state: "queued"}], counts: {...counts, queued: 1}})}, {host: "browser"});
     await screen.findByRole("table", {name: "Documents"});

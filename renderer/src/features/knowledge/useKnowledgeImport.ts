@@ -7,6 +7,11 @@ import {batchBySize, toBase64} from "./upload.js";
 
 /** Upload requests stay well below the API's default 2 MB body limit per call. */
 const UPLOAD_BATCH_BYTES = 1_500_000;
+/**
+ * Files this large are sent one by one as a streamed body (PUT /api/documents/{name}) instead of in
+ * base64 JSON: decoding a 25 MB file's JSON held the server's event loop for about 1.5 s.
+ */
+const STREAM_FROM_BYTES = 1_000_000;
 
 /** The file's place on disk, when the desktop app can tell (Electron's webUtils, or File.path in older Electron). */
 export function desktopPathOf(file: File, desktop: DesktopBridge | null): string | null {
@@ -37,7 +42,16 @@ export function useKnowledgeImport() {
       if (files.length > 0 && paths.every((path): path is string => path !== null)) return [await importPaths(paths, collection)];
 
       const jobs: ImportJob[] = [];
-      for (const batch of batchBySize(files, UPLOAD_BATCH_BYTES)) {
+      const streamed = client.canUpload ? files.filter((picked) => picked.file.size >= STREAM_FROM_BYTES) : [];
+      for (const picked of streamed) {
+        const query = collection ? `?collection=${encodeURIComponent(collection)}` : "";
+        const {job_id: id} = await client.upload<{job_id: string}>(`/api/documents/${encodeURIComponent(picked.relativePath)}${query}`, picked.file);
+        jobs.push(await client.invoke("knowledge.job", {id}));
+      }
+      for (const batch of batchBySize(
+        files.filter((picked) => !streamed.includes(picked)),
+        UPLOAD_BATCH_BYTES,
+      )) {
         const encoded = await Promise.all(batch.map(async (picked) => ({name: picked.relativePath, dataBase64: await toBase64(picked.file)})));
         jobs.push(await client.invoke("knowledge.upload", {files: encoded, collection}));
       }
