@@ -207,7 +207,7 @@ describe("reading behind a citation", () => {
   it("shows the retrieval models in Models & GPU", async () => {
     const panel = await openPanel(page, "Models & GPU");
     const card = panel.getByRole("region", {name: "Retrieval models"});
-    await card.getByText("static-glove-wordpiece").waitFor();
+    await card.getByText("static-glove-wordpiece", {exact: true}).waitFor();
     await card.getByText(/dimensions/).waitFor();
     await card.getByRole("switch", {name: "Re-rank the best matches"}).waitFor();
     await card.getByText(/Word matching \d\.\d+ · Meaning \d\.\d+, measured on this knowledge base|Not measured yet/).waitFor();
