@@ -33,6 +33,17 @@ describe("buildPrompt", () => {
     expect(built.messages.at(-2)?.content).toContain("turn 39");
   });
 
+  it("puts a summary of earlier turns before the passages, within its share of the budget", async () => {
+    const history = [{role: "user" as const, content: "turn 9 question"}, {role: "assistant" as const, content: "turn 9 answer"}];
+    const built = await buildPrompt({systemPrompt: "Be helpful.", sources: [hit(1, 20)], history, earlier: "Kyocera FS-4200 in room 214, error C6000.", question: "which printer?", answerMode: "strict", contextSize: 2048, maxAnswerTokens: 256, countTokens: countWords});
+    const system = built.messages[0].content;
+    expect(system).toContain("Earlier in this conversation:\nKyocera FS-4200 in room 214, error C6000.");
+    expect(system.indexOf("Earlier in this conversation")).toBeLessThan(system.indexOf("[1] Article 1"));
+    expect(system).not.toMatch(/left out to fit/);
+    const long = await buildPrompt({systemPrompt: "S", sources: [], history: [], earlier: "fact ".repeat(5000), question: "q", answerMode: "general", contextSize: 1024, maxAnswerTokens: 64, countTokens: countWords});
+    expect(long.promptTokens + long.maxTokens).toBeLessThanOrEqual(1024);
+  });
+
   it("asks for a 'not from the knowledge base' answer when there are no passages", async () => {
     const built = await buildPrompt({systemPrompt: "S", sources: [], history: [], question: "q", answerMode: "general", contextSize: 512, maxAnswerTokens: 64, countTokens: countWords});
     expect(built.messages[0].content).toMatch(/Not from the knowledge base/);
