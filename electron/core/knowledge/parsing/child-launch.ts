@@ -16,8 +16,10 @@ export interface ChildEvents {
 
 /** "Below normal" on Windows, nice 10 elsewhere; children inherit it. */
 const BACKGROUND_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
-/** The tail of the child's stderr kept to tell an out-of-memory end from another crash. */
+/** The tail of the child's stderr kept for the crash report. */
 const STDERR_TAIL = 4096;
+/** How V8 reports a heap it could not grow: "Reached heap limit Allocation failed - JavaScript heap out of memory", "Fatal JavaScript invalid size error", "Fatal process out of memory". */
+const V8_OUT_OF_MEMORY = /heap out of memory|Allocation failed|Fatal JavaScript invalid size|Fatal process out of memory/i;
 
 export function lowerPriority(pid: number | undefined): void {
   try {
@@ -33,8 +35,13 @@ export function launchChild(entry: URL, execArgv: string[], events: ChildEvents)
   // Reading documents is background work: the app's own thread (window, HTTP server) should win a core.
   lowerPriority(child.pid);
   let stderr = "";
+  // Looked for in everything the child writes, not only the tail: a long native stack trace after
+  // V8's fatal line could push it out of what is kept.
+  let outOfMemory = false;
   child.stderr?.on("data", (data: Buffer) => {
-    stderr = (stderr + data.toString()).slice(-STDERR_TAIL);
+    const text = data.toString();
+    outOfMemory ||= V8_OUT_OF_MEMORY.test(stderr.slice(-200) + text);
+    stderr = (stderr + text).slice(-STDERR_TAIL);
   });
   child.on("message", (message) => events.onMessage(message));
   let ended = false;
@@ -43,7 +50,7 @@ export function launchChild(entry: URL, execArgv: string[], events: ChildEvents)
   child.on("close", (code, signal) => {
     if (ended) return;
     ended = true;
-    events.onExit(/heap out of memory|Allocation failed/i.test(stderr), `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    events.onExit(outOfMemory, `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
   });
   // Spawning can fail (resource exhaustion); it then counts as a crash.
   child.on("error", () => child.kill("SIGKILL"));

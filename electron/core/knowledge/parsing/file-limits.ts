@@ -52,6 +52,19 @@ export function fileTooLarge(message: string, details?: Record<string, unknown>)
   return new DesksideError("FILE_TOO_LARGE", message, details ? {details} : undefined);
 }
 
+/** A file whose reading ran out of the reader's memory: the same answer whether V8 ended the process or threw. */
+export function outOfMemory(limits: Pick<FileLimits, "maxMemoryMb">, cause?: unknown): DesksideError {
+  return new DesksideError("FILE_TOO_LARGE", `Reading this file needed more than ${limits.maxMemoryMb} MB of memory and was stopped; split it into smaller files. Other files are not affected.`, {
+    details: {maxMemoryMb: limits.maxMemoryMb},
+    cause,
+  });
+}
+
+/** V8's ways of saying an allocation could not be made: a string, array or buffer too large for the heap left. */
+export function isAllocationFailure(error: unknown): boolean {
+  return error instanceof RangeError && /invalid (string|array|typed array) length|allocation failed|out of memory/i.test(error.message);
+}
+
 export function fileTooComplex(message: string, details?: Record<string, unknown>): DesksideError {
   return new DesksideError("FILE_TOO_COMPLEX", message, details ? {details} : undefined);
 }

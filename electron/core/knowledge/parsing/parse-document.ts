@@ -1,6 +1,6 @@
 import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
 import {detectType} from "./detect-type.js";
-import {resolveLimits, type FileLimits} from "./file-limits.js";
+import {isAllocationFailure, outOfMemory, resolveLimits, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import type {DocumentKind, ParsedDocument} from "./types.js";
 
@@ -46,6 +46,8 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, limits?
     parsed = await parser(bytes, fileName, resolved);
   } catch (error) {
     if (isDesksideError(error)) throw error;
+    // Near the reader's heap limit V8 may throw instead of ending the process: the same verdict either way.
+    if (isAllocationFailure(error)) throw outOfMemory(resolved, error);
     // Recursive library code meets deep nesting as a stack overflow: the structure is the problem.
     if (error instanceof RangeError && /call stack/i.test(error.message))
       throw new DesksideError("FILE_TOO_COMPLEX", `This ${KIND_NAMES[type.kind]} is nested too deeply to read; save it in a simpler form and import that.`, {cause: error});

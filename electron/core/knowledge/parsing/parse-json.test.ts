@@ -50,3 +50,16 @@ describe("JSON parsing", () => {
     expect((await expectDesksideError(parseDocument(utf8("{oops\n{nope\n"), "bad.jsonl"))).code).toBe("PARSE_FAILED");
   });
 });
+
+describe("running out of memory while reading", () => {
+  it("is a file too large, not a damaged file, however V8 says it", async () => {
+    const {isAllocationFailure, outOfMemory} = await import("./file-limits.js");
+    for (const message of ["Invalid string length", "Invalid array length", "Invalid typed array length: 4294967296", "Array buffer allocation failed"])
+      expect(isAllocationFailure(new RangeError(message)), message).toBe(true);
+    expect(isAllocationFailure(new RangeError("Maximum call stack size exceeded"))).toBe(false);
+    expect(isAllocationFailure(new SyntaxError("Unexpected token"))).toBe(false);
+    const error = outOfMemory({maxMemoryMb: 64});
+    expect(error).toMatchObject({code: "FILE_TOO_LARGE", details: {maxMemoryMb: 64}});
+    expect(error.message).toMatch(/more than 64 MB of memory/);
+  });
+});

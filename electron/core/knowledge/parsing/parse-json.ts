@@ -68,6 +68,8 @@ function tryParse(text: string): {ok: true; value: unknown} | {ok: false; messag
   try {
     return {ok: true, value: JSON.parse(text)};
   } catch (error) {
+    // Only a syntax error says the text is not JSON; running out of memory says nothing about it.
+    if (!(error instanceof SyntaxError)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     return {ok: false, message: message.length > 200 ? `${message.slice(0, 200)}…` : message};
   }

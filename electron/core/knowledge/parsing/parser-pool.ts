@@ -3,7 +3,7 @@ import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {availableParallelism, tmpdir} from "node:os";
 import path from "node:path";
 import {DesksideError} from "../../../../shared/errors.js";
-import {fileTooComplex, fileTooLarge, resolveLimits, timeBudgetMs, type FileLimits} from "./file-limits.js";
+import {fileTooComplex, outOfMemory as outOfMemoryError, resolveLimits, timeBudgetMs, type FileLimits} from "./file-limits.js";
 import {baseNameOf} from "./file-name.js";
 import {startParserProcess, type ParserProcess} from "./parser-process.js";
 import {createSpawner} from "./parser-spawner.js";
@@ -288,11 +288,6 @@ function timeoutError(timeoutMs: number): DesksideError {
 
 function crashError(outOfMemory: boolean, detail: string, limits: FileLimits): DesksideError {
   const cause = new Error(`parser worker ended: ${detail}`);
-  if (outOfMemory) {
-    const error = fileTooLarge(`Reading this file needed more than ${limits.maxMemoryMb} MB of memory and was stopped; split it into smaller files. Other files are not affected.`, {
-      maxMemoryMb: limits.maxMemoryMb,
-    });
-    return new DesksideError(error.code, error.message, {details: error.details, cause});
-  }
+  if (outOfMemory) return outOfMemoryError(limits, cause);
   return new DesksideError("PARSE_FAILED", "The document reader stopped unexpectedly on this file. Other files are not affected.", {cause});
 }
