@@ -5,9 +5,9 @@
  * of answers from Knowledge, and the retrieval models in Models & GPU.
  */
 import type {Locator, Page} from "playwright-core";
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {DESKTOP, NARROW, SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {DESKTOP, NARROW, SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser, screenshotOnFailure} from "../helpers/e2e-browser.js";
 
 const TITLE = "Marrowbeck label printer prints blank labels";
 /** A long runbook (several excerpts) about a made-up product, so retrieval can only find this one. */
@@ -65,11 +65,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = SLOW): Promise<v
   }
 }
 
-beforeEach(({task, onTestFailed}) => {
-  onTestFailed(async () => {
-    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
-  });
-});
+screenshotOnFailure(() => page);
 
 afterAll(async () => {
   await browser?.close();

@@ -4,9 +4,9 @@
  * list without a reload, because the knowledge base itself announces the change (knowledge.changed).
  */
 import type {Locator, Page} from "playwright-core";
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser, screenshotOnFailure} from "../helpers/e2e-browser.js";
 
 const NOTES = [
   {name: "tarnwick-kiosk-reboot.md", title: "Tarnwick kiosk reboot loop", collection: null},
@@ -49,11 +49,7 @@ beforeAll(async () => {
   for (const note of NOTES) expect(ids.has(note.title), note.title).toBe(true);
 });
 
-beforeEach(({task, onTestFailed}) => {
-  onTestFailed(async () => {
-    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
-  });
-});
+screenshotOnFailure(() => page);
 
 afterAll(async () => {
   await browser?.close();

@@ -8,10 +8,10 @@ import {cpSync, mkdtempSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF} from "../helpers/fixtures.js";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {SLOW, NARROW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {SLOW, NARROW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser, screenshotOnFailure} from "../helpers/e2e-browser.js";
 import {writeTinyBertGguf} from "../helpers/tiny-bert-gguf.js";
 
 let serve: ServeProcess;
@@ -30,11 +30,7 @@ beforeAll(async () => {
   await serve.waitFor(/Model ready: .+|No chat model loaded/, 120_000);
 }, 180_000);
 
-beforeEach(({task, onTestFailed}) => {
-  onTestFailed(async () => {
-    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
-  });
-});
+screenshotOnFailure(() => page);
 
 afterAll(async () => {
   await browser?.close();

@@ -6,10 +6,10 @@
  */
 import fs from "node:fs";
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {FIXTURE_GGUF} from "../helpers/fixtures.js";
-import {DESKTOP, NARROW, SLOW, assertRendererBuilt, dropFiles, launchBrowser, openApp, openPanel, recordTextGrowth, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {DESKTOP, NARROW, SLOW, assertRendererBuilt, dropFiles, launchBrowser, openApp, openPanel, recordTextGrowth, rpc, screenshot, type E2eBrowser, screenshotOnFailure, askInChat, lastAnswer as lastAnswerOf} from "../helpers/e2e-browser.js";
 
 /** A runbook nobody else has: its made-up product name only occurs here. */
 const RUNBOOK = {
@@ -44,28 +44,16 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-// A picture of the page when a test fails, next to the others.
-beforeEach(({task, onTestFailed}) => {
-  if (task.fails) return;
-  onTestFailed(async () => {
-    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
-  });
-});
+screenshotOnFailure(() => page);
 
 afterAll(async () => {
   await browser?.close();
   await serve?.stop();
 });
 
-/** The newest answer in the open conversation. */
-const lastAnswer = () => page.getByRole("article", {name: "Answer"}).last();
+const lastAnswer = () => lastAnswerOf(page);
 
-async function ask(question: string): Promise<void> {
-  const composer = page.getByRole("textbox", {name: "Message"});
-  await composer.fill(question);
-  await composer.press("Enter");
-  await expect.poll(() => page.getByRole("article", {name: "Question"}).last().textContent(), {timeout: SLOW}).toContain(question);
-}
+const ask = (question: string) => askInChat(page, question);
 
 async function waitForAnswerFinished(): Promise<void> {
   const answer = lastAnswer();

@@ -8,22 +8,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
-import {SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser} from "../helpers/e2e-browser.js";
+import {SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser, screenshotOnFailure, askInChat, lastAnswer as lastAnswerOf} from "../helpers/e2e-browser.js";
 
 let serve: ServeProcess;
 let browser: E2eBrowser;
 let page: Page;
 
-const lastAnswer = () => page.getByRole("article", {name: "Answer"}).last();
+const lastAnswer = () => lastAnswerOf(page);
 
-async function ask(question: string): Promise<void> {
-  const composer = page.getByRole("textbox", {name: "Message"});
-  await composer.fill(question);
-  await composer.press("Enter");
-  await expect.poll(() => page.getByRole("article", {name: "Question"}).last().textContent(), {timeout: SLOW}).toContain(question);
-}
+const ask = (question: string) => askInChat(page, question);
 
 beforeAll(async () => {
   assertRendererBuilt();
@@ -39,11 +34,7 @@ beforeAll(async () => {
   await serve.waitFor(/Model ready: .+/, 120_000);
 }, 180_000);
 
-beforeEach(({task, onTestFailed}) => {
-  onTestFailed(async () => {
-    if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
-  });
-});
+screenshotOnFailure(() => page);
 
 afterAll(async () => {
   await browser?.close();

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import {beforeEach, expect} from "vitest";
 import {chromium, type BrowserContext, type ConsoleMessage, type Locator, type Page} from "playwright-core";
 import type {MethodName, RpcResponse} from "../../shared/contract.js";
 import {REPO_ROOT} from "./fixtures.js";
@@ -180,4 +181,30 @@ export async function recordTextGrowth(page: Page, selector: string): Promise<()
       record?.observer.disconnect();
       return [...(record?.lengths ?? [])];
     }, key);
+}
+
+/**
+ * A picture of the page when a test fails, next to the others. Call at a suite's top level with a
+ * getter for its current page (suites replace their page as they go).
+ */
+export function screenshotOnFailure(currentPage: () => Page | undefined): void {
+  beforeEach(({task, onTestFailed}) => {
+    onTestFailed(async () => {
+      const page = currentPage();
+      if (page && !page.isClosed()) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => undefined);
+    });
+  });
+}
+
+/** The newest answer in the open conversation. */
+export function lastAnswer(page: Page): Locator {
+  return page.getByRole("article", {name: "Answer"}).last();
+}
+
+/** Types a question into the composer, sends it, and waits until the conversation shows it. */
+export async function askInChat(page: Page, question: string): Promise<void> {
+  const composer = page.getByRole("textbox", {name: "Message"});
+  await composer.fill(question);
+  await composer.press("Enter");
+  await expect.poll(() => page.getByRole("article", {name: "Question"}).last().textContent(), {timeout: SLOW}).toContain(question);
 }

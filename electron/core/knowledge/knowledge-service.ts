@@ -185,7 +185,7 @@ export const DEFAULT_EMBEDDER_IDLE_MS = 10 * 60_000;
  * at start at all, since the knowledge base already knows its vector size; any other is opened once
  * to learn it.
  */
-async function keptEmbedder(found: string, store: KnowledgeStore, options: KnowledgeServiceOptions): Promise<Embedder> {
+async function keptEmbedder(found: string, store: KnowledgeStore, options: KnowledgeServiceOptions): Promise<LazyEmbedder> {
   const stored = store.vectorModel();
   if (stored && stored.id === path.basename(found))
     return createLazyEmbedder({modelId: stored.id, modelPath: found, dimension: stored.dimension}, () => openEmbedder(found, options), {idleMs: embedderIdleMs(options)});
@@ -193,12 +193,9 @@ async function keptEmbedder(found: string, store: KnowledgeStore, options: Knowl
 }
 
 /** An opened model under the same idle rule, opened again from its path when needed. */
-function keepOpened(model: Embedder, options: KnowledgeServiceOptions): Embedder {
+function keepOpened(model: Embedder, options: KnowledgeServiceOptions): LazyEmbedder {
   return createLazyEmbedder({modelId: model.modelId, modelPath: model.modelPath, dimension: model.dimension}, () => openEmbedder(model.modelPath, options), {idleMs: embedderIdleMs(options), initial: model});
 }
-
-/** An embedder not held by the idle rule counts as open. */
-const isOpen = (embedder: Embedder) => ("isOpen" in embedder && typeof embedder.isOpen === "function" ? (embedder as LazyEmbedder).isOpen() : true);
 
 const embedderIdleMs = (options: KnowledgeServiceOptions) => options.embedderIdleMs ?? DEFAULT_EMBEDDER_IDLE_MS;
 
@@ -208,7 +205,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const storeUri = options.storeUri ?? settings.storeUri ?? path.join(options.dataDir, "lancedb");
   const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
 
-  let embedder: Embedder | null = null;
+  // Always held under the idle rule (keptEmbedder, keepOpened), so it can say whether it is open.
+  let embedder: LazyEmbedder | null = null;
   let embedderProblem: string | null = null;
   try {
     const found = resolveAnyEmbeddingModel(embeddingModelCandidates(modelSetting, options.embeddingModelDirs));
@@ -465,7 +463,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         collections: [...new Set(ready.map((doc) => doc.collection).filter((c): c is string => c !== null))].sort(),
         embeddingModel: stored?.id ?? null,
         embeddingDimension: stored?.dimension ?? null,
-        embeddingModelOpen: embedder ? isOpen(embedder) : null,
+        embeddingModelOpen: embedder ? embedder.isOpen() : null,
         storeUri: store.location.uri,
         reranker: (() => {
           const candidate = rerankerProblem ? null : rerankerCandidate();

@@ -101,7 +101,7 @@ export function ModelsPanel({active}: {active: boolean}) {
           </details>
           {busy && status?.state !== "loading" && <p className="muted">Preparing to load…</p>}
         </section>
-        <RetrievalModelsCard active={active} />
+        <RetrievalModelsCard active={active} modelFiles={models.data?.map((m) => m.id).join("\n") ?? ""} />
         <div className="card-grid">
           <ImportModelCard onImported={() => void models.reload()} />
           <DownloadsCard onFinished={() => void models.reload()} />

@@ -35,7 +35,7 @@ export function describeFusion(fusion: KnowledgeStats["fusion"]): string {
  * The models behind retrieval (embedding, re-ranking) and how hybrid search weighs words against
  * meaning, beside the chat models they work with. Re-ranking can be switched off here.
  */
-export function RetrievalModelsCard({active}: {active: boolean}) {
+export function RetrievalModelsCard({active, modelFiles = ""}: {active: boolean; /** The panel's model list, so an uploaded or rescanned .gguf is picked up. */ modelFiles?: string}) {
   const stats = useRpcQuery("knowledge.stats");
   const found = useRpcQuery("knowledge.retrievalModels");
   const client = useClient();
@@ -48,19 +48,19 @@ export function RetrievalModelsCard({active}: {active: boolean}) {
   const rerankerSetting = view?.settings.knowledge.rerankerModel ?? null;
   const reindexing = useReindexProgress();
 
-  // The re-ranker in use follows the settings; weights are re-measured after imports; an uploaded
-  // .gguf may be an embedding model or a re-ranker.
+  // The re-ranker in use follows the settings; weights are re-measured after imports; a .gguf the
+  // panel's list gained may be an embedding model or a re-ranker. (Not models.status: it changes with
+  // every request's place in the queue, and each reload lists the models folders.)
   useEffect(() => {
     if (active) {
       void reload();
       void reloadFound();
     }
-  }, [active, reload, reloadFound, rerank, rerankerSetting]);
+  }, [active, reload, reloadFound, rerank, rerankerSetting, modelFiles]);
   useEvent("knowledge.changed", () => {
     void reload();
     void reloadFound();
   });
-  useEvent("models.status", () => void reloadFound());
 
   async function chooseEmbedding(name: string) {
     const ok = await confirm({
