@@ -14,6 +14,7 @@ export class ApiMetrics {
   private readonly tokens: Counter<"endpoint">;
   private readonly ttft: Histogram<"endpoint">;
   private readonly imports: Counter<"result">;
+  private readonly errors: Counter<"route" | "code">;
   private readonly unsubscribe: () => void;
 
   constructor(core: Pick<ApiServices, "engine" | "knowledge">) {
@@ -32,6 +33,12 @@ export class ApiMetrics {
       help: "From the sequence being free to the first streamed text.",
       labelNames: ["endpoint"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.errors = new Counter({
+      name: "deskside_http_errors_total",
+      help: "Error answers by route and stable error code, including errors sent inside a stream.",
+      labelNames: ["route", "code"],
       registers,
     });
     this.imports = new Counter({name: "deskside_imported_files_total", help: "Files that finished importing, by result.", labelNames: ["result"], registers});
@@ -72,6 +79,10 @@ export class ApiMetrics {
     const labels = {method, route, status: String(status)};
     this.requests.inc(labels);
     this.latency.observe(labels, seconds);
+  }
+
+  observeError(route: string, code: string): void {
+    this.errors.inc({route, code});
   }
 
   observeGeneration(endpoint: string, completionTokens: number, timeToFirstTokenMs: number | null): void {

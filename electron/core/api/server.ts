@@ -60,7 +60,8 @@ const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/;
 /** Lets a plugin's hooks and handlers apply to the whole server (what fastify-plugin does). */
 const SKIP_OVERRIDE = Symbol.for("skip-override");
 
-function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError): void {
+function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError, metrics: ApiMetrics): void {
+  metrics.observeError(request.routeOptions?.url ?? "unmatched", error.code);
   if (error.retryAfterSeconds !== null) reply.header("retry-after", String(error.retryAfterSeconds));
   if (error.allow) reply.header("allow", error.allow.join(", "));
   const path = pathOf(request.url);
@@ -140,6 +141,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     requestTimeoutMs: current(options.requestTimeoutMs),
     modelWaitMs: current(options.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS),
   });
+  const metrics = new ApiMetrics(services);
   const app = Fastify({
     ...loggerOptions(options.logger, services.logger),
     bodyLimit: BODY_LIMIT_CEILING,
@@ -148,11 +150,10 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     requestTimeout: limits().requestTimeoutMs,
     forceCloseConnections: true,
     routerOptions: {ignoreTrailingSlash: true, maxParamLength: 256},
-    frameworkErrors: (error, request, reply) => sendError(request, reply, toHttpError(error)),
+    frameworkErrors: (error, request, reply) => sendError(request, reply, toHttpError(error), metrics),
     clientErrorHandler,
   }) as unknown as FastifyInstance;
 
-  const metrics = new ApiMetrics(services);
   const limiter = new RateLimiter(() => current(options.rateLimitPerMinute));
   const wrongTokens = new AuthThrottle(options.wrongTokenLimit);
   const registry = new MethodRegistry();
@@ -178,7 +179,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     const mapped = toHttpError(error);
     if (mapped.internal) request.log.error({err: error, url: redactUrl(request.url)}, "request failed");
     if (reply.sent || reply.raw.headersSent) return;
-    sendError(request, reply, mapped);
+    sendError(request, reply, mapped, metrics);
   });
 
   registerOpenApiSpec(app, services.version);
@@ -215,7 +216,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
         longLived ? null : timeoutMs,
         () => {
           if (reply.sent || reply.raw.headersSent) return;
-          sendError(request, reply, toHttpError(new ApiError(503, "TIMEOUT", `The request took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; try again or raise the API request timeout in Settings.`)));
+          sendError(request, reply, toHttpError(new ApiError(503, "TIMEOUT", `The request took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; try again or raise the API request timeout in Settings.`)), metrics);
           // Whatever the handler returns later is not sent again.
           reply.hijack();
         },
@@ -287,9 +288,9 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
       const path = pathOf(request.url);
       const allowed = registry.allowed(path);
       if (allowed.length > 0 && !allowed.includes(request.method))
-        return sendError(request, reply, toHttpError(new ApiError(405, "METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allowed.join(" or ")}.`, {allow: allowed})));
+        return sendError(request, reply, toHttpError(new ApiError(405, "METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allowed.join(" or ")}.`, {allow: allowed})), metrics);
       if (trySpaFallback(request, reply, ctx)) return;
-      sendError(request, reply, toHttpError(new ApiError(404, "NOT_FOUND", "There is no such route; /docs lists them.")));
+      sendError(request, reply, toHttpError(new ApiError(404, "NOT_FOUND", "There is no such route; /docs lists them.")), metrics);
     });
 
     instance.addHook("preClose", async () => {

@@ -20,7 +20,8 @@ export interface RuntimeOverrides {
   gpu?: GpuChoice;
 }
 
-const KEYS: {key: keyof RuntimeOverrides; flag: string; env: string}[] = [
+/** Every flag of the headless server with its environment variable (also checked against docs/operations). */
+export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: string; env: string}[] = [
   {key: "dataDir", flag: "data-dir", env: "DESKSIDE_DATA_DIR"},
   {key: "modelsDir", flag: "models-dir", env: "DESKSIDE_MODELS_DIR"},
   {key: "model", flag: "model", env: "DESKSIDE_MODEL"},
@@ -42,12 +43,12 @@ function toInteger(name: string, raw: string, min: number, max: number): number 
 export function resolveOverrides(argv: string[], env: NodeJS.ProcessEnv): RuntimeOverrides {
   const {values} = parseArgs({
     args: argv,
-    options: Object.fromEntries(KEYS.map(({flag}) => [flag, {type: "string" as const}])),
+    options: Object.fromEntries(RUNTIME_OPTIONS.map(({flag}) => [flag, {type: "string" as const}])),
     strict: false,
     allowPositionals: true,
   });
   const out: RuntimeOverrides = {};
-  for (const {key, flag, env: envName} of KEYS) {
+  for (const {key, flag, env: envName} of RUNTIME_OPTIONS) {
     const fromFlag = values[flag];
     const raw = typeof fromFlag === "string" ? fromFlag : env[envName];
     if (raw === undefined || raw === "") continue;

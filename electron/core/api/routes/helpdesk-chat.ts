@@ -73,6 +73,7 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<Route
         if (message.status === "error") {
           const failure = toHttpError(message.error ?? {code: "GENERATION_FAILED", message: "The answer could not be generated."});
           if (!sse?.isOpen) throw new ApiError(failure.status, failure.code, failure.message, {retryAfterSeconds: failure.retryAfterSeconds ?? undefined});
+          ctx.metrics.observeError(request.routeOptions.url ?? "unmatched", failure.code);
           sse.send({code: failure.code, message: failure.message}, "error");
           return sse.end();
         }

@@ -93,7 +93,9 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
         if (life.reason === "disconnect" || (sse?.isOpen && sse.closed)) return abandon(reply);
         if (!sse?.isOpen) throw error;
         // Mid-stream failure: OpenAI's SDKs turn an `error` event into an exception.
-        sse.send({error: openaiErrorBody(toHttpError(error)).error});
+        const failure = toHttpError(error);
+        ctx.metrics.observeError(request.routeOptions.url ?? "unmatched", failure.code);
+        sse.send({error: openaiErrorBody(failure).error});
         sse.send("[DONE]");
         return sse.end();
       }
