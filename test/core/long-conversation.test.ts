@@ -114,9 +114,11 @@ describe("a conversation longer than the model's context", () => {
     const lastPrompt = next.at(-1)!.messages[0].content;
     expect(lastPrompt).toContain("Earlier in this conversation:");
     expect(lastPrompt).toContain("Kyocera FS-4200");
-    // A summary that had to grow starts from the one before it.
-    if (next.length > 1) expect(next[0].messages.map((m) => m.content).join("\n")).toContain(`Summary of what came before:\n${earlier.text}`);
+    // A summary that had to grow (one more request) starts from the one before it.
+    const grew = store.earlierSummary(id)!.covers > earlier.covers;
     expect(store.earlierSummary(id)!.covers).toBeGreaterThanOrEqual(earlier.covers);
+    expect(next).toHaveLength(grew ? 2 : 1);
+    if (grew) expect(next[0].messages.map((m) => m.content).join("\n")).toContain(`Summary of what came before:\n${earlier.text}`);
     await store.close();
   });
 
