@@ -5,7 +5,7 @@
  */
 import {z} from "zod";
 import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, PackExportResult, PackImportProgress, PackImportResult, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
 import type {PublicSettings, SecretsState} from "./settings.js";
 
@@ -160,6 +160,14 @@ export const contract = {
     z.object({collection: z.string().min(1).max(200)}).strict(),
     "Deletes every document of a collection (e.g. the starter articles); returns how many.",
   ),
+  "knowledge.exportPack": method<PackExportResult>()(
+    z.object({path: z.string().min(1).max(4096), collection: z.string().min(1).max(200).nullable().optional()}).strict(),
+    "Writes a knowledge pack (.deskpack: documents, passages, vectors and a manifest) of one collection, or of the whole knowledge base, to a file (desktop app; a browser downloads GET /api/knowledge/pack).",
+  ),
+  "knowledge.importPack": method<PackImportResult>()(
+    z.object({path: z.string().min(1).max(4096), collection: z.string().max(200).nullable().optional()}).strict(),
+    "Imports a knowledge pack from a file, checked whole before anything is written, into its own collections or the one named (desktop app; a browser sends it to POST /api/knowledge/pack). Answers when it is in; knowledge.packImport events report progress.",
+  ),
 
   "chat.list": method<ConversationSummary[]>()(z.object({query: text(500).optional()}).strict().optional(), "Conversations, newest first."),
   "chat.create": method<Conversation>()(z.object({title: text(200).optional()}).strict().optional(), "Starts a conversation."),
@@ -203,6 +211,8 @@ export interface EventMap {
   "knowledge.changed": {reason: string};
   /** Re-index progress: while it runs, then once with how it ended. */
   "knowledge.reindex": ReindexProgress;
+  /** A knowledge pack import: checking, writing or embedding, then how it ended. */
+  "knowledge.packImport": PackImportProgress;
   /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
   "knowledge.job": ImportJob;
   /** `offset`: characters of the answer before this text, so a reader that joins late can line it up. */

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   STORE_DAMAGED: 500,
   STORE_URI_INVALID: 400,
   ALREADY_IMPORTED: 409,
+  /** Not a knowledge pack, or one that is cut off, altered or damaged since it was made; nothing was imported. */
+  PACK_INVALID: 422,
+  /** A knowledge pack from a newer Deskside, in a pack format this version cannot read; nothing was imported. */
+  PACK_VERSION_UNSUPPORTED: 422,
   // settings and server
   SETTINGS_INVALID: 400,
   SETTINGS_CORRUPT: 500,

@@ -152,3 +152,56 @@ export interface ReindexProgress {
   model: string | null;
   error: {code: string; message: string} | null;
 }
+
+/** The file name extension of a knowledge pack (electron/core/knowledge/knowledge-pack.ts describes the format). */
+export const PACK_EXTENSION = ".deskpack";
+
+/** What a knowledge pack says about itself; read before anything in it is trusted. */
+export interface PackManifest {
+  format: "deskside-knowledge-pack";
+  /** Pack format version; a version newer than the reader's is refused (PACK_VERSION_UNSUPPORTED). */
+  formatVersion: number;
+  createdAt: string;
+  /** The Deskside version that wrote it. */
+  appVersion: string;
+  /** The collection exported; null: the whole knowledge base. */
+  collection: string | null;
+  /** Collections of the documents it holds. */
+  collections: string[];
+  counts: {documents: number; chunks: number; vectors: number};
+  /** The embedding model that made its vectors; null when it carries none. */
+  embedding: {model: string; dimension: number} | null;
+  /** The bytes after the manifest: gzip-compressed JSON lines, their length and SHA-256. */
+  payload: {encoding: "jsonl+gzip"; bytes: number; sha256: string};
+}
+
+export interface PackExportResult {
+  /** Suggested file name, e.g. `deskside-vpn-2026-12-01.deskpack`. */
+  fileName: string;
+  sizeBytes: number;
+  manifest: PackManifest;
+  tookMs: number;
+}
+
+export interface PackImportResult {
+  manifest: PackManifest;
+  imported: {id: string; title: string; collection: string | null; chunks: number}[];
+  /** Documents left out because the same content is already in the collection (or earlier in the pack). */
+  skipped: {title: string; collection: string | null; reason: string; documentId: string | null}[];
+  /** Earlier documents with the same source in the same collection that an imported one replaced. */
+  replaced: {id: string; title: string}[];
+  chunks: number;
+  /** Where the vectors came from: the pack (same model), the current model (embedded on import), or none (text-only). */
+  vectors: "pack" | "embedded" | "none";
+  embeddingModel: string | null;
+  tookMs: number;
+}
+
+/** A pack import from start to end: checked whole first, then written; `done`/`total` count passages. */
+export interface PackImportProgress {
+  id: string;
+  state: "verifying" | "writing" | "embedding" | "done" | "failed";
+  done: number;
+  total: number;
+  error: {code: string; message: string} | null;
+}

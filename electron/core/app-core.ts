@@ -170,6 +170,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     llama: () => localEngine.llama(),
     threads: () => settings.effective().llm.threads,
     embedderIdleMs: settings.effective().knowledge.embedderIdleMinutes * 60_000,
+    appVersion: version,
     events,
   }).catch((error: unknown) => {
     logError("opening the knowledge base")(error);

@@ -33,7 +33,10 @@ export interface ApiServices {
    */
   readonly localEngine: Pick<LocalEngine, "isReady" | "gpuInfo" | "status" | "isLoadPending" | "whenLoadSettled">;
   readonly chat: Pick<ChatApi, "send" | "stop" | "answer" | "list" | "get" | "delete" | "reset" | "draftTicket" | "count">;
-  readonly knowledge: Pick<KnowledgeApi, "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress">;
+  readonly knowledge: Pick<
+    KnowledgeApi,
+    "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress" | "exportPackDownload" | "importPackStream"
+  >;
   readonly embeddings: Embeddings;
   /** Model files: uploads from a browser land in the models folder. */
   readonly models: Pick<ModelService, "importUpload">;

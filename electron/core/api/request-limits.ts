@@ -44,3 +44,8 @@ export const EMBEDDING_LIMITS = Object.freeze({
   maxInputChars: 200_000,
   maxTotalChars: 1_000_000,
 });
+
+/** `POST /api/knowledge/pack`: a knowledge pack, streamed to a file as it arrives (never held in memory). */
+export const PACK_UPLOAD_LIMITS = Object.freeze({
+  maxBytes: 4 * 1024 ** 3,
+});

@@ -284,6 +284,34 @@ export const uploadResponse = z.object({
   job: z.object({id: z.string(), state: z.string(), counts: z.record(z.string(), z.number()), files: z.array(z.record(z.string(), z.unknown()))}).loose(),
 });
 
+/** `?collection=` of GET and POST /api/knowledge/pack. */
+export const packQuery = z
+  .object({collection: z.string().min(1).max(200).optional().describe("GET: the collection to export (left out: the whole knowledge base). POST: put every document into this collection instead of its own.")})
+  .strict();
+
+const packManifestView = z.object({
+  format: z.string(),
+  format_version: z.number().int(),
+  created_at: z.string(),
+  app_version: z.string(),
+  collection: z.string().nullable().describe("The collection exported; null: the whole knowledge base."),
+  collections: z.array(z.string()),
+  counts: z.object({documents: z.number().int(), chunks: z.number().int(), vectors: z.number().int()}),
+  embedding: z.object({model: z.string(), dimension: z.number().int()}).nullable(),
+  payload: z.object({encoding: z.string(), bytes: z.number().int(), sha256: z.string()}),
+});
+
+export const packImportResponse = z.object({
+  imported: z.array(z.object({id: z.string(), title: z.string(), collection: z.string().nullable(), chunks: z.number().int()})),
+  skipped: z.array(z.object({title: z.string(), collection: z.string().nullable(), reason: z.string(), document_id: z.string().nullable()})).describe("The same content already in the collection (or earlier in the pack)."),
+  replaced: z.array(z.object({id: z.string(), title: z.string()})).describe("Earlier versions (same source, same collection) that imported documents replaced."),
+  chunks: z.number().int(),
+  vectors: z.enum(["pack", "embedded", "none"]).describe("pack: the pack's own vectors (same embedding model); embedded: made again with the model in use; none: stored text-only."),
+  embedding_model: z.string().nullable(),
+  took_ms: z.number(),
+  manifest: packManifestView,
+});
+
 export const ticketDraftRequest = z.object({session_id: id}).strict();
 
 export const errorResponse = z.object({error: z.object({code: z.string(), message: z.string()})});

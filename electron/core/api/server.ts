@@ -22,6 +22,7 @@ import {registerHelpdeskChatRoutes} from "./routes/helpdesk-chat.js";
 import {registerHelpdeskKnowledgeRoutes} from "./routes/helpdesk-knowledge.js";
 import {registerHelpdeskSessionRoutes} from "./routes/helpdesk-sessions.js";
 import {registerHelpdeskTicketRoutes} from "./routes/helpdesk-tickets.js";
+import {registerKnowledgePackRoutes} from "./routes/knowledge-pack.js";
 import {registerOpenAiChatRoutes} from "./routes/openai-chat.js";
 import {registerOpenAiEmbeddingRoutes} from "./routes/openai-embeddings.js";
 import {registerOpenAiModelRoutes} from "./routes/openai-models.js";
@@ -306,6 +307,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     registerHelpdeskChatRoutes(instance, ctx);
     registerHelpdeskSessionRoutes(instance, ctx);
     registerHelpdeskKnowledgeRoutes(instance, ctx);
+    registerKnowledgePackRoutes(instance, ctx);
     registerHelpdeskTicketRoutes(instance, ctx);
     registerRpcRoutes(instance, ctx);
     registerEventRoutes(instance, ctx);

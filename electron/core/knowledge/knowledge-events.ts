@@ -2,8 +2,8 @@ import type {EventSink} from "../../../shared/contract.js";
 import type {ImportJob} from "../../../shared/knowledge.js";
 import type {ImportEvent} from "./import-jobs.js";
 
-/** The contract events the knowledge base owns: import progress, jobs, and any change to its documents. */
-export type KnowledgeEvents = EventSink<"knowledge.progress" | "knowledge.job" | "knowledge.changed" | "knowledge.reindex">;
+/** The contract events the knowledge base owns: import progress, jobs, pack imports, and any change to its documents. */
+export type KnowledgeEvents = EventSink<"knowledge.progress" | "knowledge.job" | "knowledge.changed" | "knowledge.reindex" | "knowledge.packImport">;
 
 export const NO_KNOWLEDGE_EVENTS: KnowledgeEvents = {emit: () => undefined};
 

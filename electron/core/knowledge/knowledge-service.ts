@@ -1,8 +1,22 @@
 import {randomUUID} from "node:crypto";
 import {readdirSync} from "node:fs";
+import fs from "node:fs/promises";
 import path from "node:path";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
-import {STARTER_COLLECTION, type ImportJob, type KnowledgeDocument, type KnowledgeStats, type ReindexProgress, type RetrievalModels, type SearchRequest, type SearchResult} from "../../../shared/knowledge.js";
+import {
+  PACK_EXTENSION,
+  STARTER_COLLECTION,
+  type ImportJob,
+  type KnowledgeDocument,
+  type KnowledgeStats,
+  type PackExportResult,
+  type PackImportProgress,
+  type PackImportResult,
+  type ReindexProgress,
+  type RetrievalModels,
+  type SearchRequest,
+  type SearchResult,
+} from "../../../shared/knowledge.js";
 import type {Settings} from "../../../shared/settings.js";
 import {embeddingModelCandidates, type Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
@@ -16,6 +30,7 @@ import {approximateTokenCount} from "./parsing/token-count.js";
 import type {FileLimits} from "./parsing/file-limits.js";
 import {createParserPool, type PrepareRequest} from "./parsing/parser-pool.js";
 import type {Llama} from "node-llama-cpp";
+import {exportPack, importPack, packFileName, receivePack, type PackExchangeDeps} from "./pack-exchange.js";
 import {mergeChunks} from "./passage.js";
 import {createReranker, findRerankers, resolveReranker, type Reranker} from "./reranker.js";
 import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
@@ -58,6 +73,8 @@ export interface KnowledgeServiceOptions {
   /** Files imported at once per job. */
   importConcurrency?: number;
   embeddingBatchSize?: number;
+  /** The app's version, written into knowledge packs. */
+  appVersion?: string;
 }
 
 export interface ImportRequestOptions {
@@ -78,6 +95,15 @@ export interface ReindexOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
+
+export interface PackOptions {
+  /** Export: the collection to export (null: everything). Import: put every document here instead of its own collection. */
+  collection?: string | null;
+  signal?: AbortSignal;
+}
+
+/** A pack exported to a temporary file for a download; `release` deletes it. */
+export type PackDownload = PackExportResult & {path: string; release(): Promise<void>};
 
 export interface MarkdownDocumentInput {
   title: string;
@@ -142,6 +168,14 @@ export interface KnowledgeService {
   documentText(id: string, chunkId?: string): Promise<DocumentText>;
   /** Deletes every document of a collection (e.g. the starter articles); returns how many. */
   deleteCollection(collection: string): Promise<number>;
+  /** Writes a knowledge pack (knowledge-pack.ts) of a collection or everything to `target` (`.deskpack` added when missing); NOT_FOUND when empty. */
+  exportPack(target: string, options?: PackOptions): Promise<PackExportResult & {path: string}>;
+  /** Exports into a temporary file of the data folder, for a download. */
+  exportPackDownload(options?: PackOptions): Promise<PackDownload>;
+  /** Imports a pack file, checked whole before anything is written (PACK_INVALID, PACK_VERSION_UNSUPPORTED); answers once it is in. */
+  importPack(file: string, options?: PackOptions): Promise<PackImportResult>;
+  /** Receives a pack (an HTTP body, at most `maxBytes`) into a temporary file and imports it; `signal` stops the receiving only. */
+  importPackStream(body: AsyncIterable<Uint8Array>, options: PackOptions & {maxBytes: number}): Promise<PackImportResult>;
   /** The embedding model in use, or null when text-only. */
   embeddingModel(): {id: string; dimension: number; path: string} | null;
   /** What opening the store found damaged and repaired, and which documents lost their passages. */
@@ -199,11 +233,16 @@ function keepOpened(model: Embedder, options: KnowledgeServiceOptions): LazyEmbe
 
 const embedderIdleMs = (options: KnowledgeServiceOptions) => options.embedderIdleMs ?? DEFAULT_EMBEDDER_IDLE_MS;
 
+/** Packs being received or prepared for a download live here while in transit; nothing in it outlives the process. */
+const packTransitDir = (options: KnowledgeServiceOptions) => path.join(options.dataDir, "pack-transit");
+
 export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
   let settings = options.settings;
   let modelSetting = options.embeddingModel !== undefined ? options.embeddingModel : settings.embeddingModel;
   const storeUri = options.storeUri ?? settings.storeUri ?? path.join(options.dataDir, "lancedb");
   const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
+  // Left by a process that stopped mid-transfer; one process holds a data folder at a time.
+  await fs.rm(packTransitDir(options), {recursive: true, force: true}).catch(() => undefined);
 
   // Always held under the idle rule (keptEmbedder, keepOpened), so it can say whether it is open.
   let embedder: LazyEmbedder | null = null;
@@ -258,6 +297,15 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
   const assertOpen = () => {
     if (closing) throw new DesksideError("BUSY", "The knowledge base is shutting down.");
+  };
+
+  // Pack imports in progress: a re-index waits for them (and they for it), close() stops them.
+  const packImports = new Set<{controller: AbortController; done: Promise<unknown>}>();
+  const packDeps: PackExchangeDeps = {store, embedder: () => embedder, appVersion: options.appVersion ?? "unknown"};
+  const transitFile = async (suffix: string) => {
+    const dir = packTransitDir(options);
+    await fs.mkdir(dir, {recursive: true});
+    return path.join(dir, `${randomUUID()}${suffix}`);
   };
 
   const start = (sources: ImportSource[], warnings: ImportJob["warnings"], importOptions: ImportOptions, external?: AbortSignal): ImportJob => {
@@ -484,6 +532,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async startReindex(reindexOptions = {}) {
       assertOpen();
       if (store.rebuildProgress() || reindexStarting) throw new DesksideError("BUSY", "The knowledge base is already being re-indexed.");
+      if (packImports.size > 0) throw new DesksideError("BUSY", "A knowledge pack is being imported; re-index once it is in.");
       const setting = reindexOptions.embeddingModel !== undefined ? reindexOptions.embeddingModel : modelSetting;
       const folder = resolveAnyEmbeddingModel(embeddingModelCandidates(setting, options.embeddingModelDirs));
       if (!folder)
@@ -596,6 +645,65 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       return docs.length;
     },
 
+    async exportPack(target, packOptions = {}) {
+      assertOpen();
+      const file = target.toLowerCase().endsWith(PACK_EXTENSION) ? target : `${target}${PACK_EXTENSION}`;
+      const collection = packOptions.collection || null;
+      const written = await exportPack(packDeps, file, {collection, signal: packOptions.signal});
+      return {...written, path: file, fileName: path.basename(file)};
+    },
+
+    async exportPackDownload(packOptions = {}) {
+      assertOpen();
+      const collection = packOptions.collection || null;
+      const file = await transitFile(PACK_EXTENSION);
+      const written = await exportPack(packDeps, file, {collection, signal: packOptions.signal});
+      return {...written, path: file, fileName: packFileName(collection), release: () => fs.rm(file, {force: true})};
+    },
+
+    async importPack(file, packOptions = {}) {
+      assertOpen();
+      if (store.rebuildProgress() || reindexStarting) throw new DesksideError("BUSY", "The knowledge base is being re-indexed; import the pack once that has finished.");
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      packOptions.signal?.addEventListener("abort", stop, {once: true});
+      const id = randomUUID();
+      const announce = (progress: Omit<PackImportProgress, "id">) => events.emit("knowledge.packImport", {id, ...progress});
+      const run = importPack(packDeps, file, {collection: packOptions.collection, signal: controller.signal, onProgress: announce});
+      const entry = {controller, done: run.catch(() => undefined)};
+      packImports.add(entry);
+      try {
+        const result = await run;
+        if (result.imported.length > 0) {
+          events.emit("knowledge.changed", {reason: "pack imported"});
+          // Compaction, index folding and a new fusion measurement, as after an import job.
+          void store
+            .optimize()
+            .catch(() => undefined)
+            .then(() => calibrateIfDue());
+        }
+        return result;
+      } catch (error) {
+        announce({state: "failed", done: 0, total: 0, error: toErrorInfo(error)});
+        throw error;
+      } finally {
+        packImports.delete(entry);
+        packOptions.signal?.removeEventListener("abort", stop);
+      }
+    },
+
+    async importPackStream(body, packOptions) {
+      assertOpen();
+      const file = await transitFile(".upload");
+      try {
+        await receivePack(body, file, {maxBytes: packOptions.maxBytes, signal: packOptions.signal});
+        // Once the pack is here, the import runs to its end even if the sender goes away.
+        return await service.importPack(file, {collection: packOptions.collection});
+      } finally {
+        await fs.rm(file, {force: true});
+      }
+    },
+
     storeHealth: () => store.health(),
 
     embeddingModel() {
@@ -613,7 +721,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       if (closing) return;
       closing = true;
       jobs.cancelAll();
-      await Promise.allSettled(jobs.running());
+      for (const entry of packImports) entry.controller.abort();
+      await Promise.allSettled([...jobs.running(), ...[...packImports].map((entry) => entry.done)]);
       await parser.close();
       await calibration;
       await dropReranker();

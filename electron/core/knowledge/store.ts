@@ -42,6 +42,19 @@ export interface OpenStoreOptions {
   storageOptions?: Record<string, string>;
 }
 
+/** A stored passage with its vector (null in a text-only table). */
+export type ChunkWithVector = StoredChunk & {vector: Float32Array | null};
+
+/** Passages written by beginStaging/stageChunks whose documents are not visible yet. */
+export interface StagedDocuments {
+  readonly table: lancedb.Table;
+  readonly tableName: string;
+  readonly model: VectorModel | null;
+  /** Whether the staged passages keep their vectors (the vectors' model is the table's). */
+  readonly withVectors: boolean;
+  readonly documentIds: Set<string>;
+}
+
 /** A search candidate before its content is fetched. */
 export interface Candidate {
   id: string;
@@ -121,6 +134,19 @@ function writeSlices(chunks: ChunkRecord[]): ChunkRecord[][] {
 const INT32_MAX = 2_147_483_647;
 /** The title-and-headings list is read this many times deeper than the body list (see textCandidates). */
 const CONTEXT_DEPTH_FACTOR = 4;
+
+function reindexedMeanwhile(): DesksideError {
+  return new DesksideError("BUSY", "The knowledge base was re-indexed while a pack was being imported; import the pack again.");
+}
+
+/** A vector column value as Arrow hands it over (a Vector or a typed array) as a Float32Array. */
+function vectorOf(value: unknown): Float32Array | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Float32Array) return value;
+  const maybe = value as {toArray?: () => ArrayLike<number>};
+  if (typeof maybe.toArray === "function") return Float32Array.from(maybe.toArray());
+  return Array.isArray(value) ? Float32Array.from(value as number[]) : null;
+}
 
 function cancelled(): DesksideError {
   return new DesksideError("CANCELLED", "The operation was cancelled.");
@@ -628,6 +654,110 @@ export class KnowledgeStore {
         await this.db.dropTable(newName).catch(() => undefined);
       }
     }
+  }
+
+  // ---- knowledge packs -----------------------------------------------------------------------
+
+  /**
+   * The chunks table in use now and the model of its vectors, for reading passages with their
+   * vectors in storage order (an export). A re-index that swaps tables meanwhile does not mix two
+   * models into one read: a replaced table stays readable until the store closes.
+   */
+  vectorSnapshot(): {model: VectorModel | null; read: (where?: string) => AsyncGenerator<ChunkWithVector[]>} {
+    const table = this.chunksTable;
+    const model = this.model;
+    const columns = model ? [...CHUNK_COLUMNS, "vector"] : CHUNK_COLUMNS;
+    return {
+      model,
+      async *read(where) {
+        const query = table.query().select(columns);
+        if (where) query.where(where);
+        for await (const batch of query) {
+          yield batch.toArray().map((row: {toJSON(): Record<string, unknown>}) => {
+            const values = row.toJSON();
+            return {...rowToChunk(values), vector: model ? vectorOf(values.vector) : null};
+          });
+        }
+      },
+    };
+  }
+
+  /**
+   * Starts writing passages of documents that are not visible yet (a pack import): nothing staged
+   * is searchable until commitStaged writes all their document rows in one add, and a crash before
+   * that leaves only passages without a document, which the next open deletes. Vectors are kept only
+   * when `vectorModel` is the model of the table in use.
+   */
+  beginStaging(vectorModel: VectorModel | null): StagedDocuments {
+    const model = this.model;
+    const withVectors = model !== null && vectorModel !== null && vectorModel.id === model.id && vectorModel.dimension === model.dimension;
+    return {table: this.chunksTable, tableName: this.chunksTableName, model, withVectors, documentIds: new Set()};
+  }
+
+  /** Adds passages to a staging (slices of WRITE_SLICE_ROWS, each a turn of the write queue). */
+  async stageChunks(staging: StagedDocuments, rows: {doc: DocumentRecord; chunk: ChunkRecord}[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += WRITE_SLICE_ROWS) {
+      const slice = rows.slice(i, i + WRITE_SLICE_ROWS);
+      await this.writes.run(async () => {
+        if (this.chunksTableName !== staging.tableName) throw reindexedMeanwhile();
+        for (const {doc} of slice) staging.documentIds.add(doc.id);
+        try {
+          await staging.table.add(
+            slice.map(({doc, chunk}) => {
+              if (staging.withVectors && chunk.vector?.length !== staging.model!.dimension) throw new DesksideError("INTERNAL", "A staged passage has no vector of the table's dimension.");
+              return chunkToRow(doc, staging.withVectors ? chunk : {...chunk, vector: null}, staging.model !== null);
+            }),
+          );
+        } catch (error) {
+          throw storeError("save the passages", error);
+        }
+      });
+    }
+  }
+
+  /**
+   * Makes staged documents visible at once: one add of all their rows. A record whose source path a
+   * document in another collection took meanwhile gets `placeAgain`'s path instead; afterwards,
+   * earlier documents with the same source path (same collection) are removed, as a re-import
+   * replaces. Returns the records as stored and the documents they replaced.
+   */
+  commitStaged(staging: StagedDocuments, records: DocumentRecord[], placeAgain: (record: DocumentRecord) => string): Promise<{committed: DocumentRecord[]; replaced: DocumentRecord[]}> {
+    return this.writes.run(async () => {
+      if (this.chunksTableName !== staging.tableName) throw reindexedMeanwhile();
+      const embeddingModel = staging.withVectors ? staging.model!.id : null;
+      const committed: DocumentRecord[] = [];
+      try {
+        for (const record of records) {
+          let sourcePath = record.sourcePath;
+          if (this.findBySourcePath(sourcePath).some((doc) => doc.collection !== record.collection)) {
+            sourcePath = placeAgain(record);
+            await staging.table.update({values: {source_path: sourcePath}, where: `document_id = ${sqlString(record.id)}`});
+          }
+          committed.push({...record, sourcePath, status: "ready", error: null, embeddingModel});
+        }
+        if (committed.length) await this.documentsTable.add(committed.map(documentToRow));
+      } catch (error) {
+        throw storeError("save the documents", error);
+      }
+      for (const record of committed) this.docs.set(record.id, record);
+      const ours = new Set(committed.map((record) => record.id));
+      const replaced: DocumentRecord[] = [];
+      for (const record of committed)
+        for (const older of this.findBySourcePath(record.sourcePath))
+          if (!ours.has(older.id)) {
+            replaced.push(older);
+            await this.removeDocumentNow(older.id);
+          }
+      return {committed, replaced};
+    });
+  }
+
+  /** Removes what a staging wrote (an import that failed or was cancelled); its documents never became visible. */
+  discardStaged(staging: StagedDocuments): Promise<void> {
+    return this.writes.run(async () => {
+      const ids = [...staging.documentIds].filter((id) => !this.docs.has(id));
+      for (let i = 0; i < ids.length; i += IN_LIST_BATCH) await staging.table.delete(sqlIn("document_id", ids.slice(i, i + IN_LIST_BATCH))).catch(() => undefined);
+    });
   }
 
   /** Waits for queued writes, drops tables replaced by a re-index and closes the connection. */

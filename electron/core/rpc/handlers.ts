@@ -36,6 +36,8 @@ export interface HandlerDeps {
     | "stats"
     | "documentText"
     | "deleteCollection"
+    | "exportPack"
+    | "importPack"
   >;
   chat: ChatApi;
 }
@@ -157,6 +159,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     "knowledge.stats": () => knowledge.stats(),
     "knowledge.document": ({id, chunkId}) => knowledge.documentText(id, chunkId),
     "knowledge.deleteCollection": async ({collection}) => ({deleted: await knowledge.deleteCollection(collection)}),
+    "knowledge.exportPack": async ({path: target, collection}, context) => {
+      if (context.transport === "http") throw new DesksideError("INVALID_INPUT", "Writing a knowledge pack to a file path works in the desktop app; in a browser, download it (GET /api/knowledge/pack).");
+      const {path: _written, ...result} = await knowledge.exportPack(target, {collection: collection ?? null});
+      return result;
+    },
+    "knowledge.importPack": ({path: source, collection}, context) => {
+      if (context.transport === "http") throw new DesksideError("INVALID_INPUT", "Importing a knowledge pack by file path works in the desktop app; in a browser, upload it (POST /api/knowledge/pack).");
+      return knowledge.importPack(source, {collection: collection ?? null});
+    },
 
     "chat.list": (input) => chat.list(input?.query),
     "chat.create": (input) => chat.create(input?.title),
