@@ -7,6 +7,8 @@ import {pathToFileURL} from "node:url";
 import {createAppCore, type DesksideCore} from "./core/app-core.js";
 import {startApi, type RunningApi} from "./core/api/start-api.js";
 import {resolveOverrides} from "./core/config/runtime-config.js";
+import {eventVisibleTo} from "./core/event-audience.js";
+import {LOCAL_CALLER} from "../shared/api-tokens.js";
 import {toErrorInfo} from "../shared/errors.js";
 import {IPC_CHANNELS, type PickFilesOptions} from "../shared/ipc.js";
 import {CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences} from "./shell/security-policy.js";
@@ -94,7 +96,9 @@ function wireIpc(current: DesksideCore): void {
     const result = await dialog.showOpenDialog({properties: [options?.directories ? "openDirectory" : "openFile", "multiSelections"], filters: options?.filters});
     return result.canceled ? [] : result.filePaths;
   });
-  current.events.onAny((name, payload) => {
+  // The window is the owner's: conversations of named API tokens never reach it.
+  current.events.onAny((name, payload, audience) => {
+    if (!eventVisibleTo(audience, LOCAL_CALLER)) return;
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_CHANNELS.event, name, payload);
   });
 }

@@ -8,6 +8,7 @@ import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from
 import type {ImportJob, KnowledgeDocument, KnowledgeStats, PackExportResult, PackImportProgress, PackImportResult, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
 import type {PublicSettings, SecretsState} from "./settings.js";
+import {API_SCOPES, apiTokenName, type ApiTokenInfo, type CreatedApiToken} from "./api-tokens.js";
 
 /** Carries the output type of a method without a runtime value. */
 declare const outputBrand: unique symbol;
@@ -108,6 +109,16 @@ export const contract = {
   "settings.reset": method<SettingsView>()(none, "Restores defaults (the API token is kept; over HTTP every local-only setting is kept)."),
   "settings.regenerateToken": method<SettingsView>()(none, "Issues a new API token; old clients must be updated. Desktop app only (SETTING_LOCAL_ONLY over HTTP)."),
   "settings.apiToken": method<{token: string}>()(none, "The API token in effect, for the desktop app to show and copy. Never over HTTP (SETTING_LOCAL_ONLY)."),
+
+  "apiTokens.list": method<ApiTokenInfo[]>()(none, "Named API tokens: name, scope, rate limit, created and last used (never their values or hashes)."),
+  "apiTokens.create": method<CreatedApiToken>()(
+    z.object({name: apiTokenName, scope: z.enum(API_SCOPES), rateLimitPerMinute: z.number().int().min(1).max(100_000).nullable().optional()}).strict(),
+    "Creates a named token; its value is in this answer and nowhere else. Desktop app only (SETTING_LOCAL_ONLY over HTTP).",
+  ),
+  "apiTokens.revoke": method<{ok: true}>()(
+    z.object({name: z.string().min(1).max(64)}).strict(),
+    "Revokes a named token (by name or id); its next request is refused. Desktop app only (SETTING_LOCAL_ONLY over HTTP).",
+  ),
 
   "models.list": method<ModelInfo[]>()(none, "GGUF models found in the model folders with a fit estimate."),
   "models.gpu": method<GpuInfo>()(none, "Backend, GPU names, VRAM and CPU threads."),
@@ -226,11 +237,19 @@ export interface EventMap {
 export type EventName = keyof EventMap;
 
 /**
+ * Who may hear an event. Left out: every client with the `admin` scope. With an owner: only that
+ * owner's clients (a conversation's events reach the person whose conversation it is).
+ */
+export interface EventAudience {
+  owner: string;
+}
+
+/**
  * Where a service announces the changes it owns: the app's event bus, narrowed to those events, so
  * a reader sees in the constructor which events a service may send.
  */
 export interface EventSink<E extends EventName> {
-  emit<N extends E>(name: N, payload: EventMap[N]): void;
+  emit<N extends E>(name: N, payload: EventMap[N], audience?: EventAudience): void;
 }
 
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];

@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   SETTINGS_CORRUPT: 500,
   /** A setting that decides who can reach Deskside, changed over HTTP: only the computer running it may. */
   SETTING_LOCAL_ONLY: 403,
+  /** The API token's scope does not cover this route or method (an `ask` token calling an `admin` one). */
+  FORBIDDEN_SCOPE: 403,
   PORT_IN_USE: 409,
   /** Another Deskside process (desktop app or `npm run serve`) holds the data folder. */
   DATA_DIR_IN_USE: 409,

@@ -1,4 +1,5 @@
 import {z} from "zod";
+import {apiTokenRecord} from "./api-tokens.js";
 
 /** Bumped when a stored settings file needs a migration (see electron/core/settings/migrations.ts). */
 export const SETTINGS_VERSION = 1;
@@ -120,8 +121,15 @@ const apiSchema = z.object({
   /** Binding to anything but loopback needs this explicit opt-in. */
   allowLan: z.boolean().default(false),
   corsOrigins: z.array(z.string()).default([]),
-  /** Generated at first run when empty. */
+  /** Generated at first run when empty. The owner's admin token. */
   token: z.string().default(""),
+  /** Named tokens for the people and tools sharing this server: hashes only (shared/api-tokens.ts). */
+  tokens: z
+    .array(apiTokenRecord)
+    .max(1000)
+    .default([])
+    .refine((list) => new Set(list.map((t) => t.name.toLowerCase())).size === list.length, {message: "two tokens have the same name"})
+    .refine((list) => new Set(list.map((t) => t.id)).size === list.length, {message: "two tokens have the same id"}),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
   bodyLimitMb: z.number().min(0.01).max(1024).default(2),
   uploadLimitMb: z.number().min(0.01).max(4096).default(100),
@@ -162,16 +170,19 @@ export function defaultSettings(): Settings {
  * never over HTTP: a stolen or leaked API token must not be enough to open the API to the network,
  * to other web origins, or to replace the token itself.
  */
-export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "knowledge.storeUri", "llm.downloadHosts"] as const;
+export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "api.tokens", "knowledge.storeUri", "llm.downloadHosts"] as const;
 export type LocalOnlySetting = (typeof LOCAL_ONLY_SETTINGS)[number];
 
 /** Write-only settings: clients learn whether they are set, never their value. */
 export const SECRET_SETTINGS = ["api.token", "llm.remote.apiKey"] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
-/** The settings as clients see them: every secret left out (SettingsView.secrets says whether each is set). */
+/**
+ * The settings as clients see them: every secret left out (SettingsView.secrets says whether each is
+ * set), and the named tokens too (apiTokens.list shows them without their hashes).
+ */
 export type PublicSettings = Omit<Settings, "api" | "llm"> & {
-  api: Omit<Settings["api"], "token">;
+  api: Omit<Settings["api"], "token" | "tokens">;
   llm: Omit<Settings["llm"], "remote"> & {remote: Omit<Settings["llm"]["remote"], "apiKey">};
 };
 
@@ -179,7 +190,7 @@ export type SecretsState = Record<SecretSetting, {set: boolean}>;
 
 /** Leaves the secrets out, so a client that sends the whole object back never overwrites them. */
 export function publicSettings(settings: Settings): {settings: PublicSettings; secrets: SecretsState} {
-  const {token, ...api} = settings.api;
+  const {token, tokens: _tokens, ...api} = settings.api;
   const {apiKey, ...remote} = settings.llm.remote;
   return {
     settings: {...settings, api, llm: {...settings.llm, remote}},

@@ -7,7 +7,9 @@ import type {ApiHost} from "./api/start-api.js";
 import type {ChatApi} from "./chat/chat-api.js";
 import {ChatService} from "./chat/chat-service.js";
 import {ConversationStore} from "./chat/conversation-store.js";
+import {ApiTokens} from "./config/api-tokens.js";
 import {AppSettings} from "./config/app-settings.js";
+import {TokenUsage} from "./config/token-usage.js";
 import {appRootFrom} from "./config/app-root.js";
 import {modelFolders} from "./config/effective-settings.js";
 import {defaultDataDir, type RuntimeOverrides} from "./config/runtime-config.js";
@@ -140,8 +142,13 @@ interface CoreBasics {
 async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, modelsDir, version, logger, logError, lock}: CoreBasics): Promise<DesksideCore> {
   const events = new EventBus();
 
-  const settings = new AppSettings(new SettingsService(dataDir, options.settingsBacking), overrides, dataDir, events);
+  const storedSettings = new SettingsService(dataDir, options.settingsBacking);
+  const settings = new AppSettings(storedSettings, overrides, dataDir, events);
   for (const warning of settings.warnings) logger.warn(warning.message);
+  // settings.json may be edited while this runs (npm run tokens, an administrator's editor).
+  const stopWatchingSettings = storedSettings.watch();
+  const tokenUsage = new TokenUsage(dataDir);
+  const apiTokens = new ApiTokens(settings, tokenUsage);
   const bundledModelsDir = options.bundledModelsDir === undefined ? path.join(REPO_ROOT, "resources", "models") : options.bundledModelsDir;
   const knowledgeDir = options.knowledgeDir === undefined ? path.join(REPO_ROOT, "knowledge") : options.knowledgeDir;
 
@@ -196,6 +203,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       app: {version, dataDir, host: options.host ?? "browser"},
       apiStatus: () => apiStatus.current(),
       settings,
+      apiTokens,
       models,
       engine,
       downloads,
@@ -213,7 +221,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       return {vectors: vectors.map((v) => Array.from(v)), model, promptTokens};
     },
   };
-  const services: ApiServices = {version, engine, localEngine, chat, knowledge, embeddings, models, events, rpc, generationDefaults: () => settings.effective().generation, logger};
+  const services: ApiServices = {version, engine, localEngine, chat, knowledge, embeddings, models, events, apiTokens, rpc, generationDefaults: () => settings.effective().generation, logger};
 
   const startup = runStartup({
     autoLoadModel: options.autoLoadModel ?? settings.effective().llm.autoLoad,
@@ -238,6 +246,8 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     api: {services, settings, status: apiStatus},
     startup,
     async close() {
+      stopWatchingSettings();
+      tokenUsage.flush();
       chat.stopAll();
       downloads.cancelAll();
       await localEngine.dispose().catch((error) => logger.error(`closing the engine: ${error}`));

@@ -5,6 +5,7 @@
 import type {EventSink} from "../../../shared/contract.js";
 import type {Settings} from "../../../shared/settings.js";
 import type {ChatApi} from "../chat/chat-api.js";
+import type {ApiTokens} from "../config/api-tokens.js";
 import type {EventBus} from "../event-bus.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
 import type {ChatEngine} from "../llm/engine.js";
@@ -41,6 +42,8 @@ export interface ApiServices {
   /** Model files: uploads from a browser land in the models folder. */
   readonly models: Pick<ModelService, "importUpload">;
   readonly events: ApiEvents;
+  /** Named API tokens: who a token other than the main one stands for (the main token is in the server's options). */
+  readonly apiTokens: Pick<ApiTokens, "authenticate">;
   /** The app's contract, served at /rpc/<method> for the browser UI. */
   readonly rpc: Pick<RpcDispatcher, "respond">;
   /** Generation defaults (Settings → Generation) for OpenAI requests that leave them out. */

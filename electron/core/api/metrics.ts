@@ -1,7 +1,10 @@
 import {Counter, Gauge, Histogram, Registry} from "prom-client";
+import {LOCAL_OWNER, MAIN_TOKEN_NAME, type ApiCaller} from "../../../shared/api-tokens.js";
 import type {ApiServices} from "./api-services.js";
 
 const FILE_RESULTS = new Set(["done", "skipped", "failed", "cancelled"]);
+/** Answers already counted, so one re-sent with feedback is not counted again; the oldest are forgotten. */
+const COUNTED_ANSWERS = 10_000;
 
 /**
  * Prometheus metrics of this server in their own Registry, so several servers (tests) or other
@@ -15,9 +18,14 @@ export class ApiMetrics {
   private readonly ttft: Histogram<"endpoint">;
   private readonly imports: Counter<"result">;
   private readonly errors: Counter<"route" | "code">;
+  private readonly tokenRequests: Counter<"token">;
+  private readonly tokenGenerated: Counter<"token">;
+  /** Token names by owner, learnt from the requests they made (metrics carry names, never values or hashes). */
+  private readonly names = new Map<string, string>([[LOCAL_OWNER, MAIN_TOKEN_NAME]]);
+  private readonly countedAnswers = new Set<string>();
   private readonly unsubscribe: () => void;
 
-  constructor(core: Pick<ApiServices, "engine" | "knowledge">) {
+  constructor(core: Pick<ApiServices, "engine" | "knowledge" | "events">) {
     const registers = [this.registry];
     this.requests = new Counter({name: "deskside_http_requests_total", help: "HTTP requests by route and status.", labelNames: ["method", "route", "status"], registers});
     this.latency = new Histogram({
@@ -42,6 +50,18 @@ export class ApiMetrics {
       registers,
     });
     this.imports = new Counter({name: "deskside_imported_files_total", help: "Files that finished importing, by result.", labelNames: ["result"], registers});
+    this.tokenRequests = new Counter({
+      name: "deskside_token_requests_total",
+      help: "Requests made with each API token, by its name (main: the main token).",
+      labelNames: ["token"],
+      registers,
+    });
+    this.tokenGenerated = new Counter({
+      name: "deskside_token_generated_tokens_total",
+      help: "Completion tokens generated for each API token, by its name: OpenAI completions and conversation answers (main: the main token and the desktop app).",
+      labelNames: ["token"],
+      registers,
+    });
     new Gauge({
       name: "deskside_engine_queue_depth",
       help: "Generation requests running (active) and waiting for a free sequence (waiting).",
@@ -62,9 +82,19 @@ export class ApiMetrics {
       },
     });
 
+    // A conversation's answer is counted for its owner when it is written, whichever transport asked.
+    const offAnswers = core.events.on("chat.message", (message, audience) => {
+      const tokens = message.metrics?.usage?.completionTokens ?? 0;
+      if (message.role !== "assistant" || message.status === "streaming" || tokens <= 0 || this.countedAnswers.has(message.id)) return;
+      this.countedAnswers.add(message.id);
+      if (this.countedAnswers.size > COUNTED_ANSWERS) this.countedAnswers.delete(this.countedAnswers.values().next().value as string);
+      const name = this.names.get(audience?.owner ?? LOCAL_OWNER);
+      if (name) this.tokenGenerated.inc({token: name}, tokens);
+    });
+
     // A file reports progress several times; count each file once, when it reaches an end state.
     const counted = new Map<string, Set<string>>();
-    this.unsubscribe = core.knowledge.onProgress((event) => {
+    const offImports = core.knowledge.onProgress((event) => {
       if (event.type === "job" && event.state !== "running") counted.delete(event.jobId);
       if (event.type !== "file" || !FILE_RESULTS.has(event.file.state)) return;
       const seen = counted.get(event.jobId) ?? new Set<string>();
@@ -73,6 +103,16 @@ export class ApiMetrics {
       counted.set(event.jobId, seen);
       this.imports.inc({result: event.file.state});
     });
+    this.unsubscribe = () => {
+      offAnswers();
+      offImports();
+    };
+  }
+
+  /** A request with a valid token (whatever its answer: refused for scope or rate is still the token's use). */
+  observeTokenRequest(caller: ApiCaller): void {
+    this.names.set(caller.owner, caller.name);
+    this.tokenRequests.inc({token: caller.name});
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -85,8 +125,13 @@ export class ApiMetrics {
     this.errors.inc({route, code});
   }
 
-  observeGeneration(endpoint: string, completionTokens: number, timeToFirstTokenMs: number | null): void {
+  /**
+   * A generation's tokens and time to first token. `caller`: count the tokens for its token too; left
+   * out where the answer belongs to a conversation, which is counted when it is written (above).
+   */
+  observeGeneration(endpoint: string, completionTokens: number, timeToFirstTokenMs: number | null, caller?: ApiCaller): void {
     if (completionTokens > 0) this.tokens.inc({endpoint}, completionTokens);
+    if (completionTokens > 0 && caller) this.tokenGenerated.inc({token: caller.name}, completionTokens);
     if (timeToFirstTokenMs !== null) this.ttft.observe({endpoint}, timeToFirstTokenMs / 1000);
   }
 

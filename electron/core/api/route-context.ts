@@ -1,3 +1,5 @@
+import type {FastifyRequest} from "fastify";
+import type {ApiCaller} from "../../../shared/api-tokens.js";
 import type {RequestLimits} from "./api-options.js";
 import type {ApiServices} from "./api-services.js";
 import type {ApiMetrics} from "./metrics.js";
@@ -17,6 +19,8 @@ export interface RouteContext extends ApiServices {
 declare module "fastify" {
   interface FastifyRequest {
     lifecycle: RequestLifecycle;
+    /** Who sent a token-protected request (set once its token is checked); null on public routes. */
+    caller: ApiCaller | null;
   }
   interface FastifyContextConfig {
     /** Body type this route takes; anything else is 415 before the body is read. */
@@ -33,6 +37,12 @@ declare module "fastify" {
 export function currentModelId(engine: Pick<ApiServices["engine"], "status" | "modelName">): string | null {
   const status = engine.status();
   return status.model?.id ?? status.remote?.model ?? engine.modelName() ?? null;
+}
+
+/** The caller of a token-protected route; its token was checked before the handler runs. */
+export function callerOf(request: FastifyRequest): ApiCaller {
+  if (!request.caller) throw new Error("callerOf on a route without a checked token");
+  return request.caller;
 }
 
 /** The client is gone (or the deadline already answered): make sure nothing else is written. */

@@ -6,7 +6,8 @@ import {Transform, type Readable} from "node:stream";
 import {current, type ApiServerOptions, type MessageLogger, type RequestLimits} from "./api-options.js";
 import type {ApiServices} from "./api-services.js";
 import {AuthThrottle} from "./auth-throttle.js";
-import {bearerToken, isPublicRequest, pathOf, tokenKey, tokenMatches} from "./bearer-auth.js";
+import {bearerToken, isPublicRequest, pathOf} from "./bearer-auth.js";
+import {identifyCaller} from "./caller-auth.js";
 import {clientErrorHandler} from "./client-errors.js";
 import {assertHostAllowed, isLoopbackHost, listenError} from "./host-policy.js";
 import {ApiError, helpdeskErrorBody, isOpenAiPath, openaiErrorBody, toHttpError, type HttpError} from "./http-errors.js";
@@ -16,6 +17,7 @@ import {ApiMetrics} from "./metrics.js";
 import {registerDocsUi, registerOpenApiSpec} from "./openapi.js";
 import {RateLimiter} from "./rate-limiter.js";
 import {RequestLifecycle} from "./request-lifecycle.js";
+import {requiredScope, scopeCovers} from "./route-scopes.js";
 import type {RouteContext} from "./route-context.js";
 import {registerEventRoutes} from "./routes/events.js";
 import {registerHelpdeskChatRoutes} from "./routes/helpdesk-chat.js";
@@ -173,6 +175,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
   registerJsonBodyParser(app, BODY_LIMIT_CEILING);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.decorateRequest("lifecycle", null as unknown as RequestLifecycle);
+  app.decorateRequest("caller", null);
   app.addHook("onRoute", (route) => registry.add(route.url, route.method));
 
   // Set before any plugin adds routes (CORS adds OPTIONS *), so every route answers errors in the API's shape.
@@ -242,7 +245,9 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
         const query = request.query as {token?: unknown} | undefined;
         given = typeof query?.token === "string" ? query.token : null;
       }
-      if (!tokenMatches(given, token())) {
+      // The main token, or a named one (read again from settings.json if another process changed it).
+      const identified = identifyCaller(given, token(), services.apiTokens);
+      if (!identified) {
         // A missing token is a client not yet set up, not a guess.
         if (given !== null) wrongTokens.fail(request.ip);
         throw new ApiError(
@@ -251,11 +256,25 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
           given === null ? "This route needs the API token: send Authorization: Bearer <token> (Settings → API)." : "The API token is not valid; copy the current one from Settings → API.",
         );
       }
-      const verdict = limiter.take(tokenKey(given as string));
+      const {caller} = identified;
+      request.caller = caller;
+      metrics.observeTokenRequest(caller);
+      const perMinute = identified.rateLimitPerMinute ?? limiter.limit;
+      const verdict = limiter.take(identified.bucket, perMinute);
       if (!verdict.ok)
-        throw new ApiError(429, "RATE_LIMITED", `More than ${limiter.limit} requests a minute with this token; wait a moment or raise the limit in Settings.`, {
+        throw new ApiError(429, "RATE_LIMITED", `More than ${perMinute} requests a minute with this token; wait a moment or raise the limit in Settings.`, {
           retryAfterSeconds: verdict.retryAfterSeconds,
         });
+      // Checked before the body is read: an ask token never reaches an admin route's handler.
+      const route = request.routeOptions.url ?? "";
+      const rpcMethod = (request.params as {method?: unknown} | undefined)?.method;
+      const needed = requiredScope(request.method, route, typeof rpcMethod === "string" ? rpcMethod : undefined);
+      if (!scopeCovers(caller.scope, needed))
+        throw new ApiError(
+          403,
+          "FORBIDDEN_SCOPE",
+          `This API token (${caller.name}) has the "${caller.scope}" scope, which covers chat, search and its own conversations; ${request.method} ${route.startsWith("/rpc/") ? route.replace(":method", String(rpcMethod)) : route} needs an "admin" token.`,
+        );
     });
 
     // Wrong body types are refused before the body is read; so are bodies past the limit in effect.

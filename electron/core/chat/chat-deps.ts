@@ -22,6 +22,7 @@ export type ConversationRecords = Pick<
   ConversationStore,
   | "list"
   | "count"
+  | "ownerOf"
   | "summary"
   | "messagesOf"
   | "findMessage"

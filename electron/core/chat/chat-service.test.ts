@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from "vitest";
 import type {ConversationSummary, EarlierSummary, StoredMessage} from "../../../shared/chat.js";
-import type {EventMap, EventName} from "../../../shared/contract.js";
+import type {EventAudience, EventMap, EventName} from "../../../shared/contract.js";
 import {DesksideError} from "../../../shared/errors.js";
 import type {KnowledgeDocument, SearchHit, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {ChatMessage, GenerationResult} from "../../../shared/models.js";
@@ -19,6 +19,7 @@ class MemoryConversations implements ConversationRecords {
   readonly conversations = new Map<string, ConversationSummary>();
   readonly messages = new Map<string, StoredMessage[]>();
   readonly earlier = new Map<string, EarlierSummary>();
+  readonly owners = new Map<string, string>();
   earlierSummary(id: string) {
     return this.earlier.get(id) ?? null;
   }
@@ -27,11 +28,14 @@ class MemoryConversations implements ConversationRecords {
     this.earlier.set(id, summary);
   }
 
-  list() {
-    return [...this.conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));
+  list(owner?: string) {
+    return [...this.conversations.values()].filter((c) => owner === undefined || this.owners.get(c.id) === owner).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));
   }
   count() {
     return this.conversations.size;
+  }
+  ownerOf(id: string) {
+    return this.conversations.has(id) ? (this.owners.get(id) ?? "local") : null;
   }
   summary(id: string) {
     const found = this.conversations.get(id);
@@ -49,7 +53,8 @@ class MemoryConversations implements ConversationRecords {
     }
     return null;
   }
-  async saveConversation(summary: ConversationSummary) {
+  async saveConversation(summary: ConversationSummary, owner = "local") {
+    if (!this.owners.has(summary.id)) this.owners.set(summary.id, owner);
     this.conversations.set(summary.id, {...summary, messageCount: this.messages.get(summary.id)?.length ?? 0});
   }
   async saveMessage(message: StoredMessage) {
@@ -128,9 +133,9 @@ class FakeEngine implements AnswerEngine {
 }
 
 class RecordedEvents implements ChatEvents {
-  readonly seen: {name: EventName; payload: unknown}[] = [];
-  emit<N extends "chat.token" | "chat.queued" | "chat.message" | "chat.changed">(name: N, payload: EventMap[N]) {
-    this.seen.push({name, payload});
+  readonly seen: {name: EventName; payload: unknown; audience?: EventAudience}[] = [];
+  emit<N extends "chat.token" | "chat.queued" | "chat.message" | "chat.changed">(name: N, payload: EventMap[N], audience?: EventAudience) {
+    this.seen.push({name, payload, audience});
   }
   named<N extends EventName>(name: N): EventMap[N][] {
     return this.seen.filter((e) => e.name === name).map((e) => e.payload as EventMap[N]);
@@ -323,5 +328,40 @@ describe("ChatService", () => {
   it("stores titles and comments as typed when redaction is off", async () => {
     const {chat} = setup((s) => (s.redaction.enabled = false));
     expect((await chat.create("password=Zebra-Quartz-7731")).title).toBe("password=Zebra-Quartz-7731");
+  });
+
+  it("keeps each owner's conversations to that owner: another's id is NOT_FOUND everywhere, and events name their owner", async () => {
+    const {chat, knowledge, events} = setup();
+    knowledge.hits = [hit("Run: net stop RasMan.", 0.9)];
+    const alice = await chat.send({message: "vpn error 809", owner: "tok_alice"});
+    const answer = await alice.done;
+    const mine = await chat.send({message: "printer offline"});
+    await mine.done;
+
+    expect((await chat.list(undefined, "tok_alice")).map((c) => c.id)).toEqual([alice.conversationId]);
+    expect((await chat.list()).map((c) => c.id)).toEqual([mine.conversationId]);
+    expect(await chat.list("809")).toEqual([]);
+    expect(await chat.list("809", "tok_alice")).toHaveLength(1);
+    const id = alice.conversationId;
+    const attempts: Promise<unknown>[] = [
+      chat.get(id),
+      chat.rename(id, "mine now"),
+      chat.delete(id),
+      chat.reset(id),
+      chat.exportMarkdown(id),
+      chat.stop(id),
+      chat.regenerate(id),
+      chat.editLast(id, "something else"),
+      chat.send({conversationId: id, message: "and now?"}),
+      chat.feedback(answer.id, "down"),
+      chat.draftTicket(id),
+      chat.saveToKnowledge(id),
+    ];
+    for (const attempt of attempts) await expect(attempt).rejects.toMatchObject({code: "NOT_FOUND"});
+    expect((await chat.get(id, "tok_alice")).messages).toHaveLength(2);
+
+    const audiences = new Set(events.seen.map((e) => e.audience?.owner));
+    expect(audiences).toEqual(new Set(["tok_alice", "local"]));
+    for (const event of events.seen.filter((e) => e.audience?.owner === "tok_alice")) expect(JSON.stringify(event.payload)).not.toContain(mine.conversationId);
   });
 });

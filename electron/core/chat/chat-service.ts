@@ -1,5 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
+import {LOCAL_OWNER} from "../../../shared/api-tokens.js";
+import type {EventAudience} from "../../../shared/contract.js";
 import {groundedMode} from "../../../shared/grounding.js";
 import type {AnswerMetrics, Citation, Conversation, ConversationSummary, EarlierSummary, RedactionFinding, StoredMessage, TicketDraft} from "../../../shared/chat.js";
 import type {SearchHit} from "../../../shared/knowledge.js";
@@ -22,6 +24,8 @@ const NO_MODEL_NOTICE = "No language model is loaded, so these are the best-matc
 const NO_ANSWER_TEXT =
   "I could not find anything about this in the knowledge base, so I won't guess. You can rephrase the question, add the relevant runbook in Knowledge, or draft a ticket to escalate it.";
 const GENERAL_NOTICE = "Not from the knowledge base: this answer comes from the model's general knowledge. Check it before acting on it.";
+/** The same sentence whether a conversation is gone or belongs to someone else: ids are not confirmed. */
+const NO_SUCH_CONVERSATION = "That conversation does not exist (it may have been deleted).";
 
 interface Composed extends AnswerOutput {
   metrics: AnswerMetrics;
@@ -53,8 +57,19 @@ export class ChatService implements ChatApi {
     return new Date().toISOString();
   }
 
-  async list(query?: string): Promise<ConversationSummary[]> {
-    const all = this.deps.store.list();
+  /** The conversation, if it is the owner's; NOT_FOUND otherwise, as for one that does not exist. */
+  private owned(id: string, owner: string): ConversationSummary {
+    if (this.deps.store.ownerOf(id) !== owner) throw new DesksideError("NOT_FOUND", NO_SUCH_CONVERSATION);
+    return this.deps.store.summary(id);
+  }
+
+  /** A conversation's events go to its owner's clients only. */
+  private audience(owner: string): EventAudience {
+    return {owner};
+  }
+
+  async list(query?: string, owner: string = LOCAL_OWNER): Promise<ConversationSummary[]> {
+    const all = this.deps.store.list(owner);
     const q = query?.trim().toLowerCase();
     if (!q) return all;
     return all.filter((c) => c.title.toLowerCase().includes(q) || this.deps.store.messagesOf(c.id).some((m) => m.content.toLowerCase().includes(q)));
@@ -64,16 +79,16 @@ export class ChatService implements ChatApi {
     return this.deps.store.count();
   }
 
-  async create(title?: string): Promise<Conversation> {
+  async create(title?: string, owner: string = LOCAL_OWNER): Promise<Conversation> {
     const now = this.now();
     const summary: ConversationSummary = {id: randomUUID(), title: this.redactStored(title?.trim() ?? "") || DEFAULT_TITLE, createdAt: now, updatedAt: now, messageCount: 0};
-    await this.deps.store.saveConversation(summary);
-    this.deps.events.emit("chat.changed", {conversationId: summary.id});
+    await this.deps.store.saveConversation(summary, owner);
+    this.deps.events.emit("chat.changed", {conversationId: summary.id}, this.audience(owner));
     return {...summary, messages: []};
   }
 
-  async get(id: string): Promise<Conversation> {
-    const summary = this.deps.store.summary(id);
+  async get(id: string, owner: string = LOCAL_OWNER): Promise<Conversation> {
+    const summary = this.owned(id, owner);
     const messages = this.deps.store.messagesOf(id);
     // An answer still being written is stored only when it ends; a reader who left and came back
     // gets it as far as it has come, and its chat.token offsets tell where the rest goes.
@@ -82,30 +97,31 @@ export class ChatService implements ChatApi {
     return {...summary, messageCount: all.length, messages: all, earlier: this.deps.store.earlierSummary(id)};
   }
 
-  async rename(id: string, title: string): Promise<ConversationSummary> {
-    const summary = this.deps.store.summary(id);
+  async rename(id: string, title: string, owner: string = LOCAL_OWNER): Promise<ConversationSummary> {
+    const summary = this.owned(id, owner);
     const next = {...summary, title: this.redactStored(title.trim()) || summary.title, updatedAt: this.now()};
     await this.deps.store.saveConversation(next);
-    this.deps.events.emit("chat.changed", {conversationId: id});
+    this.deps.events.emit("chat.changed", {conversationId: id}, this.audience(owner));
     return this.deps.store.summary(id);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, owner: string = LOCAL_OWNER): Promise<void> {
+    this.owned(id, owner);
     this.active.get(id)?.abort();
     await this.deps.store.deleteConversation(id);
-    this.deps.events.emit("chat.changed", {conversationId: id});
+    this.deps.events.emit("chat.changed", {conversationId: id}, this.audience(owner));
   }
 
-  async reset(id: string): Promise<Conversation> {
+  async reset(id: string, owner: string = LOCAL_OWNER): Promise<Conversation> {
+    this.owned(id, owner);
     this.active.get(id)?.abort();
-    this.deps.store.summary(id);
     await this.deps.store.clearMessages(id);
-    this.deps.events.emit("chat.changed", {conversationId: id});
-    return this.get(id);
+    this.deps.events.emit("chat.changed", {conversationId: id}, this.audience(owner));
+    return this.get(id, owner);
   }
 
-  async exportMarkdown(id: string): Promise<{fileName: string; markdown: string}> {
-    const conversation = await this.get(id);
+  async exportMarkdown(id: string, owner: string = LOCAL_OWNER): Promise<{fileName: string; markdown: string}> {
+    const conversation = await this.get(id, owner);
     return {fileName: exportFileName(conversation.title), markdown: conversationToMarkdown(conversation)};
   }
 
@@ -126,17 +142,18 @@ export class ChatService implements ChatApi {
   }
 
   async send(input: SendInput): Promise<SendHandle> {
+    const owner = input.owner ?? LOCAL_OWNER;
     const redacted = this.redactInput(input.message);
-    let summary = input.conversationId ? this.deps.store.summary(input.conversationId) : (await this.create(titleFrom(redacted.text)));
+    let summary = input.conversationId ? this.owned(input.conversationId, owner) : await this.create(titleFrom(redacted.text), owner);
     this.ensureIdle(summary.id);
-    if (summary.title === DEFAULT_TITLE && summary.messageCount === 0) summary = await this.rename(summary.id, titleFrom(redacted.text));
+    if (summary.title === DEFAULT_TITLE && summary.messageCount === 0) summary = await this.rename(summary.id, titleFrom(redacted.text), owner);
     const history = this.deps.store.messagesOf(summary.id);
     const userMessage = this.userMessage(summary.id, redacted.text, redacted.findings);
     // The store updates its memory at once and writes in order; answering need not wait for the disk.
     const persisted = this.deps.store.saveMessage(userMessage);
     persisted.catch(() => undefined); // handled when the answer is saved; never an unhandled rejection
-    this.deps.events.emit("chat.message", userMessage);
-    return this.startAnswer(summary.id, userMessage, history, redacted.ms, persisted);
+    this.deps.events.emit("chat.message", userMessage, this.audience(owner));
+    return this.startAnswer(owner, summary.id, userMessage, history, redacted.ms, persisted);
   }
 
   private userMessage(conversationId: string, content: string, redactions: RedactionFinding[]): StoredMessage {
@@ -144,14 +161,15 @@ export class ChatService implements ChatApi {
   }
 
   /** Starts answering in the background; tokens go out as events, the result is stored and emitted. */
-  private startAnswer(conversationId: string, userMessage: StoredMessage, earlier: StoredMessage[], redactionMs: number, persisted: Promise<void> = Promise.resolve()): SendHandle {
+  private startAnswer(owner: string, conversationId: string, userMessage: StoredMessage, earlier: StoredMessage[], redactionMs: number, persisted: Promise<void> = Promise.resolve()): SendHandle {
+    const audience = this.audience(owner);
     const controller = new AbortController();
     this.active.set(conversationId, controller);
     const assistantMessageId = randomUUID();
     const createdAt = this.now();
     let partial = "";
     const base: StoredMessage = {id: assistantMessageId, conversationId, role: "assistant", content: "", createdAt, status: "streaming", mode: null, sources: [], redactions: [], metrics: null, feedback: null, notice: null, error: null};
-    this.deps.events.emit("chat.message", base);
+    this.deps.events.emit("chat.message", base, audience);
     this.writing.set(conversationId, {message: base, text: () => partial});
     const earlierBefore = this.deps.store.earlierSummary(conversationId);
 
@@ -167,9 +185,9 @@ export class ChatService implements ChatApi {
           onText: (text) => {
             const offset = partial.length;
             partial += text;
-            this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text, offset});
+            this.deps.events.emit("chat.token", {conversationId, messageId: assistantMessageId, text, offset}, audience);
           },
-          onQueued: (position) => this.deps.events.emit("chat.queued", {conversationId, messageId: assistantMessageId, position}),
+          onQueued: (position) => this.deps.events.emit("chat.queued", {conversationId, messageId: assistantMessageId, position}, audience),
           earlier: {summary: this.deps.store.earlierSummary(conversationId), save: (summary) => this.deps.store.saveEarlierSummary(conversationId, summary)},
         });
         const stopped = controller.signal.aborted || composed.generation?.finishReason === "abort";
@@ -196,9 +214,9 @@ export class ChatService implements ChatApi {
         if (!(error instanceof DesksideError && error.code === "NOT_FOUND")) this.deps.log?.(error, "saving an answer");
       }
       if (this.writing.get(conversationId)?.message.id === message.id) this.writing.delete(conversationId);
-      this.deps.events.emit("chat.message", message);
+      this.deps.events.emit("chat.message", message, audience);
       // Earlier messages were summarised for this answer: readers fetch the conversation again to show it.
-      if (this.deps.store.earlierSummary(conversationId) !== earlierBefore) this.deps.events.emit("chat.changed", {conversationId});
+      if (this.deps.store.earlierSummary(conversationId) !== earlierBefore) this.deps.events.emit("chat.changed", {conversationId}, audience);
       return message;
     })();
     return {conversationId, userMessage, assistantMessageId, done};
@@ -312,8 +330,8 @@ export class ChatService implements ChatApi {
     return {text: generation.text, sources, mode: relevant ? groundedMode("grounded", generation.text, sources) : "general", notice: notices.filter(Boolean).join(" ") || null, generation, metrics};
   }
 
-  async stop(conversationId: string): Promise<void> {
-    this.deps.store.summary(conversationId);
+  async stop(conversationId: string, owner: string = LOCAL_OWNER): Promise<void> {
+    this.owned(conversationId, owner);
     this.active.get(conversationId)?.abort();
   }
 
@@ -324,35 +342,39 @@ export class ChatService implements ChatApi {
     return {question: messages[index], before: messages.slice(0, index), after: messages.slice(index + 1)};
   }
 
-  async regenerate(conversationId: string): Promise<SendHandle> {
+  async regenerate(conversationId: string, owner: string = LOCAL_OWNER): Promise<SendHandle> {
+    this.owned(conversationId, owner);
     this.ensureIdle(conversationId);
     const {question, before, after} = this.lastQuestion(conversationId);
     await this.deps.store.deleteMessages(conversationId, after.map((m) => m.id));
-    this.deps.events.emit("chat.changed", {conversationId});
-    return this.startAnswer(conversationId, question, before, 0);
+    this.deps.events.emit("chat.changed", {conversationId}, this.audience(owner));
+    return this.startAnswer(owner, conversationId, question, before, 0);
   }
 
-  async editLast(conversationId: string, message: string): Promise<SendHandle> {
+  async editLast(conversationId: string, message: string, owner: string = LOCAL_OWNER): Promise<SendHandle> {
+    this.owned(conversationId, owner);
     this.ensureIdle(conversationId);
     const {question, before, after} = this.lastQuestion(conversationId);
     const redacted = this.redactInput(message);
     const edited: StoredMessage = {...question, content: redacted.text, redactions: redacted.findings};
     await this.deps.store.deleteMessages(conversationId, after.map((m) => m.id));
     await this.deps.store.saveMessage(edited);
-    this.deps.events.emit("chat.changed", {conversationId});
-    return this.startAnswer(conversationId, edited, before, redacted.ms);
+    this.deps.events.emit("chat.changed", {conversationId}, this.audience(owner));
+    return this.startAnswer(owner, conversationId, edited, before, redacted.ms);
   }
 
-  async feedback(messageId: string, rating: "up" | "down" | null, comment?: string): Promise<StoredMessage> {
+  async feedback(messageId: string, rating: "up" | "down" | null, comment?: string, owner: string = LOCAL_OWNER): Promise<StoredMessage> {
     const message = this.deps.store.findMessage(messageId);
-    if (!message || message.role !== "assistant") throw new DesksideError("NOT_FOUND", "That answer does not exist (it may have been deleted).");
+    if (!message || message.role !== "assistant" || this.deps.store.ownerOf(message.conversationId) !== owner)
+      throw new DesksideError("NOT_FOUND", "That answer does not exist (it may have been deleted).");
     const updated: StoredMessage = {...message, feedback: rating ? {rating, comment: this.redactStored(comment?.trim() ?? "") || null} : null};
     await this.deps.store.saveMessage(updated);
-    this.deps.events.emit("chat.message", updated);
+    this.deps.events.emit("chat.message", updated, this.audience(owner));
     return updated;
   }
 
-  async draftTicket(conversationId: string): Promise<TicketDraft> {
+  async draftTicket(conversationId: string, owner: string = LOCAL_OWNER): Promise<TicketDraft> {
+    this.owned(conversationId, owner);
     const messages = this.deps.store.messagesOf(conversationId).filter((m) => m.status !== "error");
     if (messages.length === 0) throw new DesksideError("INVALID_INPUT", "There is nothing in this conversation to put in a ticket yet.");
     const engine = this.deps.engine;
@@ -373,8 +395,8 @@ export class ChatService implements ChatApi {
     }
   }
 
-  async saveToKnowledge(conversationId: string, options: {title?: string; collection?: string | null} = {}) {
-    const conversation = await this.get(conversationId);
+  async saveToKnowledge(conversationId: string, options: {title?: string; collection?: string | null} = {}, owner: string = LOCAL_OWNER) {
+    const conversation = await this.get(conversationId, owner);
     if (!conversation.messages.some((m) => m.role === "assistant" && m.status !== "error"))
       throw new DesksideError("INVALID_INPUT", "This conversation has no answer to save yet.");
     const title = this.redactStored(options.title?.trim() || conversation.title);

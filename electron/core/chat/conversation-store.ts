@@ -1,6 +1,7 @@
 import * as lancedb from "@lancedb/lancedb";
 import {Field, Schema, Utf8} from "apache-arrow";
 import {DesksideError} from "../../../shared/errors.js";
+import {LOCAL_OWNER} from "../../../shared/api-tokens.js";
 import {moveTableAside, openTableRepaired, readRows} from "../storage/table-repair.js";
 import type {ConversationSummary, EarlierSummary, StoredMessage} from "../../../shared/chat.js";
 import {lancedbSession} from "../storage/lancedb-session.js";
@@ -10,9 +11,18 @@ const MESSAGES = "messages";
 /** One summary of the earlier messages per conversation (id: the conversation's id). */
 const SUMMARIES = "earlier_summaries";
 
+/** `owner`: the API token that started the conversation (LOCAL_OWNER: the main token and the desktop app). */
 function conversationsSchema(): Schema {
-  return new Schema(["id", "title", "created_at", "updated_at"].map((name) => new Field(name, new Utf8(), false)));
+  return new Schema(["id", "title", "created_at", "updated_at", "owner"].map((name) => new Field(name, new Utf8(), false)));
 }
+
+/**
+ * Columns added after a table was first written, with the value its existing rows get. Conversations
+ * from before named tokens were all made by the owner.
+ */
+const ADDED_COLUMNS: Record<string, Record<string, string>> = {
+  [CONVERSATIONS]: {owner: LOCAL_OWNER},
+};
 
 /** Messages keep their structured parts (sources, metrics, feedback) as one JSON column: read whole, never queried by field. */
 function messagesSchema(): Schema {
@@ -23,7 +33,7 @@ function quote(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-type ConversationRow = {id: string; title: string; created_at: string; updated_at: string};
+type ConversationRow = {id: string; title: string; created_at: string; updated_at: string; owner?: string};
 
 /** What opening the history found damaged: sentences for the log, and how much was lost. */
 export interface HistoryHealth {
@@ -50,13 +60,16 @@ async function openHistoryTable(
     const opened = await openTableRepaired(db, name, localRoot);
     health.notes.push(...opened.notes);
     if (opened.table) {
-      const read = await readRows(opened.table, schema.fields.map((field) => field.name), "id");
+      // A table written by an earlier version lacks the columns added since: read what it has.
+      const present = new Set((await opened.table.schema()).fields.map((field) => field.name));
+      const added = ADDED_COLUMNS[name] ?? {};
+      const missing = Object.keys(added).filter((column) => !present.has(column));
+      const read = await readRows(opened.table, schema.fields.map((field) => field.name).filter((column) => !missing.includes(column)), "id");
       health.notes.push(...read.notes);
-      if (!read.complete) {
-        const rows = read.rows.map((row) => Object.fromEntries(schema.fields.map((field) => [field.name, String(row[field.name] ?? "")])));
-        await opened.table.add(lancedb.makeArrowTable(rows, {schema}), {mode: "overwrite"});
-      }
-      return {table: opened.table, rows: read.rows, lost: read.lost};
+      const rows = read.rows.map((row) => Object.fromEntries(schema.fields.map((field) => [field.name, String(row[field.name] ?? added[field.name] ?? "")])));
+      if (!read.complete) await opened.table.add(lancedb.makeArrowTable(rows, {schema}), {mode: "overwrite"});
+      else if (missing.length > 0) await opened.table.addColumns(missing.map((column) => ({name: column, valueSql: `'${added[column].replace(/'/g, "''")}'`})));
+      return {table: opened.table, rows, lost: read.lost};
     }
     const aside = moveTableAside(localRoot, name);
     health.notes.push(aside ? `table "${name}" was moved aside as "${aside}"; it starts empty` : `table "${name}" is replaced by an empty one`);
@@ -74,6 +87,8 @@ async function openHistoryTable(
  */
 export class ConversationStore {
   private conversations = new Map<string, ConversationSummary>();
+  /** Who each conversation belongs to (an API token's id, or LOCAL_OWNER). */
+  private owners = new Map<string, string>();
   private messages = new Map<string, StoredMessage[]>();
   private summaries = new Map<string, EarlierSummary>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -113,7 +128,10 @@ export class ConversationStore {
   }
 
   private load(rows: ConversationRow[], messageRows: {conversation_id: string; body: string}[]): void {
-    for (const row of rows) this.conversations.set(row.id, {id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: 0});
+    for (const row of rows) {
+      this.conversations.set(row.id, {id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: 0});
+      this.owners.set(row.id, row.owner || LOCAL_OWNER);
+    }
     for (const row of messageRows) {
       if (!this.conversations.has(row.conversation_id)) continue;
       let message: StoredMessage;
@@ -172,12 +190,21 @@ export class ConversationStore {
     });
   }
 
-  list(): ConversationSummary[] {
-    return [...this.conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => ({...c}));
+  /** Newest first; with an owner, only that owner's. */
+  list(owner?: string): ConversationSummary[] {
+    return [...this.conversations.values()]
+      .filter((c) => owner === undefined || this.owners.get(c.id) === owner)
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      .map((c) => ({...c}));
   }
 
   count(): number {
     return this.conversations.size;
+  }
+
+  /** The conversation's owner; null when there is no such conversation. */
+  ownerOf(id: string): string | null {
+    return this.conversations.has(id) ? (this.owners.get(id) ?? LOCAL_OWNER) : null;
   }
 
   summary(id: string): ConversationSummary {
@@ -199,14 +226,17 @@ export class ConversationStore {
     return null;
   }
 
-  async saveConversation(summary: ConversationSummary): Promise<void> {
+  /** Inserts or updates a conversation; `owner` is taken from a new one, and never changes after. */
+  async saveConversation(summary: ConversationSummary, owner: string = LOCAL_OWNER): Promise<void> {
+    const kept = this.owners.get(summary.id) ?? owner;
     this.conversations.set(summary.id, {...summary, messageCount: this.messages.get(summary.id)?.length ?? 0});
+    this.owners.set(summary.id, kept);
     await this.write(() =>
       this.conversationTable
         .mergeInsert("id")
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
-        .execute([{id: summary.id, title: summary.title, created_at: summary.createdAt, updated_at: summary.updatedAt}]),
+        .execute([{id: summary.id, title: summary.title, created_at: summary.createdAt, updated_at: summary.updatedAt, owner: kept}]),
     );
   }
 
@@ -250,6 +280,7 @@ export class ConversationStore {
   async deleteConversation(id: string): Promise<void> {
     this.summary(id);
     this.conversations.delete(id);
+    this.owners.delete(id);
     this.messages.delete(id);
     await this.write(async () => {
       await this.messageTable.delete(`conversation_id = ${quote(id)}`);

@@ -1,7 +1,7 @@
 import {DesksideError} from "../../../shared/errors.js";
 import type {EventSink, SettingsView} from "../../../shared/contract.js";
 import {LOCAL_ONLY_SETTINGS, publicSettings, type Settings, type SettingsPatch} from "../../../shared/settings.js";
-import type {SettingsService, SettingsWarning} from "../settings/settings-service.js";
+import {KEPT_ON_RESET, type SettingsService, type SettingsWarning} from "../settings/settings-service.js";
 import {effectiveSettings, overriddenSettings} from "./effective-settings.js";
 import {assertRemoteChangeAllowed, localOnlyError, type ChangeOrigin} from "./local-only.js";
 import type {RuntimeOverrides} from "./runtime-config.js";
@@ -46,9 +46,14 @@ export class AppSettings {
     return this.stored.update(patch);
   }
 
-  /** Defaults again, keeping the API token; from a remote origin every local-only setting is kept too. */
+  /** Defaults again, keeping the API tokens; from a remote origin every local-only setting is kept too. */
   reset(origin: ChangeOrigin = "local"): Settings {
-    return this.stored.reset(origin === "remote" ? LOCAL_ONLY_SETTINGS : ["api.token"]);
+    return this.stored.reset(origin === "remote" ? LOCAL_ONLY_SETTINGS : KEPT_ON_RESET);
+  }
+
+  /** Takes in the settings file if another process changed it (a stat; see SettingsService.reloadIfChanged). */
+  refresh(): void {
+    this.stored.reloadIfChanged();
   }
 
   regenerateToken(origin: ChangeOrigin = "local"): string {

@@ -29,7 +29,7 @@ describe("local-only settings", () => {
   });
 
   it("counts a whole section replaced by something that is not an object", () => {
-    expect(localOnlyChanges({api: null}, stored()).sort()).toEqual(["api.allowLan", "api.corsOrigins", "api.host", "api.token"]);
+    expect(localOnlyChanges({api: null}, stored()).sort()).toEqual(["api.allowLan", "api.corsOrigins", "api.host", "api.token", "api.tokens"]);
     expect(localOnlyChanges({knowledge: "x"}, stored())).toEqual(["knowledge.storeUri"]);
   });
 

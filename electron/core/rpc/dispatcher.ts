@@ -1,5 +1,6 @@
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import {contract, type MethodInput, type MethodName, type MethodOutput, type RpcResponse} from "../../../shared/contract.js";
+import type {ApiCaller} from "../../../shared/api-tokens.js";
 
 export type Handler<M extends MethodName> = (input: MethodInput<M>, context: CallContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = {[M in MethodName]: Handler<M>};
@@ -7,6 +8,8 @@ export type Handlers = {[M in MethodName]: Handler<M>};
 export interface CallContext {
   /** Which transport made the call; some methods (file paths) only make sense in the desktop app. */
   transport: "ipc" | "http" | "test";
+  /** Who called over HTTP (its API token's owner and scope); left out: this computer, the owner. */
+  caller?: ApiCaller;
 }
 
 /** Validates every input against the contract before a handler sees it; errors leave as {code, message}. */

@@ -1,7 +1,9 @@
 import {DesksideError} from "../../../shared/errors.js";
+import {LOCAL_OWNER} from "../../../shared/api-tokens.js";
 import type {AppInfo} from "../../../shared/contract.js";
 import type {ApiState} from "../api/api-status.js";
 import type {ChatApi} from "../chat/chat-api.js";
+import type {ApiTokens} from "../config/api-tokens.js";
 import type {AppSettings} from "../config/app-settings.js";
 import type {ChangeOrigin} from "../config/local-only.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
@@ -16,6 +18,8 @@ export interface HandlerDeps {
   /** Where the HTTP API is reachable (read only: startApi writes it). */
   apiStatus(): ApiState;
   settings: Pick<AppSettings, "effective" | "view" | "update" | "reset" | "regenerateToken" | "apiToken">;
+  /** Named API tokens; created and revoked only locally. */
+  apiTokens: Pick<ApiTokens, "list" | "create" | "revoke">;
   models: Pick<ModelService, "list" | "gpu" | "load" | "unload" | "cancelLoad" | "importFile">;
   /** Status of the engine in use (local, remote, or both in fallback order). */
   engine: Pick<ChatEngine, "status">;
@@ -49,12 +53,17 @@ export function originOf(context: CallContext): ChangeOrigin {
   return context.transport === "http" ? "remote" : "local";
 }
 
+/** Whose conversations a call may see and touch: its API token's owner, or the local owner. */
+export function ownerOf(context: CallContext): string {
+  return context.caller?.owner ?? LOCAL_OWNER;
+}
+
 /**
  * One handler per contract method; each is a thin call into a service. Changes are announced by the
  * services themselves, so a handler never sends events.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const {settings, models, knowledge, chat, downloads} = deps;
+  const {settings, models, knowledge, chat, downloads, apiTokens} = deps;
 
   const appInfo = async (): Promise<AppInfo> => {
     const current = settings.effective();
@@ -91,6 +100,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return settings.view();
     },
     "settings.apiToken": (_input, context) => ({token: settings.apiToken(originOf(context))}),
+
+    "apiTokens.list": () => apiTokens.list(),
+    "apiTokens.create": (input, context) => apiTokens.create(input, originOf(context)),
+    "apiTokens.revoke": ({name}, context) => {
+      apiTokens.revoke(name, originOf(context));
+      return OK;
+    },
 
     "models.list": () => models.list(),
     "models.gpu": () => models.gpu(),
@@ -169,34 +185,34 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return knowledge.importPack(source, {collection: collection ?? null});
     },
 
-    "chat.list": (input) => chat.list(input?.query),
-    "chat.create": (input) => chat.create(input?.title),
-    "chat.get": ({id}) => chat.get(id),
-    "chat.rename": ({id, title}) => chat.rename(id, title),
-    "chat.delete": async ({id}) => {
-      await chat.delete(id);
+    "chat.list": (input, context) => chat.list(input?.query, ownerOf(context)),
+    "chat.create": (input, context) => chat.create(input?.title, ownerOf(context)),
+    "chat.get": ({id}, context) => chat.get(id, ownerOf(context)),
+    "chat.rename": ({id, title}, context) => chat.rename(id, title, ownerOf(context)),
+    "chat.delete": async ({id}, context) => {
+      await chat.delete(id, ownerOf(context));
       return OK;
     },
-    "chat.reset": ({id}) => chat.reset(id),
-    "chat.export": ({id}) => chat.exportMarkdown(id),
-    "chat.send": async (input) => {
-      const {done: _done, ...handle} = await chat.send(input);
+    "chat.reset": ({id}, context) => chat.reset(id, ownerOf(context)),
+    "chat.export": ({id}, context) => chat.exportMarkdown(id, ownerOf(context)),
+    "chat.send": async (input, context) => {
+      const {done: _done, ...handle} = await chat.send({...input, owner: ownerOf(context)});
       return handle;
     },
-    "chat.stop": async ({conversationId}) => {
-      await chat.stop(conversationId);
+    "chat.stop": async ({conversationId}, context) => {
+      await chat.stop(conversationId, ownerOf(context));
       return OK;
     },
-    "chat.regenerate": async ({conversationId}) => {
-      const {done: _done, ...handle} = await chat.regenerate(conversationId);
+    "chat.regenerate": async ({conversationId}, context) => {
+      const {done: _done, ...handle} = await chat.regenerate(conversationId, ownerOf(context));
       return handle;
     },
-    "chat.editLast": async ({conversationId, message}) => {
-      const {done: _done, ...handle} = await chat.editLast(conversationId, message);
+    "chat.editLast": async ({conversationId, message}, context) => {
+      const {done: _done, ...handle} = await chat.editLast(conversationId, message, ownerOf(context));
       return handle;
     },
-    "chat.feedback": ({messageId, rating, comment}) => chat.feedback(messageId, rating, comment),
-    "chat.draftTicket": ({conversationId}) => chat.draftTicket(conversationId),
-    "chat.saveToKnowledge": ({conversationId, title, collection}) => chat.saveToKnowledge(conversationId, {title, collection}),
+    "chat.feedback": ({messageId, rating, comment}, context) => chat.feedback(messageId, rating, comment, ownerOf(context)),
+    "chat.draftTicket": ({conversationId}, context) => chat.draftTicket(conversationId, ownerOf(context)),
+    "chat.saveToKnowledge": ({conversationId, title, collection}, context) => chat.saveToKnowledge(conversationId, {title, collection}, ownerOf(context)),
   };
 }

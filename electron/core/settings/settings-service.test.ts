@@ -125,4 +125,41 @@ describe.skipIf(process.platform === "win32")("the settings file holds secrets: 
     service.update({retrieval: {topK: 8}});
     expect(modeOf(service.filePath)).toBe(0o600);
   });
+
+  it("takes in a file another process wrote, keeps it on its own next write, and ignores an invalid one", () => {
+    const service = new SettingsService(dir);
+    const changes: number[] = [];
+    service.onChange((next) => changes.push(next.retrieval.topK));
+    expect(service.reloadIfChanged()).toBe(false);
+
+    // Another process (npm run tokens, an editor) rewrites the file through a temporary file and a rename.
+    const edited = {...JSON.parse(fs.readFileSync(service.filePath, "utf8")), retrieval: {topK: 9}};
+    fs.writeFileSync(`${service.filePath}.tmp`, JSON.stringify(edited));
+    fs.renameSync(`${service.filePath}.tmp`, service.filePath);
+    expect(service.reloadIfChanged()).toBe(true);
+    expect(service.get().retrieval.topK).toBe(9);
+    expect(changes).toEqual([9]);
+    expect(service.reloadIfChanged()).toBe(false);
+
+    fs.writeFileSync(service.filePath, JSON.stringify({...edited, generation: {temperature: 1.5}}));
+    // An update takes the other writer's change in before writing, so it is not lost.
+    service.update({chat: {systemPrompt: "Be brief."}});
+    expect(service.get().generation.temperature).toBe(1.5);
+    expect(JSON.parse(fs.readFileSync(service.filePath, "utf8")).generation.temperature).toBe(1.5);
+
+    fs.writeFileSync(service.filePath, "{ half written");
+    expect(service.reloadIfChanged()).toBe(false);
+    expect(service.get().chat.systemPrompt).toBe("Be brief.");
+  });
+
+  it("keeps the API tokens, main and named, on reset", () => {
+    const service = new SettingsService(dir);
+    const named = {id: "tok_1", name: "alice", scope: "ask" as const, hash: "a".repeat(64), createdAt: "2025-01-01T00:00:00.000Z", rateLimitPerMinute: null};
+    service.update({api: {tokens: [named]}, retrieval: {topK: 9}});
+    const token = service.get().api.token;
+    service.reset();
+    expect(service.get().api.tokens).toEqual([named]);
+    expect(service.get().api.token).toBe(token);
+    expect(service.get().retrieval.topK).toBe(5);
+  });
 });

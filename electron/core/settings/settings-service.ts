@@ -75,6 +75,8 @@ export class SettingsService {
   private readonly backing: SettingsBacking;
   private current: Settings;
   private readonly events = new EventEmitter();
+  /** The file as this service last wrote or read it; anything else was written by another process. */
+  private seen: string | null = null;
 
   constructor(dataDir: string, createBacking: BackingFactory = confBacking) {
     fs.mkdirSync(dataDir, {recursive: true});
@@ -83,9 +85,39 @@ export class SettingsService {
     this.backing = createBacking(dataDir);
     this.current = loaded;
     if (!this.current.api.token) this.current = {...this.current, api: {...this.current.api, token: generateApiToken()}};
-    this.backing.store = this.current as unknown as Record<string, unknown>;
+    this.write();
     // Files written by earlier versions (or copied in) may be world-readable: tighten them at start.
     for (const file of settingsFiles(dataDir)) restrictFile(file);
+  }
+
+  private write(): void {
+    this.backing.store = this.current as unknown as Record<string, unknown>;
+    this.seen = fileSignature(this.filePath);
+  }
+
+  /**
+   * Takes in a settings file another process wrote (`npm run tokens`, an administrator's editor)
+   * while this one runs: a stat per call, a read only when the file changed. A valid file replaces
+   * the settings in memory and is announced like any change; an invalid one is left for its writer
+   * to fix and the settings in memory stay. Returns whether anything changed.
+   */
+  reloadIfChanged(): boolean {
+    const signature = fileSignature(this.filePath);
+    if (signature === this.seen || signature === null) return false;
+    this.seen = signature;
+    let next: Settings;
+    try {
+      const parsed = settingsSchema.safeParse(migrateSettings(JSON.parse(fs.readFileSync(this.filePath, "utf8"))));
+      if (!parsed.success) return false;
+      next = parsed.data;
+    } catch {
+      return false;
+    }
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return false;
+    const previous = this.current;
+    this.current = next;
+    this.events.emit("change", this.get(), previous);
+    return true;
   }
 
   private readExisting(): Settings {
@@ -114,18 +146,49 @@ export class SettingsService {
     return settingsSchema.parse({});
   }
 
+  /**
+   * Re-reads the file shortly after anything writes it (reloadIfChanged decides whether it is news),
+   * so an open Settings page shows a change made elsewhere without waiting for the next request.
+   */
+  watch(): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let watcher: fs.FSWatcher;
+    try {
+      // The folder, not the file: an atomic write replaces the file, which ends a watch on it.
+      watcher = fs.watch(path.dirname(this.filePath), {persistent: false}, (_event, name) => {
+        if (name !== SETTINGS_FILE) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          this.reloadIfChanged();
+        }, 50);
+        timer.unref();
+      });
+    } catch {
+      // No file watching here (some network file systems): requests still check the file.
+      return () => undefined;
+    }
+    watcher.on("error", () => undefined);
+    return () => {
+      if (timer) clearTimeout(timer);
+      watcher.close();
+    };
+  }
+
   get(): Settings {
     return structuredClone(this.current);
   }
 
   /** Applies a partial update; unknown keys are ignored, invalid values throw SETTINGS_INVALID. */
   update(patch: SettingsPatch | Record<string, unknown>): Settings {
+    // A change another process made to the file is taken in first, so this write keeps it.
+    this.reloadIfChanged();
     const merged = deepMerge(this.current as unknown as Record<string, unknown>, patch as Record<string, unknown>);
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) throw new DesksideError("SETTINGS_INVALID", `Setting rejected: ${describeIssues(parsed.error)}`);
     const previous = this.current;
     this.current = parsed.data;
-    this.backing.store = this.current as unknown as Record<string, unknown>;
+    this.write();
     // The backing is asked for owner-only files; this covers one that was not.
     restrictFile(this.filePath);
     this.events.emit("change", this.get(), previous);
@@ -134,9 +197,9 @@ export class SettingsService {
 
   /**
    * Back to defaults, keeping the given settings ("section.key" paths) as they are; by default the
-   * API token, so connected tools keep working.
+   * API tokens (the main one and the named ones), so connected tools keep working.
    */
-  reset(keep: readonly string[] = ["api.token"]): Settings {
+  reset(keep: readonly string[] = KEPT_ON_RESET): Settings {
     const next = settingsSchema.parse({}) as unknown as Record<string, unknown>;
     for (const setting of keep) copyPath(this.current, next, setting.split("."));
     return this.update(next);
@@ -149,6 +212,19 @@ export class SettingsService {
   onChange(listener: (next: Settings, previous: Settings) => void): () => void {
     this.events.on("change", listener);
     return () => this.events.off("change", listener);
+  }
+}
+
+/** What a reset keeps unless told otherwise: who may use the API. */
+export const KEPT_ON_RESET: readonly string[] = ["api.token", "api.tokens"];
+
+/** Identifies one version of a file: a new inode (atomic rename), size or time means another write. */
+function fileSignature(file: string): string | null {
+  try {
+    const stat = fs.statSync(file, {bigint: true});
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch {
+    return null;
   }
 }
 

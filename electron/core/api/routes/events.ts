@@ -1,26 +1,31 @@
 import type {FastifyInstance} from "fastify";
+import {eventVisibleTo} from "../../event-audience.js";
 import {forHttp} from "../client-views.js";
-import type {RouteContext} from "../route-context.js";
+import {callerOf, type RouteContext} from "../route-context.js";
 import {SseWriter} from "../sse-writer.js";
 
 /**
- * Every core event as server-sent events (`event: <name>`, `data: <json>`), for the renderer in a
- * browser (local paths cut down as on /rpc). EventSource cannot send headers, so this route also
- * takes the token as `?token=`.
+ * The core's events as server-sent events (`event: <name>`, `data: <json>`), for the renderer in a
+ * browser (local paths cut down as on /rpc). Each client hears what its token may: a conversation's
+ * events only when the conversation is its own, the rest only with the admin scope. EventSource
+ * cannot send headers, so this route also takes the token as `?token=`.
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "events" | "heartbeatMs">): void {
   app.get(
     "/events",
     {
       config: {longLived: true},
-      schema: {tags: ["RPC (browser mode)"], summary: "Server-sent events of every core event; token as Bearer header or `?token=`.", querystring: {type: "object", properties: {token: {type: "string"}}}},
+      schema: {tags: ["RPC (browser mode)"], summary: "Server-sent events of the core's events this token may hear (its own conversations'; everything else with the admin scope); token as Bearer header or `?token=`.", querystring: {type: "object", properties: {token: {type: "string"}}}},
     },
     async (request, reply) => {
       const sse = new SseWriter(reply);
       sse.open();
       sse.retry(3000);
       sse.comment("connected");
-      const off = ctx.events.onAny((name, payload) => sse.send(forHttp(name, payload), name));
+      const caller = callerOf(request);
+      const off = ctx.events.onAny((name, payload, audience) => {
+        if (eventVisibleTo(audience, caller)) sse.send(forHttp(name, payload), name);
+      });
       const heartbeat = setInterval(() => sse.comment("ping"), ctx.heartbeatMs);
       heartbeat.unref();
       const stop = () => {

@@ -2,7 +2,7 @@ import type {FastifyInstance} from "fastify";
 import {TokenBuffer} from "../../../../shared/token-buffer.js";
 import {toHttpError, ApiError} from "../http-errors.js";
 import {waitForModel} from "../model-wait.js";
-import {abandon, type RouteContext} from "../route-context.js";
+import {abandon, callerOf, type RouteContext} from "../route-context.js";
 import {errorResponse, helpdeskChatRequest, helpdeskChatResponse, type HelpdeskChatRequest} from "../schemas.js";
 import {SseWriter} from "../sse-writer.js";
 import {replyView} from "../views.js";
@@ -53,14 +53,14 @@ export function registerHelpdeskChatRoutes(app: FastifyInstance, ctx: Pick<Route
       };
 
       try {
-        const handle = await ctx.chat.send({conversationId: body.session_id, message: body.message});
+        const handle = await ctx.chat.send({conversationId: body.session_id, message: body.message, owner: callerOf(request).owner});
         assistantId = handle.assistantMessageId;
         const place = earlyQueue.get(assistantId);
         if (place !== undefined) sse?.send({position: place}, "queue");
         earlyQueue.clear();
         for (const text of early.take(assistantId)) forward(text);
         early.clear();
-        const stop = () => void ctx.chat.stop(handle.conversationId).catch(() => undefined);
+        const stop = () => void ctx.chat.stop(handle.conversationId, callerOf(request).owner).catch(() => undefined);
         life.signal.addEventListener("abort", stop, {once: true});
         const message = await handle.done.finally(() => life.signal.removeEventListener("abort", stop));
         const metrics = message.metrics;

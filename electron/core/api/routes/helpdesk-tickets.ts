@@ -1,5 +1,5 @@
 import type {FastifyInstance} from "fastify";
-import type {RouteContext} from "../route-context.js";
+import {callerOf, type RouteContext} from "../route-context.js";
 import {errorResponse, ticketDraftRequest} from "../schemas.js";
 
 export function registerHelpdeskTicketRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "chat">): void {
@@ -11,7 +11,7 @@ export function registerHelpdeskTicketRoutes(app: FastifyInstance, ctx: Pick<Rou
     },
     async (request) => {
       const {session_id} = request.body as {session_id: string};
-      return {session_id, ticket: await ctx.chat.draftTicket(session_id)};
+      return {session_id, ticket: await ctx.chat.draftTicket(session_id, callerOf(request).owner)};
     },
   );
 }

@@ -4,7 +4,7 @@ import type {GenerationResult} from "../../../../shared/models.js";
 import {ApiError, openaiErrorBody, toHttpError} from "../http-errors.js";
 import {waitForModel} from "../model-wait.js";
 import {RAG_MODEL_ID, chunk, completionId, toChatMessages, toFinishReason, toGenerateOptions, usageView, type ChunkBase} from "../openai-format.js";
-import {abandon, currentModelId, type RouteContext} from "../route-context.js";
+import {abandon, callerOf, currentModelId, type RouteContext} from "../route-context.js";
 import {chatCompletionRequest, chatCompletionResponse, openaiErrorResponse, type ChatCompletionRequest} from "../schemas.js";
 import {SseWriter} from "../sse-writer.js";
 import {answerTimingsView, citationView} from "../views.js";
@@ -101,7 +101,8 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
       }
 
       const generation = outcome.generation;
-      ctx.metrics.observeGeneration("v1.chat.completions", generation?.usage.completionTokens ?? 0, generation?.timings.timeToFirstTokenMs ?? null);
+      // Stateless: no conversation records these tokens, so they are counted for the caller's token here.
+      ctx.metrics.observeGeneration("v1.chat.completions", generation?.usage.completionTokens ?? 0, generation?.timings.timeToFirstTokenMs ?? null, callerOf(request));
       if (life.reason === "disconnect" || life.reason === "shutdown") {
         if (sse?.isOpen) sse.end();
         return abandon(reply);

@@ -1,9 +1,10 @@
 import type {FastifyInstance, FastifySchema} from "fastify";
 import {ERROR_CODES} from "../../../../shared/errors.js";
 import {METHOD_NAMES, contract, type RpcResponse} from "../../../../shared/contract.js";
+import type {ApiCaller} from "../../../../shared/api-tokens.js";
 import {forHttp} from "../client-views.js";
 import {scrubPaths} from "../path-scrub.js";
-import type {RouteContext} from "../route-context.js";
+import {callerOf, type RouteContext} from "../route-context.js";
 import {rpcResponse} from "../schemas.js";
 
 /** Base64 makes uploads about 4/3 larger than the files they carry. */
@@ -15,8 +16,10 @@ const BASE64_OVERHEAD = 4 / 3;
  * the dispatcher (not fastify) validates, exactly as it does for IPC.
  */
 export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "rpc">): void {
-  const respond = async (method: string, input: unknown): Promise<{status: number; body: RpcResponse<unknown>}> => {
-    const response = await ctx.rpc.respond(method, input, {transport: "http"});
+  // The caller (its token's owner and scope; the scope was checked before the body was read) goes
+  // with the call, so conversation methods act on its own conversations only.
+  const respond = async (method: string, input: unknown, caller: ApiCaller): Promise<{status: number; body: RpcResponse<unknown>}> => {
+    const response = await ctx.rpc.respond(method, input, {transport: "http", caller});
     if (response.ok) return {status: 200, body: {ok: true, result: forHttp(method, response.result)}};
     const code = response.error.code as keyof typeof ERROR_CODES;
     const status = ERROR_CODES[code] ?? 500;
@@ -37,7 +40,7 @@ export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, 
         schema,
       },
       async (request, reply) => {
-        const {status, body} = await respond(method, request.body ?? undefined);
+        const {status, body} = await respond(method, request.body ?? undefined, callerOf(request));
         return reply.code(status).send(body);
       },
     );
@@ -45,7 +48,7 @@ export function registerRpcRoutes(app: FastifyInstance, ctx: Pick<RouteContext, 
 
   app.post("/rpc/:method", {config: {accepts: "json"}, schema: {hide: true}}, async (request, reply) => {
     const {method} = request.params as {method: string};
-    const {status, body} = await respond(method, request.body ?? undefined);
+    const {status, body} = await respond(method, request.body ?? undefined, callerOf(request));
     return reply.code(status).send(body);
   });
 }
