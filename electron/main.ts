@@ -10,7 +10,7 @@ import {resolveOverrides} from "./core/config/runtime-config.js";
 import {eventVisibleTo} from "./core/event-audience.js";
 import {LOCAL_CALLER} from "../shared/api-tokens.js";
 import {toErrorInfo} from "../shared/errors.js";
-import {IPC_CHANNELS, type PickFilesOptions} from "../shared/ipc.js";
+import {IPC_CHANNELS, type PickFilesOptions, type PickSavePathOptions} from "../shared/ipc.js";
 import {CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences} from "./shell/security-policy.js";
 import {restoreBounds, type WindowBounds} from "./shell/window-state.js";
 import {pathsFromArgv} from "./shell/launch-paths.js";
@@ -95,6 +95,10 @@ function wireIpc(current: DesksideCore): void {
   ipcMain.handle(IPC_CHANNELS.pickFiles, async (_event, options: PickFilesOptions) => {
     const result = await dialog.showOpenDialog({properties: [options?.directories ? "openDirectory" : "openFile", "multiSelections"], filters: options?.filters});
     return result.canceled ? [] : result.filePaths;
+  });
+  ipcMain.handle(IPC_CHANNELS.pickSavePath, async (_event, options: PickSavePathOptions) => {
+    const result = await dialog.showSaveDialog({defaultPath: path.basename(String(options?.defaultName ?? "")), filters: options?.filters});
+    return result.canceled || !result.filePath ? null : result.filePath;
   });
   // The window is the owner's: conversations of named API tokens never reach it.
   current.events.onAny((name, payload, audience) => {

@@ -14,10 +14,18 @@ export const IPC_CHANNELS = {
   openPath: "deskside:open-path",
   /** invoke(options) → paths: the native open dialog. */
   pickFiles: "deskside:pick-files",
+  /** invoke(options) → a path or null: the native save dialog. */
+  pickSavePath: "deskside:pick-save-path",
 } as const;
 
 export interface PickFilesOptions {
   directories?: boolean;
+  filters?: {name: string; extensions: string[]}[];
+}
+
+export interface PickSavePathOptions {
+  /** The file name the dialog proposes. */
+  defaultName: string;
   filters?: {name: string; extensions: string[]}[];
 }
 
@@ -32,6 +40,8 @@ export interface DesktopBridge {
   openPath?(path: string): Promise<string | void>;
   /** Shows the native open dialog and resolves with the chosen paths (empty when cancelled). */
   pickFiles?(options: PickFilesOptions): Promise<string[]>;
+  /** Shows the native save dialog and resolves with the chosen path (null when cancelled). */
+  pickSavePath?(options: PickSavePathOptions): Promise<string | null>;
 }
 
 /** What the preload puts on `window.deskside`. */

@@ -13,6 +13,9 @@ export interface DesksideClient {
   /** A browser tab sends files to the server this way (a model to the models folder); null in the desktop app. */
   upload<T>(route: string, file: Blob, options?: Parameters<NonNullable<Transport["upload"]>>[2]): Promise<T>;
   readonly canUpload: boolean;
+  /** A browser tab fetches a file the server sends as an attachment (a knowledge pack); the desktop app writes it through the core. */
+  download(route: string, options?: Parameters<NonNullable<Transport["download"]>>[1]): Promise<{blob: Blob; fileName: string | null}>;
+  readonly canDownload: boolean;
   invoke<M extends MethodName>(method: M, ...input: InputArgs<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
   close(): void;
@@ -24,6 +27,13 @@ export function createClient(transport: Transport): DesksideClient {
     desktop: transport.desktop ?? null,
     token: transport.token ?? null,
     canUpload: transport.upload !== undefined,
+    canDownload: transport.download !== undefined,
+    async download(route, options) {
+      if (!transport.download) throw new RpcError("INVALID_INPUT", "Downloading works in a browser; the desktop app saves files itself.");
+      const response = await transport.download(route, options);
+      if (!response.ok) throw new RpcError(response.error.code, response.error.message, response.error.details);
+      return response.result;
+    },
     async upload<T>(route: string, file: Blob, options?: Parameters<NonNullable<Transport["upload"]>>[2]): Promise<T> {
       if (!transport.upload) throw new RpcError("INVALID_INPUT", "Uploading files works in a browser; the desktop app copies them from disk.");
       const response = await transport.upload(route, file, options);

@@ -5,6 +5,7 @@ export function createElectronTransport(api: PreloadApi): Transport {
     pathForFile: api.pathForFile?.bind(api),
     openPath: api.openPath?.bind(api),
     pickFiles: api.pickFiles?.bind(api),
+    pickSavePath: api.pickSavePath?.bind(api),
   };
   return {
     host: "electron",

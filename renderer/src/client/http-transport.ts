@@ -1,5 +1,5 @@
 import type {RpcResponse} from "../../../shared/contract.js";
-import type {FileUpload, Transport} from "./transport.js";
+import type {FileDownload, FileUpload, Transport} from "./transport.js";
 
 export interface HttpTransportOptions {
   token: string;
@@ -39,10 +39,10 @@ export function createHttpTransport({token, baseUrl = "", onConnectionChange}: H
   }
 
   // XMLHttpRequest, not fetch: only it reports how much of a large body has been sent.
-  const upload: FileUpload = (route, file, {onProgress, signal} = {}) =>
+  const upload: FileUpload = (route, file, {onProgress, signal, method = "PUT"} = {}) =>
     new Promise((resolve) => {
       const request = new XMLHttpRequest();
-      request.open("PUT", `${baseUrl}${route}`);
+      request.open(method, `${baseUrl}${route}`);
       request.setRequestHeader("authorization", `Bearer ${token}`);
       request.setRequestHeader("content-type", "application/octet-stream");
       request.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
@@ -60,10 +60,55 @@ export function createHttpTransport({token, baseUrl = "", onConnectionChange}: H
       request.send(file);
     });
 
+  // fetch, read as it arrives so the caller can show how much has come; the token goes in a header,
+  // never in a link a download manager would keep.
+  const download: FileDownload = async (route, {onProgress} = {}) => {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${route}`, {headers: {authorization: `Bearer ${token}`}});
+    } catch {
+      return {ok: false, error: {code: "OFFLINE", message: "Cannot reach Deskside. Check that the app or server is still running."}};
+    }
+    if (!response.ok) {
+      try {
+        const body = (await response.json()) as {error?: {code: string; message: string}};
+        return {ok: false, error: body.error ?? {code: "INTERNAL", message: `Deskside answered with HTTP ${response.status}.`}};
+      } catch {
+        return {ok: false, error: {code: "INTERNAL", message: `Deskside answered with HTTP ${response.status}.`}};
+      }
+    }
+    const total = Number(response.headers.get("content-length")) || null;
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    let received = 0;
+    try {
+      const reader = response.body!.getReader();
+      for (;;) {
+        const {value, done} = await reader.read();
+        if (done) break;
+        parts.push(value);
+        received += value.byteLength;
+        onProgress?.(received, total);
+      }
+    } catch {
+      return {ok: false, error: {code: "OFFLINE", message: "The download stopped before it ended; try again."}};
+    }
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+    let fileName = plain ?? null;
+    try {
+      if (encoded) fileName = decodeURIComponent(encoded);
+    } catch {
+      // keep the plain name
+    }
+    return {ok: true, result: {blob: new Blob(parts, {type: response.headers.get("content-type") ?? "application/octet-stream"}), fileName}};
+  };
+
   return {
     host: "browser",
     token,
     upload,
+    download,
     async invoke(method, input) {
       let response: Response;
       try {

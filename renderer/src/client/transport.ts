@@ -17,10 +17,19 @@ export interface Transport {
   readonly desktop?: DesktopBridge;
   /** Present only in a browser tab: sends a file to the server, reporting bytes sent as it goes. */
   readonly upload?: FileUpload;
+  /** Present only in a browser tab: fetches a file the server sends as an attachment. */
+  readonly download?: FileDownload;
 }
 
-/** PUT of one file as the body; resolves with the server's JSON or its error. */
-export type FileUpload = (route: string, file: Blob, options?: {onProgress?: (sent: number, total: number) => void; signal?: AbortSignal}) => Promise<RpcResponse<unknown>>;
+/** One file as the body (PUT unless `method` says POST); resolves with the server's JSON or its error. */
+export type FileUpload = (
+  route: string,
+  file: Blob,
+  options?: {onProgress?: (sent: number, total: number) => void; signal?: AbortSignal; method?: "PUT" | "POST"},
+) => Promise<RpcResponse<unknown>>;
+
+/** A GET whose answer is a file: its bytes and the name the server suggests, or the server's error. */
+export type FileDownload = (route: string, options?: {onProgress?: (received: number, total: number | null) => void}) => Promise<RpcResponse<{blob: Blob; fileName: string | null}>>;
 
 export type {DesktopBridge, PreloadApi} from "../../../shared/ipc.js";
 

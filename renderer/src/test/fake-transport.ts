@@ -1,7 +1,7 @@
 import {act} from "@testing-library/react";
 import type {EventMap, EventName, MethodInput, MethodName, MethodOutput, RpcResponse} from "../../../shared/contract.js";
 import {createClient, type DesksideClient} from "../client/client.js";
-import type {DesktopBridge, FileUpload, Transport} from "../client/transport.js";
+import type {DesktopBridge, FileDownload, FileUpload, Transport} from "../client/transport.js";
 
 export type FakeHandlers = {[M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>};
 
@@ -26,6 +26,8 @@ export class FakeTransport implements Transport {
   token?: string;
   /** A browser tab's file upload; set before client(). */
   upload?: FileUpload;
+  /** A browser tab's file download; set before client(). */
+  download?: FileDownload;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(

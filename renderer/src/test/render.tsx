@@ -15,6 +15,7 @@ export function baseHandlers(): FakeHandlers {
     "app.info": () => appInfo(),
     "settings.get": () => settingsView(),
     "settings.apiToken": () => ({token: TEST_TOKEN}),
+    "apiTokens.list": () => [],
     "models.status": () => emptyStatus(),
     "chat.list": () => [],
     "knowledge.list": () => [],
@@ -28,10 +29,11 @@ export function baseHandlers(): FakeHandlers {
 }
 
 /** Renders a panel inside the same providers the app uses, over a fake transport. */
-export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]; token?: string; upload?: FakeTransport["upload"]} = {}) {
+export function renderWithClient(ui: ReactNode, handlers: FakeHandlers = {}, options: {host?: "electron" | "browser"; info?: AppInfo; desktop?: FakeTransport["desktop"]; token?: string; upload?: FakeTransport["upload"]; download?: FakeTransport["download"]} = {}) {
   const transport = new FakeTransport({...baseHandlers(), ...handlers}, options.host ?? "electron", options.desktop);
   transport.token = options.token;
   transport.upload = options.upload;
+  transport.download = options.download;
   const client = transport.client();
   const info = options.info ?? appInfo();
   const result = render(

@@ -1,6 +1,11 @@
 /** Saves text as a file through a temporary object URL (works in the browser and in Electron). */
 export function downloadText(fileName: string, content: string, type = "text/plain"): void {
-  const url = URL.createObjectURL(new Blob([content], {type: `${type};charset=utf-8`}));
+  downloadBlob(fileName, new Blob([content], {type: `${type};charset=utf-8`}));
+}
+
+/** Saves bytes (e.g. a download fetched with the API token) as a file through a temporary object URL. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = fileName;
@@ -8,7 +13,8 @@ export function downloadText(fileName: string, content: string, type = "text/pla
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  // Long enough for the browser to have taken the bytes, however large.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export async function copyText(text: string): Promise<boolean> {

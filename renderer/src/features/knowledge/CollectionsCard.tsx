@@ -30,7 +30,21 @@ export function collectionsOf(names: string[], documents: KnowledgeDocument[]): 
  * Each collection can be left out of answers (retrieval.excludedCollections) or removed. The starter
  * articles come first and say what they are: teams usually drop them once their own runbooks are in.
  */
-export function CollectionsCard({collections, documents, onRemoved}: {collections: string[]; documents: KnowledgeDocument[]; onRemoved: (collection: string) => void}) {
+export function CollectionsCard({
+  collections,
+  documents,
+  onRemoved,
+  onExport,
+  exporting,
+}: {
+  collections: string[];
+  documents: KnowledgeDocument[];
+  onRemoved: (collection: string) => void;
+  /** Saves a collection as a knowledge pack; left out where packs cannot be saved. */
+  onExport?: (collection: string) => void;
+  /** The collection being exported now (null: the whole knowledge base; undefined: none). */
+  exporting?: string | null;
+}) {
   const client = useClient();
   const {view, update} = useSettings();
   const {notify} = useToast();
@@ -86,7 +100,7 @@ export function CollectionsCard({collections, documents, onRemoved}: {collection
       <header className="card-header">
         <Icon name="folder" size={18} />
         <h2>Collections</h2>
-        <span className="muted">Leave a collection out of answers, or remove it</span>
+        <span className="muted">Leave a collection out of answers, export it as a pack, or remove it</span>
       </header>
       <ul className="collection-rows">
         {list.map((collection, index) => {
@@ -114,15 +128,30 @@ export function CollectionsCard({collections, documents, onRemoved}: {collection
                   {included ? "Included in answers" : "Excluded"}
                 </label>
               </div>
-              <Button
-                size="sm"
-                icon="trash"
-                busy={busy === collection.name}
-                onClick={() => void remove(collection)}
-                aria-label={collection.starter ? undefined : `Remove the collection "${collection.name}"`}
-              >
-                {collection.starter ? "Remove starter articles" : "Remove"}
-              </Button>
+              <div className="collection-actions">
+                {onExport && (
+                  <Button
+                    size="sm"
+                    icon="download"
+                    busy={exporting === collection.name}
+                    disabled={exporting !== undefined}
+                    onClick={() => onExport(collection.name)}
+                    aria-label={`Export the collection "${collection.name}" as a pack`}
+                    title="Save this collection as a .deskpack file"
+                  >
+                    Export
+                  </Button>
+                )}
+                <Button
+                  size="sm"
+                  icon="trash"
+                  busy={busy === collection.name}
+                  onClick={() => void remove(collection)}
+                  aria-label={collection.starter ? undefined : `Remove the collection "${collection.name}"`}
+                >
+                  {collection.starter ? "Remove starter articles" : "Remove"}
+                </Button>
+              </div>
             </li>
           );
         })}

@@ -1,4 +1,4 @@
-import {useState} from "react";
+import {useRef, useState} from "react";
 import {useClient, useEvent, useRpcQuery} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {useResync} from "../../shell/connection.js";
@@ -12,9 +12,11 @@ import {DocumentsTable} from "./DocumentsTable.js";
 import type {PickedFile} from "./dropped-files.js";
 import {DropZone} from "./DropZone.js";
 import {ImportJobList} from "./ImportJobList.js";
+import {PackImportStatus} from "./PackImportStatus.js";
 import {SearchPlayground} from "./SearchPlayground.js";
 import {useImportJobs} from "./useImportJobs.js";
 import {useKnowledgeImport} from "./useKnowledgeImport.js";
+import {isPackFile, useKnowledgePacks} from "./useKnowledgePacks.js";
 import "./knowledge.css";
 import {ReindexStatus, useReindexProgress} from "./ReindexStatus.js";
 
@@ -32,6 +34,8 @@ export function KnowledgePanel() {
   const [importing, setImporting] = useState(false);
   const [tab, setTab] = useState<Tab>("documents");
   const reindexing = useReindexProgress();
+  const packs = useKnowledgePacks();
+  const packInput = useRef<HTMLInputElement>(null);
   const reindexRunning = reindexing.progress?.state === "running";
 
   const refresh = () => {
@@ -64,13 +68,35 @@ export function KnowledgePanel() {
     return items.filter((item) => !models.includes(item));
   };
   const onFiles = (picked: PickedFile[]) => {
-    const files = withoutModels(picked, (p) => p.relativePath || p.file.name);
+    // A knowledge pack dropped with the documents is imported as a pack, not parsed as a document.
+    for (const pack of picked.filter((p) => isPackFile(p.file.name))) void packs.importFile(pack.file);
+    const files = withoutModels(
+      picked.filter((p) => !isPackFile(p.file.name)),
+      (p) => p.relativePath || p.file.name,
+    );
     if (files.length > 0) void start(async () => (await importFiles(files, target)).forEach(addJob));
   };
   const onPaths = (picked: string[]) => {
-    const paths = withoutModels(picked, (p) => p);
+    for (const pack of picked.filter(isPackFile)) void packs.importPath(pack);
+    const paths = withoutModels(
+      picked.filter((p) => !isPackFile(p)),
+      (p) => p,
+    );
     if (paths.length > 0) void start(async () => addJob(await importPaths(paths, target)));
   };
+
+  async function exportPack(collection: string | null) {
+    try {
+      const saved = await packs.exportPack(collection);
+      if (saved) notify(saved, {tone: "success"});
+    } catch (error) {
+      notify(errorMessage(error), {tone: "error"});
+    }
+  }
+
+  async function choosePack() {
+    if (!(await packs.pickAndImport())) packInput.current?.click();
+  }
 
   async function reindex() {
     const ok = await confirm({
@@ -101,13 +127,42 @@ export function KnowledgePanel() {
           </p>
         </div>
         <div className="header-actions">
+          {packs.canImport && (
+            <Button icon="upload" onClick={() => void choosePack()} busy={packs.activity.state === "running"} title="Import a .deskpack file: documents with their passages and vectors">
+              Import pack
+            </Button>
+          )}
+          {packs.canExport && (
+            <Button
+              icon="download"
+              onClick={() => void exportPack(null)}
+              busy={packs.exporting === null}
+              disabled={!stats.data || stats.data.documents === 0 || packs.exporting !== undefined}
+              title="Save the whole knowledge base as one .deskpack file"
+            >
+              Export pack
+            </Button>
+          )}
           <Button icon="regenerate" onClick={() => void reindex()} disabled={!stats.data || stats.data.documents === 0 || reindexRunning}>
             Re-index all
           </Button>
+          <input
+            ref={packInput}
+            type="file"
+            accept=".deskpack"
+            hidden
+            aria-label="Choose a knowledge pack to import"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = "";
+              if (file) void packs.importFile(file);
+            }}
+          />
         </div>
       </header>
       <div className="page-body">
         <ReindexStatus progress={reindexing.progress} onDismiss={reindexing.dismiss} />
+        <PackImportStatus activity={packs.activity} onDismiss={packs.dismiss} />
         {stats.data?.notice && <Banner tone="warning">{stats.data.notice}</Banner>}
         {Boolean(documents.error || stats.error) && (
           <Banner tone="danger" title="Could not load the knowledge base">
@@ -135,7 +190,15 @@ export function KnowledgePanel() {
           </button>
         </div>
         <div role="tabpanel" id="tabpanel-documents" aria-labelledby="tab-documents" hidden={tab !== "documents"} className="documents-tab">
-          {documents.data && <CollectionsCard collections={collections} documents={documents.data} onRemoved={refresh} />}
+          {documents.data && (
+            <CollectionsCard
+              collections={collections}
+              documents={documents.data}
+              onRemoved={refresh}
+              onExport={packs.canExport ? (name) => void exportPack(name) : undefined}
+              exporting={packs.exporting}
+            />
+          )}
           {documents.data && (
             <DocumentsTable
               documents={documents.data}
