@@ -4,14 +4,13 @@
  * HTTP server on the fixture models; tokens are managed the way the desktop app (IPC) and
  * `npm run tokens` manage them.
  */
-import {spawn} from "node:child_process";
 import {createHash} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {CreatedApiToken} from "../../shared/api-tokens.js";
-import {REPO_ROOT} from "../helpers/fixtures.js";
 import {createFixtureCore, readSse, startApiHarness, type ApiHarness} from "../helpers/api-server.js";
+import {printedToken, runTokensCli} from "../helpers/tokens-cli.js";
 
 const json = {"content-type": "application/json"};
 const ipc = {transport: "ipc"} as const;
@@ -43,21 +42,8 @@ async function ask(token: string, message: string, sessionId?: string): Promise<
   return response.json();
 }
 
-/** `npm run tokens -- …` against the harness's data folder, as an administrator would run it while the server runs. */
-function tokensCli(...args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "scripts", "tokens.ts"), ...args, "--data-dir", h.dataDir], {
-      cwd: REPO_ROOT,
-      env: {...process.env, DESKSIDE_DATA_DIR: ""},
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({code, stdout, stderr}));
-  });
-}
+/** `npm run tokens -- …` against the harness's data folder, while the server runs. */
+const tokensCli = (...args: string[]) => runTokensCli(h.dataDir, ...args);
 
 beforeAll(async () => {
   // Answers from the model's own knowledge when nothing matches, so every question generates tokens.
@@ -316,7 +302,7 @@ describe("revoking", () => {
   it("takes in tokens created and revoked with npm run tokens while the server runs, from the next request", async () => {
     const created = await tokensCli("create", "--name", "dana", "--scope", "ask");
     expect(created.code, created.stderr).toBe(0);
-    const value = created.stdout.match(/dsk_[A-Za-z0-9_-]{43}/)![0];
+    const value = printedToken(created.stdout);
     expect(fs.readFileSync(path.join(h.dataDir, "settings.json"), "utf8")).not.toContain(value);
     expect((await call(value, "/v1/models")).status).toBe(200);
     expect((await call(value, "/metrics")).status).toBe(403);

@@ -11,6 +11,7 @@ import {Spinner} from "../../ui/Spinner.js";
 import {useToast} from "../../ui/Toasts.js";
 import {useConfirm} from "../../ui/useConfirm.js";
 import {ApiTokenField} from "./ApiTokenField.js";
+import {ApiTokensField} from "./ApiTokensField.js";
 import {ListSetting, NumberSetting, SecretSetting, SegmentedSetting, SelectSetting, TextAreaSetting, TextSetting, ToggleSetting} from "./fields.js";
 import {SettingsFormProvider, useSettingsForm} from "./settings-form.js";
 import {useDefaultSystemPrompt} from "./useDefaultSystemPrompt.js";
@@ -237,6 +238,7 @@ function SettingsSections({dataDir: reported}: {dataDir: string}) {
         <ToggleSetting path="api.enabled" label="Enable the local API" />
         <NumberSetting path="api.port" label="Port" min={1} max={65535} integer />
         <ApiTokenField />
+        <ApiTokensField />
         <ToggleSetting path="api.allowLan" label="Allow access from other computers (LAN)" hint="Off keeps the API on this computer only (127.0.0.1)." onBeforeChange={confirmLan} />
         {settings.api.allowLan && (
           <Banner tone="warning" title="The API is reachable from your network">
