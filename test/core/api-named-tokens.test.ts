@@ -299,6 +299,19 @@ describe("revoking", () => {
     expect((await refused.json()).error.code).toBe("UNAUTHORIZED");
   });
 
+  it("ends an open event stream of a token when it is revoked", async () => {
+    const frank = await h.core.rpc.call("apiTokens.create", {name: "frank", scope: "admin"}, ipc);
+    const controller = new AbortController();
+    const stream = await h.call("/events", {auth: frank.value, signal: controller.signal});
+    expect(stream.status).toBe(200);
+    const ended = readSse(stream).then(() => "ended");
+    await h.core.rpc.call("apiTokens.revoke", {name: "frank"}, ipc);
+    const outcome = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve("still open"), 5000))]);
+    controller.abort();
+    expect(outcome).toBe("ended");
+    expect((await h.call(`/events?token=${encodeURIComponent(frank.value)}`, {auth: false})).status).toBe(401);
+  });
+
   it("takes in tokens created and revoked with npm run tokens while the server runs, from the next request", async () => {
     const created = await tokensCli("create", "--name", "dana", "--scope", "ask");
     expect(created.code, created.stderr).toBe(0);

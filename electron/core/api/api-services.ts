@@ -43,7 +43,7 @@ export interface ApiServices {
   readonly models: Pick<ModelService, "importUpload">;
   readonly events: ApiEvents;
   /** Named API tokens: who a token other than the main one stands for (the main token is in the server's options). */
-  readonly apiTokens: Pick<ApiTokens, "authenticate">;
+  readonly apiTokens: Pick<ApiTokens, "authenticate" | "isCurrent">;
   /** The app's contract, served at /rpc/<method> for the browser UI. */
   readonly rpc: Pick<RpcDispatcher, "respond">;
   /** Generation defaults (Settings → Generation) for OpenAI requests that leave them out. */

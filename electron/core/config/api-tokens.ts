@@ -64,6 +64,12 @@ export class ApiTokens {
     return this.info(removed);
   }
 
+  /** Whether the named token with this id (a caller's owner) still exists; false once it is revoked. */
+  isCurrent(id: string): boolean {
+    this.settings.refresh();
+    return this.records().some((record) => record.id === id);
+  }
+
   /** The caller a named token's value stands for, or null when no current token has it. */
   authenticate(value: string): NamedTokenCaller | null {
     this.settings.refresh();

@@ -26,6 +26,7 @@ export class TokenUsage {
   private readonly file: string;
   private readonly lastUsed: Map<string, string>;
   private timer: NodeJS.Timeout | null = null;
+  private dirty = false;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, TOKEN_USAGE_FILE);
@@ -38,18 +39,25 @@ export class TokenUsage {
 
   touch(id: string, now: Date = new Date()): void {
     this.lastUsed.set(id, now.toISOString());
+    this.dirty = true;
     this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS);
     this.timer.unref();
   }
 
   /** Drops the times of tokens that no longer exist. */
   forget(keep: ReadonlySet<string>): void {
-    for (const id of [...this.lastUsed.keys()]) if (!keep.has(id)) this.lastUsed.delete(id);
+    for (const id of [...this.lastUsed.keys()])
+      if (!keep.has(id)) {
+        this.lastUsed.delete(id);
+        this.dirty = true;
+      }
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (!this.dirty) return;
+    this.dirty = false;
     try {
       const temporary = `${this.file}.${process.pid}.tmp`;
       fs.writeFileSync(temporary, JSON.stringify(Object.fromEntries(this.lastUsed), null, 2), {mode: 0o600});

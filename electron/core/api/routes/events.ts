@@ -1,4 +1,5 @@
 import type {FastifyInstance} from "fastify";
+import {LOCAL_OWNER} from "../../../../shared/api-tokens.js";
 import {eventVisibleTo} from "../../event-audience.js";
 import {forHttp} from "../client-views.js";
 import {callerOf, type RouteContext} from "../route-context.js";
@@ -10,7 +11,7 @@ import {SseWriter} from "../sse-writer.js";
  * events only when the conversation is its own, the rest only with the admin scope. EventSource
  * cannot send headers, so this route also takes the token as `?token=`.
  */
-export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "events" | "heartbeatMs">): void {
+export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext, "events" | "heartbeatMs" | "apiTokens">): void {
   app.get(
     "/events",
     {
@@ -23,10 +24,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: Pick<RouteContext
       sse.retry(3000);
       sse.comment("connected");
       const caller = callerOf(request);
+      // A named token revoked while its stream is open loses the stream too: checked when the
+      // settings change (a revocation is one) and at each heartbeat, not on every token of an answer.
+      const revoked = () => caller.owner !== LOCAL_OWNER && !ctx.apiTokens.isCurrent(caller.owner);
       const off = ctx.events.onAny((name, payload, audience) => {
+        if (name === "settings.changed" && revoked()) return stop();
         if (eventVisibleTo(audience, caller)) sse.send(forHttp(name, payload), name);
       });
-      const heartbeat = setInterval(() => sse.comment("ping"), ctx.heartbeatMs);
+      const heartbeat = setInterval(() => (revoked() ? stop() : sse.comment("ping")), ctx.heartbeatMs);
       heartbeat.unref();
       const stop = () => {
         off();
