@@ -4,20 +4,23 @@
  * round trip has an embedding model that cannot run (its graph moved aside), so an import that
  * embedded anything would fail: the vectors it ends up with can only have come from the pack.
  */
+import {spawn} from "node:child_process";
 import {createHash, randomUUID} from "node:crypto";
 import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from "node:fs";
 import os from "node:os";
-import {gzipSync} from "node:zlib";
+import {createInterface} from "node:readline";
+import {pathToFileURL} from "node:url";
+import {gunzipSync, gzipSync} from "node:zlib";
 import path from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import {defaultSettings} from "../../shared/settings.js";
 import type {PackImportProgress} from "../../shared/knowledge.js";
 import {createKnowledgeService, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
-import {PACK_MAGIC, readPackChunks, verifyPack, type PackChunk} from "../../electron/core/knowledge/knowledge-pack.js";
+import {PACK_MAGIC, readPackChunks, verifyPack, writePack, type PackChunk} from "../../electron/core/knowledge/knowledge-pack.js";
 import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
 import {makePng} from "../helpers/document-fixtures.js";
 import {expectDesksideError} from "../helpers/expect-error.js";
-import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF} from "../helpers/fixtures.js";
+import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF, REPO_ROOT} from "../helpers/fixtures.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -257,6 +260,23 @@ describe("knowledge packs: a different embedding model", () => {
     for (const chunk of (await packChunks(again)).values()) expect(chunk.vector).toHaveLength(8);
   });
 
+  it("carries a text-only knowledge base, whose passages get vectors where a model is", async () => {
+    const source = await openService({embeddingModel: null});
+    const root = tempDir("articles");
+    await importInto(source, writeArticles(root), "Runbooks");
+    const exported = await source.exportPack(path.join(tempDir("packs"), "text-only.deskpack"));
+    expect(exported.manifest).toMatchObject({embedding: null, counts: {documents: 3, vectors: 0}});
+    const target = await openService();
+    const result = await target.importPack(exported.path);
+    expect(result).toMatchObject({vectors: "embedded", embeddingModel: "static-glove-wordpiece"});
+    const meaning = await target.search({query: "the authenticator keeps asking again when I connect", mode: "vector"});
+    expect(meaning.hits[0]?.title).toBe("MFA prompt loops on VPN sign-in");
+    // And the other way: into a knowledge base without a model, as text.
+    const textOnly = await openService({embeddingModel: null});
+    expect((await textOnly.importPack(exported.path)).vectors).toBe("none");
+    expect((await textOnly.search({query: "error 809", mode: "text"})).hits[0]?.title).toBe("VPN error 809");
+  });
+
   it("reports progress from checking to the end", async () => {
     const {file} = await exportedRunbooks();
     const modelsDir = tempDir("models");
@@ -357,6 +377,25 @@ describe("knowledge packs: bad files change nothing", () => {
     expect((await target.importPack(file)).imported).toHaveLength(3);
   });
 
+  it("reads fields it does not know, as a later version of the same format may add them", async () => {
+    const {file} = await exportedRunbooks();
+    const bytes = readFileSync(file);
+    const manifestLength = bytes.readUInt32BE(PACK_MAGIC.length);
+    const payloadStart = PACK_MAGIC.length + 4 + manifestLength;
+    const manifest = JSON.parse(bytes.subarray(PACK_MAGIC.length + 4, payloadStart).toString("utf8"));
+    const lines = gunzipSync(bytes.subarray(payloadStart)).toString("utf8").trimEnd().split("\n").map((line) => JSON.parse(line));
+    const extended = lines.map((line) => (line.type === "end" ? {...line, manifest: {...line.manifest, madeOn: "kiosk-7"}, note: 1} : {...line, confidence: 0.9}));
+    const payload = gzipSync(Buffer.from(extended.map((line) => JSON.stringify(line)).join("\n") + "\n"));
+    const json = Buffer.from(JSON.stringify({...manifest, madeOn: "kiosk-7", payload: {...manifest.payload, bytes: payload.length, sha256: createHash("sha256").update(payload).digest("hex")}}));
+    const header = Buffer.alloc(PACK_MAGIC.length + 4);
+    PACK_MAGIC.copy(header);
+    header.writeUInt32BE(json.length, PACK_MAGIC.length);
+    const later = path.join(tempDir("later"), "later.deskpack");
+    writeFileSync(later, Buffer.concat([header, json, payload]));
+    const target = await openService();
+    expect((await target.importPack(later)).imported).toHaveLength(3);
+  });
+
   it("leaves nothing visible when an import is stopped half-way, and removes what it had written", async () => {
     // A long article, so the import writes several batches of passages before it is stopped.
     const source = await openService();
@@ -365,7 +404,7 @@ describe("knowledge packs: bad files change nothing", () => {
     writeFileSync(path.join(root, "long.md"), `# Relay certificate rotation\n\n${sections.join("\n")}`);
     await importInto(source, [path.join(root, "long.md")], "Long");
     const file = (await source.exportPack(path.join(tempDir("packs"), "long.deskpack"))).path;
-    // More than one batch of 256.
+    // Stopped once passages are written: more than a slice of the store's writes.
     expect((await verifyPack(file)).manifest.counts.chunks).toBeGreaterThan(256);
 
     const dataDir = tempDir("receiver");
@@ -431,5 +470,56 @@ describe("knowledge packs: bad files change nothing", () => {
     expect(store.health().orphanDocuments).toBe(1);
     expect(await store.countChunks()).toBe(0);
     await store.close();
+  });
+
+  it("leaves nothing visible when the process is killed mid-import, and the pack imports afterwards", async () => {
+    // 3,000 passages with vectors of the fixture model's name and size: several write steps.
+    const work = tempDir("kill");
+    const file = path.join(work, "bulk.deskpack");
+    const documents = Array.from({length: 150}, (_, i) => ({id: `d${i}`, title: `Relay runbook ${i}`, source: `relay-${i}.md`, sha256: "", mime: "text/markdown", kind: "markdown", collection: "Relays", sizeBytes: 2000, importedAt: new Date().toISOString(), origin: "import"}));
+    async function* chunks(): AsyncGenerator<PackChunk[]> {
+      for (const doc of documents)
+        yield Array.from({length: 20}, (_, ordinal) => ({document: doc.id, ordinal, text: `${doc.title}, step ${ordinal}: rotate the relay certificate and confirm the queue drains.`, headingPath: [doc.title], page: null, row: null, vector: new Float32Array(100).fill(0.1)}));
+    }
+    await writePack(file, {appVersion: "test", collection: "Relays", embedding: {model: "static-glove-wordpiece", dimension: 100}, documents, chunks: chunks()});
+    const script = path.join(work, "import-pack-child.mts");
+    writeFileSync(
+      script,
+      `import {createKnowledgeService} from ${JSON.stringify(pathToFileURL(path.join(REPO_ROOT, "electron/core/knowledge/knowledge-service.ts")).href)};
+import {defaultSettings} from ${JSON.stringify(pathToFileURL(path.join(REPO_ROOT, "shared/settings.ts")).href)};
+const [dataDir, pack, modelDir] = process.argv.slice(2);
+const events = {emit: (name, payload) => name === "knowledge.packImport" && process.stdout.write(JSON.stringify(payload) + "\\n")};
+const service = await createKnowledgeService({dataDir, embeddingModelDirs: [], embeddingModel: modelDir, settings: defaultSettings().knowledge, events});
+await service.importPack(pack);
+process.stdout.write(JSON.stringify({finished: true}) + "\\n");
+`,
+    );
+    const dataDir = tempDir("killed");
+    const killedAt = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", script, dataDir, file, FIXTURE_EMBEDDER_DIR], {cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"]});
+      let stderr = "";
+      let written = 0;
+      child.stderr.on("data", (data) => (stderr += data));
+      createInterface({input: child.stdout}).on("line", (text) => {
+        const line = JSON.parse(text) as {state?: string; done?: number; finished?: boolean};
+        if (line.state === "writing" && (line.done ?? 0) > 0 && written === 0) {
+          written = line.done!;
+          child.kill("SIGKILL");
+        }
+      });
+      child.on("exit", (code, signal) => (signal === "SIGKILL" ? resolve(written) : reject(new Error(`child ended with ${code} before it wrote anything: ${stderr.slice(-2000)}`))));
+    });
+    expect(killedAt).toBeGreaterThan(0);
+    expect(killedAt).toBeLessThan(3000);
+
+    // Passages were on disk without their documents: nothing shows, and opening removes them.
+    const store = await KnowledgeStore.open({uri: path.join(dataDir, "lancedb")});
+    expect(store.listDocuments()).toEqual([]);
+    expect(store.health().orphanDocuments).toBeGreaterThan(0);
+    expect(await store.countChunks()).toBe(0);
+    await store.close();
+    const target = await openService({dataDir});
+    expect((await target.importPack(file)).imported).toHaveLength(150);
+    expect((await target.stats()).chunks).toBe(3000);
   });
 });

@@ -81,6 +81,8 @@ export type VerifiedDocument = PackDocument & {chunks: number; vectors: number};
 export interface OpenedPack {
   file: string;
   manifest: PackManifest;
+  /** The manifest as written, unknown fields included: what the payload's end line must repeat. */
+  rawManifest: Record<string, unknown>;
   payloadOffset: number;
 }
 
@@ -102,64 +104,58 @@ const malformed = (what: string) => invalid("malformed", `This knowledge pack is
 const shortText = (max: number) => z.string().max(max);
 const collectionName = z.string().min(1).max(200);
 
-const manifestSchema = z
-  .object({
-    format: z.literal(PACK_FORMAT),
-    formatVersion: z.number().int().min(1),
-    createdAt: shortText(64),
-    appVersion: shortText(64),
-    collection: collectionName.nullable(),
-    collections: z.array(collectionName).max(100_000),
-    counts: z
-      .object({
-        documents: z.number().int().min(0).max(PACK_LIMITS.documents),
-        chunks: z.number().int().min(0).max(PACK_LIMITS.chunks),
-        vectors: z.number().int().min(0).max(PACK_LIMITS.chunks),
-      })
-      .strict(),
-    embedding: z.object({model: z.string().min(1).max(400), dimension: z.number().int().min(1).max(PACK_LIMITS.dimension)}).strict().nullable(),
-    payload: z
-      .object({
-        encoding: z.literal("jsonl+gzip"),
-        bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      })
-      .strict(),
-  })
-  .strict();
+/**
+ * Readers ignore fields they do not know, in the manifest and in every line: a later version may add
+ * some within the same format version; a change older readers would misread raises the version.
+ */
+const manifestSchema = z.object({
+  format: z.literal(PACK_FORMAT),
+  formatVersion: z.number().int().min(1),
+  createdAt: shortText(64),
+  appVersion: shortText(64),
+  collection: collectionName.nullable(),
+  collections: z.array(collectionName).max(100_000),
+  counts: z.object({
+    documents: z.number().int().min(0).max(PACK_LIMITS.documents),
+    chunks: z.number().int().min(0).max(PACK_LIMITS.chunks),
+    vectors: z.number().int().min(0).max(PACK_LIMITS.chunks),
+  }),
+  embedding: z.object({model: z.string().min(1).max(400), dimension: z.number().int().min(1).max(PACK_LIMITS.dimension)}).nullable(),
+  payload: z.object({
+    encoding: z.literal("jsonl+gzip"),
+    bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+});
 
-const documentLine = z
-  .object({
-    type: z.literal("document"),
-    id: z.string().min(1).max(200),
-    title: shortText(2000),
-    source: z.string().min(1).max(4096),
-    sha256: z.string().regex(/^([0-9a-f]{64})?$/),
-    mime: shortText(200),
-    kind: shortText(100),
-    collection: collectionName.nullable(),
-    sizeBytes: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
-    importedAt: shortText(64),
-    origin: shortText(100),
-    chunks: z.number().int().min(1).max(PACK_LIMITS.chunks),
-  })
-  .strict();
+const documentLine = z.object({
+  type: z.literal("document"),
+  id: z.string().min(1).max(200),
+  title: shortText(2000),
+  source: z.string().min(1).max(4096),
+  sha256: z.string().regex(/^([0-9a-f]{64})?$/),
+  mime: shortText(200),
+  kind: shortText(100),
+  collection: collectionName.nullable(),
+  sizeBytes: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
+  importedAt: shortText(64),
+  origin: shortText(100),
+  chunks: z.number().int().min(1).max(PACK_LIMITS.chunks),
+});
 
 const int32 = z.number().int().min(-2_147_483_647).max(2_147_483_647);
-const chunkLine = z
-  .object({
-    type: z.literal("chunk"),
-    document: z.string().min(1).max(200),
-    ordinal: z.number().int().min(0).max(2_147_483_647),
-    text: shortText(PACK_LIMITS.textChars),
-    headingPath: z.array(shortText(PACK_LIMITS.headingChars)).max(PACK_LIMITS.headings),
-    page: int32.nullable(),
-    row: int32.nullable(),
-    vector: z.string().nullable(),
-  })
-  .strict();
+const chunkLine = z.object({
+  type: z.literal("chunk"),
+  document: z.string().min(1).max(200),
+  ordinal: z.number().int().min(0).max(2_147_483_647),
+  text: shortText(PACK_LIMITS.textChars),
+  headingPath: z.array(shortText(PACK_LIMITS.headingChars)).max(PACK_LIMITS.headings),
+  page: int32.nullable(),
+  row: int32.nullable(),
+  vector: z.string().nullable(),
+});
 
-const endLine = z.object({type: z.literal("end"), manifest: z.record(z.string(), z.unknown())}).strict();
+const endLine = z.object({type: z.literal("end"), manifest: z.record(z.string(), z.unknown())});
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
@@ -186,7 +182,7 @@ function decodeVector(text: string, dimension: number): Float32Array {
 }
 
 /** The manifest less its payload field: what the payload's `end` line repeats. */
-function manifestBody(manifest: PackManifest): Omit<PackManifest, "payload"> {
+function manifestBody<T extends {payload?: unknown}>(manifest: T): Omit<T, "payload"> {
   const {payload: _payload, ...body} = manifest;
   return body;
 }
@@ -372,7 +368,7 @@ export async function openPack(file: string): Promise<OpenedPack> {
     const expected = HEADER_BYTES + manifestBytes + manifest.payload.bytes;
     if (size < expected) throw truncated(size, expected);
     if (size > expected) throw invalid("trailing-bytes", `This knowledge pack has ${size - expected} bytes after its end, so it is not the file that was exported; nothing was imported.`);
-    return {file, manifest, payloadOffset: HEADER_BYTES + manifestBytes};
+    return {file, manifest, rawManifest: fields, payloadOffset: HEADER_BYTES + manifestBytes};
   } finally {
     await handle.close();
   }
@@ -508,7 +504,7 @@ async function walkPayload(pack: OpenedPack, options: {signal?: AbortSignal; onC
       documents.push({...doc, chunks: count, vectors: entry.vectors});
     } else if (value.type === "end") {
       const parsed = endLine.safeParse(value);
-      if (!parsed.success || canonical(parsed.data.manifest) !== canonical(manifestBody(manifest))) throw malformed("its manifest does not match its contents");
+      if (!parsed.success || canonical(parsed.data.manifest) !== canonical(manifestBody(pack.rawManifest))) throw malformed("its manifest does not match its contents");
       ended = true;
     } else throw malformed("a line is of an unknown kind");
   }

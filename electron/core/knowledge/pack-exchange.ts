@@ -18,7 +18,7 @@ import type {KnowledgeStore, StagedDocuments} from "./store.js";
 import {cleanUploadPath, displayName} from "./upload-names.js";
 
 /** Passages written (and, when needed, embedded) per step of an import. */
-const IMPORT_BATCH = 256;
+const IMPORT_BATCH = 1024;
 /** Progress is announced at most this often while passages are embedded. */
 const PROGRESS_EVERY_MS = 200;
 const KNOWN_ORIGINS = new Set(["import", "default-knowledge", "conversation"]);
@@ -117,7 +117,11 @@ interface Plan {
 function planImport(store: KnowledgeStore, documents: VerifiedDocument[], collection: string | null): Plan {
   const stored = store.listDocuments();
   const present = new Map<string, DocumentRecord>();
-  for (const doc of stored) if (doc.status === "ready" && doc.sha256) present.set(`${doc.collection ?? ""}\u0000${doc.sha256}`, doc);
+  const collectionsAt = new Map<string, Set<string | null>>();
+  for (const doc of stored) {
+    if (doc.status === "ready" && doc.sha256) present.set(`${doc.collection ?? ""}\u0000${doc.sha256}`, doc);
+    collectionsAt.set(doc.sourcePath, (collectionsAt.get(doc.sourcePath) ?? new Set()).add(doc.collection));
+  }
   const claimed = new Set<string>();
   const inPack = new Map<string, string>();
   const imported = new Map<string, DocumentRecord>();
@@ -141,7 +145,7 @@ function planImport(store: KnowledgeStore, documents: VerifiedDocument[], collec
     }
     const {folder, name} = cleanUploadPath(doc.source);
     const wanted = folder ? `${folder}/${name}` : name;
-    const usable = (candidate: string) => !claimed.has(candidate) && store.findBySourcePath(candidate).every((other) => other.collection === target);
+    const usable = (candidate: string) => !claimed.has(candidate) && [...(collectionsAt.get(candidate) ?? [])].every((other) => other === target);
     let sourcePath = wanted;
     for (let n = 2; !usable(sourcePath); n++) sourcePath = numberedPath(wanted, n);
     claimed.add(sourcePath);
