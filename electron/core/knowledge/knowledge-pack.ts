@@ -4,7 +4,7 @@
  * embedding model is the same, without embedding anything again.
  *
  * Layout (integers big-endian):
- *   12 bytes  magic `\x89DESKPACK\r\n\x1a\n` (PNG-style: a text-mode copy or a 7-bit transfer breaks it visibly)
+ *   13 bytes  magic `\x89DESKPACK\r\n\x1a\n` (PNG-style: a text-mode copy or a 7-bit transfer breaks it visibly)
  *    4 bytes  manifest length N
  *    N bytes  the manifest as JSON (UTF-8), padded with spaces
  *   the rest  the payload: gzip of JSON lines, exactly `manifest.payload.bytes` long, SHA-256 `manifest.payload.sha256`
