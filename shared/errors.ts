@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   /** Part of the knowledge base or history was unreadable at start; what survived keeps working. */
   STORE_DAMAGED: 500,
   STORE_URI_INVALID: 400,
+  /** The shared knowledge base's object store (s3://, gs://, az://) cannot be reached; retry once it is back. */
+  STORE_UNREACHABLE: 503,
   ALREADY_IMPORTED: 409,
   /** Not a knowledge pack, or one that is cut off, altered or damaged since it was made; nothing was imported. */
   PACK_INVALID: 422,

@@ -89,9 +89,28 @@ const retrievalSchema = z.object({
   excludedCollections: z.array(z.string().max(200)).max(100).default([]),
 });
 
+/**
+ * How to reach an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, …) when `storeUri` is s3://.
+ * Empty values are left to LanceDB, which then reads the standard AWS_* variables.
+ */
+const objectStoreSchema = z.object({
+  /** e.g. http://minio.lan:9000 or https://<account>.r2.cloudflarestorage.com; empty: AWS S3. */
+  endpoint: z.string().max(500).default(""),
+  /** e.g. us-east-1; "auto" for Cloudflare R2. */
+  region: z.string().max(100).default(""),
+  /** Bucket in the path (endpoint/bucket/key) rather than in the host name (bucket.endpoint/key). */
+  pathStyle: z.boolean().default(true),
+  /** Plain http:// endpoints are refused unless this is on (a server on the local network). */
+  allowHttp: z.boolean().default(false),
+  accessKeyId: z.string().max(200).default(""),
+  /** Write-only, like the other secrets. */
+  secretAccessKey: z.string().max(500).default(""),
+});
+
 const knowledgeSchema = z.object({
   /** Local folder or s3:// gs:// az:// URI; null means `<data>/lancedb`. */
   storeUri: z.string().nullable().default(null),
+  objectStore: objectStoreSchema.prefault({}),
   embeddingModel: z.string().nullable().default(null),
   /** Re-ranking model: a .gguf path or cross-encoder folder, or a name in the models folders; null: the first found. */
   rerankerModel: z.string().nullable().default(null),
@@ -170,20 +189,35 @@ export function defaultSettings(): Settings {
  * never over HTTP: a stolen or leaked API token must not be enough to open the API to the network,
  * to other web origins, or to replace the token itself.
  */
-export const LOCAL_ONLY_SETTINGS = ["api.host", "api.allowLan", "api.corsOrigins", "api.token", "api.tokens", "knowledge.storeUri", "llm.downloadHosts"] as const;
+export const LOCAL_ONLY_SETTINGS = [
+  "api.host",
+  "api.allowLan",
+  "api.corsOrigins",
+  "api.token",
+  "api.tokens",
+  "knowledge.storeUri",
+  "knowledge.objectStore.endpoint",
+  "knowledge.objectStore.region",
+  "knowledge.objectStore.pathStyle",
+  "knowledge.objectStore.allowHttp",
+  "knowledge.objectStore.accessKeyId",
+  "knowledge.objectStore.secretAccessKey",
+  "llm.downloadHosts",
+] as const;
 export type LocalOnlySetting = (typeof LOCAL_ONLY_SETTINGS)[number];
 
 /** Write-only settings: clients learn whether they are set, never their value. */
-export const SECRET_SETTINGS = ["api.token", "llm.remote.apiKey"] as const;
+export const SECRET_SETTINGS = ["api.token", "llm.remote.apiKey", "knowledge.objectStore.secretAccessKey"] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
 /**
  * The settings as clients see them: every secret left out (SettingsView.secrets says whether each is
  * set), and the named tokens too (apiTokens.list shows them without their hashes).
  */
-export type PublicSettings = Omit<Settings, "api" | "llm"> & {
+export type PublicSettings = Omit<Settings, "api" | "llm" | "knowledge"> & {
   api: Omit<Settings["api"], "token" | "tokens">;
   llm: Omit<Settings["llm"], "remote"> & {remote: Omit<Settings["llm"]["remote"], "apiKey">};
+  knowledge: Omit<Settings["knowledge"], "objectStore"> & {objectStore: Omit<Settings["knowledge"]["objectStore"], "secretAccessKey">};
 };
 
 export type SecretsState = Record<SecretSetting, {set: boolean}>;
@@ -192,8 +226,9 @@ export type SecretsState = Record<SecretSetting, {set: boolean}>;
 export function publicSettings(settings: Settings): {settings: PublicSettings; secrets: SecretsState} {
   const {token, tokens: _tokens, ...api} = settings.api;
   const {apiKey, ...remote} = settings.llm.remote;
+  const {secretAccessKey, ...objectStore} = settings.knowledge.objectStore;
   return {
-    settings: {...settings, api, llm: {...settings.llm, remote}},
-    secrets: {"api.token": {set: token !== ""}, "llm.remote.apiKey": {set: apiKey !== ""}},
+    settings: {...settings, api, llm: {...settings.llm, remote}, knowledge: {...settings.knowledge, objectStore}},
+    secrets: {"api.token": {set: token !== ""}, "llm.remote.apiKey": {set: apiKey !== ""}, "knowledge.objectStore.secretAccessKey": {set: secretAccessKey !== ""}},
   };
 }

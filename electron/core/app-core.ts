@@ -29,6 +29,7 @@ import {RpcDispatcher} from "./rpc/dispatcher.js";
 import {createHandlers} from "./rpc/handlers.js";
 import {SettingsService, type BackingFactory} from "./settings/settings-service.js";
 import {runStartup} from "./startup.js";
+import {storageOptionsFor} from "./knowledge/object-store-options.js";
 
 const REPO_ROOT = appRootFrom(import.meta.url);
 
@@ -169,6 +170,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
   const knowledge = await createKnowledgeService({
     dataDir,
     storeUri: settings.effective().knowledge.storeUri,
+    storageOptions: storageOptionsFor(storeUri, settings.effective().knowledge.objectStore),
     embeddingModelDirs: [modelsDir, overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d)),
     embeddingModel: settings.effective().knowledge.embeddingModel,
     settings: settings.effective().knowledge,

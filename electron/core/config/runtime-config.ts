@@ -18,6 +18,14 @@ export interface RuntimeOverrides {
   apiToken?: string;
   threads?: number;
   gpu?: GpuChoice;
+  /** knowledge.storeUri: a local folder or s3:// gs:// az:// location. */
+  storeUri?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3PathStyle?: boolean;
+  s3AllowHttp?: boolean;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
 }
 
 /** Every flag of the headless server with its environment variable (also checked against docs/operations). */
@@ -31,7 +39,25 @@ export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: strin
   {key: "apiToken", flag: "api-token", env: "DESKSIDE_API_TOKEN"},
   {key: "threads", flag: "threads", env: "DESKSIDE_THREADS"},
   {key: "gpu", flag: "gpu", env: "DESKSIDE_GPU"},
+  {key: "storeUri", flag: "store-uri", env: "DESKSIDE_STORE_URI"},
+  {key: "s3Endpoint", flag: "s3-endpoint", env: "DESKSIDE_S3_ENDPOINT"},
+  {key: "s3Region", flag: "s3-region", env: "DESKSIDE_S3_REGION"},
+  {key: "s3PathStyle", flag: "s3-path-style", env: "DESKSIDE_S3_PATH_STYLE"},
+  {key: "s3AllowHttp", flag: "s3-allow-http", env: "DESKSIDE_S3_ALLOW_HTTP"},
+  {key: "s3AccessKeyId", flag: "s3-access-key-id", env: "DESKSIDE_S3_ACCESS_KEY_ID"},
+  // A flag would show the secret in the process list; the variable (or settings.json) is the way.
+  {key: "s3SecretAccessKey", flag: "s3-secret-access-key", env: "DESKSIDE_S3_SECRET_ACCESS_KEY"},
 ];
+
+const TRUE_WORDS = ["1", "true", "yes", "on"];
+const FALSE_WORDS = ["0", "false", "no", "off"];
+
+function toBoolean(name: string, raw: string): boolean {
+  const word = raw.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new DesksideError("INVALID_INPUT", `${name} must be true or false (1/0, yes/no), got "${raw}".`);
+}
 
 function toInteger(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
@@ -64,6 +90,10 @@ export function resolveOverrides(argv: string[], env: NodeJS.ProcessEnv): Runtim
         if (!(GPU_CHOICES as readonly string[]).includes(raw))
           throw new DesksideError("INVALID_INPUT", `${label} must be one of ${GPU_CHOICES.join(", ")}, got "${raw}".`);
         out.gpu = raw as GpuChoice;
+        break;
+      case "s3PathStyle":
+      case "s3AllowHttp":
+        out[key] = toBoolean(label, raw);
         break;
       default:
         out[key] = path.isAbsolute(raw) || !["dataDir", "modelsDir"].includes(key) ? raw : path.resolve(raw);

@@ -38,6 +38,7 @@ import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsU
 import type {StoreHealth} from "./store-open.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
 import {KnowledgeStore} from "./store.js";
+import {asStoreError, isUnreachable} from "./store-reachability.js";
 import {planUploadNames} from "./upload-names.js";
 
 /** Progress events of the knowledge base: import files and jobs, and re-index progress. */
@@ -75,6 +76,8 @@ export interface KnowledgeServiceOptions {
   embeddingBatchSize?: number;
   /** The app's version, written into knowledge packs. */
   appVersion?: string;
+  /** A shared (object-storage) store: how often documents written by other processes are taken in (default 5 s). */
+  sharedRefreshMs?: number;
 }
 
 export interface ImportRequestOptions {
@@ -210,6 +213,13 @@ async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOpt
   return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf ? {llama: options.llama ? await options.llama() : undefined, threads: options.threads?.()} : {}});
 }
 
+/**
+ * A shared store is checked for other processes' writes at most this often: by a search when the last
+ * check is older, and on a timer so document lists follow too. A check reads two small version
+ * records (a listing each on object storage); 5 s keeps that well under one request per second.
+ */
+export const DEFAULT_SHARED_REFRESH_MS = 5_000;
+
 /** How long an embedding model stays open with nothing to embed (0: until the knowledge base closes). */
 export const DEFAULT_EMBEDDER_IDLE_MS = 10 * 60_000;
 
@@ -285,6 +295,27 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   listeners.add(announceImportProgress(events, jobs));
   jobs.onEvent(emit);
   let closing = false;
+
+  // ---- a shared store: other processes' writes, and whether the bucket answers ----
+  const refreshMs = options.sharedRefreshMs ?? DEFAULT_SHARED_REFRESH_MS;
+  let unreachableSince: Date | null = null;
+  /** Notes whether the store answered; returns the error as callers should see it. */
+  const reachability = (error: unknown | null): unknown => {
+    if (error === null) unreachableSince = null;
+    else if (isUnreachable(error) || isUnreachable((error as {cause?: unknown}).cause)) unreachableSince ??= new Date();
+    return error === null ? null : asStoreError(store.location.uri, error);
+  };
+  const refreshShared = async (): Promise<void> => {
+    try {
+      const changed = await store.refreshIfDue(refreshMs);
+      reachability(null);
+      if (changed) events.emit("knowledge.changed", {reason: "changed by another Deskside sharing this knowledge base"});
+    } catch (error) {
+      throw reachability(error);
+    }
+  };
+  const refreshTimer = store.isShared() ? setInterval(() => void refreshShared().catch(() => undefined), refreshMs) : null;
+  refreshTimer?.unref();
 
   const importerDeps = {
     store,
@@ -369,6 +400,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (calibrationCurrent(store.fusionCalibration(), await store.countChunks().catch(() => 0), store.vectorModel()?.id ?? null)) return;
     await calibrateNow();
   };
+
+  const unreachableNotice = () =>
+    unreachableSince ? `The shared knowledge base at ${store.location.uri} has not answered since ${unreachableSince.toISOString()}; search and import resume once it is back.` : null;
 
   const noticeFor = async (): Promise<string | null> => {
     const progress = store.rebuildProgress();
@@ -496,7 +530,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
     async search(request, searchOptions = {}) {
       const normalized = normalizeSearchRequest(request, options.retrieval);
-      return search(store, embedder, normalized, {tuning: searchOptions.tuning, calibration: store.fusionCalibration(), reranker: await currentReranker()});
+      await refreshShared();
+      try {
+        const result = await search(store, embedder, normalized, {tuning: searchOptions.tuning, calibration: store.fusionCalibration(), reranker: await currentReranker()});
+        if (store.isShared()) reachability(null);
+        return result;
+      } catch (error) {
+        throw store.isShared() ? reachability(error) : error;
+      }
     },
 
     calibrate: () => calibrateNow(),
@@ -521,7 +562,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           const measured = store.fusionCalibration();
           return measured ? {...measured.weights, measuredAt: measured.measuredAt} : null;
         })(),
-        notice: [damageNotice(store.health()), await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
+        notice: [unreachableNotice(), damageNotice(store.health()), await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
       };
     },
 
@@ -720,6 +761,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async close() {
       if (closing) return;
       closing = true;
+      if (refreshTimer) clearInterval(refreshTimer);
       jobs.cancelAll();
       for (const entry of packImports) entry.controller.abort();
       await Promise.allSettled([...jobs.running(), ...[...packImports].map((entry) => entry.done)]);

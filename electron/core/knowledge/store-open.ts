@@ -21,6 +21,7 @@ import {
   type VectorModel,
 } from "./store-schema.js";
 import {describe, moveTableAside, openTableRepaired, readRows, repairIndexes, type Row} from "../storage/table-repair.js";
+import {knownTableNames} from "./store-tables.js";
 
 /**
  * Opens the knowledge base's tables so that damage costs only what was damaged:
@@ -73,7 +74,7 @@ const REWRITE_SLICE = 500;
 export async function openKnowledgeTables(db: lancedb.Connection, location: StoreLocation): Promise<OpenedTables> {
   const localRoot = location.kind === "local" ? location.uri : null;
   const health: StoreHealth = {notes: [], lostDocuments: 0, rebuiltDocuments: 0, metaRebuilt: false, orphanDocuments: 0};
-  const names = await db.tableNames();
+  const names = await knownTableNames(db, location);
   const chunkTableNames = names.filter((name) => name.startsWith(CHUNKS_TABLE_PREFIX));
 
   // ---- meta ----

@@ -8,6 +8,7 @@ import {SerialQueue} from "./serial-queue.js";
 import {openKnowledgeTables, type StoreHealth} from "./store-open.js";
 import {parseStoreUri, type StoreLocation} from "./store-uri.js";
 import {lancedbSession} from "../storage/lancedb-session.js";
+import {isUnreachable, unreachableError} from "./store-reachability.js";
 import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE_PREFIX,
@@ -208,6 +209,8 @@ function cancelled(): DesksideError {
 
 function storeError(action: string, cause: unknown): DesksideError {
   if (cause instanceof DesksideError) return cause;
+  // An object store that cannot be reached is not a broken knowledge base: it says so, and to retry.
+  if (isUnreachable(cause)) return unreachableError(null, cause);
   return new DesksideError("STORE_ERROR", `The knowledge store could not ${action}; details are in the log.`, {cause});
 }
 
@@ -231,6 +234,9 @@ export class KnowledgeStore {
   private readonly retiredTables: string[] = [];
   private rebuilding: {done: number; total: number} | null = null;
   private closed = false;
+  /** Versions of `documents` and `meta` last read, to see writes of other processes sharing the store. */
+  private seenVersions = {documents: 0, meta: 0};
+  private lastRefresh = 0;
   private openHealth: StoreHealth = {notes: [], lostDocuments: 0, rebuiltDocuments: 0, metaRebuilt: false, orphanDocuments: 0};
 
   private constructor(
@@ -256,6 +262,8 @@ export class KnowledgeStore {
       // Leftovers of a re-index that crashed before its swap, or of one whose old table was not dropped.
       for (const name of opened.leftoverChunkTables) await db.dropTable(name);
       await store.loadDocuments();
+      store.seenVersions = {documents: await documentsTable.version(), meta: await metaTable.version()};
+      store.lastRefresh = Date.now();
       await store.recoverFromCrash();
       await store.ensureContextColumn(chunksTable);
       await store.ensureTextIndex(chunksTable);
@@ -292,6 +300,9 @@ export class KnowledgeStore {
     });
     for (const doc of stale) await this.removeDocumentNow(doc.id);
 
+    // In a shared store, passages without a document may be another process's import in progress;
+    // they stay invisible either way, and deleting them could leave its document without passages.
+    if (this.isShared()) return;
     const chunkOwners = new Set((await readAll(this.chunksTable, ["document_id"])).map((row) => String(row.document_id)));
     const orphans = [...chunkOwners].filter((id) => this.docs.get(id)?.status !== "ready");
     for (let i = 0; i < orphans.length; i += IN_LIST_BATCH) await this.chunksTable.delete(sqlIn("document_id", orphans.slice(i, i + IN_LIST_BATCH)));
@@ -318,6 +329,73 @@ export class KnowledgeStore {
     for (const column of ["id", "document_id"])
       if (!indices.some((index) => index.columns.includes(column) && index.indexType.toUpperCase().includes("BTREE")))
         await table.createIndex(column, {config: lancedb.Index.btree()});
+  }
+
+  // ---- other processes on a shared store ----------------------------------------------------
+
+  /** On object storage, several Deskside processes may use the store at once (a team's shared knowledge base). */
+  isShared(): boolean {
+    return this.location.kind !== "local";
+  }
+
+  /** refreshShared, when the last one is at least `intervalMs` old (a search calls this; the service also on a timer). */
+  refreshIfDue(intervalMs: number): Promise<boolean> {
+    if (!this.isShared() || this.closed || Date.now() - this.lastRefresh < intervalMs) return Promise.resolve(false);
+    this.lastRefresh = Date.now();
+    return this.refreshShared().catch((error: unknown) => {
+      // Failed: the next caller tries again rather than waiting out the interval.
+      this.lastRefresh = 0;
+      throw error;
+    });
+  }
+
+  /**
+   * Takes in what other processes wrote to a shared store: the document list when `documents` has a
+   * new version, the chunks table and its model when another process's re-index swapped `meta`.
+   * Documents are read before the chunks table moves on, and another process writes a document's
+   * passages before its row, so a document seen here has all its passages: no half-imported
+   * document becomes visible. Returns whether anything changed. In the write queue, so a local
+   * write never interleaves with the list being replaced.
+   */
+  refreshShared(): Promise<boolean> {
+    return this.writes.run(async () => {
+      if (this.closed) return false;
+      try {
+        let changed = false;
+        await this.metaTable.checkoutLatest();
+        const metaVersion = await this.metaTable.version();
+        if (metaVersion !== this.seenVersions.meta) {
+          changed = (await this.takeInMeta()) || changed;
+          this.seenVersions.meta = metaVersion;
+        }
+        await this.documentsTable.checkoutLatest();
+        const documentsVersion = await this.documentsTable.version();
+        if (documentsVersion !== this.seenVersions.documents) {
+          const before = JSON.stringify(this.listDocuments());
+          await this.loadDocuments();
+          this.seenVersions.documents = documentsVersion;
+          changed = changed || JSON.stringify(this.listDocuments()) !== before;
+        }
+        await this.chunksTable.checkoutLatest();
+        return changed;
+      } catch (error) {
+        throw storeError("be read", error);
+      }
+    });
+  }
+
+  /** A `meta` written by another process: its fusion weights, and the chunks table it made active. */
+  private async takeInMeta(): Promise<boolean> {
+    const rows = await readAll(this.metaTable, ["key", "value"]);
+    const meta = Object.fromEntries(rows.map((row) => [String(row.key), String(row.value)]));
+    const name = meta[META_CHUNKS_TABLE];
+    this.meta = meta;
+    if (!name || name === this.chunksTableName) return false;
+    // The old handle is left to searches still running on it, not closed under them.
+    this.chunksTable = await this.db.openTable(name);
+    this.chunksTableName = name;
+    this.model = meta[META_MODEL] && meta[META_DIMENSION] ? {id: meta[META_MODEL], dimension: Number(meta[META_DIMENSION])} : null;
+    return true;
   }
 
   // ---- reads -------------------------------------------------------------------------------
