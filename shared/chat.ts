@@ -3,7 +3,7 @@ import type {SearchHit} from "./knowledge.js";
 import type {GenerationTimings, GenerationUsage} from "./models.js";
 
 /** A numbered source of an answer: the passage it came from, as search found it. */
-export interface Citation extends Pick<SearchHit, "chunkId" | "documentId" | "title" | "sourcePath" | "headingPath" | "page" | "row" | "score"> {
+export interface Citation extends Pick<SearchHit, "chunkId" | "documentId" | "title" | "sourcePath" | "headingPath" | "page" | "row" | "score" | "ocr"> {
   /** The [n] number used in the answer. */
   index: number;
   snippet: string;

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   FILE_EMPTY: 422,
   PARSE_FAILED: 422,
   PDF_ENCRYPTED: 422,
+  /** Text had to be read from images (a scanned page, an image file), but OCR is off or its language data is missing. */
+  OCR_UNAVAILABLE: 422,
   BATCH_TOO_LARGE: 413,
   EMBEDDING_MODEL_MISSING: 409,
   EMBEDDING_FAILED: 500,

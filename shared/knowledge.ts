@@ -13,7 +13,7 @@ export interface KnowledgeDocument {
   sourcePath: string;
   sha256: string;
   mime: string;
-  /** Short type label: pdf, docx, html, markdown, text, csv, json. */
+  /** Short type label: pdf, docx, html, markdown, text, csv, json, image. */
   kind: string;
   collection: string | null;
   chunkCount: number;
@@ -38,6 +38,8 @@ export interface SearchHit {
   row: number | null;
   text: string;
   collection: string | null;
+  /** True when the passage's text was recognised by OCR from a scanned page or an image, so it may hold misread words. */
+  ocr?: boolean;
   /** Fused score normalized to 0..1 (higher is better). */
   score: number;
   scores: {vector?: number; text?: number; fused?: number};
@@ -90,6 +92,8 @@ export interface FileProgress {
   /** embedding: chunks embedded so far and in all. */
   done?: number;
   total?: number;
+  /** parsing: pages read by OCR so far and in all, while the file has pages without a text layer (or is an image). */
+  ocr?: {done: number; total: number};
   documentId?: string;
   chunks?: number;
   error?: {code: string; message: string};

@@ -120,6 +120,11 @@ const knowledgeSchema = z.object({
   maxBatchFiles: z.number().int().min(1).max(100_000).default(2000),
   /** Minutes the embedding model stays open with nothing to embed; it opens again on the next search or import. 0: stays open. Read at start. */
   embedderIdleMinutes: z.number().min(0).max(10_080).default(10),
+  /** Languages read by OCR from scanned pages and images (tesseract codes, e.g. "eng", "deu"); empty: OCR off. */
+  ocrLanguages: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{1,31}$/, "an OCR language code such as eng or deu"))
+    .max(8)
+    .default(["eng"]),
   defaultKnowledgeImported: z.boolean().default(false),
 });
 

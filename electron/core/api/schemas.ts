@@ -145,6 +145,7 @@ export const apiCitation = z.object({
   row: z.number().nullable(),
   snippet: z.string(),
   score: z.number(),
+  ocr: z.boolean().describe("The passage's text was recognised by OCR from a scanned page or an image; it may hold misread words."),
   passage: z
     .object({text: z.string(), highlight: textRange.describe("Where the cited excerpt sits in `text` (character offsets).")})
     .optional()
@@ -238,6 +239,7 @@ export const searchResponse = z.object({
       collection: z.string().nullable(),
       score: z.number(),
       scores: z.object({vector: z.number().optional(), text: z.number().optional(), fused: z.number().optional()}),
+      ocr: z.boolean().describe("The passage's text was recognised by OCR from a scanned page or an image; it may hold misread words."),
       passage: z
         .object({
           text: z.string(),

@@ -24,6 +24,7 @@ export function citationView(c: Citation) {
     row: c.row,
     snippet: c.snippet,
     score: c.score,
+    ocr: c.ocr === true,
     ...(c.passage && {passage: {text: c.passage.text, highlight: c.passage.highlight}}),
   };
 }
@@ -41,6 +42,7 @@ export function hitView(h: SearchHit) {
     collection: h.collection,
     score: h.score,
     scores: h.scores,
+    ocr: h.ocr === true,
     ...(h.passage && {passage: {text: h.passage.text, from_ordinal: h.passage.fromOrdinal, to_ordinal: h.passage.toOrdinal, highlight: h.passage.highlight}}),
   };
 }
@@ -114,6 +116,7 @@ export function jobView(job: ImportJob) {
       chunks: f.chunks ?? null,
       done: f.done ?? null,
       total: f.total ?? null,
+      ocr: f.ocr ?? null,
       reason: f.reason ?? null,
       error: f.error ?? null,
     })),

@@ -27,6 +27,7 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     row: hit.row,
     snippet: hit.text.length > SNIPPET_CHARS ? `${hit.text.slice(0, SNIPPET_CHARS).trimEnd()}…` : hit.text,
     score: hit.score,
+    ...(hit.ocr ? {ocr: true} : {}),
     ...(hit.passage ? {passage: {text: hit.passage.text, highlight: hit.passage.highlight, fromOrdinal: hit.passage.fromOrdinal, toOrdinal: hit.passage.toOrdinal}} : {}),
   }));
 }

@@ -7,6 +7,7 @@ import type {Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
 import {sha256InSlices} from "./hash-bytes.js";
 import type {ImportJobs} from "./import-jobs.js";
+import type {OcrProgress} from "./parsing/ocr/ocr-reader.js";
 import type {ChunkingRequest, PreparedDocument} from "./parsing/prepare-document.js";
 import {tokenizerSpecFor} from "./parsing/tokenizer-spec.js";
 import {vectorsUsable} from "./search.js";
@@ -36,8 +37,9 @@ export interface ImporterDeps {
   /**
    * Parses and chunks off the main thread, within the file's limits; the signal stops it. Chunk
    * sizes are measured with the tokenizer the request names (the embedder's, else an estimate).
+   * Pages read by OCR are reported as they are done.
    */
-  prepare: (bytes: Uint8Array, fileName: string, chunking: ChunkingRequest, signal: AbortSignal) => Promise<PreparedDocument>;
+  prepare: (bytes: Uint8Array, fileName: string, chunking: ChunkingRequest, signal: AbortSignal, onOcrProgress?: (progress: OcrProgress) => void) => Promise<PreparedDocument>;
   embedder: () => Embedder | null;
   limits: () => ImporterLimits;
   /** Files worked on at once; parsing of one overlaps embedding of another. */
@@ -173,7 +175,7 @@ async function importOne(
     const embedder = deps.embedder();
     const chunking: ChunkingRequest = {chunkSize: limits.chunkSize, chunkOverlap: limits.chunkOverlap, tokenizer: tokenizerSpecFor(embedder?.modelPath)};
     try {
-      parsed = await deps.prepare(bytes, fileName, chunking, signal);
+      parsed = await deps.prepare(bytes, fileName, chunking, signal, ({done, total}) => report({state: "parsing", ocr: {done, total}}));
     } catch (error) {
       throw asFailure(error, "PARSE_FAILED", "This file could not be read as a document.");
     }
@@ -204,6 +206,7 @@ async function importOne(
       page: chunk.page,
       row: chunk.row,
       vector: vectors ? vectors[i] : null,
+      ...(chunk.ocr ? {ocr: true} : {}),
     }));
     const doc = await deps.store.writeDocument(
       newDocument({id: randomUUID(), sourcePath, sha256, sizeBytes, options, parsed, source, fileName}),

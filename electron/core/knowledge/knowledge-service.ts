@@ -29,6 +29,8 @@ import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js
 import {approximateTokenCount} from "./parsing/token-count.js";
 import type {FileLimits} from "./parsing/file-limits.js";
 import {createParserPool, type PrepareRequest} from "./parsing/parser-pool.js";
+import {inProcessOcrContext, ocrOptionsFrom} from "./parsing/ocr/ocr-context.js";
+import type {OcrProgress} from "./parsing/ocr/ocr-reader.js";
 import type {Llama} from "node-llama-cpp";
 import {exportPack, importPack, packFileName, receivePack, type PackExchangeDeps} from "./pack-exchange.js";
 import {mergeChunks} from "./passage.js";
@@ -73,6 +75,8 @@ export interface KnowledgeServiceOptions {
   fileLimits?: Partial<FileLimits>;
   /** Files imported at once per job. */
   importConcurrency?: number;
+  /** Recognisers reading one file's pages by OCR (default: half the CPU cores, at most 2). */
+  ocrWorkers?: number;
   embeddingBatchSize?: number;
   /** The app's version, written into knowledge packs. */
   appVersion?: string;
@@ -277,7 +281,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       : {
           // Parsers load on first use: they are the largest modules, and the worker pool never needs them here.
           prepare: async (request: PrepareRequest & {bytes: Uint8Array; fileName: string}) =>
-            (await import("./parsing/prepare-document.js")).prepareDocument(request.bytes, request.fileName, request.chunking, embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount, options.fileLimits),
+            (await import("./parsing/prepare-document.js")).prepareDocument(
+              request.bytes,
+              request.fileName,
+              request.chunking,
+              embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount,
+              options.fileLimits,
+              inProcessOcrContext(request.ocr ?? null, options.fileLimits, {onProgress: request.onOcrProgress, signal: request.signal}),
+            ),
           close: async () => undefined,
         };
   const jobs = new ImportJobs();
@@ -320,7 +331,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const importerDeps = {
     store,
     jobs,
-    prepare: (bytes: Uint8Array, fileName: string, chunking: PrepareRequest["chunking"], signal: AbortSignal) => parser.prepare({bytes, fileName, chunking, signal}),
+    prepare: (bytes: Uint8Array, fileName: string, chunking: PrepareRequest["chunking"], signal: AbortSignal, onOcrProgress?: (progress: OcrProgress) => void) =>
+      parser.prepare({bytes, fileName, chunking, signal, ocr: ocrOptionsFrom(settings.ocrLanguages, options.embeddingModelDirs, options.ocrWorkers), onOcrProgress}),
     embedder: () => embedder,
     limits: () => ({chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, maxFileSizeMb: settings.maxFileSizeMb}),
     concurrency: options.importConcurrency ?? 2,

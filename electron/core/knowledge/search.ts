@@ -98,6 +98,7 @@ function toHit(chunk: StoredChunk, score: number, scores: SearchHit["scores"]): 
     score,
     scores: {},
   };
+  if (chunk.ocr) hit.ocr = true;
   for (const key of ["vector", "text", "fused"] as const) if (scores[key] !== undefined) hit.scores[key] = scores[key];
   return hit;
 }

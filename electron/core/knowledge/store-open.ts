@@ -242,7 +242,9 @@ function newChunksTableName(): string {
 
 /** Copies every readable chunk (from the latest or an earlier version) into a fresh table. */
 async function rewriteChunks(db: lancedb.Connection, damaged: lancedb.Table, dimension: number | null): Promise<{table: lancedb.Table; name: string}> {
-  const columns = [...CHUNK_COLUMNS, ...(dimension !== null ? ["vector"] : [])];
+  // A table older than a column (the OCR mark) is read without it; the copy gets its default.
+  const present = new Set((await damaged.schema()).fields.map((field) => field.name));
+  const columns = [...CHUNK_COLUMNS.filter((column) => present.has(column)), ...(dimension !== null ? ["vector"] : [])];
   const salvaged = await readRows(damaged, columns, "id");
   const name = newChunksTableName();
   const table = await db.createEmptyTable(name, chunksSchema(dimension));
@@ -305,6 +307,11 @@ const KIND_BY_EXTENSION: Record<string, string> = {
   tsv: "csv",
   json: "json",
   jsonl: "json",
+  png: "image",
+  jpg: "image",
+  jpeg: "image",
+  tif: "image",
+  tiff: "image",
 };
 
 function mostCommonModel(docs: DocumentRecord[]): string | null {

@@ -1,4 +1,4 @@
-import {Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8, type DataType} from "apache-arrow";
+import {Bool, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8, type DataType} from "apache-arrow";
 import type {ErrorInfo} from "../../../shared/errors.js";
 import type {DocumentStatus, KnowledgeDocument} from "../../../shared/knowledge.js";
 
@@ -16,6 +16,8 @@ export interface ChunkRecord {
   row: number | null;
   /** Null when the document is stored text-only. */
   vector: Float32Array | null;
+  /** Its text was recognised by OCR (see parsing/types.ts). */
+  ocr?: boolean;
 }
 
 /** A stored chunk as search and the API read it back. */
@@ -30,6 +32,8 @@ export interface StoredChunk {
   collection: string | null;
   title: string;
   sourcePath: string;
+  /** Its text was recognised by OCR; false for tables written before the column existed. */
+  ocr?: boolean;
 }
 
 /** Which model made the vectors of the active chunks table. */
@@ -60,7 +64,7 @@ export const LOST_PASSAGES_ERROR = {
   message: "The passages of this document were lost when part of the knowledge base was damaged; import the file again (npm run doctor re-imports files that still exist).",
 } as const;
 
-export const CHUNK_COLUMNS = ["id", "document_id", "ordinal", "text", "heading_path", "page", "row", "collection", "title", "source_path"];
+export const CHUNK_COLUMNS = ["id", "document_id", "ordinal", "text", "heading_path", "page", "row", "collection", "title", "source_path", "ocr"];
 
 /**
  * What a chunk is about, as its own full-text field: the document title and the headings above the
@@ -117,6 +121,7 @@ export function chunksSchema(dimension: number | null): Schema {
     new Field("title", new Utf8(), false),
     new Field("source_path", new Utf8(), false),
     new Field("context", new Utf8(), true),
+    new Field("ocr", new Bool(), true),
   ];
   if (dimension !== null) fields.push(new Field("vector", new FixedSizeList(dimension, new Field("item", new Float32(), true)), true));
   return new Schema(fields);
@@ -177,6 +182,7 @@ export function chunkToRow(doc: DocumentRecord, chunk: ChunkRecord, withVector: 
     title: doc.title,
     source_path: doc.sourcePath,
     context: chunkContext(doc.title, chunk.headingPath),
+    ocr: chunk.ocr === true,
   };
   if (withVector) row.vector = chunk.vector;
   return row;
@@ -201,6 +207,7 @@ export function rowToChunk(row: Record<string, unknown>): StoredChunk {
     collection: (row.collection as string | null) ?? null,
     title: String(row.title),
     sourcePath: String(row.source_path),
+    ocr: row.ocr === true,
   };
 }
 
@@ -227,6 +234,7 @@ export function chunkRowFromStored(chunk: StoredChunk, vector: Float32Array | nu
     title: chunk.title,
     source_path: chunk.sourcePath,
     context: chunkContext(chunk.title, chunk.headingPath),
+    ocr: chunk.ocr === true,
   };
   if (vector !== undefined) row.vector = vector;
   return row;

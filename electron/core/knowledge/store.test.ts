@@ -217,3 +217,28 @@ describe("knowledge store", () => {
     expect((await store.textSearch("second", {limit: 5}))[0].documentId).toBe("d2");
   });
 });
+
+describe("knowledge store: the OCR mark", () => {
+  it("keeps which passages OCR read, and gives a table written before the mark existed one, unset", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "deskside-store-ocr-"));
+    try {
+      let store = await KnowledgeStore.open({uri: dir});
+      const [typed, scanned] = await chunks(["typed runbook text", "recognised scan text"], false);
+      await store.writeDocument(doc("d1", "/kb/scan.pdf"), [typed, {...scanned, ocr: true}], {vectorModel: null});
+      expect((await store.chunksByIds(["d1:0", "d1:1"])).map((chunk) => chunk.ocr)).toEqual([false, true]);
+      await store.close();
+
+      // As an older version left it: no ocr column.
+      const db = await lancedb.connect(dir);
+      await (await activeChunksTable(db)).dropColumns(["ocr"]);
+      db.close();
+      store = await KnowledgeStore.open({uri: dir});
+      expect((await store.chunksByIds(["d1:0", "d1:1"])).map((chunk) => chunk.ocr)).toEqual([false, false]);
+      await store.writeDocument(doc("d2", "/kb/fax.tiff"), [{...(await chunks(["faxed notice"], false))[0], ocr: true}], {vectorModel: null});
+      expect((await store.getChunk("d2:0"))?.ocr).toBe(true);
+      await store.close();
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});

@@ -309,10 +309,14 @@ export class KnowledgeStore {
     if (orphans.length) this.openHealth.orphanDocuments = orphans.length;
   }
 
-  /** Tables written before the title-and-headings field existed get it computed in place. */
+  /**
+   * Tables written before the title-and-headings field existed get it computed in place; tables
+   * written before OCR get the OCR mark, false for every passage they hold.
+   */
   private async ensureContextColumn(table: lancedb.Table): Promise<void> {
     const schema = await table.schema();
     if (!schema.fields.some((field) => field.name === "context")) await table.addColumns([{name: "context", valueSql: CONTEXT_COLUMN_SQL}]);
+    if (!schema.fields.some((field) => field.name === "ocr")) await table.addColumns([{name: "ocr", valueSql: "CAST(false AS BOOLEAN)"}]);
   }
 
   /**

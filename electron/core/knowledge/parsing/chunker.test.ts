@@ -154,6 +154,24 @@ describe("chunkDocument", () => {
     expect(chunkDocument(paged, {chunkSize: 100, chunkOverlap: 0, countTokens: words}).map((chunk) => [chunk.page, chunk.row])).toEqual([[3, null]]);
   });
 
+  it("marks recognised passages and gives each scanned page its own, apart from the text layer", () => {
+    const mixed = doc([
+      {type: "paragraph", text: "Text layer on page one.", headingPath: [], page: 1},
+      {type: "paragraph", text: "Recognised on page two.", headingPath: [], page: 2, ocr: true},
+      {type: "paragraph", text: "More recognised on page two.", headingPath: [], page: 2, ocr: true},
+      {type: "paragraph", text: "Recognised on page three.", headingPath: [], page: 3, ocr: true},
+      {type: "paragraph", text: "Text layer on page four.", headingPath: [], page: 4},
+      {type: "paragraph", text: "Text layer on page five.", headingPath: [], page: 5},
+    ]);
+    const chunks = chunkDocument(mixed, {chunkSize: 100, chunkOverlap: 10, countTokens: words});
+    expect(chunks.map((chunk) => [chunk.page, chunk.ocr ?? false, chunk.text])).toEqual([
+      [1, false, "Text layer on page one."],
+      [2, true, "Recognised on page two.\n\nMore recognised on page two."],
+      [3, true, "Recognised on page three."],
+      [4, false, "Text layer on page four.\n\nText layer on page five."],
+    ]);
+  });
+
   it("returns no chunks for no text and rejects impossible options", () => {
     expect(chunkDocument(doc([{type: "paragraph", text: "   ", headingPath: []}]), {chunkSize: 10, chunkOverlap: 0, countTokens: words})).toEqual([]);
     expect(() => chunkDocument(runbook, {chunkSize: 0, chunkOverlap: 0, countTokens: words})).toThrow(expect.objectContaining({code: "INVALID_INPUT"}));

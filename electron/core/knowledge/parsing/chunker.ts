@@ -49,14 +49,17 @@ export function chunkDocument(parsed: ParsedDocument, options: ChunkOptions): Ch
     if (chunks.length >= maxChunks)
       throw fileTooLarge(`This file would become more than ${formatCount(maxChunks)} passages; split it into smaller files and import those.`, {maxChunks});
     const first = pieces[0].block;
-    chunks.push({
+    const chunk: Chunk = {
       ordinal: chunks.length,
       text,
       headingPath: chunkHeadingPath(pieces),
       page: first.page ?? null,
       row: first.row ?? null,
       tokenCount,
-    });
+    };
+    // One recognised line is enough to warn the reader that the passage may hold misread words.
+    if (pieces.some((piece) => piece.block.ocr)) chunk.ocr = true;
+    chunks.push(chunk);
   };
 
   const blocks = parsed.blocks.map((block, index) => ({block, index})).filter(({block}) => block.text.trim().length > 0);
@@ -140,7 +143,7 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
   while (i < pieces.length) {
     const first = pieces[i];
     let lead = "";
-    if (previous && budget.overlap > 0 && sameSection(previous.last, first)) {
+    if (previous && budget.overlap > 0 && sameSection(previous.last, first) && sameSource(previous.last, first)) {
       const room = Math.min(budget.overlap, chunkSize - counter.base - first.tokens - separator);
       lead = room > 0 ? overlapTail(previous.text, room, counter) : "";
     }
@@ -149,6 +152,7 @@ function packPieces(pieces: Piece[], budget: Budget, emit: Emit): void {
     i++;
     while (i < pieces.length) {
       const next = pieces[i];
+      if (!sameSource(chunkPieces[chunkPieces.length - 1], next)) break;
       if (next.block.type === "heading") {
         const run = headingRun(pieces, i, separator, chunkSize);
         // A subsection that fits a chunk of its own is not split across two; a heading never
@@ -194,6 +198,16 @@ function headingRun(pieces: Piece[], index: number, separator: number, cap: numb
   const start = cost;
   while (k + 1 < pieces.length && pieces[k + 1].block.type !== "heading" && cost <= cap) cost += separator + pieces[++k].tokens;
   return {start, whole: cost};
+}
+
+/**
+ * Recognised text never shares a passage with a text layer, and each scanned page gets passages
+ * of its own: the OCR mark is then exact, and the page it cites is the image to check a misread
+ * word against.
+ */
+function sameSource(a: Piece, b: Piece): boolean {
+  if (Boolean(a.block.ocr) !== Boolean(b.block.ocr)) return false;
+  return !a.block.ocr || a.block.page === b.block.page;
 }
 
 function sameSection(a: Piece, b: Piece): boolean {

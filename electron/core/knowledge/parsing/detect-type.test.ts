@@ -41,11 +41,17 @@ describe("detectType", () => {
     expect((await detectType(bytes, "notes.txt")).kind).toBe("text");
   });
 
-  it("rejects empty files, binaries named .txt, images, archives and programs", async () => {
+  it("takes PNG, JPEG and TIFF images for OCR, whatever their name", async () => {
+    expect(await detectType(makePng(), "screenshot.md")).toEqual({kind: "image", mime: "image/png"});
+    expect(await detectType(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]), "scan")).toEqual({kind: "image", mime: "image/jpeg"});
+    expect(await detectType(Uint8Array.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 0, 0]), "fax.tif")).toEqual({kind: "image", mime: "image/tiff"});
+  });
+
+  it("rejects empty files, binaries named .txt, other images, archives and programs", async () => {
     expect(await rejectionCode(detectType(new Uint8Array(), "empty.txt"))).toBe("FILE_EMPTY");
     expect(await rejectionCode(detectType(makeBinary(), "data.txt"))).toBe("UNSUPPORTED_TYPE");
-    expect(await rejectionCode(detectType(makePng(), "screenshot.png"))).toBe("UNSUPPORTED_TYPE");
-    expect(await rejectionCode(detectType(makePng(), "screenshot.md"))).toBe("UNSUPPORTED_TYPE");
+    const gif = Buffer.concat([Buffer.from("GIF89a"), Buffer.from([1, 0, 1, 0, 0, 0, 0]), Buffer.alloc(32)]);
+    expect(await rejectionCode(detectType(gif, "animation.gif"))).toBe("UNSUPPORTED_TYPE");
     expect(await rejectionCode(detectType(gzipSync(Buffer.from("hello")), "logs.txt.gz"))).toBe("UNSUPPORTED_TYPE");
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120)]);
     expect(await rejectionCode(detectType(elf, "tool.txt"))).toBe("UNSUPPORTED_TYPE");

@@ -18,11 +18,13 @@ export interface DetectedType {
 }
 
 
-const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV and JSON";
+const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON and images of text (PNG, JPEG, TIFF)";
 /** Text beyond this is not needed to tell the kinds apart. */
 const SNIFF_BYTES = 1024 * 1024;
 
 const WORD_MIMES = new Set([MIME.docx, "application/vnd.ms-word.document.macroenabled.12"]);
+/** Images whose text is read by OCR (parse-image.ts). */
+const OCR_IMAGE_MIMES = new Set<string>([MIME.png, MIME.jpeg, MIME.tiff]);
 const HTML_EXTENSIONS = new Set(["html", "htm", "xhtml", "shtml", "mht"]);
 const MARKDOWN_EXTENSIONS = new Set(["md", "markdown", "mdown", "mkd", "mkdn", "mdx"]);
 const CSV_EXTENSIONS = new Set(["csv", "tsv", "tab"]);
@@ -38,6 +40,7 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
   if (magic) {
     if (magic.mime === MIME.pdf) return {kind: "pdf", mime: MIME.pdf};
     if (WORD_MIMES.has(magic.mime)) return {kind: "docx", mime: MIME.docx};
+    if (OCR_IMAGE_MIMES.has(magic.mime)) return {kind: "image", mime: magic.mime};
     // file-type also recognises a few text formats (XML, for XHTML); those go on to text sniffing.
     if (!magic.mime.startsWith("text/") && magic.mime !== "application/xml") {
       throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime), {details: {detected: magic.mime}});
@@ -137,7 +140,7 @@ function looksDelimited(text: string): string | null {
 
 function unsupportedMessage(ext: string, mime: string): string {
   const label = ext.toUpperCase();
-  if (mime.startsWith("image/")) return `This is an image (${label}), not a document; Deskside imports ${SUPPORTED}. Import a PDF with a text layer instead.`;
+  if (mime.startsWith("image/")) return `This is a ${label} image; Deskside reads text from PNG, JPEG and TIFF images only. Save it as PNG and import that.`;
   if (mime.startsWith("audio/") || mime.startsWith("video/")) return `This is a media file (${label}); Deskside imports ${SUPPORTED}.`;
   if (mime === "application/x-cfb") {
     return "This is a legacy Office file (.doc, .xls, .msg) or a password-protected Office document; save it as .docx or PDF without a password and import that.";

@@ -24,6 +24,15 @@ export interface FileLimits {
   maxCsvColumns: number;
   /** Nesting of JSON values, Markdown quotes and lists, HTML and XML elements. */
   maxNestingDepth: number;
+  /** Pages (of a scanned PDF or a multi-page TIFF) whose text is recognised from their image. */
+  maxOcrPages: number;
+  /**
+   * OCR takes seconds a page, so while a file's pages are being recognised each page gets this
+   * long instead (the first also starts the OCR engine); after the last, `timeoutMs` starts again.
+   */
+  ocrPageTimeoutMs: number;
+  /** Pixels of one image (or of one scanned page as Deskside lays it out) given to OCR. */
+  maxImagePixels: number;
 }
 
 export const DEFAULT_FILE_LIMITS: FileLimits = {
@@ -37,6 +46,10 @@ export const DEFAULT_FILE_LIMITS: FileLimits = {
   maxPdfPages: 5_000,
   maxCsvColumns: 2_000,
   maxNestingDepth: 512,
+  maxOcrPages: 500,
+  ocrPageTimeoutMs: 60_000,
+  // An A4 page scanned at 600 dpi is 35 megapixels.
+  maxImagePixels: 40_000_000,
 };
 
 export function resolveLimits(limits?: Partial<FileLimits>): FileLimits {
@@ -47,6 +60,7 @@ export function resolveLimits(limits?: Partial<FileLimits>): FileLimits {
 export function timeBudgetMs(limits: FileLimits, bytes: number): number {
   return Math.round(limits.timeoutMs + (limits.timeoutPerMbMs * bytes) / (1024 * 1024));
 }
+
 
 export function fileTooLarge(message: string, details?: Record<string, unknown>): DesksideError {
   return new DesksideError("FILE_TOO_LARGE", message, details ? {details} : undefined);

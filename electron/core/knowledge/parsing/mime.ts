@@ -9,4 +9,7 @@ export const MIME = {
   tsv: "text/tab-separated-values",
   json: "application/json",
   jsonl: "application/x-ndjson",
+  png: "image/png",
+  jpeg: "image/jpeg",
+  tiff: "image/tiff",
 } as const;

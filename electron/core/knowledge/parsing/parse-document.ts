@@ -2,7 +2,7 @@ import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
 import {detectType} from "./detect-type.js";
 import {isAllocationFailure, outOfMemory, resolveLimits, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
-import type {DocumentKind, ParsedDocument} from "./types.js";
+import type {DocumentKind, ParseContext, ParsedDocument} from "./types.js";
 
 /**
  * File bytes in, document structure out, in the calling thread. Whatever goes wrong leaves as a
@@ -10,8 +10,8 @@ import type {DocumentKind, ParsedDocument} from "./types.js";
  * only as the cause, for the log.
  */
 
-/** Parsers that can meet a bomb or an absurd structure check `limits` themselves. */
-export type Parser = (bytes: Uint8Array, fileName: string, limits: FileLimits) => Promise<ParsedDocument>;
+/** Parsers that can meet a bomb or an absurd structure check `limits` themselves; those that read images use `context.ocr`. */
+export type Parser = (bytes: Uint8Array, fileName: string, limits: FileLimits, context: ParseContext) => Promise<ParsedDocument>;
 
 /** Loaded on first use: PDF.js, jsdom and mammoth take seconds to load and most imports need one of them at most. */
 const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
@@ -22,6 +22,7 @@ const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
   text: async () => (await import("./parse-text.js")).parseText,
   csv: async () => (await import("./parse-csv.js")).parseCsv,
   json: async () => (await import("./parse-json.js")).parseJson,
+  image: async () => (await import("./parse-image.js")).parseImage,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -32,9 +33,10 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   text: "text file",
   csv: "CSV file",
   json: "JSON file",
+  image: "image",
 };
 
-export async function parseDocument(bytes: Uint8Array, fileName: string, limits?: Partial<FileLimits>): Promise<ParsedDocument> {
+export async function parseDocument(bytes: Uint8Array, fileName: string, limits?: Partial<FileLimits>, context: ParseContext = {}): Promise<ParsedDocument> {
   const resolved = resolveLimits(limits);
   const type = await detectType(bytes, fileName).catch((error: unknown) => {
     if (isDesksideError(error)) throw error;
@@ -43,7 +45,7 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, limits?
   let parsed: ParsedDocument;
   try {
     const parser = await PARSERS[type.kind]();
-    parsed = await parser(bytes, fileName, resolved);
+    parsed = await parser(bytes, fileName, resolved, context);
   } catch (error) {
     if (isDesksideError(error)) throw error;
     // Near the reader's heap limit V8 may throw instead of ending the process: the same verdict either way.

@@ -4,14 +4,20 @@ import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {MIME} from "./mime.js";
+import {encodePgm} from "./ocr/gray-image.js";
+import {ocrBlocks} from "./ocr/ocr-blocks.js";
+import type {OcrReader} from "./ocr/ocr-reader.js";
+import {rasterizePageImages} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
 import {collapseWhitespace} from "./text-cleanup.js";
-import type {Block, ParsedDocument} from "./types.js";
+import type {Block, ParseContext, ParsedDocument} from "./types.js";
 
 /**
  * PDFs through PDF.js (via unpdf), from positioned text runs back to structure: runs become lines,
  * lines become paragraphs where the vertical gap grows, and lines set larger than the body text
- * become headings. Every block keeps its page so answers can cite "page 4".
+ * become headings. Every block keeps its page so answers can cite "page 4". Pages with no text
+ * layer (scanned) are read from their images by OCR when the context offers it; the other pages of
+ * a mixed PDF keep their text layer.
  */
 
 type TextItem = Awaited<ReturnType<typeof extractTextItems>>["items"][number][number];
@@ -30,11 +36,13 @@ interface Paragraph {
 }
 
 const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
+/** A page with less text than this in its text layer (a stamped page number at most) is read by OCR. */
+const MIN_TEXT_LAYER_CHARS = 16;
 const NUMBERED = /^(\(?\d{1,3}[.)]|[a-z][.)])\s+/;
 
-export async function parsePdf(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
+export async function parsePdf(bytes: Uint8Array, fileName: string, limits: FileLimits, context: ParseContext = {}): Promise<ParsedDocument> {
   await checkPdfStreams(bytes, limits);
-  const pdf = await openPdf(bytes);
+  const pdf = await openPdf(bytes, limits);
   try {
     // The page count comes from the catalog, which can claim anything; PDF.js would visit each.
     if (pdf.numPages > limits.maxPdfPages)
@@ -51,27 +59,34 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
       throw new DesksideError("PARSE_FAILED", "The text of this PDF could not be read; it may be damaged.", {cause: error});
     }
 
-    const linesPerPage = removeRunningHeaders(pages.map(pageLines));
+    const rawLines = pages.map(pageLines);
+    const withoutText = rawLines.flatMap((lines, index) => (textLength(lines) < MIN_TEXT_LAYER_CHARS ? [index + 1] : []));
+    const recognised = context.ocr && withoutText.length > 0 ? ocrBlocks(await readScannedPages(pdf, withoutText, limits, context.ocr)) : [];
+    const ocrPages = new Set(recognised.map((block) => block.page));
+    // A page read by OCR drops what little its text layer had (a stamped number): the image holds the page.
+    const linesPerPage = removeRunningHeaders(rawLines.map((lines, index) => (ocrPages.has(index + 1) ? [] : lines)));
     const textPages = linesPerPage.filter((lines) => lines.length > 0).length;
-    if (textPages === 0) {
-      throw new DesksideError(
-        "PARSE_FAILED",
-        "This PDF has no text layer, only images of pages (it looks scanned); run it through OCR and import the result.",
-        {details: {pages: pages.length}},
-      );
+    if (textPages === 0 && ocrPages.size === 0) {
+      if (!context.ocr)
+        throw new DesksideError(
+          "PARSE_FAILED",
+          "This PDF has no text layer, only images of pages (it looks scanned), and reading text from images is turned off; turn OCR on or import a copy with a text layer.",
+          {details: {pages: pages.length}},
+        );
+      throw new DesksideError("FILE_EMPTY", "No text was found in this PDF: it has no text layer, and none could be recognised in its page images.", {details: {pages: pages.length}});
     }
     const warnings: string[] = [];
-    if (textPages < pages.length) {
-      warnings.push(`${pages.length - textPages} of ${pages.length} pages have no text layer (scanned?) and were not indexed.`);
-    }
+    if (ocrPages.size > 0) warnings.push(`${ocrPages.size} of ${pages.length} pages have no text layer; their text was recognised by OCR and may contain misread words.`);
+    const unread = pages.length - textPages - ocrPages.size;
+    if (unread > 0) warnings.push(`${unread} of ${pages.length} pages have no text layer${context.ocr ? " and no readable image" : " (scanned?)"} and were not indexed.`);
 
-    const blocks = toBlocks(linesPerPage);
+    const blocks = mergeByPage(toBlocks(linesPerPage), recognised);
     return {
       title: pickTitle(info, blocks, fileName),
       kind: "pdf",
       mime: MIME.pdf,
       blocks,
-      meta: {pageCount: pages.length},
+      meta: {pageCount: pages.length, ocrPages: ocrPages.size},
       warnings,
     };
   } finally {
@@ -79,16 +94,61 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
   }
 }
 
-async function openPdf(bytes: Uint8Array): Promise<PdfProxy> {
+async function openPdf(bytes: Uint8Array, limits: FileLimits): Promise<PdfProxy> {
   try {
     // PDF.js may take ownership of the buffer, so it gets a copy; eval stays off for untrusted fonts.
-    return await getDocumentProxy(new Uint8Array(bytes), {verbosity: 0, isEvalSupported: false, useSystemFonts: false});
+    // Images come back as pixels (no OffscreenCanvas), and one past the pixel limit is dropped undecoded.
+    return await getDocumentProxy(new Uint8Array(bytes), {
+      verbosity: 0,
+      isEvalSupported: false,
+      useSystemFonts: false,
+      isOffscreenCanvasSupported: false,
+      isImageDecoderSupported: false,
+      maxImageSize: limits.maxImagePixels,
+    });
   } catch (error) {
     if (error instanceof Error && error.name === "PasswordException") {
       throw new DesksideError("PDF_ENCRYPTED", "This PDF is password-protected; save a copy without the password and import that.", {cause: error});
     }
     throw new DesksideError("PARSE_FAILED", "This PDF could not be opened; it is damaged or incomplete.", {cause: error});
   }
+}
+
+/** Each page's images laid out as the page shows them, read by OCR a page at a time. */
+function readScannedPages(pdf: PdfProxy, pageNumbers: number[], limits: FileLimits, ocr: OcrReader) {
+  return ocr.readPages(
+    pageNumbers.map((pageNumber) => ({
+      page: pageNumber,
+      image: async () => {
+        const page = await pdf.getPage(pageNumber);
+        try {
+          const raster = await rasterizePageImages(page, limits.maxImagePixels);
+          return raster ? {bytes: encodePgm(raster.image), dpi: raster.dpi} : null;
+        } catch (error) {
+          if (error instanceof DesksideError) throw error;
+          throw new DesksideError("PARSE_FAILED", `The image of page ${pageNumber} of this PDF could not be read; the file may be damaged.`, {cause: error});
+        } finally {
+          page.cleanup();
+        }
+      },
+    })),
+  );
+}
+
+function textLength(lines: Line[]): number {
+  return lines.reduce((sum, line) => sum + line.text.replace(/\s+/g, "").length, 0);
+}
+
+/** Text-layer and recognised blocks in page order; both lists are in page order already. */
+function mergeByPage(text: Block[], recognised: Block[]): Block[] {
+  if (recognised.length === 0) return text;
+  const merged: Block[] = [];
+  let i = 0;
+  for (const block of recognised) {
+    while (i < text.length && (text[i].page ?? 0) <= (block.page ?? 0)) merged.push(text[i++]);
+    merged.push(block);
+  }
+  return merged.concat(text.slice(i));
 }
 
 /** Joins text runs into visual lines: a new line starts where the baseline moves or PDF.js marks an end of line. */

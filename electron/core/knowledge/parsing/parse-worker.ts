@@ -1,6 +1,9 @@
+import {sharedOcrEngine} from "./ocr/ocr-engine.js";
+import {createOcrReader} from "./ocr/ocr-reader.js";
 import {parseDocument} from "./parse-document.js";
 import {readDocumentFile} from "./parse-file.js";
 import {prepareDocument} from "./prepare-document.js";
+import type {ParseContext} from "./types.js";
 import {CHUNK_BATCH, failureReply, type ParseJob, type ParseReply} from "./worker-protocol.js";
 import {tokenCounterFor} from "./worker-tokenizer.js";
 
@@ -33,12 +36,23 @@ function memoryBytes(): number {
 async function handle(job: ParseJob): Promise<ParseReply> {
   try {
     const bytes = job.path !== undefined ? await readDocumentFile(job.path) : job.bytes;
-    if (!job.chunking) return {id: job.id, ok: true, document: await parseDocument(bytes, job.fileName, job.limits), memoryBytes: memoryBytes()};
+    const context = parseContext(job);
+    if (!job.chunking) return {id: job.id, ok: true, document: await parseDocument(bytes, job.fileName, job.limits, context), memoryBytes: memoryBytes()};
     const countTokens = await tokenCounterFor(job.chunking.tokenizer);
-    const {chunks, ...prepared} = await prepareDocument(bytes, job.fileName, job.chunking, countTokens, job.limits);
+    const {chunks, ...prepared} = await prepareDocument(bytes, job.fileName, job.chunking, countTokens, job.limits, context);
     for (let start = 0; start < chunks.length; start += CHUNK_BATCH) send({id: job.id, chunks: chunks.slice(start, start + CHUNK_BATCH)});
     return {id: job.id, ok: true, prepared, memoryBytes: memoryBytes()};
   } catch (error) {
     return {...failureReply(job.id, error), memoryBytes: memoryBytes()};
   }
+}
+
+/**
+ * OCR runs here, in the worker that reads the file: a recogniser that crashes or runs away takes
+ * only this process, and with it this file, and cancelling the file stops it by ending the process.
+ * The engine stays warm between files.
+ */
+function parseContext(job: ParseJob): ParseContext {
+  if (!job.ocr || job.ocr.languages.length === 0) return {};
+  return {ocr: createOcrReader(sharedOcrEngine(job.ocr), job.limits, {onProgress: (ocr) => send({id: job.id, ocr})})};
 }

@@ -5,6 +5,8 @@ import path from "node:path";
 import {DesksideError} from "../../../../shared/errors.js";
 import {fileTooComplex, outOfMemory as outOfMemoryError, resolveLimits, timeBudgetMs, type FileLimits} from "./file-limits.js";
 import {baseNameOf} from "./file-name.js";
+import type {OcrOptions} from "./ocr/ocr-options.js";
+import type {OcrProgress} from "./ocr/ocr-reader.js";
 import {startParserProcess, type ParserProcess} from "./parser-process.js";
 import {createSpawner} from "./parser-spawner.js";
 import {siblingEntry} from "./child-launch.js";
@@ -40,7 +42,15 @@ export interface ParserPoolOptions {
   spawnerUrl?: URL;
 }
 
-type Source = ({path: string; fileName?: string} | {bytes: Uint8Array; fileName: string}) & {signal?: AbortSignal};
+type Source = ({path: string; fileName?: string} | {bytes: Uint8Array; fileName: string}) & {
+  signal?: AbortSignal;
+  /** Read pages without a text layer, and image files, by OCR with these options; absent or null: OCR off. */
+  ocr?: OcrOptions | null;
+  /** Pages recognised so far; the first report (done 0) comes before the first page. */
+  onOcrProgress?: (progress: OcrProgress) => void;
+  /** This file's time and output limits where they differ from the pool's (the worker's heap stays the pool's). */
+  limits?: Partial<FileLimits>;
+};
 export type ParseRequest = Source;
 export type PrepareRequest = Source & {chunking: ChunkingRequest};
 
@@ -59,6 +69,11 @@ export interface ParserPool {
 interface Task {
   job: ParseJob;
   timeoutMs: number;
+  /** The time the timer runs for now: the file's own budget, or one OCR page's. */
+  allowedMs: number;
+  /** Pages the file reads by OCR (once the worker has said), and how many are done. */
+  ocr: OcrProgress | null;
+  onOcrProgress?: (progress: OcrProgress) => void;
   /** Chunks received so far, for prepare jobs. */
   chunks: Chunk[];
   resolve: (value: ParsedDocument | PreparedDocument) => void;
@@ -82,7 +97,7 @@ const DEFAULT_IDLE_MS = 60_000;
 
 export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const size = Math.max(1, Math.floor(options.size ?? Math.min(4, Math.max(1, availableParallelism() - 1))));
-  const limits = resolveLimits({
+  const poolLimits = resolveLimits({
     ...options.limits,
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs, timeoutPerMbMs: 0} : {}),
     ...(options.maxMemoryMb !== undefined ? {maxMemoryMb: options.maxMemoryMb} : {}),
@@ -98,12 +113,20 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   let closed = false;
 
   const spawn = (slot: Slot): ParserProcess => {
-    const worker: ParserProcess = startParserProcess(spawner, entry, limits.maxMemoryMb, {
+    const worker: ParserProcess = startParserProcess(spawner, entry, poolLimits.maxMemoryMb, {
       onReply(reply) {
         const task = slot.task;
         if (slot.worker !== worker || !task || task.job.id !== reply.id) return;
         if ("chunks" in reply) {
           for (const chunk of reply.chunks) task.chunks.push(chunk);
+          return;
+        }
+        if ("ocr" in reply) {
+          // OCR takes seconds a page: while pages are being read, each gets its own time (the
+          // first's includes starting the engine); after the last, the file's own time starts again.
+          task.ocr = reply.ocr;
+          armTimer(slot, task, reply.ocr.done < reply.ocr.total ? task.job.limits.ocrPageTimeoutMs : task.timeoutMs);
+          task.onOcrProgress?.(reply.ocr);
           return;
         }
         if (!reply.ok) settle(slot, {error: errorFromReply(reply), memoryBytes: reply.memoryBytes});
@@ -113,7 +136,7 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       onExit(outOfMemory, detail) {
         if (slot.worker !== worker) return;
         slot.worker = null;
-        if (slot.task) settle(slot, {error: crashError(outOfMemory, detail, limits)});
+        if (slot.task) settle(slot, {error: crashError(outOfMemory, detail, poolLimits)});
         else dispatch();
       },
     });
@@ -142,6 +165,12 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
     dispatch();
   };
 
+  const armTimer = (slot: Slot, task: Task, ms: number): void => {
+    if (slot.timer) clearTimeout(slot.timer);
+    task.allowedMs = ms;
+    slot.timer = setTimeout(() => abandon(slot, timeoutError(task.allowedMs, task.ocr)), ms);
+  };
+
   /** Fails the running file and discards its worker: the only way to stop synchronous parsing. */
   const abandon = (slot: Slot, error: DesksideError): void => {
     retire(slot);
@@ -168,7 +197,7 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       slot.worker ??= spawn(slot);
       slot.task = task;
       slot.worker.setBusy(true);
-      slot.timer = setTimeout(() => abandon(slot, timeoutError(task.timeoutMs)), task.timeoutMs);
+      armTimer(slot, task, task.timeoutMs);
       slot.worker.send(task.job);
     }
   };
@@ -197,12 +226,13 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       if (request.signal?.aborted) throw cancelledError();
       let job: ParseJob;
       let bytes: number;
+      const limits = request.limits ? {...poolLimits, ...request.limits} : poolLimits;
       if ("bytes" in request) {
         // Small files travel in the message (copied; the caller's bytes stay usable), large ones as a file.
-        job = staged ? {id, fileName: request.fileName, path: staged.path, limits, chunking} : {id, fileName: request.fileName, bytes: request.bytes, limits, chunking};
+        job = staged ? {id, fileName: request.fileName, path: staged.path, limits, chunking, ocr: request.ocr} : {id, fileName: request.fileName, bytes: request.bytes, limits, chunking, ocr: request.ocr};
         bytes = request.bytes.byteLength;
       } else {
-        job = {id, fileName: request.fileName ?? baseNameOf(request.path), path: request.path, limits, chunking};
+        job = {id, fileName: request.fileName ?? baseNameOf(request.path), path: request.path, limits, chunking, ocr: request.ocr};
         bytes = sizeOf(request.path);
       }
       return await new Promise<T>((resolve, reject) => {
@@ -221,6 +251,9 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
         const task: Task = {
           job,
           timeoutMs: timeBudgetMs(limits, bytes),
+          allowedMs: 0,
+          ocr: null,
+          onOcrProgress: request.onOcrProgress,
           chunks: [],
           resolve: resolve as Task["resolve"],
           reject,
@@ -279,8 +312,14 @@ function cancelledError(): DesksideError {
   return new DesksideError("CANCELLED", "Reading this file was cancelled.");
 }
 
-function timeoutError(timeoutMs: number): DesksideError {
+function timeoutError(timeoutMs: number, ocr: OcrProgress | null): DesksideError {
   const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+  if (ocr && ocr.done < ocr.total)
+    return fileTooComplex(`Reading page text by OCR took longer than ${limit} for one page (${ocr.done} of ${ocr.total} pages were done), so this file was stopped; a page this slow is usually an enormous image. Scan at a lower resolution or split the file.`, {
+      timeoutMs,
+      ocrPages: ocr.total,
+      ocrDone: ocr.done,
+    });
   return fileTooComplex(`Reading this file took longer than ${limit} and was stopped; it is too large or too intricate to import as it is. Split it or save it in a simpler format.`, {
     timeoutMs,
   });

@@ -2,7 +2,7 @@ import {chunkDocument} from "./chunker.js";
 import {fileTooLarge, formatCount, resolveLimits, type FileLimits} from "./file-limits.js";
 import {parseDocument} from "./parse-document.js";
 import type {TokenizerSpec} from "./tokenizer-spec.js";
-import type {Chunk, DocumentKind, ParsedDocument} from "./types.js";
+import type {Chunk, DocumentKind, ParseContext, ParsedDocument} from "./types.js";
 
 /**
  * Parse and chunk in one step, inside a parser worker (or the calling thread for headless tools):
@@ -32,9 +32,10 @@ export async function prepareDocument(
   chunking: Omit<ChunkingRequest, "tokenizer">,
   countTokens: (text: string) => number,
   limits?: Partial<FileLimits>,
+  context: ParseContext = {},
 ): Promise<PreparedDocument> {
   const resolved = resolveLimits(limits);
-  const parsed = await parseDocument(bytes, fileName, resolved);
+  const parsed = await parseDocument(bytes, fileName, resolved, context);
   checkTextSize(parsed, resolved);
   const chunks = chunkDocument(parsed, {chunkSize: chunking.chunkSize, chunkOverlap: chunking.chunkOverlap, countTokens, maxChunks: resolved.maxChunks});
   return {title: parsed.title, kind: parsed.kind, mime: parsed.mime, meta: parsed.meta, warnings: parsed.warnings, chunks};

@@ -1,6 +1,8 @@
+import type {OcrReader} from "./ocr/ocr-reader.js";
+
 /** What every parser produces: the document's structure, not yet cut into chunks. */
 
-export type DocumentKind = "pdf" | "docx" | "html" | "markdown" | "text" | "csv" | "json";
+export type DocumentKind = "pdf" | "docx" | "html" | "markdown" | "text" | "csv" | "json" | "image";
 
 export type BlockType = "heading" | "paragraph" | "list-item" | "table-row" | "code" | "record";
 
@@ -15,6 +17,8 @@ export interface Block {
   row?: number;
   /** Heading level 1–6 for heading blocks. */
   level?: number;
+  /** Recognised from an image (a scanned page or an image file) by OCR, so it may hold misread words. */
+  ocr?: boolean;
 }
 
 export interface ParsedDocument {
@@ -35,6 +39,8 @@ export interface Chunk {
   page: number | null;
   row: number | null;
   tokenCount: number;
+  /** Some of its text was recognised by OCR. */
+  ocr?: boolean;
 }
 
 export interface ChunkOptions {
@@ -44,4 +50,10 @@ export interface ChunkOptions {
   countTokens: (text: string) => number;
   /** Past this many chunks the file fails with FILE_TOO_LARGE instead of growing without bound. */
   maxChunks?: number;
+}
+
+/** What a parser may use besides the bytes. */
+export interface ParseContext {
+  /** Reads text from page images; null or absent when OCR is off. */
+  ocr?: OcrReader | null;
 }

@@ -1,5 +1,7 @@
 import {DesksideError, ERROR_CODES, type ErrorCode, type ErrorInfo, isDesksideError} from "../../../../shared/errors.js";
 import type {FileLimits} from "./file-limits.js";
+import type {OcrOptions} from "./ocr/ocr-options.js";
+import type {OcrProgress} from "./ocr/ocr-reader.js";
 import type {ChunkingRequest, PreparedDocument} from "./prepare-document.js";
 import type {Chunk, ParsedDocument} from "./types.js";
 
@@ -14,6 +16,8 @@ export type ParseJob = {
   limits: FileLimits;
   /** Present: parse and chunk (the reply streams chunks); absent: parse only. */
   chunking?: ChunkingRequest;
+  /** Present with languages: pages without a text layer and image files are read by OCR. */
+  ocr?: OcrOptions | null;
 } & ({path: string; bytes?: undefined} | {bytes: Uint8Array; path?: undefined});
 
 /** Chunks travel in batches of this many, so no single message takes the main thread long to read. */
@@ -23,6 +27,8 @@ export type ParseReply =
   | {id: number; ok: true; document: ParsedDocument; memoryBytes: number}
   /** One batch of a prepared document's chunks, in order; the final reply follows the last batch. */
   | {id: number; chunks: Chunk[]}
+  /** OCR progress: the first (done 0) says how many pages the file has to recognise. */
+  | {id: number; ocr: OcrProgress}
   | {id: number; ok: true; prepared: Omit<PreparedDocument, "chunks">; memoryBytes: number}
   /** `cause` is the underlying library message, for the log only. */
   | {id: number; ok: false; error: ErrorInfo; cause?: string; memoryBytes?: number};

@@ -1,4 +1,5 @@
 import type {Citation} from "../../../../shared/chat.js";
+import {OcrBadge} from "../../ui/OcrBadge.js";
 
 /**
  * What tells a citation apart from others of the same document: its section (the last heading, if
@@ -34,7 +35,7 @@ export function CitationChips({sources, activeIndex, onOpen}: {sources: Citation
             key={citation.index}
             type="button"
             className={`citation-chip${activeIndex === citation.index ? " active" : ""}`}
-            aria-label={`Source ${citation.index}: ${citation.title}${detail ? ` › ${detail}` : ""}`}
+            aria-label={`Source ${citation.index}: ${citation.title}${detail ? ` › ${detail}` : ""}${citation.ocr ? " (recognised by OCR)" : ""}`}
             aria-pressed={activeIndex === citation.index}
             title={[citation.title, ...citation.headingPath.filter((heading) => heading !== citation.title)].join(" › ")}
             onClick={() => onOpen(citation)}
@@ -42,6 +43,7 @@ export function CitationChips({sources, activeIndex, onOpen}: {sources: Citation
             <span className="citation-number">{citation.index}</span>
             <span className="citation-title">{citation.title}</span>
             {detail && <span className="citation-detail">› {detail}</span>}
+            {citation.ocr && <OcrBadge />}
           </button>
         );
       })}

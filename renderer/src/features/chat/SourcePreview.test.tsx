@@ -37,6 +37,17 @@ describe("SourcePreview", () => {
     expect(screen.queryByText(withPassage.snippet)).toBeNull();
   });
 
+  it("marks text recognised by OCR and says to check it against the original", () => {
+    renderPreview(citation(3, {ocr: true, page: 4}));
+    const facts = screen.getByText("Location").closest("dl")!;
+    expect(within(facts).getByText("Page 4")).toBeTruthy();
+    const badge = within(facts).getByText("OCR");
+    expect(badge.getAttribute("title")).toMatch(/misread/);
+    expect(badge.closest("dd")!.textContent).toMatch(/check numbers and names against the original/);
+    renderPreview(citation(4));
+    expect(screen.getAllByText("OCR")).toHaveLength(1);
+  });
+
   it("falls back to the snippet when the citation has no passage", () => {
     renderPreview(citation(2));
     expect(screen.queryByRole("region", {name: "Cited passage"})).toBeNull();

@@ -5,6 +5,7 @@ import {Button, IconButton} from "../../ui/Button.js";
 import {baseName, formatScore} from "../../ui/format.js";
 import {HighlightedText} from "../../ui/HighlightedText.js";
 import {Icon} from "../../ui/Icon.js";
+import {OcrBadge} from "../../ui/OcrBadge.js";
 import {useToast} from "../../ui/Toasts.js";
 import {DocumentReader} from "../knowledge/DocumentReader.js";
 
@@ -68,6 +69,14 @@ export function SourcePreview({citation, onClose}: {citation: Citation; onClose:
             <div>
               <dt>Location</dt>
               <dd>{location}</dd>
+            </div>
+          )}
+          {citation.ocr && (
+            <div>
+              <dt>Text</dt>
+              <dd>
+                <OcrBadge /> read from a scanned image: check numbers and names against the original
+              </dd>
             </div>
           )}
           <div>

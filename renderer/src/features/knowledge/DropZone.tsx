@@ -5,8 +5,8 @@ import {Icon} from "../../ui/Icon.js";
 import {collectDroppedFiles, filesFromInput, type PickedFile} from "./dropped-files.js";
 import {desktopPathOf} from "./useKnowledgeImport.js";
 
-const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log";
-const FORMATS = "PDF, Word, HTML, Markdown, text, CSV and JSON. Folders are imported with everything inside.";
+const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log,.png,.jpg,.jpeg,.tif,.tiff";
+const FORMATS = "PDF, Word, HTML, Markdown, text, CSV, JSON, and scans or images of text (PNG, JPEG, TIFF; read by OCR). Folders are imported with everything inside.";
 
 /** Files and folders in by drag and drop or the pickers; `compact` once there are documents, so the table stays in view. */
 export function DropZone({

@@ -32,6 +32,14 @@ async function search(handlers: Parameters<typeof renderWithClient>[1], collecti
 }
 
 describe("SearchPlayground", () => {
+  it("marks hits whose text OCR read from a scan", async () => {
+    await search({"knowledge.search": () => result({hits: [{...hit, chunkId: "d2:0", title: "Scanned notice", page: 2, ocr: true}, hit]})});
+    const cards = within(screen.getByLabelText("Search results")).getAllByRole("listitem");
+    expect(within(cards[0]).getByText("OCR").getAttribute("title")).toMatch(/misread/);
+    expect(within(cards[0]).getByText(/page 2/)).toBeTruthy();
+    expect(within(cards[1]).queryByText("OCR")).toBeNull();
+  });
+
   it("shows where the time went and which re-ranker ordered the hits", async () => {
     await search({"knowledge.search": () => result({timings: {embedMs: 4.2, retrieveMs: 21.6, rerankMs: 33.4}, reranker: "bge-reranker-v2-m3-Q8_0.gguf"})});
     const timings = screen.getByLabelText("Search timings");

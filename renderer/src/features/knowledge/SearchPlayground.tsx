@@ -9,6 +9,7 @@ import {EmptyState} from "../../ui/EmptyState.js";
 import {baseName, formatMs, formatScore} from "../../ui/format.js";
 import {Icon} from "../../ui/Icon.js";
 import {NumberInput} from "../../ui/NumberInput.js";
+import {OcrBadge} from "../../ui/OcrBadge.js";
 
 /**
  * Shows exactly what retrieval hands the model, to tune chunking, modes and thresholds: across all
@@ -160,7 +161,9 @@ function SearchHitCard({hit, rank}: {hit: SearchHit; rank: number}) {
       <div className="hit-header">
         <span className="hit-rank">{rank}</span>
         <div className="hit-title">
-          <strong>{hit.title}</strong>
+          <strong>
+            {hit.title} {hit.ocr && <OcrBadge />}
+          </strong>
           <span className="muted" title={hit.sourcePath}>
             {[section.join(" › ") || baseName(hit.sourcePath), location, hit.collection].filter(Boolean).join(" · ")}
           </span>

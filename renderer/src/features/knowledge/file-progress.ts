@@ -6,8 +6,15 @@ export function describeFileProgress(file: FileProgress): {value: number | null;
   switch (file.state) {
     case "queued":
       return {value: 0, text: "Queued", tone: "neutral"};
-    case "parsing":
+    case "parsing": {
+      // Scanned pages are read one by one, seconds each: say which, so a long scan visibly moves.
+      const ocr = file.ocr;
+      if (ocr && ocr.total > 0) {
+        const page = Math.min(ocr.done + 1, ocr.total);
+        return {value: 0.08 * (ocr.done / ocr.total), text: ocr.done < ocr.total ? `Reading text by OCR: page ${page} of ${ocr.total}` : "Parsing…", tone: "accent"};
+      }
       return {value: null, text: "Parsing…", tone: "accent"};
+    }
     case "embedding": {
       const total = file.total ?? 0;
       const done = file.done ?? 0;
