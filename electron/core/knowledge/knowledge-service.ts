@@ -29,7 +29,7 @@ import {runImportJob, type ImportOptions, type ImportSource} from "./importer.js
 import {approximateTokenCount} from "./parsing/token-count.js";
 import type {FileLimits} from "./parsing/file-limits.js";
 import {createParserPool, type PrepareRequest} from "./parsing/parser-pool.js";
-import {inProcessOcrContext, ocrOptionsFrom} from "./parsing/ocr/ocr-context.js";
+import {ocrOptionsFrom} from "./parsing/ocr/ocr-options.js";
 import type {OcrProgress} from "./parsing/ocr/ocr-reader.js";
 import type {Llama} from "node-llama-cpp";
 import {exportPack, importPack, packFileName, receivePack, type PackExchangeDeps} from "./pack-exchange.js";
@@ -279,7 +279,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     poolSize > 0
       ? createParserPool({size: poolSize, limits: options.fileLimits})
       : {
-          // Parsers load on first use: they are the largest modules, and the worker pool never needs them here.
+          // Parsers (and OCR) load on first use: they are the largest modules, and the worker pool never needs them here.
           prepare: async (request: PrepareRequest & {bytes: Uint8Array; fileName: string}) =>
             (await import("./parsing/prepare-document.js")).prepareDocument(
               request.bytes,
@@ -287,7 +287,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
               request.chunking,
               embedder ? (text) => embedder!.countTokens(text) : approximateTokenCount,
               options.fileLimits,
-              inProcessOcrContext(request.ocr ?? null, options.fileLimits, {onProgress: request.onOcrProgress, signal: request.signal}),
+              (await import("./parsing/ocr/ocr-context.js")).inProcessOcrContext(request.ocr ?? null, options.fileLimits, {onProgress: request.onOcrProgress, signal: request.signal}),
             ),
           close: async () => undefined,
         };

@@ -1,4 +1,3 @@
-import {sharedOcrEngine} from "./ocr/ocr-engine.js";
 import {createOcrReader} from "./ocr/ocr-reader.js";
 import {parseDocument} from "./parse-document.js";
 import {readDocumentFile} from "./parse-file.js";
@@ -54,5 +53,6 @@ async function handle(job: ParseJob): Promise<ParseReply> {
  */
 function parseContext(job: ParseJob): ParseContext {
   if (!job.ocr || job.ocr.languages.length === 0) return {};
-  return {ocr: createOcrReader(sharedOcrEngine(job.ocr), job.limits, {onProgress: (ocr) => send({id: job.id, ocr})})};
+  const options = job.ocr;
+  return {ocr: createOcrReader(async () => (await import("./ocr/ocr-engine.js")).sharedOcrEngine(options), job.limits, {onProgress: (ocr) => send({id: job.id, ocr})})};
 }

@@ -1,4 +1,5 @@
 import {availableParallelism} from "node:os";
+import path from "node:path";
 
 /** How the images of a file are read: which languages, from which data, with how many recognisers. */
 export interface OcrOptions {
@@ -19,4 +20,13 @@ export const OCR_DATA_FOLDER = "tessdata";
  */
 export function defaultOcrWorkers(cpus: number = availableParallelism()): number {
   return Math.max(1, Math.min(2, Math.floor(cpus / 2)));
+}
+
+/**
+ * OCR options from the knowledge settings: the languages to read, and `<models>/tessdata` of each
+ * models folder as the place for extra language data. No languages: OCR off.
+ */
+export function ocrOptionsFrom(languages: string[], modelDirs: string[], workers: number = defaultOcrWorkers()): OcrOptions | null {
+  if (languages.length === 0) return null;
+  return {languages, dataDirs: modelDirs.map((dir) => path.join(dir, OCR_DATA_FOLDER)), workers};
 }

@@ -39,7 +39,8 @@ export interface OcrReaderHooks {
   signal?: AbortSignal;
 }
 
-export function createOcrReader(engine: OcrEngine, limits: Pick<FileLimits, "maxOcrPages">, hooks: OcrReaderHooks = {}): OcrReader {
+/** `engine` is asked for only when a file has pages to read, so tesseract.js loads with the first scan. */
+export function createOcrReader(engine: () => Promise<OcrEngine>, limits: Pick<FileLimits, "maxOcrPages">, hooks: OcrReaderHooks = {}): OcrReader {
   return {
     async readPages(pages) {
       if (pages.length === 0) return [];
@@ -53,6 +54,7 @@ export function createOcrReader(engine: OcrEngine, limits: Pick<FileLimits, "max
       let done = 0;
       let failed = false;
       hooks.onProgress?.({done, total: pages.length});
+      const ocr = await engine();
       const recogniser = async (): Promise<void> => {
         while (next < pages.length && !failed) {
           const index = next++;
@@ -60,7 +62,7 @@ export function createOcrReader(engine: OcrEngine, limits: Pick<FileLimits, "max
           try {
             if (hooks.signal?.aborted) throw new DesksideError("CANCELLED", "Reading this file was cancelled.");
             const source = await image();
-            results[index] = {page, recognition: source ? await engine.recognize(source.bytes, {dpi: source.dpi, signal: hooks.signal}) : {paragraphs: []}};
+            results[index] = {page, recognition: source ? await ocr.recognize(source.bytes, {dpi: source.dpi, signal: hooks.signal}) : {paragraphs: []}};
           } catch (error) {
             // The other recognisers take no further pages of a file that has failed.
             failed = true;
@@ -69,7 +71,7 @@ export function createOcrReader(engine: OcrEngine, limits: Pick<FileLimits, "max
           hooks.onProgress?.({done: ++done, total: pages.length});
         }
       };
-      await Promise.all(Array.from({length: Math.min(engine.size, pages.length)}, recogniser));
+      await Promise.all(Array.from({length: Math.min(ocr.size, pages.length)}, recogniser));
       return results;
     },
   };
