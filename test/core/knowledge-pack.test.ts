@@ -224,6 +224,32 @@ describe("knowledge packs: export and import with the same embedding model", () 
     expect(text.text).toContain("open a ticket with the network team");
   });
 
+  it("imports packs one at a time, so two copies of one pack sent together add it once", async () => {
+    const {file} = await exportedRunbooks();
+    const target = await openService();
+    const [first, second] = await Promise.all([target.importPack(file), target.importPack(file)]);
+    expect(first.imported).toHaveLength(3);
+    expect(second.imported).toEqual([]);
+    expect(second.skipped).toHaveLength(3);
+    expect(target.listDocuments()).toHaveLength(3);
+  });
+
+  it("keeps the OCR mark of passages read from scans", async () => {
+    const file = path.join(tempDir("packs"), "scan.deskpack");
+    const doc = {id: "scan", title: "Scanned warranty card", source: "warranty.png", sha256: "", mime: "image/png", kind: "image", collection: "Scans", sizeBytes: 90_000, importedAt: new Date().toISOString(), origin: "import"};
+    async function* chunks(): AsyncGenerator<PackChunk[]> {
+      yield [{document: "scan", ordinal: 0, text: "Warranty valid for three years from the date of purchase.", headingPath: [], page: 1, row: null, vector: null, ocr: true}];
+    }
+    await writePack(file, {appVersion: "test", collection: "Scans", embedding: null, documents: [doc], chunks: chunks()});
+    const target = await openService();
+    await target.importPack(file);
+    const hit = (await target.search({query: "warranty three years", mode: "text"})).hits[0];
+    expect(hit).toMatchObject({title: "Scanned warranty card", page: 1, ocr: true});
+    const again = path.join(tempDir("packs"), "again.deskpack");
+    await target.exportPack(again);
+    expect([...(await packChunks(again)).values()].map((chunk) => chunk.ocr)).toEqual([true]);
+  });
+
   it("exports the whole knowledge base with each document's collection", async () => {
     const {source} = await exportedRunbooks();
     const all = await source.exportPack(path.join(tempDir("packs"), "all.deskpack"));

@@ -73,6 +73,8 @@ export interface PackChunk {
   page: number | null;
   row: number | null;
   vector: Float32Array | null;
+  /** Its text was recognised by OCR; written only when true. */
+  ocr?: boolean;
 }
 
 /** A document as a verified pack lists it, with how many passages it has there. */
@@ -153,6 +155,7 @@ const chunkLine = z.object({
   page: int32.nullable(),
   row: int32.nullable(),
   vector: z.string().nullable(),
+  ocr: z.boolean().optional(),
 });
 
 const endLine = z.object({type: z.literal("end"), manifest: z.record(z.string(), z.unknown())});
@@ -226,6 +229,7 @@ function chunkJson(chunk: PackChunk): string {
     page: chunk.page,
     row: chunk.row,
     vector: chunk.vector ? encodeVector(chunk.vector) : null,
+    ...(chunk.ocr ? {ocr: true} : {}),
   });
 }
 
@@ -490,7 +494,7 @@ async function walkPayload(pack: OpenedPack, options: {signal?: AbortSignal; onC
         vectors++;
         entry.vectors++;
       }
-      await options.onChunk?.({document: line.document, ordinal: line.ordinal, text: line.text, headingPath: line.headingPath, page: line.page, row: line.row, vector});
+      await options.onChunk?.({document: line.document, ordinal: line.ordinal, text: line.text, headingPath: line.headingPath, page: line.page, row: line.row, vector, ocr: line.ocr === true});
     } else if (value.type === "document") {
       const parsed = documentLine.safeParse(value);
       if (!parsed.success) throw malformed(`a document entry is not valid: ${parsed.error.issues[0]?.path.join(".")}`);

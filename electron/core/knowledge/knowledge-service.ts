@@ -41,6 +41,7 @@ import type {StoreHealth} from "./store-open.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
 import {KnowledgeStore} from "./store.js";
 import {asStoreError, isUnreachable} from "./store-reachability.js";
+import {SerialQueue} from "./serial-queue.js";
 import {planUploadNames} from "./upload-names.js";
 
 /** Progress events of the knowledge base: import files and jobs, and re-index progress. */
@@ -342,8 +343,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (closing) throw new DesksideError("BUSY", "The knowledge base is shutting down.");
   };
 
-  // Pack imports in progress: a re-index waits for them (and they for it), close() stops them.
+  // Pack imports in progress: a re-index waits for them (and they for it), close() stops them. They
+  // run one at a time, so each one's duplicate check sees what the one before it added.
   const packImports = new Set<{controller: AbortController; done: Promise<unknown>}>();
+  const packQueue = new SerialQueue();
   const packDeps: PackExchangeDeps = {store, embedder: () => embedder, appVersion: options.appVersion ?? "unknown"};
   const transitFile = async (suffix: string) => {
     const dir = packTransitDir(options);
@@ -493,6 +496,37 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     }
     if (swapped && previous && next !== previous) await previous.close().catch(() => undefined);
   }
+
+  const runPackImport = async (file: string, packOptions: PackOptions): Promise<PackImportResult> => {
+    assertOpen();
+    if (store.rebuildProgress() || reindexStarting) throw new DesksideError("BUSY", "The knowledge base is being re-indexed; import the pack once that has finished.");
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    packOptions.signal?.addEventListener("abort", stop, {once: true});
+    const id = randomUUID();
+    const announce = (progress: Omit<PackImportProgress, "id">) => events.emit("knowledge.packImport", {id, ...progress});
+    const run = importPack(packDeps, file, {collection: packOptions.collection, signal: controller.signal, onProgress: announce});
+    const entry = {controller, done: run.catch(() => undefined)};
+    packImports.add(entry);
+    try {
+      const result = await run;
+      if (result.imported.length > 0) {
+        events.emit("knowledge.changed", {reason: "pack imported"});
+        // Compaction, index folding and a new fusion measurement, as after an import job.
+        void store
+          .optimize()
+          .catch(() => undefined)
+          .then(() => calibrateIfDue());
+      }
+      return result;
+    } catch (error) {
+      announce({state: "failed", done: 0, total: 0, error: toErrorInfo(error)});
+      throw error;
+    } finally {
+      packImports.delete(entry);
+      packOptions.signal?.removeEventListener("abort", stop);
+    }
+  };
 
   const service: KnowledgeService = {
     async importPaths(paths, importOptions = {}) {
@@ -714,36 +748,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       return {...written, path: file, fileName: packFileName(collection), release: () => fs.rm(file, {force: true})};
     },
 
-    async importPack(file, packOptions = {}) {
-      assertOpen();
-      if (store.rebuildProgress() || reindexStarting) throw new DesksideError("BUSY", "The knowledge base is being re-indexed; import the pack once that has finished.");
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      packOptions.signal?.addEventListener("abort", stop, {once: true});
-      const id = randomUUID();
-      const announce = (progress: Omit<PackImportProgress, "id">) => events.emit("knowledge.packImport", {id, ...progress});
-      const run = importPack(packDeps, file, {collection: packOptions.collection, signal: controller.signal, onProgress: announce});
-      const entry = {controller, done: run.catch(() => undefined)};
-      packImports.add(entry);
-      try {
-        const result = await run;
-        if (result.imported.length > 0) {
-          events.emit("knowledge.changed", {reason: "pack imported"});
-          // Compaction, index folding and a new fusion measurement, as after an import job.
-          void store
-            .optimize()
-            .catch(() => undefined)
-            .then(() => calibrateIfDue());
-        }
-        return result;
-      } catch (error) {
-        announce({state: "failed", done: 0, total: 0, error: toErrorInfo(error)});
-        throw error;
-      } finally {
-        packImports.delete(entry);
-        packOptions.signal?.removeEventListener("abort", stop);
-      }
-    },
+    importPack: (file, packOptions = {}) => packQueue.run(() => runPackImport(file, packOptions)),
 
     async importPackStream(body, packOptions) {
       assertOpen();

@@ -70,7 +70,7 @@ export async function exportPack(deps: PackExchangeDeps, target: string, options
     for await (const batch of snapshot.read(collection ? `collection = ${sqlString(collection)}` : undefined))
       yield batch
         .filter((chunk) => ids.has(chunk.documentId))
-        .map((chunk) => ({document: chunk.documentId, ordinal: chunk.ordinal, text: chunk.text, headingPath: chunk.headingPath, page: chunk.page, row: chunk.row, vector: chunk.vector}));
+        .map((chunk) => ({document: chunk.documentId, ordinal: chunk.ordinal, text: chunk.text, headingPath: chunk.headingPath, page: chunk.page, row: chunk.row, vector: chunk.vector, ocr: chunk.ocr === true}));
   }
   const documents: PackDocument[] = docs.map((doc) => ({
     id: doc.id,
@@ -254,7 +254,7 @@ export async function importPack(deps: PackExchangeDeps, file: string, options: 
         if (options.signal?.aborted) throw new DesksideError("CANCELLED", "The import was cancelled.");
         batch.push({
           doc,
-          chunk: {ordinal: chunk.ordinal, text: chunk.text, headingPath: chunk.headingPath, page: chunk.page, row: chunk.row, vector: vectors === "pack" ? chunk.vector : null},
+          chunk: {ordinal: chunk.ordinal, text: chunk.text, headingPath: chunk.headingPath, page: chunk.page, row: chunk.row, vector: vectors === "pack" ? chunk.vector : null, ocr: chunk.ocr === true},
         });
         if (batch.length >= IMPORT_BATCH) await flush();
       },
