@@ -20,7 +20,9 @@ function refused(target) {
 
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
-  const options = typeof args[0] === "object" && args[0] !== null ? args[0] : {port: args[0], host: typeof args[1] === "string" ? args[1] : undefined};
+  // net.connect() and http pass their arguments on already normalized, as one array [options, callback].
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const options = typeof first === "object" && first !== null ? first : {port: first, host: typeof args[1] === "string" ? args[1] : undefined};
   if (!options.path && !isLoopback(options.host)) {
     const target = `${options.host}:${options.port}`;
     record("connect", target);
