@@ -7,6 +7,7 @@
 import {execFile, spawn} from "node:child_process";
 import {cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile} from "node:fs/promises";
 import {createRequire} from "node:module";
+import os from "node:os";
 import path from "node:path";
 import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -146,6 +147,37 @@ describe.runIf(onLinux)("packaged app layout (electron-builder --linux dir)", ()
       expect(await readdir(path.join(onnx, napi, "linux"))).toEqual(["x64"]);
     }
     expect(await listFiles(path.join(unpacked, "@lancedb"))).toEqual(expect.arrayContaining([expect.stringMatching(/^lancedb-linux-x64-gnu\/.*\.node$/)]));
+  });
+
+  it("unpacks the OCR engine and the English LSTM data, and they run from there alone", async () => {
+    const unpacked = path.join(resources, "app.asar.unpacked", "node_modules");
+    expect(await listFiles(path.join(unpacked, "@tesseract.js-data"))).toEqual(expect.arrayContaining(["eng/4.0.0_best_int/eng.traineddata.gz"]));
+    expect((await listFiles(path.join(unpacked, "@tesseract.js-data"))).filter((file) => file.includes("/4.0.0/"))).toEqual([]);
+    // Each build as a loader and its .wasm; the single-file .wasm.js copies (for browsers) stay out.
+    const builds = ["", "-lstm", "-simd", "-simd-lstm", "-relaxedsimd", "-relaxedsimd-lstm"].map((variant) => `tesseract-core${variant}`);
+    expect((await readdir(path.join(unpacked, "tesseract.js-core"))).filter((file) => file.startsWith("tesseract-core")).sort()).toEqual(builds.flatMap((build) => [`${build}.js`, `${build}.wasm`]).sort());
+    // Copied away from the project (whose node_modules would otherwise fill any gap), tesseract starts
+    // its worker thread, loads the WASM engine and the English data, and reads an image.
+    const alone = await mkdtemp(path.join(os.tmpdir(), "deskside-unpacked-ocr-"));
+    try {
+      await cp(unpacked, path.join(alone, "node_modules"), {recursive: true});
+      const script = [
+        "const path = require('node:path');",
+        "const modules = path.join(process.argv[1], 'node_modules');",
+        "const {createWorker} = require(path.join(modules, 'tesseract.js'));",
+        "(async () => {",
+        "  const worker = await createWorker('eng', 1, {cacheMethod: 'none', langPath: path.join(modules, '@tesseract.js-data/eng/4.0.0_best_int'), workerPath: path.join(modules, 'tesseract.js/src/worker-script/node/index.js')});",
+        "  const image = Buffer.concat([Buffer.from('P5\\n64 32\\n255\\n'), Buffer.alloc(64 * 32, 255)]);",
+        "  const {data} = await worker.recognize(image);",
+        "  console.log('recognised:' + JSON.stringify(data.text));",
+        "  await worker.terminate();",
+        "})().catch((error) => { console.error(error); process.exit(1); });",
+      ].join("\n");
+      const {stdout} = await promisify(execFile)(process.execPath, ["-e", script, alone], {cwd: alone, timeout: 120_000});
+      expect(stdout).toContain('recognised:""');
+    } finally {
+      await rm(alone, {recursive: true, force: true});
+    }
   });
 
   it("bundles exactly the manifest's bundled models next to app.asar", async () => {
