@@ -94,7 +94,7 @@ describe("secrets and local folders never leave over HTTP", () => {
       for (const leak of [token, "sk-remote-write-only", h.dataDir]) expect(answer.text).not.toContain(leak);
     }
     const view = answers[1].body.result as SettingsView;
-    expect(view.secrets).toEqual({"api.token": {set: true}, "llm.remote.apiKey": {set: true}});
+    expect(view.secrets).toEqual({"api.token": {set: true}, "llm.remote.apiKey": {set: true}, "knowledge.objectStore.secretAccessKey": {set: false}});
     expect(view.settings.api).not.toHaveProperty("token");
     expect(view.settings.llm.remote).not.toHaveProperty("apiKey");
     expect(view.dataDir).toBe("<path>");

@@ -18,7 +18,7 @@ describe("what HTTP clients see of settings and app info", () => {
     const out = forHttp("settings.get", view()) as SettingsView;
     const text = JSON.stringify(out);
     for (const leak of ["dsk_secret", "sk-remote", "/home/alice", "Bob", "/srv/share"]) expect(text).not.toContain(leak);
-    expect(out.secrets).toEqual({"api.token": {set: true}, "llm.remote.apiKey": {set: true}});
+    expect(out.secrets).toEqual({"api.token": {set: true}, "llm.remote.apiKey": {set: true}, "knowledge.objectStore.secretAccessKey": {set: false}});
     expect(out.settings.llm.model).toBe("qwen.gguf");
     expect(out.settings.knowledge.storeUri).toBe("<path>");
     expect(out.dataDir).toBe("<path>");

@@ -30,7 +30,15 @@ describe("local-only settings", () => {
 
   it("counts a whole section replaced by something that is not an object", () => {
     expect(localOnlyChanges({api: null}, stored()).sort()).toEqual(["api.allowLan", "api.corsOrigins", "api.host", "api.token", "api.tokens"]);
-    expect(localOnlyChanges({knowledge: "x"}, stored())).toEqual(["knowledge.storeUri"]);
+    expect(localOnlyChanges({knowledge: "x"}, stored())).toEqual([
+      "knowledge.storeUri",
+      "knowledge.objectStore.endpoint",
+      "knowledge.objectStore.region",
+      "knowledge.objectStore.pathStyle",
+      "knowledge.objectStore.allowHttp",
+      "knowledge.objectStore.accessKeyId",
+      "knowledge.objectStore.secretAccessKey",
+    ]);
   });
 
   it("throws SETTING_LOCAL_ONLY naming each setting, saying where to change them", () => {

@@ -326,7 +326,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       throw reachability(error);
     }
   };
-  const refreshTimer = store.isShared() ? setInterval(() => void refreshShared().catch(() => undefined), refreshMs) : null;
+  // Never more often than once a second in the background, whatever a search is allowed.
+  const refreshTimer = store.isShared() ? setInterval(() => void refreshShared().catch(() => undefined), Math.max(refreshMs, 1_000)) : null;
   refreshTimer?.unref();
 
   const importerDeps = {
