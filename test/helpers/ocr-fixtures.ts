@@ -36,41 +36,47 @@ export interface TextImages {
 
 export interface DrawOptions {
   width?: number;
+  /** At least this tall (a whole page), else as tall as the lines need. */
+  height?: number;
   fontPx?: number;
   /** Lines drawn this many times larger than the rest (headings), by index. */
   large?: number[];
 }
 
+/** Runs in the page: draws the lines on a canvas and returns it encoded, or as gray pixels. */
+const DRAW_IN_PAGE = String.raw`({lines, width, minHeight, fontPx, large, output}) => {
+  const scale = (index) => (large.includes(index) ? 1.7 : 1);
+  const lineHeight = (index) => scale(index) * fontPx * 1.6;
+  const height = Math.max(minHeight, Math.ceil(fontPx * 2 + lines.reduce((sum, _line, index) => sum + lineHeight(index), 0)));
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = "#000";
+  ctx.textBaseline = "top";
+  let y = fontPx;
+  lines.forEach((line, index) => {
+    ctx.font = (large.includes(index) ? "bold " : "") + Math.round(scale(index) * fontPx) + 'px "DejaVu Sans", sans-serif';
+    ctx.fillText(line, fontPx, y);
+    y += lineHeight(index);
+  });
+  if (output !== "gray") return {url: canvas.toDataURL(output === "png" ? "image/png" : "image/jpeg", 0.92)};
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const gray = new Array(width * height);
+  for (let i = 0; i < gray.length; i++) gray[i] = Math.round((rgba[i * 4] + rgba[i * 4 + 1] + rgba[i * 4 + 2]) / 3);
+  return {width, height, gray};
+}`;
+
 export async function openTextImages(): Promise<TextImages> {
   const browser: Browser = await chromium.launch({executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS});
   const page: Page = await browser.newPage();
-  const draw = (lines: string[], options: DrawOptions, output: "png" | "jpeg" | "gray") =>
-    page.evaluate(
-      ({lines, width, fontPx, large, output}) => {
-        const lineHeight = (index: number) => (large.includes(index) ? 1.7 : 1) * fontPx * 1.6;
-        const height = Math.ceil(fontPx * 2 + lines.reduce((sum, _line, index) => sum + lineHeight(index), 0));
-        const canvas = document.createElement("canvas");
-        canvas.width = width;
-        canvas.height = height;
-        const ctx = canvas.getContext("2d")!;
-        ctx.fillStyle = "#fff";
-        ctx.fillRect(0, 0, width, height);
-        ctx.fillStyle = "#000";
-        ctx.textBaseline = "top";
-        let y = fontPx;
-        lines.forEach((line, index) => {
-          ctx.font = `${large.includes(index) ? "bold " : ""}${Math.round((large.includes(index) ? 1.7 : 1) * fontPx)}px "DejaVu Sans", sans-serif`;
-          ctx.fillText(line, fontPx, y);
-          y += lineHeight(index);
-        });
-        if (output !== "gray") return {url: canvas.toDataURL(output === "png" ? "image/png" : "image/jpeg", 0.92)};
-        const rgba = ctx.getImageData(0, 0, width, height).data;
-        const gray: number[] = new Array(width * height);
-        for (let i = 0; i < gray.length; i++) gray[i] = Math.round((rgba[i * 4] + rgba[i * 4 + 1] + rgba[i * 4 + 2]) / 3);
-        return {width, height, gray};
-      },
-      {lines, width: options.width ?? 1400, fontPx: options.fontPx ?? 30, large: options.large ?? [], output},
-    );
+  const draw = (lines: string[], options: DrawOptions, output: "png" | "jpeg" | "gray") => {
+    const args = {lines, width: options.width ?? 1400, minHeight: options.height ?? 0, fontPx: options.fontPx ?? 30, large: options.large ?? [], output};
+    // Sent as source text: a function compiled by tsx would carry helpers the page does not have.
+    return page.evaluate(`(${DRAW_IN_PAGE})(${JSON.stringify(args)})`) as Promise<{url: string} | {width: number; height: number; gray: number[]}>;
+  };
   return {
     async encoded(lines, format, options = {}) {
       const {url} = (await draw(lines, options, format)) as {url: string};
@@ -130,7 +136,14 @@ export function makeGrayTiff(pages: GrayPixels[]): Uint8Array {
 }
 
 export type ScannedPdfPage =
-  | {image: Uint8Array; format: "png" | "jpeg"; /** Page /Rotate, with the image placed so the page reads upright. */ rotate?: 90}
+  | {
+      image: Uint8Array;
+      format: "png" | "jpeg";
+      /** Page /Rotate, with the image placed so the page reads upright. */
+      rotate?: 90;
+      /** The scan's resolution, which sets the page size (default 144: half a point a pixel). */
+      dpi?: number;
+    }
   | {text: string[]};
 
 /** A PDF whose pages are either images (a scan: no text layer) or Helvetica text (a text layer). */
@@ -144,9 +157,8 @@ export async function makeScannedPdf(pages: ScannedPdfPage[]): Promise<Uint8Arra
       continue;
     }
     const image = content.format === "png" ? await pdf.embedPng(content.image) : await pdf.embedJpg(content.image);
-    // 150 dpi: the image's pixels at half a point each.
-    const width = image.width / 2;
-    const height = image.height / 2;
+    const width = (image.width * 72) / (content.dpi ?? 144);
+    const height = (image.height * 72) / (content.dpi ?? 144);
     if (content.rotate) {
       const page = pdf.addPage([height, width]);
       page.setRotation(degrees(90));
