@@ -93,7 +93,7 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
     // The core's own libraries are there (the closure is real)…
     for (const needed of ["fastify", "@lancedb/lancedb", "node-llama-cpp"]) expect(packages, needed).toContain(needed);
     // …and none of the parsers, which cost about 60 MB of memory once loaded.
-    for (const parser of ["jsdom", "mammoth", "unpdf", "marked", "@mozilla/readability", "csv-parse", "chardet", "iconv-lite", "file-type"]) expect(packages, parser).not.toContain(parser);
+    for (const parser of ["jsdom", "mammoth", "unpdf", "marked", "@mozilla/readability", "csv-parse", "chardet", "iconv-lite", "file-type", "tesseract.js"]) expect(packages, parser).not.toContain(parser);
     // transformers.js (about 170 MB once loaded) comes with the first search or import that embeds.
     expect(packages, "@huggingface/transformers").not.toContain("@huggingface/transformers");
   });
