@@ -37,13 +37,13 @@ describe("SourcePreview", () => {
     expect(screen.queryByText(withPassage.snippet)).toBeNull();
   });
 
-  it("marks text recognised by OCR and says to check it against the original", () => {
+  it("marks text recognised by OCR, with why to check it against the original on hovering", () => {
     renderPreview(citation(3, {ocr: true, page: 4}));
     const facts = screen.getByText("Location").closest("dl")!;
     expect(within(facts).getByText("Page 4")).toBeTruthy();
     const badge = within(facts).getByText("OCR");
     expect(badge.getAttribute("title")).toMatch(/misread/);
-    expect(badge.closest("dd")!.textContent).toMatch(/check numbers and names against the original/);
+    expect(badge.closest("dd")!.textContent).toBe("OCR read from a scan");
     renderPreview(citation(4));
     expect(screen.getAllByText("OCR")).toHaveLength(1);
   });

@@ -75,7 +75,7 @@ export function SourcePreview({citation, onClose}: {citation: Citation; onClose:
             <div>
               <dt>Text</dt>
               <dd>
-                <OcrBadge /> read from a scanned image: check numbers and names against the original
+                <OcrBadge /> read from a scan
               </dd>
             </div>
           )}
