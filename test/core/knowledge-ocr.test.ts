@@ -28,9 +28,23 @@ beforeAll(async () => {
   spoolerPng = await images.encoded([S.spooler, S.vpn], "png");
   tonerJpeg = await images.encoded([S.toner], "jpeg");
 });
+let shared: {service: KnowledgeService; dataDir: string} | null = null;
 afterAll(async () => {
+  if (shared) {
+    await shared.service.close();
+    rmSync(shared.dataDir, {recursive: true, force: true});
+  }
   await images?.close();
 });
+
+/** One service for the tests that only import and search: each new one starts a parser worker and tesseract again. */
+async function sharedService(): Promise<KnowledgeService> {
+  if (!shared) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "deskside-ocr-"));
+    shared = {dataDir, service: await createKnowledgeService({dataDir, embeddingModelDirs: [], embeddingModel: FIXTURE_EMBEDDER_DIR, settings: defaultSettings().knowledge})};
+  }
+  return shared.service;
+}
 
 async function openService(knowledge: Partial<Settings["knowledge"]> = {}, options: Partial<KnowledgeServiceOptions> = {}): Promise<KnowledgeService> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "deskside-ocr-"));
@@ -60,7 +74,7 @@ function recordProgress(service: KnowledgeService): Map<string, FileProgress[]> 
 
 describe("knowledge service: OCR", () => {
   it("reads the scanned pages of a mixed PDF, keeps its text layer, and search finds them with their page and the OCR mark", async () => {
-    const service = await openService();
+    const service = await sharedService();
     const progress = recordProgress(service);
     const pdf = await makeScannedPdf([
       {text: ["Printer maintenance", "Clean the paper rollers every quarter with a dry cloth."]},
@@ -92,7 +106,7 @@ describe("knowledge service: OCR", () => {
   });
 
   it("imports PNG, JPEG and multi-page TIFF images; each TIFF page keeps its number", async () => {
-    const service = await openService();
+    const service = await sharedService();
     const fax = makeGrayTiff([await images.gray([S.badge]), await images.gray([S.wifi])]);
     const job = await service.waitForJob(
       (
@@ -108,7 +122,7 @@ describe("knowledge service: OCR", () => {
       ["toner notice.jpg", "done"],
       ["facilities fax.tiff", "done"],
     ]);
-    expect(service.listDocuments().map((doc) => [doc.kind, doc.mime]).sort()).toEqual([
+    expect(service.listDocuments().filter((doc) => doc.kind === "image").map((doc) => [doc.kind, doc.mime]).sort()).toEqual([
       ["image", "image/jpeg"],
       ["image", "image/png"],
       ["image", "image/tiff"],
@@ -128,7 +142,7 @@ describe("knowledge service: OCR", () => {
   });
 
   it("fails a damaged image alone, with PARSE_FAILED and a sentence that names the format", async () => {
-    const service = await openService();
+    const service = await sharedService();
     const job = await service.waitForJob(
       (
         await service.importBuffers([
@@ -150,10 +164,14 @@ describe("knowledge service: OCR", () => {
     const progress = recordProgress(service);
     const page = await images.encoded(Object.values(S), "png");
     const pdf = await makeScannedPdf(Array.from({length: 6}, () => ({image: page, format: "png" as const})));
+    // Parser workers of other services (the shared one's idle worker) were there before.
+    const before = new Set(parseWorkers());
     const job = await service.importBuffers([{name: "long scan.pdf", bytes: pdf}]);
     const deadline = Date.now() + 60_000;
     while (!progress.get("long scan.pdf")?.some((file) => file.ocr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(progress.get("long scan.pdf")!.some((file) => file.ocr?.total === 6)).toBe(true);
+    const reading = parseWorkers().filter((pid) => !before.has(pid));
+    expect(reading).toHaveLength(1);
 
     const cancelledAt = Date.now();
     expect(service.cancelJob(job.id)).toBe(true);
@@ -162,16 +180,9 @@ describe("knowledge service: OCR", () => {
     expect(finished.state).toBe("cancelled");
     expect(finished.files[0].state).toBe("cancelled");
     expect(service.listDocuments()).toEqual([]);
-    // No process is left recognising pages of the cancelled file.
+    // The process recognising the cancelled file's pages is gone.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const workers = descendantPids(process.pid).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("parse-worker");
-      } catch {
-        return false;
-      }
-    });
-    expect(workers).toEqual([]);
+    expect(parseWorkers().filter((pid) => reading.includes(pid))).toEqual([]);
   });
 
   it("with no OCR languages set, images are refused and a scan without a text layer says OCR is off", async () => {
@@ -191,3 +202,14 @@ describe("knowledge service: OCR", () => {
     expect(job.files[1].error!.message).toMatch(/no text layer.*turned off/);
   });
 });
+
+/** Parser worker processes below this one (Linux). */
+function parseWorkers(): number[] {
+  return descendantPids(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("parse-worker");
+    } catch {
+      return false;
+    }
+  });
+}
