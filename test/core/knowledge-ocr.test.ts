@@ -114,7 +114,8 @@ describe("knowledge service: OCR", () => {
           {name: "spooler notice.png", bytes: spoolerPng},
           {name: "toner notice.jpg", bytes: tonerJpeg},
           {name: "facilities fax.tiff", bytes: fax},
-        ])
+          // Their own collection: the scanned PDF of the test before holds the same spooler page.
+        ], {collection: "Image scans"})
       ).id,
     );
     expect(job.files.map((file) => [path.basename(file.path), file.state])).toEqual([
@@ -128,7 +129,7 @@ describe("knowledge service: OCR", () => {
       ["image", "image/tiff"],
     ]);
 
-    const find = async (query: string) => (await service.search({query, topK: 1, mode: "text"})).hits[0];
+    const find = async (query: string) => (await service.search({query, topK: 1, mode: "text", collection: "Image scans"})).hits[0];
     const png = await find("hotel network blocks the tunnel error 809");
     expect(png).toMatchObject({sourcePath: "spooler notice.png", page: null, ocr: true});
     const jpeg = await find("amber light toner");
