@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {PACK_MAGIC} from "../../electron/core/knowledge/knowledge-pack.js";
-import {createFixtureCore, startApiHarness, type ApiHarness} from "../helpers/api-server.js";
+import {createFixtureCore, startApiHarness, uploadMarkdown, type ApiHarness} from "../helpers/api-server.js";
 import {makePng} from "../helpers/document-fixtures.js";
 
 let source: ApiHarness;
@@ -14,20 +14,7 @@ let target: ApiHarness;
 const octets = {"content-type": "application/octet-stream"};
 
 async function upload(h: ApiHarness, name: string, content: string, collection: string): Promise<void> {
-  const form = new FormData();
-  form.append("file", new Blob([content], {type: "text/markdown"}), name);
-  form.append("collection", collection);
-  const {job_id} = await (await h.call("/api/documents", {method: "POST", body: form})).json();
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const job = await (await h.call(`/api/jobs/${job_id}`)).json();
-    if (job.state !== "running") {
-      expect(job.counts.done).toBe(1);
-      return;
-    }
-    if (performance.now() > deadline) throw new Error("import did not finish");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  expect((await uploadMarkdown(h, name, content, collection)).counts.done).toBe(1);
 }
 
 async function documents(h: ApiHarness): Promise<{title: string; collection: string | null; source: string}[]> {

@@ -107,3 +107,18 @@ export async function readSse(response: Response, onEvent?: (event: {event: stri
   }
   return events;
 }
+
+/** Uploads one Markdown file with POST /api/documents and waits for its job to end; returns the job. */
+export async function uploadMarkdown(h: ApiHarness, name: string, content: string, collection: string): Promise<{state: string; counts: {done: number}}> {
+  const form = new FormData();
+  form.append("file", new Blob([content], {type: "text/markdown"}), name);
+  form.append("collection", collection);
+  const {job_id} = await (await h.call("/api/documents", {method: "POST", body: form})).json();
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const job = await (await h.call(`/api/jobs/${job_id}`)).json();
+    if (job.state !== "running") return job;
+    if (performance.now() > deadline) throw new Error("import did not finish");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

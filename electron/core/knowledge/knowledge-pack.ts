@@ -30,6 +30,7 @@ import {createGunzip, createGzip} from "node:zlib";
 import {z} from "zod";
 import {DesksideError} from "../../../shared/errors.js";
 import type {PackManifest} from "../../../shared/knowledge.js";
+import type {ChunkRecord} from "./store-schema.js";
 
 export const PACK_FORMAT = "deskside-knowledge-pack";
 /** The pack format this version writes and the newest it reads. */
@@ -64,18 +65,11 @@ export interface PackDocument {
   origin: string;
 }
 
-export interface PackChunk {
+/** A passage as the store writes it, naming its document in the pack. */
+export type PackChunk = ChunkRecord & {
   /** The id of its document in the pack. */
   document: string;
-  ordinal: number;
-  text: string;
-  headingPath: string[];
-  page: number | null;
-  row: number | null;
-  vector: Float32Array | null;
-  /** Its text was recognised by OCR; written only when true. */
-  ocr?: boolean;
-}
+};
 
 /** A document as a verified pack lists it, with how many passages it has there. */
 export type VerifiedDocument = PackDocument & {chunks: number; vectors: number};
