@@ -1,6 +1,6 @@
 // The desktop shell: window, menu, single instance, drops and IPC. No business logic lives here;
 // everything goes through the core's contract, exactly as the browser does over HTTP.
-import {app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell} from "electron";
+import {app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, screen, session, shell} from "electron";
 import ElectronStore from "electron-store";
 import path from "node:path";
 import {pathToFileURL} from "node:url";
@@ -136,6 +136,8 @@ app.whenReady().then(async () => {
   // The API failing to bind (port in use) is shown in the app, not fatal.
   api = await startApi(core.api, {rendererDir: path.dirname(paths.rendererIndexHtml), throwOnError: false});
   importLaunchPaths(process.argv.slice(1), process.cwd());
+  // Watch events may have been missed while the machine slept; every watched folder compares all its files.
+  powerMonitor.on("resume", () => core?.folders.rescanAll());
 }).catch((error: unknown) => {
   // E.g. DATA_DIR_IN_USE while `npm run serve` holds the folder: say so instead of failing silently.
   const info = toErrorInfo(error);

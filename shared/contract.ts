@@ -5,7 +5,7 @@
  */
 import {z} from "zod";
 import type {Conversation, ConversationSummary, StoredMessage, TicketDraft} from "./chat.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats, PackExportResult, PackImportProgress, PackImportResult, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
+import type {ImportJob, KnowledgeDocument, WatchedFolder, KnowledgeStats, PackExportResult, PackImportProgress, PackImportResult, ReindexProgress, RetrievalModels, SearchResult, FileProgress} from "./knowledge.js";
 import type {EngineStatus, GpuInfo, LoadedModel, ModelInfo} from "./models.js";
 import type {PublicSettings, SecretsState} from "./settings.js";
 import {API_SCOPES, apiTokenName, type ApiTokenInfo, type CreatedApiToken} from "./api-tokens.js";
@@ -180,6 +180,21 @@ export const contract = {
     "Imports a knowledge pack from a file, checked whole before anything is written, into its own collections or the one named (desktop app; a browser sends it to POST /api/knowledge/pack). Answers when it is in; knowledge.packImport events report progress.",
   ),
 
+  "knowledge.folders": method<WatchedFolder[]>()(none, "Watched folders with their sync state, file counts, last sync and errors."),
+  "knowledge.addFolder": method<WatchedFolder>()(
+    z.object({path: z.string().min(1).max(4096), collection: z.string().max(200).nullable().optional()}).strict(),
+    "Keeps a folder (on the machine running Deskside) in sync: its files are imported now, and created, changed, renamed or deleted files follow within seconds. FOLDER_NOT_FOUND, FOLDER_ALREADY_WATCHED.",
+  ),
+  "knowledge.pauseFolder": method<WatchedFolder>()(
+    z.object({id: z.string().min(1).max(200), paused: z.boolean()}).strict(),
+    "Pauses a watched folder (its documents stay searchable, changes are not followed) or resumes it with a full rescan.",
+  ),
+  "knowledge.rescanFolder": method<WatchedFolder>()(id, "Compares every file of a watched folder with the knowledge base now and fixes any difference."),
+  "knowledge.removeFolder": method<{ok: true; deleted: number}>()(
+    z.object({id: z.string().min(1).max(200), keepDocuments: z.boolean()}).strict(),
+    "Stops watching a folder; its documents are kept as ordinary documents or deleted (returns how many).",
+  ),
+
   "chat.list": method<ConversationSummary[]>()(z.object({query: text(500).optional()}).strict().optional(), "Conversations, newest first."),
   "chat.create": method<Conversation>()(z.object({title: text(200).optional()}).strict().optional(), "Starts a conversation."),
   "chat.get": method<Conversation>()(id, "A conversation with its messages."),
@@ -226,6 +241,8 @@ export interface EventMap {
   "knowledge.packImport": PackImportProgress;
   /** A job changed state (started, finished, cancelled) or got a warning; carries the whole job. */
   "knowledge.job": ImportJob;
+  /** A watched folder's state or counts changed, or it was added (removed: `removed: true`). */
+  "knowledge.folder": WatchedFolder & {removed?: boolean};
   /** `offset`: characters of the answer before this text, so a reader that joins late can line it up. */
   "chat.token": {conversationId: string; messageId: string; text: string; offset: number};
   /** The answer waits for a free generation slot: its place in line (1: next). */

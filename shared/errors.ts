@@ -56,6 +56,16 @@ export const ERROR_CODES = {
   /** The shared knowledge base's object store (s3://, gs://, az://) cannot be reached; retry once it is back. */
   STORE_UNREACHABLE: 503,
   ALREADY_IMPORTED: 409,
+  /** A watched folder's path does not exist or is not a folder (when adding it). */
+  FOLDER_NOT_FOUND: 404,
+  /** The folder, a folder inside it or one containing it is already watched; or it holds Deskside's own data. */
+  FOLDER_ALREADY_WATCHED: 409,
+  /** A watched folder disappeared (deleted, renamed, a drive unplugged); its documents are kept until it returns or is removed. */
+  FOLDER_MISSING: 404,
+  /** A watched folder, or a folder inside it, cannot be read (permissions); what was imported from it is kept. */
+  FOLDER_UNREADABLE: 422,
+  /** The operating system stopped reporting changes (e.g. too many watches); rescans every minute keep the folder in sync meanwhile. */
+  WATCH_FAILED: 500,
   /** Not a knowledge pack, or one that is cut off, altered or damaged since it was made; nothing was imported. */
   PACK_INVALID: 422,
   /** A knowledge pack from a newer Deskside, in a pack format this version cannot read; nothing was imported. */

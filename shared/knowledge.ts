@@ -114,6 +114,40 @@ export interface ImportJob {
   counts: {queued: number; done: number; skipped: number; failed: number; cancelled: number};
 }
 
+/** A folder kept in sync with the knowledge base: what is in it is imported, changed, renamed and removed with it. */
+export interface WatchedFolder {
+  id: string;
+  /** Absolute path on the machine running Deskside. */
+  path: string;
+  /** Collection its documents go into (null: none). */
+  collection: string | null;
+  /**
+   * scanning: comparing every file with the knowledge base (start, resume, after sleep, Rescan);
+   * syncing: importing or removing changed files; watching: in sync, waiting for changes;
+   * paused: not watched (documents kept); missing: the folder is gone (documents kept until it returns);
+   * error: it cannot be watched or read (see `error`).
+   */
+  state: "scanning" | "syncing" | "watching" | "paused" | "missing" | "error";
+  paused: boolean;
+  /** Files in the folder that are synced (document types; temporary, lock and hidden files excluded). */
+  files: number;
+  /** Of those, imported and searchable. */
+  documents: number;
+  /** Of those, imported with an error (listed in `errors`). */
+  failed: number;
+  /** Changes seen but not yet in the knowledge base. */
+  pending: number;
+  addedAt: string;
+  /** When the knowledge base last matched the folder (end of a scan or a sync). */
+  lastSyncAt: string | null;
+  /** The last full comparison of the folder with the knowledge base. */
+  lastScanAt: string | null;
+  /** Why the whole folder is not in sync (FOLDER_MISSING, FOLDER_UNREADABLE, WATCH_FAILED). */
+  error: {code: string; message: string} | null;
+  /** Files and sub-folders that could not be imported or read, first 100. */
+  errors: {path: string; code: string; message: string}[];
+}
+
 export interface KnowledgeStats {
   documents: number;
   chunks: number;

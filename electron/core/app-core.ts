@@ -30,6 +30,8 @@ import {createHandlers} from "./rpc/handlers.js";
 import {SettingsService, type BackingFactory} from "./settings/settings-service.js";
 import {runStartup} from "./startup.js";
 import {storageOptionsFor} from "./knowledge/object-store-options.js";
+import {FolderRegistry} from "./knowledge/folders/folder-registry.js";
+import {WatchedFolders} from "./knowledge/folders/watched-folders.js";
 
 const REPO_ROOT = appRootFrom(import.meta.url);
 
@@ -65,6 +67,8 @@ export interface DesksideCore {
   readonly engine: ChatEngine;
   readonly localEngine: LocalEngine;
   readonly knowledge: KnowledgeService;
+  /** Folders kept in sync with the knowledge base. */
+  readonly folders: WatchedFolders;
   readonly chat: ChatApi;
   /** Validates and runs contract methods; shared by IPC and HTTP. */
   readonly rpc: RpcDispatcher;
@@ -186,6 +190,15 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     return createUnavailableKnowledgeService(toErrorInfo(error).message, storeUri);
   });
   for (const note of knowledge.storeHealth().notes) logger.warn(`knowledge base: ${note}`);
+  const folders = new WatchedFolders({
+    knowledge,
+    registry: new FolderRegistry(dataDir),
+    events,
+    log: logger,
+    dataDir,
+    maxFileBytes: () => settings.effective().knowledge.maxFileSizeMb * 1024 * 1024,
+    maxBatchFiles: () => Math.min(500, settings.effective().knowledge.maxBatchFiles),
+  });
   const conversations = await ConversationStore.open(path.join(dataDir, "lancedb")).catch((error: unknown) => {
     logError("opening the conversation history")(error);
     // This session's conversations are kept in memory; the damaged files stay as they are.
@@ -210,6 +223,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       engine,
       downloads,
       knowledge,
+      folders,
       chat,
     }),
     (error, method) => logError(method)(error),
@@ -223,7 +237,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       return {vectors: vectors.map((v) => Array.from(v)), model, promptTokens};
     },
   };
-  const services: ApiServices = {version, engine, localEngine, chat, knowledge, embeddings, models, events, apiTokens, rpc, generationDefaults: () => settings.effective().generation, logger};
+  const services: ApiServices = {version, engine, localEngine, chat, knowledge, folders, embeddings, models, events, apiTokens, rpc, generationDefaults: () => settings.effective().generation, logger};
 
   const startup = runStartup({
     autoLoadModel: options.autoLoadModel ?? settings.effective().llm.autoLoad,
@@ -234,6 +248,8 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     events,
     log: logger,
   });
+  // Every watched folder is rescanned in the background: changes made while Deskside was closed come in.
+  folders.start();
 
   return {
     version,
@@ -243,6 +259,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
     engine,
     localEngine,
     knowledge,
+    folders,
     chat,
     rpc,
     api: {services, settings, status: apiStatus},
@@ -252,6 +269,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       tokenUsage.flush();
       chat.stopAll();
       downloads.cancelAll();
+      await folders.close().catch((error) => logger.error(`closing the watched folders: ${error}`));
       await localEngine.dispose().catch((error) => logger.error(`closing the engine: ${error}`));
       await chat.whenIdle();
       await conversations.close().catch(() => undefined);

@@ -22,8 +22,11 @@ export const BUILT_SERVE = path.join(REPO_ROOT, "dist-electron", "serve.js");
  * Runs the headless server as a real process on a free port with the fixture models: from its
  * sources through tsx, or (`built`) the plain JavaScript a service runs.
  */
-export async function startServe(options: {env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; built?: boolean} = {}): Promise<ServeProcess> {
+export async function startServe(
+  options: {env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; built?: boolean; /** Run as this user (the test runs as root); the data folder becomes theirs. */ user?: {uid: number; gid: number}} = {},
+): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "deskside-serve-"));
+  if (options.user) fs.chownSync(dataDir, options.user.uid, options.user.gid);
   const token = "test-token-" + Math.random().toString(36).slice(2);
   if (options.built && !fs.existsSync(BUILT_SERVE)) throw new Error(`${BUILT_SERVE} is missing; run npm run build:electron first`);
   const entry = options.built ? [BUILT_SERVE] : ["--import", "tsx", path.join(REPO_ROOT, "electron", "core", "serve.ts")];
@@ -38,8 +41,10 @@ export async function startServe(options: {env?: Record<string, string>; nodeArg
       DESKSIDE_GPU: "cpu",
       DESKSIDE_PORT: "0",
       DESKSIDE_API_TOKEN: token,
+      ...(options.user ? {HOME: dataDir} : {}),
       ...options.env,
     },
+    ...(options.user ? {uid: options.user.uid, gid: options.user.gid} : {}),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

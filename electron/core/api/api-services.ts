@@ -8,6 +8,7 @@ import type {ChatApi} from "../chat/chat-api.js";
 import type {ApiTokens} from "../config/api-tokens.js";
 import type {EventBus} from "../event-bus.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
+import type {WatchedFolders} from "../knowledge/folders/watched-folders.js";
 import type {ChatEngine} from "../llm/engine.js";
 import type {LocalEngine} from "../llm/local-engine.js";
 import type {ModelService} from "../llm/model-service.js";
@@ -38,6 +39,8 @@ export interface ApiServices {
     KnowledgeApi,
     "search" | "importBuffers" | "listDocuments" | "deleteDocument" | "documentText" | "deleteCollection" | "getJob" | "stats" | "onProgress" | "exportPackDownload" | "importPackStream"
   >;
+  /** Watched folders, for /api/knowledge/folders. */
+  readonly folders: Pick<WatchedFolders, "list" | "get" | "add" | "setPaused" | "rescan" | "remove">;
   readonly embeddings: Embeddings;
   /** Model files: uploads from a browser land in the models folder. */
   readonly models: Pick<ModelService, "importUpload">;

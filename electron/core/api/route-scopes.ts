@@ -49,6 +49,11 @@ export const METHOD_SCOPES: Readonly<Record<string, ApiScope>> = {
   "knowledge.deleteCollection": "admin",
   "knowledge.exportPack": "admin",
   "knowledge.importPack": "admin",
+  "knowledge.folders": "admin",
+  "knowledge.addFolder": "admin",
+  "knowledge.pauseFolder": "admin",
+  "knowledge.rescanFolder": "admin",
+  "knowledge.removeFolder": "admin",
 
   // Conversation methods act on the caller's own conversations only (chat-service.ts).
   "chat.list": "ask",
@@ -93,6 +98,11 @@ export const ROUTE_SCOPES: Readonly<Record<string, ApiScope>> = {
   "PUT /api/models/:name": "admin",
   "GET /api/knowledge/pack": "admin",
   "POST /api/knowledge/pack": "admin",
+  "GET /api/knowledge/folders": "admin",
+  "POST /api/knowledge/folders": "admin",
+  "PATCH /api/knowledge/folders/:id": "admin",
+  "POST /api/knowledge/folders/:id/rescan": "admin",
+  "DELETE /api/knowledge/folders/:id": "admin",
 
   // Each event is filtered by its audience (event-audience.ts).
   "GET /events": "ask",

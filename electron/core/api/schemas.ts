@@ -314,6 +314,36 @@ export const packImportResponse = z.object({
   manifest: packManifestView,
 });
 
+export const folderRequest = z
+  .object({
+    path: z.string().min(1).max(4096).describe("Absolute path of the folder on the computer running Deskside."),
+    collection: collection.nullable().optional().describe("Collection its documents go into."),
+  })
+  .strict();
+export const folderUpdate = z.object({paused: z.boolean().describe("true: stop following changes (documents stay); false: resume with a full rescan.")}).strict();
+export const folderRemoveQuery = z
+  .object({keep_documents: z.enum(["true", "false"]).optional().describe("true: keep the folder's documents as ordinary documents; left out or false: delete them.")})
+  .strict();
+const folderProblem = z.object({file: z.string().describe("Path inside the folder."), code: z.string(), message: z.string()});
+export const folderResponse = z.object({
+  id: z.string(),
+  path: z.string(),
+  collection: z.string().nullable(),
+  state: z.enum(["scanning", "syncing", "watching", "paused", "missing", "error"]),
+  paused: z.boolean(),
+  files: z.number().int().describe("Synced files in the folder (document types; temporary, lock and hidden files are not synced)."),
+  documents: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int().describe("Changes seen, not yet in the knowledge base."),
+  added_at: z.string(),
+  last_sync_at: z.string().nullable(),
+  last_scan_at: z.string().nullable(),
+  error: z.object({code: z.string(), message: z.string()}).nullable(),
+  errors: z.array(folderProblem),
+});
+export const folderListResponse = z.object({folders: z.array(folderResponse)});
+export const folderRemoveResponse = z.object({ok: z.literal(true), deleted: z.number().int()});
+
 export const ticketDraftRequest = z.object({session_id: id}).strict();
 
 export const errorResponse = z.object({error: z.object({code: z.string(), message: z.string()})});

@@ -25,6 +25,7 @@ import {registerHelpdeskKnowledgeRoutes} from "./routes/helpdesk-knowledge.js";
 import {registerHelpdeskSessionRoutes} from "./routes/helpdesk-sessions.js";
 import {registerHelpdeskTicketRoutes} from "./routes/helpdesk-tickets.js";
 import {registerKnowledgePackRoutes} from "./routes/knowledge-pack.js";
+import {registerKnowledgeFolderRoutes} from "./routes/knowledge-folders.js";
 import {registerOpenAiChatRoutes} from "./routes/openai-chat.js";
 import {registerOpenAiEmbeddingRoutes} from "./routes/openai-embeddings.js";
 import {registerOpenAiModelRoutes} from "./routes/openai-models.js";
@@ -327,6 +328,7 @@ export function createApiServer(services: ApiServices, options: ApiServerOptions
     registerHelpdeskSessionRoutes(instance, ctx);
     registerHelpdeskKnowledgeRoutes(instance, ctx);
     registerKnowledgePackRoutes(instance, ctx);
+    registerKnowledgeFolderRoutes(instance, ctx);
     registerHelpdeskTicketRoutes(instance, ctx);
     registerRpcRoutes(instance, ctx);
     registerEventRoutes(instance, ctx);

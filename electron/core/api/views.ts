@@ -5,7 +5,8 @@
  */
 import type {AnswerMetrics, Citation, Conversation, StoredMessage} from "../../../shared/chat.js";
 import type {DocumentText} from "../../../shared/contract.js";
-import type {ImportJob, KnowledgeDocument, SearchHit, SearchResult} from "../../../shared/knowledge.js";
+import path from "node:path";
+import type {ImportJob, KnowledgeDocument, SearchHit, SearchResult, WatchedFolder} from "../../../shared/knowledge.js";
 
 export function sourceName(sourcePath: string): string {
   const parts = sourcePath.split(/[\\/]/).filter(Boolean);
@@ -146,4 +147,24 @@ export function sessionView(c: Conversation) {
 /** The answer to POST /api/chat. */
 export function replyView(sessionId: string, m: StoredMessage) {
   return {session_id: sessionId, reply: m.content, sources: m.sources.map(citationView), mode: m.mode, notice: m.notice};
+}
+
+/** A watched folder; its files are named by their path inside it. */
+export function folderView(folder: WatchedFolder) {
+  return {
+    id: folder.id,
+    path: folder.path,
+    collection: folder.collection,
+    state: folder.state,
+    paused: folder.paused,
+    files: folder.files,
+    documents: folder.documents,
+    failed: folder.failed,
+    pending: folder.pending,
+    added_at: folder.addedAt,
+    last_sync_at: folder.lastSyncAt,
+    last_scan_at: folder.lastScanAt,
+    error: folder.error,
+    errors: folder.errors.map((problem) => ({file: path.relative(folder.path, problem.path) || ".", code: problem.code, message: problem.message})),
+  };
 }

@@ -21,8 +21,14 @@ export type ImportSource =
 
 export interface ImportOptions {
   collection?: string | null;
-  /** "import", "default-knowledge" or "conversation". */
+  /** "import", "default-knowledge", "conversation" or "folder". */
   origin?: string;
+  /**
+   * "content" (default): a file whose content is already in the knowledge base is skipped, wherever
+   * it came from. "path": skipped only when its own path already holds that content from the same
+   * origin; a synced folder keeps one document per file, even for two files alike.
+   */
+  dedupe?: "content" | "path";
 }
 
 export interface ImporterLimits {
@@ -158,17 +164,23 @@ async function importOne(
     throwIfCancelled(signal);
     const bytes = await readSource(source, limits.maxFileSizeMb * 1024 * 1024, limits.maxFileSizeMb);
     sizeBytes = bytes.byteLength;
-    if (sizeBytes === 0) throw new FileFailure("FILE_EMPTY", "This file is empty.");
+    // Hashed before the emptiness check, so a failed empty file records what it held (a sync compares it).
     sha256 = await sha256InSlices(bytes);
-    const firstCopy = firstCopies.get(sha256);
-    if (firstCopy) {
-      const first = await firstCopy;
-      if ((first.state === "done" || first.state === "skipped") && first.documentId)
-        return report({state: "skipped", reason: `duplicate of ${path.basename(first.path)} in this import`, documentId: first.documentId});
-      // The first copy did not get in (failed or cancelled): this one is tried on its own.
-    } else firstCopies.set(sha256, new Promise((resolve) => (claim.settle = resolve)));
-    const existing = deps.store.findReadyBySha256(sha256);
-    if (existing) return report({state: "skipped", reason: "already imported", documentId: existing.id});
+    if (sizeBytes === 0) throw new FileFailure("FILE_EMPTY", "This file is empty.");
+    if (options.dedupe === "path") {
+      const same = deps.store.findBySourcePath(sourcePath).find((doc) => doc.status === "ready" && doc.sha256 === sha256 && doc.origin === (options.origin ?? "import"));
+      if (same) return report({state: "skipped", reason: "unchanged", documentId: same.id});
+    } else {
+      const firstCopy = firstCopies.get(sha256);
+      if (firstCopy) {
+        const first = await firstCopy;
+        if ((first.state === "done" || first.state === "skipped") && first.documentId)
+          return report({state: "skipped", reason: `duplicate of ${path.basename(first.path)} in this import`, documentId: first.documentId});
+        // The first copy did not get in (failed or cancelled): this one is tried on its own.
+      } else firstCopies.set(sha256, new Promise((resolve) => (claim.settle = resolve)));
+      const existing = deps.store.findReadyBySha256(sha256);
+      if (existing) return report({state: "skipped", reason: "already imported", documentId: existing.id});
+    }
 
     throwIfCancelled(signal);
     report({state: "parsing"});

@@ -88,6 +88,8 @@ export interface KnowledgeServiceOptions {
 export interface ImportRequestOptions {
   collection?: string | null;
   origin?: string;
+  /** How duplicates are recognised (importer.ts); watched folders use "path". */
+  dedupe?: ImportOptions["dedupe"];
   /** Aborting it cancels the job, like cancelJob. */
   signal?: AbortSignal;
 }
@@ -534,7 +536,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       assertOpen();
       const walk = await collectFiles(paths, {maxFiles: settings.maxBatchFiles});
       const sources: ImportSource[] = walk.files.map((file) => ({kind: "path", path: file.path, error: file.error}));
-      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import"}, importOptions.signal);
+      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import", dedupe: importOptions.dedupe}, importOptions.signal);
     },
 
     async importBuffers(files, importOptions = {}) {

@@ -7,6 +7,7 @@ import type {ApiTokens} from "../config/api-tokens.js";
 import type {AppSettings} from "../config/app-settings.js";
 import type {ChangeOrigin} from "../config/local-only.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
+import type {WatchedFolders} from "../knowledge/folders/watched-folders.js";
 import type {ChatEngine} from "../llm/engine.js";
 import type {ModelDownloads} from "../llm/model-downloads.js";
 import type {ModelService} from "../llm/model-service.js";
@@ -43,6 +44,8 @@ export interface HandlerDeps {
     | "exportPack"
     | "importPack"
   >;
+  /** Watched folders (knowledge/folders/). */
+  folders: Pick<WatchedFolders, "list" | "add" | "setPaused" | "rescan" | "remove">;
   chat: ChatApi;
 }
 
@@ -63,7 +66,7 @@ export function ownerOf(context: CallContext): string {
  * services themselves, so a handler never sends events.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const {settings, models, knowledge, chat, downloads, apiTokens} = deps;
+  const {settings, models, knowledge, folders, chat, downloads, apiTokens} = deps;
 
   const appInfo = async (): Promise<AppInfo> => {
     const current = settings.effective();
@@ -184,6 +187,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (context.transport === "http") throw new DesksideError("INVALID_INPUT", "Importing a knowledge pack by file path works in the desktop app; in a browser, upload it (POST /api/knowledge/pack).");
       return knowledge.importPack(source, {collection: collection ?? null});
     },
+    // A path names a folder on the computer running Deskside, over HTTP too: a team's server watches its own share.
+    "knowledge.folders": () => folders.list(),
+    "knowledge.addFolder": ({path: folder, collection}) => folders.add(folder, collection ?? null),
+    "knowledge.pauseFolder": ({id, paused}) => folders.setPaused(id, paused),
+    "knowledge.rescanFolder": ({id}) => folders.rescan(id),
+    "knowledge.removeFolder": async ({id, keepDocuments}) => ({ok: true as const, deleted: await folders.remove(id, keepDocuments)}),
 
     "chat.list": (input, context) => chat.list(input?.query, ownerOf(context)),
     "chat.create": (input, context) => chat.create(input?.title, ownerOf(context)),
