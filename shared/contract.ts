@@ -47,6 +47,24 @@ export interface AppInfo {
   defaultKnowledge: {imported: boolean; documents: number};
 }
 
+/** An OCR language whose data is on disk: in a models folder's tessdata/, or an installed @tesseract.js-data package. */
+export interface OcrLanguage {
+  /** tesseract's code: eng, deu, chi_sim. */
+  code: string;
+  source: "models-folder" | "package";
+  /** The data file (desktop app only: never sent over HTTP). */
+  path?: string;
+}
+
+export interface OcrLanguages {
+  /** Languages whose data is found now, by code. */
+  available: OcrLanguage[];
+  /** knowledge.ocrLanguages in order (the first is the main one); empty: OCR is off. */
+  selected: string[];
+  /** Selected languages without data: a scan or image fails with OCR_UNAVAILABLE until the data is added. */
+  missing: string[];
+}
+
 export interface DownloadState {
   id: string;
   url: string;
@@ -161,6 +179,10 @@ export const contract = {
     "Rebuilds all vectors with the current embedding model, or switches to another one found in the models folders (its name). Answers once it has started; knowledge.reindex events follow it.",
   ),
   "knowledge.retrievalModels": method<RetrievalModels>()(none, "Embedding and re-ranking models found in the models folders, and which ones search uses."),
+  "knowledge.ocrLanguages": method<OcrLanguages>()(
+    none,
+    "OCR languages whose data is found now (tessdata/ of the models folders, installed @tesseract.js-data packages), the ones knowledge.ocrLanguages selects, and selected ones without data.",
+  ),
   "knowledge.search": method<SearchResult>()(searchInput, "Hybrid, vector or text search."),
   "knowledge.stats": method<KnowledgeStats>()(none, "Counts, collections, embedding and re-ranking models, fusion weights."),
   "knowledge.document": method<DocumentText>()(

@@ -171,11 +171,12 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
 
   // The knowledge base and the history open independently: damage to one never stops the other.
   const storeUri = settings.effective().knowledge.storeUri ?? path.join(dataDir, "lancedb");
+  const knowledgeModelDirs = [modelsDir, overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d));
   const knowledge = await createKnowledgeService({
     dataDir,
     storeUri: settings.effective().knowledge.storeUri,
     storageOptions: storageOptionsFor(storeUri, settings.effective().knowledge.objectStore),
-    embeddingModelDirs: [modelsDir, overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d)),
+    embeddingModelDirs: knowledgeModelDirs,
     embeddingModel: settings.effective().knowledge.embeddingModel,
     settings: settings.effective().knowledge,
     retrieval: settings.effective().retrieval,
@@ -223,6 +224,7 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
       engine,
       downloads,
       knowledge,
+      knowledgeModelDirs,
       folders,
       chat,
     }),

@@ -42,6 +42,7 @@ export const METHOD_SCOPES: Readonly<Record<string, ApiScope>> = {
   "knowledge.setCollection": "admin",
   "knowledge.reindex": "admin",
   "knowledge.retrievalModels": "admin",
+  "knowledge.ocrLanguages": "admin",
   "knowledge.search": "ask",
   "knowledge.stats": "admin",
   // Opening a cited passage is part of reading an answer.

@@ -8,6 +8,8 @@ import type {AppSettings} from "../config/app-settings.js";
 import type {ChangeOrigin} from "../config/local-only.js";
 import type {KnowledgeApi} from "../knowledge/knowledge-api.js";
 import type {WatchedFolders} from "../knowledge/folders/watched-folders.js";
+import {ocrLanguageReport} from "../knowledge/parsing/ocr/ocr-languages.js";
+import {ocrDataDirs} from "../knowledge/parsing/ocr/ocr-options.js";
 import type {ChatEngine} from "../llm/engine.js";
 import type {ModelDownloads} from "../llm/model-downloads.js";
 import type {ModelService} from "../llm/model-service.js";
@@ -44,6 +46,8 @@ export interface HandlerDeps {
     | "exportPack"
     | "importPack"
   >;
+  /** The models folders the knowledge service reads, in its order; OCR language data is in their tessdata/. */
+  knowledgeModelDirs: readonly string[];
   /** Watched folders (knowledge/folders/). */
   folders: Pick<WatchedFolders, "list" | "add" | "setPaused" | "rescan" | "remove">;
   chat: ChatApi;
@@ -174,6 +178,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return {ok: true as const, model};
     },
     "knowledge.retrievalModels": () => knowledge.retrievalModels(),
+    "knowledge.ocrLanguages": async (_input, context) => {
+      const report = await ocrLanguageReport(settings.effective().knowledge.ocrLanguages, ocrDataDirs(deps.knowledgeModelDirs));
+      // A browser is not told where the server keeps its files.
+      return context.transport === "http" ? {...report, available: report.available.map(({path: _file, ...language}) => language)} : report;
+    },
     "knowledge.search": (input) => knowledge.search(input),
     "knowledge.stats": () => knowledge.stats(),
     "knowledge.document": ({id, chunkId}) => knowledge.documentText(id, chunkId),

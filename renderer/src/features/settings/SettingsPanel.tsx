@@ -13,6 +13,7 @@ import {useConfirm} from "../../ui/useConfirm.js";
 import {ApiTokenField} from "./ApiTokenField.js";
 import {ApiTokensField} from "./ApiTokensField.js";
 import {ListSetting, NumberSetting, SecretSetting, SegmentedSetting, SelectSetting, TextAreaSetting, TextSetting, ToggleSetting} from "./fields.js";
+import {OcrLanguagesField} from "./OcrLanguagesField.js";
 import {SharedStoreFields} from "./SharedStoreFields.js";
 import {SettingsFormProvider, useSettingsForm} from "./settings-form.js";
 import {useDefaultSystemPrompt} from "./useDefaultSystemPrompt.js";
@@ -224,6 +225,7 @@ function SettingsSections({dataDir: reported}: {dataDir: string}) {
         <NumberSetting path="knowledge.chunkSize" label="Chunk size" unit="tokens" min={32} max={2048} integer />
         <NumberSetting path="knowledge.chunkOverlap" label="Chunk overlap" unit="tokens" min={0} max={512} integer />
         <NumberSetting path="knowledge.maxFileSizeMb" label="Largest file to import" unit="MB" min={0.001} max={2048} step={1} />
+        <OcrLanguagesField dataDir={reported} />
         <SharedStoreFields />
       </Section>
 

@@ -1,9 +1,10 @@
 import {createHash} from "node:crypto";
 import {existsSync} from "node:fs";
-import {copyFile, mkdtemp, rename, rm, stat} from "node:fs/promises";
+import {copyFile, mkdtemp, readdir, rename, rm, stat} from "node:fs/promises";
 import {createRequire} from "node:module";
 import {tmpdir} from "node:os";
 import path from "node:path";
+import type {OcrLanguage, OcrLanguages} from "../../../../../shared/contract.js";
 import {DesksideError} from "../../../../../shared/errors.js";
 import {OCR_DATA_FOLDER} from "./ocr-options.js";
 
@@ -52,19 +53,73 @@ export async function locateLanguageData(codes: string[], dataDirs: string[]): P
   return {langs, langPath: await stageTogether(files), gzip: false};
 }
 
-function findLanguageFile(code: string, dataDirs: string[]): string | null {
+function findLanguageFile(code: string, dataDirs: readonly string[]): string | null {
+  return findInFolders(code, dataDirs) ?? findInPackage(code);
+}
+
+function findInFolders(code: string, dataDirs: readonly string[]): string | null {
   for (const dir of dataDirs) {
     for (const name of [`${code}.traineddata`, `${code}.traineddata.gz`]) {
       const file = path.join(dir, name);
       if (existsSync(file)) return file;
     }
   }
+  return null;
+}
+
+function findInPackage(code: string): string | null {
   try {
     const packageDir = path.dirname(requireHere.resolve(`@tesseract.js-data/${code}/package.json`));
     const file = unpacked(path.join(packageDir, PACKAGE_DATA_FOLDER, `${code}.traineddata.gz`));
     return existsSync(file) ? file : null;
   } catch {
     return null;
+  }
+}
+
+const DATA_FILE = /^(.+)\.traineddata(\.gz)?$/;
+const PACKAGE_SCOPE = "@tesseract.js-data";
+
+/**
+ * Every language whose data is on disk now, by code: files in the given folders, then installed
+ * `@tesseract.js-data/<code>` packages. A language listed here is one locateLanguageData finds, at
+ * the same file (the first folder holding it wins, as when a file is read).
+ */
+export async function findOcrLanguages(dataDirs: readonly string[]): Promise<OcrLanguage[]> {
+  const found = new Map<string, OcrLanguage>();
+  for (const dir of dataDirs) {
+    for (const name of await fileNames(dir)) {
+      const code = DATA_FILE.exec(name)?.[1];
+      if (!code || !LANGUAGE_CODE.test(code) || found.has(code)) continue;
+      const file = findInFolders(code, dataDirs);
+      if (file) found.set(code, {code, source: "models-folder", path: file});
+    }
+  }
+  // Packages where Node would look for them, nearest node_modules first; resolving each finds the same copy a read would.
+  for (const modules of requireHere.resolve.paths(`${PACKAGE_SCOPE}/eng`) ?? []) {
+    for (const code of await fileNames(path.join(modules, PACKAGE_SCOPE), true)) {
+      if (!LANGUAGE_CODE.test(code) || found.has(code)) continue;
+      const file = findInPackage(code);
+      if (file) found.set(code, {code, source: "package", path: file});
+    }
+  }
+  return [...found.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** The OCR languages found, the ones chosen in the settings (in their order), and chosen ones without data. */
+export async function ocrLanguageReport(selected: readonly string[], dataDirs: readonly string[]): Promise<OcrLanguages> {
+  const available = await findOcrLanguages(dataDirs);
+  const codes = new Set(available.map((language) => language.code));
+  return {available, selected: [...selected], missing: selected.filter((code) => !codes.has(code))};
+}
+
+/** Names in a folder (its sub-folders with `folders`); none when it is missing or unreadable. */
+async function fileNames(dir: string, folders = false): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, {withFileTypes: true});
+    return entries.filter((entry) => (folders ? entry.isDirectory() : entry.isFile()) || entry.isSymbolicLink()).map((entry) => entry.name);
+  } catch {
+    return [];
   }
 }
 

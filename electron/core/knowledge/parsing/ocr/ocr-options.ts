@@ -26,7 +26,12 @@ export function defaultOcrWorkers(cpus: number = availableParallelism()): number
  * OCR options from the knowledge settings: the languages to read, and `<models>/tessdata` of each
  * models folder as the place for extra language data. No languages: OCR off.
  */
-export function ocrOptionsFrom(languages: string[], modelDirs: string[], workers: number = defaultOcrWorkers()): OcrOptions | null {
+export function ocrOptionsFrom(languages: string[], modelDirs: readonly string[], workers: number = defaultOcrWorkers()): OcrOptions | null {
   if (languages.length === 0) return null;
-  return {languages, dataDirs: modelDirs.map((dir) => path.join(dir, OCR_DATA_FOLDER)), workers};
+  return {languages, dataDirs: ocrDataDirs(modelDirs), workers};
+}
+
+/** `<models>/tessdata` of each models folder, in the models folders' order: where extra language data is looked for. */
+export function ocrDataDirs(modelDirs: readonly string[]): string[] {
+  return modelDirs.map((dir) => path.join(dir, OCR_DATA_FOLDER));
 }
