@@ -1,6 +1,6 @@
 import type {AppInfo, SettingsView} from "../../../shared/contract.js";
 import type {Citation, Conversation, ConversationSummary, StoredMessage} from "../../../shared/chat.js";
-import type {ImportJob, KnowledgeDocument, KnowledgeStats} from "../../../shared/knowledge.js";
+import type {ImportJob, KnowledgeDocument, KnowledgeStats, WatchedFolder} from "../../../shared/knowledge.js";
 import type {EngineStatus, GpuInfo, ModelInfo} from "../../../shared/models.js";
 import {defaultSettings, publicSettings} from "../../../shared/settings.js";
 import {placeholderAnswer} from "../features/chat/messages.js";
@@ -137,5 +137,23 @@ export const importJob = (overrides: Partial<ImportJob> = {}): ImportJob => ({
   files: [],
   warnings: [],
   counts: {queued: 0, done: 0, skipped: 0, failed: 0, cancelled: 0},
+  ...overrides,
+});
+
+export const watchedFolder = (overrides: Partial<WatchedFolder> = {}): WatchedFolder => ({
+  id: "f1",
+  path: "/srv/runbooks",
+  collection: "Runbooks",
+  state: "watching",
+  paused: false,
+  files: 12,
+  documents: 12,
+  failed: 0,
+  pending: 0,
+  addedAt: "2026-11-20T09:00:00.000Z",
+  lastSyncAt: "2026-11-21T09:58:00.000Z",
+  lastScanAt: "2026-11-21T09:58:00.000Z",
+  error: null,
+  errors: [],
   ...overrides,
 });

@@ -148,6 +148,17 @@ const ICONS = {
     </>
   ),
   power: <path d="M12 2v10M18.4 6.6a9 9 0 1 1-12.77.04" />,
+  pause: <path d="M9 5v14M15 5v14" />,
+  play: <path d="M7 4.5v15l12-7.5z" />,
+  folderSync: (
+    <>
+      <path d="M9 20H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h3.9a2 2 0 0 1 1.69.9l.81 1.2a2 2 0 0 0 1.67.9H20a2 2 0 0 1 2 2v.5" />
+      <path d="M12 10v4h4" />
+      <path d="m12 14 1.54-1.6a5 5 0 0 1 8 1.5" />
+      <path d="M22 22v-4h-4" />
+      <path d="m22 18-1.54 1.6a5 5 0 0 1-8-1.5" />
+    </>
+  ),
 } satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof ICONS;

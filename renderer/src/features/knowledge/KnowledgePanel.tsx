@@ -17,6 +17,8 @@ import {SearchPlayground} from "./SearchPlayground.js";
 import {useImportJobs} from "./useImportJobs.js";
 import {useKnowledgeImport} from "./useKnowledgeImport.js";
 import {isPackFile, useKnowledgePacks} from "./useKnowledgePacks.js";
+import {useWatchedFolders} from "./useWatchedFolders.js";
+import {addedMessage, WatchedFoldersCard} from "./WatchedFoldersCard.js";
 import "./knowledge.css";
 import {ReindexStatus, useReindexProgress} from "./ReindexStatus.js";
 
@@ -35,6 +37,7 @@ export function KnowledgePanel() {
   const [tab, setTab] = useState<Tab>("documents");
   const reindexing = useReindexProgress();
   const packs = useKnowledgePacks();
+  const watched = useWatchedFolders();
   const packInput = useRef<HTMLInputElement>(null);
   const reindexRunning = reindexing.progress?.state === "running";
 
@@ -83,6 +86,17 @@ export function KnowledgePanel() {
       (p) => p,
     );
     if (paths.length > 0) void start(async () => addJob(await importPaths(paths, target)));
+  };
+
+  // Folders dropped with "Keep dropped folders in sync" checked are watched rather than imported once.
+  const onFolders = async (paths: string[]) => {
+    for (const path of paths) {
+      try {
+        notify(addedMessage(await watched.add(path, target)), {tone: "success"});
+      } catch (error) {
+        notify(`${baseName(path)} is not watched: ${errorMessage(error)}`, {tone: "error"});
+      }
+    }
   };
 
   async function exportPack(collection: string | null) {
@@ -169,7 +183,7 @@ export function KnowledgePanel() {
             {errorMessage(documents.error || stats.error)}
           </Banner>
         )}
-        <DropZone onFiles={onFiles} onPaths={onPaths} busy={importing} compact={(documents.data?.length ?? 0) > 0}>
+        <DropZone onFiles={onFiles} onPaths={onPaths} onFolders={(paths) => void onFolders(paths)} busy={importing} compact={(documents.data?.length ?? 0) > 0}>
           <label className="import-collection">
             <span>Into collection</span>
             <input className="input input-sm" list="import-collections" placeholder="None" value={collection} maxLength={200} onChange={(event) => setCollection(event.target.value)} />
@@ -190,6 +204,7 @@ export function KnowledgePanel() {
           </button>
         </div>
         <div role="tabpanel" id="tabpanel-documents" aria-labelledby="tab-documents" hidden={tab !== "documents"} className="documents-tab">
+          <WatchedFoldersCard watched={watched} collection={collection} collections={collections} />
           {documents.data && (
             <CollectionsCard
               collections={collections}

@@ -60,3 +60,23 @@ async function walk(entry: Entry): Promise<PickedFile[]> {
 export function filesFromInput(list: FileList | null): PickedFile[] {
   return Array.from(list ?? []).map((file) => ({file, relativePath: file.webkitRelativePath || file.name}));
 }
+
+/**
+ * A drop split into folders and loose files by their places on disk (desktop app), so dropped
+ * folders can be watched while files dropped with them are imported once. Null when anything
+ * dropped has no path (dragged from a browser, say): then the drop is imported as usual. Call
+ * inside the drop handler, like collectDroppedFiles.
+ */
+export function splitDroppedFolders(data: DataTransfer, pathOf: (file: File) => string | null): {folders: string[]; files: string[]} | null {
+  const folders: string[] = [];
+  const files: string[] = [];
+  for (const item of Array.from(data.items ?? [])) {
+    if (item.kind !== "file") continue;
+    const entry = (item as DataTransferItem & {webkitGetAsEntry?: () => Entry | null}).webkitGetAsEntry?.() ?? null;
+    const file = item.getAsFile();
+    const path = file ? pathOf(file) : null;
+    if (!path) return null;
+    (entry?.isDirectory ? folders : files).push(path);
+  }
+  return folders.length + files.length > 0 ? {folders, files} : null;
+}
