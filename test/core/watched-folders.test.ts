@@ -169,6 +169,21 @@ describe("watched folders", () => {
     await expectInSync(core, added.id, {"vpn.md": "ready", "broken.json": "ready"}, "a fixed file");
   });
 
+  it("syncs links to files inside the folder and refuses links that lead outside it", async () => {
+    const core = await withCore();
+    const root = tempFolder();
+    const outside = tempFolder();
+    write(outside, "settings.json", '{"api": {"token": "zebracorn-secret-value"}}');
+    write(root, "vpn.md", "# VPN\n\nReconnect the client.\n");
+    fs.symlinkSync(path.join(root, "vpn.md"), path.join(root, "alias.md"));
+    fs.symlinkSync(path.join(outside, "settings.json"), path.join(root, "leak.json"));
+    fs.symlinkSync(outside, path.join(root, "linked-folder"));
+    const added = await core.folders.add(root);
+    // Each file its own document, even the same content twice; a link out of the folder fails alone.
+    await expectInSync(core, added.id, {"vpn.md": "ready", "alias.md": "ready", "leak.json": "FILE_UNREADABLE"}, "the links");
+    expect((await core.knowledge.search({query: "zebracorn secret value", mode: "text"})).hits).toEqual([]);
+  });
+
   it("takes a burst of 500 files, then 250 deletions", async () => {
     const core = await withCore();
     const root = tempFolder();

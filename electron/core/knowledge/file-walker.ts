@@ -24,14 +24,14 @@ function isHidden(name: string): boolean {
  * Every folder is entered once by its real path, so symlink loops end with a warning instead of
  * running forever. More than `maxFiles` files stops the walk early with BATCH_TOO_LARGE.
  */
-export async function collectFiles(inputs: string[], options: {maxFiles: number}): Promise<WalkResult> {
+export async function collectFiles(inputs: string[], options: {maxFiles: number; /** Keep every given path, even two that lead to one file (a watched folder's links: one document per path). */ keepAliases?: boolean}): Promise<WalkResult> {
   const files: WalkedFile[] = [];
   const warnings: ImportJobWarning[] = [];
   const visitedFolders = new Set<string>();
   const seenFiles = new Set<string>();
 
   const addFile = (file: WalkedFile, real?: string) => {
-    if (real) {
+    if (real && !options.keepAliases) {
       if (seenFiles.has(real)) return;
       seenFiles.add(real);
     }

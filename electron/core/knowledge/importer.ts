@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import {readFile, stat} from "node:fs/promises";
+import {readFile, realpath, stat} from "node:fs/promises";
 import path from "node:path";
 import {DesksideError, ERROR_CODES, type ErrorCode} from "../../../shared/errors.js";
 import type {FileProgress} from "../../../shared/knowledge.js";
@@ -13,6 +13,7 @@ import {tokenizerSpecFor} from "./parsing/tokenizer-spec.js";
 import {vectorsUsable} from "./search.js";
 import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
 import type {KnowledgeStore} from "./store.js";
+import {isInside} from "./folders/sync-filter.js";
 
 /** One thing to import: a file on disk or bytes that arrived over HTTP or from a conversation. */
 export type ImportSource =
@@ -29,6 +30,11 @@ export interface ImportOptions {
    * origin; a synced folder keeps one document per file, even for two files alike.
    */
   dedupe?: "content" | "path";
+  /**
+   * Files must really lie inside this folder: a link to a file elsewhere (a watched share where
+   * anyone may write, linking to the server's own settings) fails with FILE_UNREADABLE.
+   */
+  confineTo?: string;
 }
 
 export interface ImporterLimits {
@@ -80,7 +86,7 @@ function asFailure(error: unknown, fallback: ErrorCode, message: string): FileFa
   return new FileFailure(fallback, message);
 }
 
-async function readSource(source: ImportSource, maxBytes: number, maxFileSizeMb: number): Promise<Uint8Array> {
+async function readSource(source: ImportSource, maxBytes: number, maxFileSizeMb: number, confineTo?: string): Promise<Uint8Array> {
   const tooLarge = () => new FileFailure("FILE_TOO_LARGE", `This file is larger than the ${maxFileSizeMb} MB limit; split it or raise the limit in Settings.`);
   if (source.kind === "buffer") {
     if (source.bytes.byteLength > maxBytes) throw tooLarge();
@@ -89,9 +95,13 @@ async function readSource(source: ImportSource, maxBytes: number, maxFileSizeMb:
   if (source.error) throw new FileFailure(source.error.code, source.error.message);
   const unreadable = () => new FileFailure("FILE_UNREADABLE", "This file could not be read; it may have been moved, deleted or locked.");
   try {
-    const info = await stat(source.path);
+    // Read through the resolved path, so the file checked is the file read.
+    const file = confineTo === undefined ? source.path : await realpath(source.path);
+    if (confineTo !== undefined && !isInside(confineTo, file))
+      throw new FileFailure("FILE_UNREADABLE", "This file is a link to a file outside the watched folder; such links are not imported.");
+    const info = await stat(file);
     if (info.size > maxBytes) throw tooLarge();
-    const bytes = await readFile(source.path);
+    const bytes = await readFile(file);
     if (bytes.byteLength > maxBytes) throw tooLarge();
     return bytes;
   } catch (error) {
@@ -162,7 +172,7 @@ async function importOne(
 
   try {
     throwIfCancelled(signal);
-    const bytes = await readSource(source, limits.maxFileSizeMb * 1024 * 1024, limits.maxFileSizeMb);
+    const bytes = await readSource(source, limits.maxFileSizeMb * 1024 * 1024, limits.maxFileSizeMb, options.confineTo);
     sizeBytes = bytes.byteLength;
     // Hashed before the emptiness check, so a failed empty file records what it held (a sync compares it).
     sha256 = await sha256InSlices(bytes);

@@ -90,6 +90,8 @@ export interface ImportRequestOptions {
   origin?: string;
   /** How duplicates are recognised (importer.ts); watched folders use "path". */
   dedupe?: ImportOptions["dedupe"];
+  /** Only files really inside this folder are read (links elsewhere fail); watched folders set their own. */
+  confineTo?: string;
   /** Aborting it cancels the job, like cancelJob. */
   signal?: AbortSignal;
 }
@@ -534,9 +536,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const service: KnowledgeService = {
     async importPaths(paths, importOptions = {}) {
       assertOpen();
-      const walk = await collectFiles(paths, {maxFiles: settings.maxBatchFiles});
+      const walk = await collectFiles(paths, {maxFiles: settings.maxBatchFiles, keepAliases: importOptions.dedupe === "path"});
       const sources: ImportSource[] = walk.files.map((file) => ({kind: "path", path: file.path, error: file.error}));
-      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import", dedupe: importOptions.dedupe}, importOptions.signal);
+      return start(sources, walk.warnings, {collection: importOptions.collection ?? null, origin: importOptions.origin ?? "import", dedupe: importOptions.dedupe, confineTo: importOptions.confineTo}, importOptions.signal);
     },
 
     async importBuffers(files, importOptions = {}) {

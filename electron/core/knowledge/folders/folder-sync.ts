@@ -397,7 +397,7 @@ export class FolderSync {
 
   private async importBatch(files: string[], present: Map<string, FileStamp>): Promise<void> {
     const record = this.deps.record();
-    const job = await this.deps.knowledge.importPaths(files, {collection: record.collection, origin: FOLDER_ORIGIN, dedupe: "path"});
+    const job = await this.deps.knowledge.importPaths(files, {collection: record.collection, origin: FOLDER_ORIGIN, dedupe: "path", confineTo: record.path});
     this.currentJob = job.id;
     let finished;
     try {
