@@ -106,6 +106,8 @@ export type JobState = "running" | "done" | "cancelled" | "failed";
 export interface ImportJob {
   id: string;
   state: JobState;
+  /** What started it: "import" (a drop, an upload, a path), "folder" (a watched folder's sync), "default-knowledge", "conversation". */
+  origin?: string;
   createdAt: string;
   finishedAt: string | null;
   files: FileProgress[];

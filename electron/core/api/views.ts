@@ -107,6 +107,7 @@ export function jobView(job: ImportJob) {
   return {
     id: job.id,
     state: job.state,
+    origin: job.origin ?? "import",
     created_at: job.createdAt,
     finished_at: job.finishedAt,
     counts: job.counts,

@@ -34,10 +34,11 @@ export class ImportJobs {
   private readonly entries = new Map<string, JobEntry>();
   private readonly events = new EventEmitter();
 
-  create(paths: string[], warnings: ImportJobWarning[] = []): {job: ImportJob; signal: AbortSignal} {
+  create(paths: string[], warnings: ImportJobWarning[] = [], origin = "import"): {job: ImportJob; signal: AbortSignal} {
     const job: ImportJob = {
       id: randomUUID(),
       state: "running",
+      origin,
       createdAt: new Date().toISOString(),
       finishedAt: null,
       files: paths.map((path) => ({path, state: "queued"})),

@@ -363,6 +363,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     const {job, signal} = jobs.create(
       sources.map((source) => (source.kind === "path" ? source.path : source.name)),
       warnings,
+      importOptions.origin,
     );
     if (external?.aborted) jobs.cancel(job.id);
     else external?.addEventListener("abort", () => jobs.cancel(job.id), {once: true});

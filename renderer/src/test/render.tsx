@@ -22,6 +22,7 @@ export function baseHandlers(): FakeHandlers {
     "knowledge.stats": () => ({documents: 0, chunks: 0, collections: [], embeddingModel: null, embeddingDimension: null, storeUri: "", reranker: null, fusion: null, notice: null}),
     "knowledge.jobs": () => [],
     "knowledge.folders": () => [],
+    "knowledge.ocrLanguages": () => ({available: [{code: "eng", source: "package" as const}], selected: ["eng"], missing: []}),
     "knowledge.retrievalModels": () => ({embedding: [], rerankers: []}),
     "models.list": () => [],
     "models.gpu": () => ({backend: "cpu", requested: "auto", devices: [], vram: {total: 0, used: 0, free: 0}, ram: {total: 16 * 1024 ** 3, free: 8 * 1024 ** 3}, cpuThreads: 8, defaultThreads: 8, notice: null}),

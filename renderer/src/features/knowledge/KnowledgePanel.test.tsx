@@ -244,4 +244,16 @@ describe("KnowledgePanel", () => {
     expect(await screen.findByRole("region", {name: "Import of 1 file"})).toBeTruthy();
     expect(screen.queryByRole("region", {name: "Import of 34 files"})).toBeNull();
   });
+
+  it("shows a watched folder's sync while it runs and leaves it to the folder's card once it is over", async () => {
+    const {transport} = renderKnowledge();
+    await screen.findByRole("table", {name: "Documents"});
+    const running = importJob({id: "sync1", origin: "folder", state: "running", files: [{path: "/share/a.md", state: "parsing"}], counts: {queued: 1, done: 0, skipped: 0, failed: 0, cancelled: 0}});
+    act(() => transport.emit("knowledge.job", running));
+    expect(await screen.findByRole("region", {name: "Import of 1 file"})).toBeTruthy();
+    act(() =>
+      transport.emit("knowledge.job", {...running, state: "done", finishedAt: "2026-12-02T07:00:00.000Z", files: [{path: "/share/a.md", state: "done"}], counts: {queued: 0, done: 1, skipped: 0, failed: 0, cancelled: 0}}),
+    );
+    await waitFor(() => expect(screen.queryByRole("region", {name: "Import of 1 file"})).toBeNull());
+  });
 });

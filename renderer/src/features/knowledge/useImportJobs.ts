@@ -131,6 +131,8 @@ export function useImportJobs() {
   const hide = useCallback((id: string) => setHidden((previous) => new Set(previous).add(id)), []);
 
   const troubled = (job: ImportJob) => job.counts.failed > 0 || job.warnings.length > 0 || job.state === "failed";
-  const shown = jobs.filter((job) => !hidden.has(job.id) && (!earlier?.has(job.id) || troubled(job)));
+  // A watched folder's syncs show while they run; once over, the folder's card has their outcome, so a busy folder does not stack up cards.
+  const folderSyncDone = (job: ImportJob) => job.origin === "folder" && settled(job);
+  const shown = jobs.filter((job) => !hidden.has(job.id) && !folderSyncDone(job) && (!earlier?.has(job.id) || troubled(job)));
   return {jobs: shown, error, addJob, replaceJob, hide};
 }
