@@ -7,10 +7,11 @@ import {createHash} from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {afterEach, describe, expect, it} from "vitest";
+import {afterEach, describe, expect, it, vi} from "vitest";
 import type {WatchedFolder} from "../../shared/knowledge.js";
 import type {DesksideCore} from "../../electron/core/app-core.js";
-import {REGISTRY_FILE} from "../../electron/core/knowledge/folders/folder-registry.js";
+import {FolderRegistry, REGISTRY_FILE} from "../../electron/core/knowledge/folders/folder-registry.js";
+import {WatchedFolders} from "../../electron/core/knowledge/folders/watched-folders.js";
 import {createTestCore, removeDataDir} from "../helpers/core.js";
 import {expectDesksideError} from "../helpers/expect-error.js";
 
@@ -215,9 +216,16 @@ describe("watched folders", () => {
     const added = await core.folders.add(root);
     await expectInSync(core, added.id, {"a.md": "ready", "b.md": "ready"}, "the first scan");
 
+    const other = tempFolder();
+    const second = await core.folders.add(other);
+    await expectInSync(core, second.id, {}, "a second folder");
+
     fs.rmSync(root, {recursive: true});
     const missing = await until(() => core.folders.get(added.id), (folder) => folder.state === "missing", "the folder to be missing");
     expect(missing.error?.code).toBe("FOLDER_MISSING");
+    // Only that folder is affected: the other one keeps following its changes.
+    write(other, "d.md", "# Delta\n\nRebuild the search index.\n");
+    await expectInSync(core, second.id, {"d.md": "ready"}, "the other folder, meanwhile");
     // Kept: a drive that is not connected is no instruction to forget its runbooks.
     expect(folderDocs(core, root)).toHaveLength(2);
     expect((await core.knowledge.search({query: "badge reader", mode: "text"})).hits.length).toBeGreaterThan(0);
@@ -309,6 +317,34 @@ describe("watched folders", () => {
     await expectErrorCode(core.folders.add(core.dataDir), "FOLDER_ALREADY_WATCHED");
     await expectErrorCode(core.folders.setPaused("no-such-id", true), "NOT_FOUND");
     await expectInSync(core, added.id, {"file.md": "ready"}, "the folder that was added");
+  });
+
+  it("compares every file again when the clock jumps (the machine slept)", async () => {
+    const core = await withCore();
+    const root = tempFolder();
+    write(root, "a.md", "# Alpha\n\nFirst.\n");
+    const registryDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-registry-"));
+    cleanups.push(() => fs.rmSync(registryDir, {recursive: true, force: true}));
+    const folders = new WatchedFolders({
+      knowledge: core.knowledge,
+      registry: new FolderRegistry(registryDir),
+      events: {emit: () => undefined},
+      log: {warn: () => undefined},
+      dataDir: core.dataDir,
+      maxFileBytes: () => 50 * 1024 * 1024,
+      maxBatchFiles: () => 500,
+      sleepCheckMs: 100,
+    });
+    cleanups.push(() => folders.close());
+    folders.start();
+    const added = await folders.add(root);
+    await until(() => folders.get(added.id), (f) => f.state === "watching" && f.documents === 1, "the first scan");
+    const scanned = folders.get(added.id).lastScanAt;
+    vi.useFakeTimers({toFake: ["Date"]});
+    cleanups.push(() => vi.useRealTimers());
+    vi.setSystemTime(Date.now() + 120_000);
+    const after = await until(() => folders.get(added.id), (f) => f.lastScanAt !== scanned && f.state === "watching", "a rescan after the jump", 20_000);
+    expect(Date.parse(after.lastScanAt!)).toBeGreaterThan(Date.parse(scanned!));
   });
 
   it("keeps a damaged list of watched folders aside and starts with none", async () => {
