@@ -1,6 +1,7 @@
 /**
  * The methods the retrieval evaluation compares: each search mode with the product's defaults, the
- * previous defaults, and hybrid with one ranking step switched off at a time.
+ * previous defaults, hybrid with one ranking step switched off at a time, and settings tried but not
+ * made default.
  */
 import type {EvalMethod} from "./evaluate.js";
 
@@ -20,4 +21,10 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − document evidence", mode: "hybrid", tuning: {documentEvidence: 0}},
   {name: "hybrid − diversification", mode: "hybrid", tuning: {repeatDecay: 1, perDocumentCap: 0}},
   {name: "hybrid − starter prior", mode: "hybrid", tuning: {starterPrior: 1}},
+  // Term proximity, off by default: hybrid with the query's word pairs found together weighted in.
+  {name: "proximity-0.2", mode: "hybrid", tuning: {proximityBoost: 0.2}},
+  {name: "proximity-0.5", mode: "hybrid", tuning: {proximityBoost: 0.5}},
+  {name: "proximity-0.5-w3", mode: "hybrid", tuning: {proximityBoost: 0.5, proximityWindow: 3}},
+  {name: "proximity-1.0", mode: "hybrid", tuning: {proximityBoost: 1}},
+  {name: "proximity-2.0-w3", mode: "hybrid", tuning: {proximityBoost: 2, proximityWindow: 3}},
 ];

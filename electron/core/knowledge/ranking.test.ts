@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, type ScoredCandidate} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type ScoredCandidate} from "./ranking.js";
 import {calibrationCurrent, pseudoQuestion, weightsForRatio, type FusionCalibration} from "./fusion-calibration.js";
 
 const c = (id: string) => ({id, documentId: id.split(":")[0]});
@@ -98,6 +98,35 @@ describe("diversify", () => {
     const ids = diversify(list, 6, {repeatDecay: 1, perDocumentCap: 2}).map((x) => x.id);
     expect(ids.slice(0, 4)).toEqual(["big:0", "big:1", "small:0", "other:0"]);
     expect(ids).toHaveLength(6);
+  });
+});
+
+describe("term proximity", () => {
+  it("pairs adjacent query terms once each, never a term with itself", () => {
+    expect(queryPairs(["relay", "access", "deni"])).toEqual([["relay", "access"], ["access", "deni"]]);
+    expect(queryPairs(["mail", "mail", "queue", "mail", "queue"])).toEqual([["mail", "queue"]]);
+    expect(queryPairs(["kinit"])).toEqual([]);
+  });
+
+  it("scores the share of pairs found next to each other, in either order", () => {
+    const pairs = queryPairs(["relay", "access", "deni"]);
+    expect(termProximity(pairs, ["server", "relay", "access", "deni", "log"])).toBe(1);
+    expect(termProximity(pairs, ["deni", "access", "relay"])).toBe(1);
+    expect(termProximity(pairs, ["relay", "access", "host", "deni"])).toBe(0.5);
+    expect(termProximity(pairs, ["relay", "host", "access", "host", "deni"])).toBe(0);
+  });
+
+  it("counts pairs up to the window apart", () => {
+    const pairs = queryPairs(["admin", "password"]);
+    const text = ["admin", "princip", "chang", "password", "admin"];
+    expect(termProximity(pairs, text, 1)).toBe(1);
+    expect(termProximity(pairs, ["admin", "princip", "chang", "password"], 2)).toBe(0);
+    expect(termProximity(pairs, ["admin", "princip", "chang", "password"], 3)).toBe(1);
+  });
+
+  it("scores 0 without pairs or matches", () => {
+    expect(termProximity([], ["a", "b"])).toBe(0);
+    expect(termProximity(queryPairs(["a", "b"]), [])).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The ranking steps of hybrid search, as pure functions over candidate lists (unit-tested apart from
- * the store): weighted rank fusion of the text and vector lists, document evidence, and a
- * diversified cut so one long document cannot take every slot.
+ * the store): weighted rank fusion of the text and vector lists, term proximity, document evidence,
+ * and a diversified cut so one long document cannot take every slot.
  */
 import {RRF_K} from "./fusion.js";
 
@@ -130,6 +130,61 @@ export function diversify<T extends ScoredCandidate>(candidates: T[], topK: numb
     picked.push(chosen);
   }
   return picked;
+}
+
+/**
+ * The query's adjacent word pairs (analysed terms: lowercased, stemmed, stop words dropped), each
+ * pair once and none of a word with itself: "reset the admin password" gives reset+admin, admin+password.
+ */
+export function queryPairs(queryTerms: string[]): [string, string][] {
+  const seen = new Set<string>();
+  const pairs: [string, string][] = [];
+  for (let i = 1; i < queryTerms.length; i++) {
+    const [a, b] = [queryTerms[i - 1], queryTerms[i]];
+    if (a === b) continue;
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+/**
+ * How closely the query's words stand together in a text, 0..1: the share of the query's word pairs
+ * (see queryPairs) whose two words occur within `window` terms of each other in the text's analysed
+ * terms, in either order (1: next to each other once stop words are dropped). A passage that says
+ * "relay access denied" scores above one that has the three words in different sentences.
+ */
+export function termProximity(pairs: [string, string][], textTerms: string[], window = 1): number {
+  if (pairs.length === 0) return 0;
+  const wanted = new Set(pairs.flat());
+  const positions = new Map<string, number[]>();
+  textTerms.forEach((term, position) => {
+    if (!wanted.has(term)) return;
+    const list = positions.get(term);
+    if (list) list.push(position);
+    else positions.set(term, [position]);
+  });
+  let found = 0;
+  for (const [a, b] of pairs) {
+    const left = positions.get(a);
+    const right = positions.get(b);
+    if (left && right && withinWindow(left, right, window)) found++;
+  }
+  return found / pairs.length;
+}
+
+/** Whether two ascending position lists hold a pair at most `window` apart. */
+function withinWindow(left: number[], right: number[], window: number): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    if (Math.abs(left[i] - right[j]) <= window) return true;
+    if (left[i] < right[j]) i++;
+    else j++;
+  }
+  return false;
 }
 
 /** Multiplies each candidate's score by its prior (1: neutral), keeping the order by score. */

@@ -4,7 +4,7 @@ import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
-import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, type FusionMethod} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {Reranker} from "./reranker.js";
 import {chunkContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
@@ -134,6 +134,14 @@ export interface SearchTuning {
    * follow-up such as "it still fails after that" should bring what comes next, not the same steps.
    */
   seenPrior: number;
+  /**
+   * Score bonus for a chunk where the query's words stand together (see termProximity): its score is
+   * multiplied by 1 + proximityBoost × the share of the query's word pairs found within
+   * `proximityWindow` terms of each other. Read for the leading `depth` candidates only (0: off).
+   */
+  proximityBoost: number;
+  /** How many terms apart the two words of a pair may be to count as together (1: adjacent). */
+  proximityWindow: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -147,6 +155,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   perDocumentCap: 3,
   starterPrior: 0.7,
   seenPrior: 0.3,
+  proximityBoost: 0,
+  proximityWindow: 1,
   depth: FUSION_DEPTH,
 };
 
@@ -177,6 +187,48 @@ function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | nu
 export function textRelevance(coverage: number, bm25: number | undefined, bestBm25: number): number {
   if (bm25 === undefined || !(bestBm25 > 0)) return coverage * 0.5;
   return coverage * (0.5 + 0.5 * Math.min(1, bm25 / bestBm25));
+}
+
+/** A word no passage holds, put between texts analysed in one call to tell their terms apart. */
+const TEXT_SEPARATOR = "qqdesksidebreakqq";
+
+/**
+ * The analysed terms of each text, in one call to the analyzer: each call costs about half a
+ * millisecond before any text is read, which for 50 passages was most of the time. Falls back to one
+ * call per text if a text holds the separator itself.
+ */
+async function analyzeEach(store: KnowledgeStore, texts: string[]): Promise<string[][]> {
+  if (texts.length === 0) return [];
+  const [separator] = await store.analyze(TEXT_SEPARATOR);
+  const terms = await store.analyze(texts.join(`\n${TEXT_SEPARATOR}\n`));
+  const out: string[][] = [[]];
+  for (const term of terms) {
+    if (term === separator) out.push([]);
+    else out[out.length - 1].push(term);
+  }
+  return out.length === texts.length ? out : Promise.all(texts.map((text) => store.analyze(text)));
+}
+
+/**
+ * Multiplies the leading `count` candidates' scores by 1 + boost × their term proximity; the chunks
+ * read for it are left in `chunks` for the rest of the search.
+ */
+async function applyProximity(
+  store: KnowledgeStore,
+  candidates: ScoredCandidate[],
+  queryTerms: string[],
+  tuning: SearchTuning,
+  count: number,
+  chunks: Map<string, StoredChunk>,
+): Promise<ScoredCandidate[]> {
+  const pairs = queryPairs(queryTerms);
+  if (pairs.length === 0) return candidates;
+  const head = candidates.slice(0, count).filter((c) => c.fused > 0);
+  const read = await store.chunksByIds(head.map((c) => c.id));
+  for (const chunk of read) chunks.set(chunk.id, chunk);
+  const terms = await analyzeEach(store, read.map((chunk) => chunk.text));
+  const proximity = new Map(read.map((chunk, i) => [chunk.id, termProximity(pairs, terms[i], tuning.proximityWindow)]));
+  return applyPrior(candidates, (c) => 1 + tuning.proximityBoost * (proximity.get(c.id) ?? 0));
 }
 
 /**
@@ -211,18 +263,22 @@ export async function searchWithVector(
   const seen = new Set(request.seenChunkIds);
   const prior = (c: {id: string; documentId: string}) =>
     (store.getDocument(c.documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1) * (seen.has(c.id) ? tuning.seenPrior : 1);
-  const fused = addDocumentEvidence(
-    applyPrior(
-      fuseLists(
-        {
-          text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
-          vector: effectiveMode === "text" ? [] : vectorHits.map((c) => ({id: c.id, documentId: c.documentId, score: similarity.get(c.id)})),
-          weights,
-        },
-        tuning.fusionMethod,
-      ),
-      prior,
+  let fusedLists = applyPrior(
+    fuseLists(
+      {
+        text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
+        vector: effectiveMode === "text" ? [] : vectorHits.map((c) => ({id: c.id, documentId: c.documentId, score: similarity.get(c.id)})),
+        weights,
+      },
+      tuning.fusionMethod,
     ),
+    prior,
+  );
+  // Chunks read in full during ranking, kept so the hits need not read them again.
+  const readChunks = new Map<string, StoredChunk>();
+  if (tuning.proximityBoost > 0 && effectiveMode !== "vector") fusedLists = await applyProximity(store, fusedLists, queryTerms, tuning, depth, readChunks);
+  const fused = addDocumentEvidence(
+    fusedLists,
     // Every chunk is a vector candidate of some rank, so counting a document's vector candidates
     // measures its length, not its relevance; word matches are evidence.
     effectiveMode === "vector" ? 0 : tuning.documentEvidence,
@@ -246,7 +302,9 @@ export async function searchWithVector(
   }
   const ranked = diversify(ordered, request.topK, {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap});
 
-  const chunks = new Map((await store.chunksByIds(ranked.map((r) => r.id))).map((chunk) => [chunk.id, chunk]));
+  const chunks = new Map<string, StoredChunk>();
+  for (const chunk of await store.chunksByIds(ranked.filter((r) => !readChunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);
+  for (const r of ranked) if (readChunks.has(r.id)) chunks.set(r.id, readChunks.get(r.id)!);
   const hits: SearchHit[] = [];
   await Promise.all(
     ranked.map(async (r, index) => {
