@@ -17,6 +17,8 @@ import {acquireDataDirLock, type DataDirLock} from "./data-dir-lock.js";
 import {EventBus} from "./event-bus.js";
 import {createKnowledgeService, type KnowledgeService} from "./knowledge/knowledge-service.js";
 import {createUnavailableKnowledgeService} from "./knowledge/unavailable-knowledge.js";
+import {createReopeningKnowledgeService} from "./knowledge/reopening-knowledge.js";
+import {isUnreachable} from "./knowledge/store-reachability.js";
 import type {ChatEngine} from "./llm/engine.js";
 import {engineOrder} from "./llm/engine-order.js";
 import {EngineRouter} from "./llm/engine-router.js";
@@ -172,23 +174,38 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
   // The knowledge base and the history open independently: damage to one never stops the other.
   const storeUri = settings.effective().knowledge.storeUri ?? path.join(dataDir, "lancedb");
   const knowledgeModelDirs = [modelsDir, overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d));
-  const knowledge = await createKnowledgeService({
-    dataDir,
-    storeUri: settings.effective().knowledge.storeUri,
-    storageOptions: storageOptionsFor(storeUri, settings.effective().knowledge.objectStore),
-    embeddingModelDirs: knowledgeModelDirs,
-    embeddingModel: settings.effective().knowledge.embeddingModel,
-    settings: settings.effective().knowledge,
-    retrieval: settings.effective().retrieval,
-    // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
-    llama: () => localEngine.llama(),
-    threads: () => settings.effective().llm.threads,
-    embedderIdleMs: settings.effective().knowledge.embedderIdleMinutes * 60_000,
-    appVersion: version,
-    events,
-  }).catch((error: unknown) => {
+  const openKnowledge = () =>
+    createKnowledgeService({
+      dataDir,
+      storeUri: settings.effective().knowledge.storeUri,
+      storageOptions: storageOptionsFor(storeUri, settings.effective().knowledge.objectStore),
+      embeddingModelDirs: knowledgeModelDirs,
+      embeddingModel: settings.effective().knowledge.embeddingModel,
+      settings: settings.effective().knowledge,
+      retrieval: settings.effective().retrieval,
+      // GGUF re-rankers share the engine's runtime (and its GPU) instead of starting a second one.
+      llama: () => localEngine.llama(),
+      threads: () => settings.effective().llm.threads,
+      embedderIdleMs: settings.effective().knowledge.embedderIdleMinutes * 60_000,
+      appVersion: version,
+      events,
+    });
+  const knowledge = await openKnowledge().catch((error: unknown) => {
     logError("opening the knowledge base")(error);
-    return createUnavailableKnowledgeService(toErrorInfo(error).message, storeUri);
+    const reason = toErrorInfo(error).message;
+    if (!isUnreachable(error)) return createUnavailableKnowledgeService(reason, storeUri);
+    // A shared store that did not answer (a bucket or network down) is opened again until it does.
+    return createReopeningKnowledgeService({
+      open: openKnowledge,
+      reason,
+      storeUri,
+      onAttemptFailed: (retryError) => logger.warn(`the shared knowledge base is still unreachable: ${toErrorInfo(retryError).message}`),
+      onOpened: () => {
+        logger.warn("the shared knowledge base answers again; search and import work");
+        events.emit("knowledge.changed", {reason: "store reachable"});
+        events.emit("app.notice", {level: "info", code: "STORE_UNREACHABLE", message: "The shared knowledge base answers again; search and import work."});
+      },
+    });
   });
   for (const note of knowledge.storeHealth().notes) logger.warn(`knowledge base: ${note}`);
   const folders = new WatchedFolders({

@@ -139,8 +139,9 @@ describe("a knowledge base shared on S3-compatible storage", () => {
   }, 60_000);
 
   it("a writer killed mid-import leaves no partial document visible to the other", async () => {
-    // Thousands of passages: written in slices of 100 rows, one S3 commit each, before the document row.
-    const paragraphs = Array.from({length: 3000}, (_, i) => `Paragraph ${i} of the quasar gateway manual: restart the quasar relay service, then check the gateway log for line ${i}.`);
+    // Thousands of passages: written in slices of 100 rows, one S3 commit each, before the document row;
+    // enough of them that the write is still under way when the process is killed.
+    const paragraphs = Array.from({length: 6000}, (_, i) => `Paragraph ${i} of the quasar gateway manual: restart the quasar relay service, then check the gateway log for line ${i}.`);
     const big = `# Quasar gateway manual\n\n${paragraphs.join("\n\n")}\n`;
     const chunksBefore = filesUnder(path.join(s3.directory, s3.bucket, PREFIX));
     const id = await upload(a, "quasar-manual.md", big);
@@ -197,4 +198,26 @@ describe("a knowledge base shared on S3-compatible storage", () => {
     await s3.start();
     await eventually(async () => (await searchTitles(b, "error 809 hotel")).includes("VPN error 809 on hotel networks"), "search working again");
   }, 180_000);
+
+  it("starts while the bucket is gone, and opens the shared knowledge base once it is back, without a restart", async () => {
+    await s3.stop();
+    const c = await startServe({dataDir: dataDir(), env: s3.env(PREFIX)});
+    try {
+      const response = await search(c, "error 809 hotel");
+      expect(response.status).toBe(503);
+      expect((await response.json()).error.code).toBe("STORE_UNREACHABLE");
+      const health = await (await call(c, "/api/documents")).json();
+      expect(health.documents).toEqual([]);
+
+      await s3.start();
+      // Tried again every 15 s; the documents the other servers wrote appear, and imports work.
+      await eventually(async () => (await searchTitles(c, "error 809 hotel")).includes("VPN error 809 on hotel networks"), "the store opened after start", 90_000);
+      const imported = await finished(c, await upload(c, "scanner.md", "# Scanner offline\n\nPower-cycle the flatbed scanner and reinstall the TWAIN driver.\n"));
+      expect(imported.files[0].state).toBe("done");
+      expect(await searchTitles(c, "flatbed scanner TWAIN")).toContain("Scanner offline");
+      expect(c.output()).toMatch(/answers again/);
+    } finally {
+      await c.stop();
+    }
+  }, 240_000);
 });

@@ -341,7 +341,9 @@ describe("watched folders", () => {
     await until(() => folders.get(added.id), (f) => f.state === "watching" && f.documents === 1, "the first scan");
     const scanned = folders.get(added.id).lastScanAt;
     vi.useFakeTimers({toFake: ["Date"]});
-    cleanups.push(() => vi.useRealTimers());
+    cleanups.push(() => {
+      vi.useRealTimers();
+    });
     vi.setSystemTime(Date.now() + 120_000);
     const after = await until(() => folders.get(added.id), (f) => f.lastScanAt !== scanned && f.state === "watching", "a rescan after the jump", 20_000);
     expect(Date.parse(after.lastScanAt!)).toBeGreaterThan(Date.parse(scanned!));

@@ -5,12 +5,16 @@ import type {KnowledgeService} from "./knowledge-service.js";
  * Stands in for the knowledge base when it could not be opened at all (an unreadable folder, a
  * storage error that repair could not get past), so the rest of the app — chat history, models,
  * the API — still starts. Reads answer empty with the reason as the notice; changes fail with
- * STORE_DAMAGED and the same reason. The full cause is in the log.
+ * STORE_DAMAGED (or STORE_UNREACHABLE for a shared store that did not answer) and the same reason.
+ * The full cause is in the log.
  */
-export function createUnavailableKnowledgeService(reason: string, storeUri: string): KnowledgeService {
-  const message = `The knowledge base could not be opened (${reason}); chat and history still work. Run npm run doctor, or see the log for details.`;
+export function createUnavailableKnowledgeService(reason: string, storeUri: string, cause: "damaged" | "unreachable" = "damaged"): KnowledgeService {
+  const message =
+    cause === "unreachable"
+      ? `The shared knowledge base at ${storeUri} cannot be reached (${reason}); Deskside keeps trying to open it, and search and import work once it answers. Chat and history still work.`
+      : `The knowledge base could not be opened (${reason}); chat and history still work. Run npm run doctor, or see the log for details.`;
   const fail = async (): Promise<never> => {
-    throw new DesksideError("STORE_DAMAGED", message);
+    throw new DesksideError(cause === "unreachable" ? "STORE_UNREACHABLE" : "STORE_DAMAGED", message);
   };
   return {
     importPaths: fail,
