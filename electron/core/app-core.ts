@@ -32,6 +32,7 @@ import {createHandlers} from "./rpc/handlers.js";
 import {SettingsService, type BackingFactory} from "./settings/settings-service.js";
 import {runStartup} from "./startup.js";
 import {storageOptionsFor} from "./knowledge/object-store-options.js";
+import {ensureFolder} from "./storage/ensure-folder.js";
 import {FolderRegistry} from "./knowledge/folders/folder-registry.js";
 import {WatchedFolders} from "./knowledge/folders/watched-folders.js";
 
@@ -109,7 +110,6 @@ export async function createAppCore(options: CreateAppCoreOptions = {}): Promise
   const overrides = options.overrides ?? {};
   const dataDir = path.resolve(options.dataDir ?? overrides.dataDir ?? defaultDataDir());
   const modelsDir = path.join(dataDir, "models");
-  fs.mkdirSync(modelsDir, {recursive: true});
   const version = options.version ?? readVersion();
   const logger = options.logger ?? createLogger(dataDir, {stderr: options.echoLogs});
   const logError = (context: string) => (error: unknown) => logger.error(`${context}: ${describeFailure(error)}`);
@@ -148,6 +148,8 @@ interface CoreBasics {
 
 async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, modelsDir, version, logger, logError, lock}: CoreBasics): Promise<DesksideCore> {
   const events = new EventBus();
+  const movedModels = ensureFolder(modelsDir);
+  if (movedModels) logger.warn(`a file named "models" was in the way of the models folder; it was kept as ${path.basename(movedModels)}`);
 
   const storedSettings = new SettingsService(dataDir, options.settingsBacking);
   const settings = new AppSettings(storedSettings, overrides, dataDir, events);
@@ -173,6 +175,9 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
 
   // The knowledge base and the history open independently: damage to one never stops the other.
   const storeUri = settings.effective().knowledge.storeUri ?? path.join(dataDir, "lancedb");
+  // A file where the local store's folder belongs cannot be a store: kept aside, a fresh one is made.
+  const movedStore = ensureFolder(path.join(dataDir, "lancedb"));
+  if (movedStore) logger.warn(`a file named "lancedb" was in the way of the knowledge base and history folder; it was kept as ${path.basename(movedStore)}`);
   const knowledgeModelDirs = [modelsDir, overrides.modelsDir, bundledModelsDir].filter((d): d is string => Boolean(d));
   const openKnowledge = () =>
     createKnowledgeService({

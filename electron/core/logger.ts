@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pino from "pino";
+import {ensureFolder} from "./storage/ensure-folder.js";
 
 export interface Logger {
   info(message: string): void;
@@ -15,13 +16,18 @@ export interface Logger {
  */
 export function createLogger(dataDir: string, options: {stderr?: boolean} = {}): Logger {
   const dir = path.join(dataDir, "logs");
-  fs.mkdirSync(dir, {recursive: true});
+  const movedAside = ensureFolder(dir);
   // Opened here, synchronously: a destination that opens its file later is not ready when a failed
   // start exits at once, and flushing it then throws instead of writing the cause.
   const fd = fs.openSync(path.join(dir, "deskside.log"), "a", 0o600);
   const destination = pino.destination({fd, sync: false});
   const log = pino({level: "info", base: undefined}, destination);
   const echo = options.stderr ?? false;
+  if (movedAside) {
+    const note = `a file named "logs" was in the way of the log folder; it was kept as ${path.basename(movedAside)}`;
+    log.warn(note);
+    if (echo) process.stderr.write(`warning: ${note}\n`);
+  }
   return {
     info: (message) => log.info(message),
     warn: (message) => {

@@ -45,23 +45,24 @@ export class FolderRegistry {
   }
 
   private load(): {folders: FolderRecord[]; warning: string | null} {
-    let text: string;
     try {
-      text = fs.readFileSync(this.file, "utf8");
-    } catch {
-      return {folders: [], warning: null};
-    }
-    try {
-      return {folders: fileSchema.parse(JSON.parse(text)).folders, warning: null};
-    } catch {
+      return {folders: fileSchema.parse(JSON.parse(fs.readFileSync(this.file, "utf8"))).folders, warning: null};
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return {folders: [], warning: null};
+      // Unreadable, not JSON, not the list, or not even a file (a folder by that name).
       const movedTo = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      let kept = path.basename(movedTo);
       try {
         fs.renameSync(this.file, movedTo);
       } catch {
-        // Left where it is; the next save replaces it, so keep a copy first.
-        fs.copyFileSync(this.file, movedTo);
+        // Left where it is (the next save replaces it), so a copy is kept first where one can be made.
+        try {
+          fs.copyFileSync(this.file, movedTo);
+        } catch {
+          kept = `${REGISTRY_FILE}, where it is`;
+        }
       }
-      return {folders: [], warning: `The list of watched folders could not be read; it was kept as ${path.basename(movedTo)} and no folder is watched. Add the folders again.`};
+      return {folders: [], warning: `The list of watched folders could not be read; it was kept as ${kept} and no folder is watched. Add the folders again.`};
     }
   }
 
