@@ -35,6 +35,7 @@ export async function inspectModel(modelPath: string, source: ModelSource, llama
     throw new DesksideError("MODEL_NOT_FOUND", `No model file at ${path.basename(modelPath)}; import a .gguf model in Models.`);
   }
   if (!stat.isFile()) throw new DesksideError("MODEL_NOT_FOUND", `${path.basename(modelPath)} is not a file; pick a .gguf model file.`);
+  await checkHeader(modelPath, stat.size);
   let gguf: GgufFileInfo;
   try {
     gguf = await readGgufFileInfo(modelPath, {readTensorInfo: true});
@@ -69,6 +70,35 @@ export async function inspectModel(modelPath: string, source: ModelSource, llama
       fit: null,
     },
   };
+}
+
+/** Smallest possible entries: a tensor's name (8-byte length, 1 byte), dimension count, one dimension, type, offset; a key-value pair's key, type and a 1-byte value. */
+const MIN_TENSOR_INFO_BYTES = 33;
+const MIN_METADATA_ENTRY_BYTES = 14;
+
+/**
+ * GGUF's fixed header (magic, version, tensor and key-value counts), checked before the parser sees
+ * the file: a damaged one claiming billions of tensors had the parser run on for minutes with the
+ * model list waiting. Counts that could not fit in the file, or an unknown version, are damage.
+ */
+async function checkHeader(modelPath: string, size: number): Promise<void> {
+  const name = path.basename(modelPath);
+  const header = Buffer.alloc(24);
+  const file = await fs.open(modelPath, "r");
+  let read: number;
+  try {
+    ({bytesRead: read} = await file.read(header, 0, 24, 0));
+  } finally {
+    await file.close();
+  }
+  if (read < 4 || header.toString("latin1", 0, 4) !== "GGUF") throw new DesksideError("MODEL_INVALID", `${name} cannot be used: it is not a GGUF model file.`);
+  const damaged = () => new DesksideError("MODEL_INVALID", `${name} cannot be used: the file is truncated or damaged.`);
+  if (read < 24) throw damaged();
+  const version = header.readUInt32LE(4);
+  if (version < 2 || version > 3) throw damaged();
+  const tensors = header.readBigUInt64LE(8);
+  const entries = header.readBigUInt64LE(16);
+  if (tensors * BigInt(MIN_TENSOR_INFO_BYTES) > BigInt(size) || entries * BigInt(MIN_METADATA_ENTRY_BYTES) > BigInt(size)) throw damaged();
 }
 
 /** The tensor data must reach the end of the last tensor; a short file is a partial download. */

@@ -126,6 +126,12 @@ describe("LocalEngine with the fixture model", () => {
       const bytes = fs.readFileSync(FIXTURE_GGUF);
       fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
       await expect(engine.load({...LOAD, model: truncated})).rejects.toMatchObject({code: "MODEL_INVALID", message: expect.stringMatching(/truncated/)});
+      // A GGUF header followed by garbage: its counts claim more than the file could hold.
+      const garbled = path.join(scratch, "garbled.gguf");
+      fs.writeFileSync(garbled, Buffer.concat([Buffer.from("GGUF"), Buffer.from([3, 0, 0, 0]), Buffer.from("junkjunkjunkjunk"), Buffer.alloc(64, 0xff)]));
+      const started = Date.now();
+      await expect(engine.load({...LOAD, model: garbled})).rejects.toMatchObject({code: "MODEL_INVALID", message: expect.stringMatching(/damaged/)});
+      expect(Date.now() - started).toBeLessThan(5_000);
       await expectStillWorking();
       // Broken files stay visible in the list with the reason.
       const listed = await engine.listModels();
