@@ -33,6 +33,16 @@ describe("SettingsService", () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, "settings.json"), "utf8")).retrieval.topK).toBe(5);
   });
 
+  it("keeps a folder named settings.json aside, with what is in it, and starts with defaults", () => {
+    fs.mkdirSync(path.join(dir, "settings.json"));
+    fs.writeFileSync(path.join(dir, "settings.json", "note.txt"), "left by a sync tool");
+    const service = new SettingsService(dir);
+    expect(service.warnings[0]).toMatchObject({code: "SETTINGS_CORRUPT", message: expect.stringMatching(/a folder, not a file/)});
+    expect(fs.readFileSync(path.join(service.warnings[0].movedTo, "note.txt"), "utf8")).toBe("left by a sync tool");
+    expect(fs.statSync(path.join(dir, "settings.json")).isFile()).toBe(true);
+    expect(service.get().retrieval.topK).toBe(5);
+  });
+
   it("treats a schema-invalid file as corrupt", () => {
     fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify({retrieval: {topK: 500}}));
     const service = new SettingsService(dir);

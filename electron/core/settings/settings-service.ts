@@ -27,7 +27,9 @@ export const confBacking: BackingFactory = (dataDir) =>
 /** Owner-only access; on Windows only the read-only bit exists, so this is a no-op there. */
 function restrictFile(file: string): void {
   try {
-    if ((fs.statSync(file).mode & 0o777) !== SECRET_FILE_MODE) fs.chmodSync(file, SECRET_FILE_MODE);
+    const info = fs.statSync(file);
+    // A folder kept aside under a settings name holds no token and needs its search permission.
+    if (info.isFile() && (info.mode & 0o777) !== SECRET_FILE_MODE) fs.chmodSync(file, SECRET_FILE_MODE);
   } catch {
     // Not written yet, or a file system without modes: nothing to tighten.
   }
@@ -122,12 +124,15 @@ export class SettingsService {
 
   private readExisting(): Settings {
     let text: string;
+    let problem: string;
     try {
       text = fs.readFileSync(this.filePath, "utf8");
-    } catch {
-      return settingsSchema.parse({});
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return settingsSchema.parse({});
+      // A folder by that name (EISDIR), or a file it may not read: kept aside like a corrupt one.
+      return this.keepAside(code === "EISDIR" ? "a folder, not a file" : `unreadable (${code ?? "error"})`);
     }
-    let problem: string;
     try {
       const parsed = settingsSchema.safeParse(migrateSettings(JSON.parse(text)));
       if (parsed.success) return parsed.data;
@@ -135,6 +140,10 @@ export class SettingsService {
     } catch (error) {
       problem = `not valid JSON (${(error as Error).message})`;
     }
+    return this.keepAside(problem);
+  }
+
+  private keepAside(problem: string): Settings {
     const movedTo = `${this.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
     fs.renameSync(this.filePath, movedTo);
     restrictFile(movedTo);
