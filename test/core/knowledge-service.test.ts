@@ -347,6 +347,24 @@ describe("knowledge service: limits and failures", () => {
 });
 
 describe("knowledge service: embedding models", () => {
+  it("passes over a broken model folder to the next one when none is chosen, and never replaces a chosen one", async () => {
+    const modelsDir = tempDir("models");
+    const broken = path.join(modelsDir, "aaa-broken-download");
+    cpSync(FIXTURE_EMBEDDER_DIR, broken, {recursive: true});
+    writeFileSync(path.join(broken, "onnx", "model.onnx"), "cut off mid-download");
+    cpSync(FIXTURE_EMBEDDER_DIR, path.join(modelsDir, "zzz-working"), {recursive: true});
+
+    const automatic = await openService({dataDir: tempDir("data"), embeddingModel: null, embeddingModelDirs: [modelsDir]});
+    const stats = await automatic.stats();
+    expect(stats.embeddingModel).toBe("zzz-working");
+    expect(stats.notice).toMatch(/"aaa-broken-download" could not be loaded; search uses "zzz-working" instead/);
+
+    const chosen = await openService({dataDir: tempDir("data"), embeddingModel: "aaa-broken-download", embeddingModelDirs: [modelsDir]});
+    const chosenStats = await chosen.stats();
+    expect(chosenStats.embeddingModel).toBeNull();
+    expect(chosenStats.notice).toMatch(/"aaa-broken-download" could not be loaded: documents are stored as text only/);
+  });
+
   it("works text-only without a model, then re-index fills vectors once a model appears", async () => {
     const root = tempDir("corpus");
     writeCorpus(root);

@@ -266,12 +266,26 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   // Always held under the idle rule (keptEmbedder, keepOpened), so it can say whether it is open.
   let embedder: LazyEmbedder | null = null;
   let embedderProblem: string | null = null;
+  const found = resolveAnyEmbeddingModel(embeddingModelCandidates(modelSetting, options.embeddingModelDirs));
   try {
-    const found = resolveAnyEmbeddingModel(embeddingModelCandidates(modelSetting, options.embeddingModelDirs));
     if (found) embedder = await keptEmbedder(found, store, options);
   } catch (error) {
     // A broken model folder must not take the knowledge base down: it keeps working text-only.
     embedderProblem = error instanceof DesksideError ? error.message : "The embedding model could not be loaded.";
+    // With no model chosen, the next one in the models folders is tried: a broken download must not
+    // hide a model that works. A chosen model is never silently replaced.
+    if (!modelSetting) {
+      for (const other of findEmbeddingModels(options.embeddingModelDirs)) {
+        if (other.path === found) continue;
+        try {
+          embedder = await keptEmbedder(other.path, store, options);
+          embedderProblem = `${embedderProblem.replace(/\.$/, "")}; search uses "${embedder.modelId}" instead.`;
+          break;
+        } catch {
+          // that one is broken too; try the next
+        }
+      }
+    }
   }
   // An empty store simply adopts the model; there is nothing to re-index.
   if (embedder && !vectorsUsable(store, embedder) && store.listDocuments().length === 0 && (await store.countChunks()) === 0) {
@@ -430,7 +444,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (progress) return `Re-indexing: ${progress.done} of ${progress.total} chunks done; search uses the previous index until it finishes.`;
     const stored = store.vectorModel();
     if (!embedder) {
-      const why = embedderProblem ?? "No embedding model was found";
+      const why = (embedderProblem ?? "No embedding model was found").replace(/\.$/, "");
       if (stored) return `${why}; the stored vectors were made by "${stored.id}", so search matches words only. Add that model back or re-index with another one.`;
       return `${why}: documents are stored as text only and search matches words only. Add an embedding model and re-index to search by meaning.`;
     }
@@ -614,7 +628,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           const measured = store.fusionCalibration();
           return measured ? {...measured.weights, measuredAt: measured.measuredAt} : null;
         })(),
-        notice: [unreachableNotice(), damageNotice(store.health()), await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
+        notice: [unreachableNotice(), damageNotice(store.health()), embedder ? embedderProblem : null, await noticeFor(), rerankerProblem].filter(Boolean).join(" ") || null,
       };
     },
 
