@@ -155,6 +155,8 @@ export interface KnowledgeService {
   getDocument(id: string): KnowledgeDocumentInfo | null;
   getChunk(id: string): Promise<StoredChunk | null>;
   deleteDocument(id: string): Promise<void>;
+  /** Deletes several documents at once (unknown ids are passed over); returns how many were deleted. */
+  deleteDocuments(ids: string[]): Promise<number>;
   setCollection(id: string, collection: string | null): Promise<KnowledgeDocumentInfo>;
   /** `tuning` switches ranking steps off for the retrieval evaluation; the app leaves it out. */
   search(request: SearchRequest, options?: {tuning?: Partial<SearchTuning>}): Promise<SearchResult>;
@@ -588,6 +590,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       events.emit("knowledge.changed", {reason: "document deleted"});
     },
 
+    async deleteDocuments(ids) {
+      const deleted = await store.deleteDocuments(ids);
+      if (deleted > 0) events.emit("knowledge.changed", {reason: "documents deleted"});
+      return deleted;
+    },
+
     async setCollection(id, collection) {
       const doc = await store.setCollection(id, collection || null);
       events.emit("knowledge.changed", {reason: "collection changed"});
@@ -747,9 +755,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 
     async deleteCollection(collection) {
       const docs = store.listDocuments().filter((doc) => doc.collection === collection);
-      for (const doc of docs) await store.deleteDocument(doc.id);
-      if (docs.length > 0) events.emit("knowledge.changed", {reason: "collection deleted"});
-      return docs.length;
+      const deleted = await store.deleteDocuments(docs.map((doc) => doc.id));
+      if (deleted > 0) events.emit("knowledge.changed", {reason: "collection deleted"});
+      return deleted;
     },
 
     async exportPack(target, packOptions = {}) {

@@ -28,6 +28,7 @@ export function createUnavailableKnowledgeService(reason: string, storeUri: stri
     getDocument: () => null,
     getChunk: async () => null,
     deleteDocument: fail,
+    deleteDocuments: fail,
     setCollection: fail,
     search: fail,
     calibrate: async () => null,

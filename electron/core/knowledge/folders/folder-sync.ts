@@ -10,7 +10,7 @@ import {inIgnoredFolder, isInside, isSyncedFile} from "./sync-filter.js";
 /** The origin of documents that came from a watched folder; their folder is the one whose path holds them. */
 export const FOLDER_ORIGIN = "folder";
 
-export type FolderKnowledge = Pick<KnowledgeService, "importPaths" | "waitForJob" | "cancelJob" | "listDocuments" | "deleteDocument">;
+export type FolderKnowledge = Pick<KnowledgeService, "importPaths" | "waitForJob" | "cancelJob" | "listDocuments" | "deleteDocuments">;
 
 export interface FolderTiming {
   /** Quiet time after the last change before it is synced (a file still being written keeps moving it). */
@@ -371,12 +371,12 @@ export class FolderSync {
       if (docs.length === 1 && (await this.unchanged(file, stamp, docs[0]))) continue;
       toImport.push(file);
     }
-    for (const doc of toDelete) {
-      if (!this.active) return;
-      await this.deps.knowledge.deleteDocument(doc.id).catch(() => undefined);
-      this.matched.delete(doc.sourcePath);
+    if (!this.active) return;
+    if (toDelete.length > 0) {
+      await this.deps.knowledge.deleteDocuments(toDelete.map((doc) => doc.id));
+      for (const doc of toDelete) this.matched.delete(doc.sourcePath);
+      this.deps.announce();
     }
-    if (toDelete.length > 0) this.deps.announce();
     const batch = Math.max(1, this.deps.maxBatchFiles());
     for (let start = 0; start < toImport.length && this.active; start += batch) await this.importBatch(toImport.slice(start, start + batch), present);
   }
@@ -417,7 +417,8 @@ export class FolderSync {
     if ((progress.state === "done" || progress.state === "skipped") && progress.documentId) keep = atPath.find((doc) => doc.id === progress.documentId);
     else if (progress.state === "failed") keep = atPath.filter((doc) => doc.status === "failed").sort((a, b) => b.importedAt.localeCompare(a.importedAt))[0];
     if (!keep) return;
-    for (const doc of atPath) if (doc.id !== keep.id) await this.deps.knowledge.deleteDocument(doc.id).catch(() => undefined);
+    const older = atPath.filter((doc) => doc.id !== keep.id).map((doc) => doc.id);
+    if (older.length > 0) await this.deps.knowledge.deleteDocuments(older);
     const stamp = present.get(progress.path);
     if (!stamp) return;
     if (keep.status === "failed" && keep.sha256 === "") this.failedStamps.set(progress.path, stamp);

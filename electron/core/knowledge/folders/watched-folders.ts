@@ -116,15 +116,7 @@ export class WatchedFolders {
     const documents = sync.documents();
     this.syncs.delete(id);
     this.deps.registry.remove(id);
-    let deleted = 0;
-    if (!keepDocuments) {
-      for (const doc of documents) {
-        await this.deps.knowledge.deleteDocument(doc.id).then(
-          () => deleted++,
-          () => undefined,
-        );
-      }
-    }
+    const deleted = keepDocuments ? 0 : await this.deps.knowledge.deleteDocuments(documents.map((doc) => doc.id));
     this.deps.events.emit("knowledge.folder", {...last, removed: true});
     return deleted;
   }
