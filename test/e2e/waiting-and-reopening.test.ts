@@ -98,11 +98,14 @@ describe("an answer whose tab was closed", () => {
     const answer = lastAnswer();
     await answer.locator(".answer").waitFor();
     await expect.poll(() => answer.getAttribute("aria-busy"), {timeout: SLOW}).toBeNull();
-    // The whole answer, not only what arrived after reopening (rendered Markdown: compare the words).
+    // The whole answer, not only what arrived after reopening. It is rendered as Markdown, and the
+    // test model writes random text in which a backtick or an asterisk becomes markup (and leaves
+    // the page's text), so the letters are compared, not the characters.
     const words = (text: string) => text.replace(/\s+/g, " ").trim();
+    const letters = (text: string) => text.replace(/[^\p{L}]+/gu, "");
     const shown = words((await answer.locator(".answer").textContent()) ?? "");
     expect(shown.length).toBeGreaterThan(seenBeforeClosing);
-    expect(shown.slice(0, 40)).toBe(words(stored.content).slice(0, 40));
+    expect(letters(shown).slice(0, 30)).toBe(letters(stored.content).slice(0, 30));
     await screenshot(page, "71-chat-reopened-answer");
   });
 });
