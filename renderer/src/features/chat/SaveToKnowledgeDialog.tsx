@@ -1,4 +1,5 @@
-import {useEffect, useId, useState, type FormEvent} from "react";
+import {useEffect, useState, type FormEvent} from "react";
+import {CollectionInput} from "../../ui/CollectionInput.js";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {Button} from "../../ui/Button.js";
@@ -10,7 +11,6 @@ import {useToast} from "../../ui/Toasts.js";
 export function SaveToKnowledgeDialog({conversationId, initialTitle, onClose}: {conversationId: string; initialTitle: string; onClose: () => void}) {
   const client = useClient();
   const {notify} = useToast();
-  const listId = useId();
   const [title, setTitle] = useState(initialTitle);
   const [collection, setCollection] = useState("");
   const [collections, setCollections] = useState<string[]>([]);
@@ -44,16 +44,7 @@ export function SaveToKnowledgeDialog({conversationId, initialTitle, onClose}: {
       <form className="stack" onSubmit={save}>
         <Field label="Article title">{(control) => <input {...control} className="input" maxLength={200} value={title} onChange={(event) => setTitle(event.target.value)} data-autofocus />}</Field>
         <Field label="Collection" hint="Optional. Pick an existing one or type a new name." error={error}>
-          {(control) => (
-            <>
-              <input {...control} className="input" list={listId} maxLength={200} value={collection} onChange={(event) => setCollection(event.target.value)} placeholder="None" />
-              <datalist id={listId}>
-                {collections.map((name) => (
-                  <option key={name} value={name} />
-                ))}
-              </datalist>
-            </>
-          )}
+          {(control) => <CollectionInput control={control} value={collection} onChange={setCollection} collections={collections} />}
         </Field>
         <div className="dialog-actions">
           <Button onClick={onClose}>Cancel</Button>

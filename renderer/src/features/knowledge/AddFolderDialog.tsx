@@ -1,4 +1,5 @@
-import {useId, useState, type FormEvent} from "react";
+import {useState, type FormEvent} from "react";
+import {CollectionInput} from "../../ui/CollectionInput.js";
 import type {WatchedFolder} from "../../../../shared/knowledge.js";
 import {errorCode, errorMessage} from "../../client/rpc-error.js";
 import {Button} from "../../ui/Button.js";
@@ -20,7 +21,6 @@ export function AddFolderDialog({
   onAdd: (path: string, collection: string | null) => Promise<WatchedFolder>;
   onClose: (added: WatchedFolder | null) => void;
 }) {
-  const listId = useId();
   const [path, setPath] = useState("");
   const [collection, setCollection] = useState(initialCollection);
   const [busy, setBusy] = useState(false);
@@ -71,16 +71,7 @@ export function AddFolderDialog({
           )}
         </Field>
         <Field label="Collection" hint="Optional. Its documents go into this collection.">
-          {(control) => (
-            <>
-              <input {...control} className="input" list={listId} maxLength={200} value={collection} placeholder="None" onChange={(event) => setCollection(event.target.value)} />
-              <datalist id={listId}>
-                {collections.map((name) => (
-                  <option key={name} value={name} />
-                ))}
-              </datalist>
-            </>
-          )}
+          {(control) => <CollectionInput control={control} value={collection} onChange={setCollection} collections={collections} />}
         </Field>
         <div className="dialog-actions">
           <Button onClick={() => onClose(null)}>Cancel</Button>
