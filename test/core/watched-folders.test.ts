@@ -150,11 +150,25 @@ describe("watched folders", () => {
     );
     await expectInSync(core, added.id, {"vpn.md": "ready", "printers/spooler.txt": "ready", "outlook.md": "ready"}, "an atomic save");
 
-    // Renamed: a file, then a whole folder.
+    // Renamed: a file, then a whole folder. The document follows its file (same id, passages and
+    // vectors), and a title that was the file name becomes the new name.
+    const spooler = folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("spooler.txt"))!;
+    const spoolerChunks = (await core.knowledge.search({query: "print spooler stuck queue", mode: "text"})).hits.filter((h) => h.documentId === spooler.id).map((h) => h.chunkId);
+    expect(spoolerChunks.length).toBeGreaterThan(0);
     fs.renameSync(path.join(root, "printers/spooler.txt"), path.join(root, "printers/print-spooler.txt"));
     await expectInSync(core, added.id, {"vpn.md": "ready", "printers/print-spooler.txt": "ready", "outlook.md": "ready"}, "a renamed file");
     fs.renameSync(path.join(root, "printers"), path.join(root, "printing"));
     await expectInSync(core, added.id, {"vpn.md": "ready", "printing/print-spooler.txt": "ready", "outlook.md": "ready"}, "a renamed folder");
+    const moved = folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("print-spooler.txt"))!;
+    expect(moved).toMatchObject({id: spooler.id, importedAt: spooler.importedAt, sourcePath: path.join(root, "printing/print-spooler.txt")});
+    expect(moved.title).not.toBe(spooler.title);
+    expect(moved.title).toMatch(/print-spooler/);
+    const afterMove = (await core.knowledge.search({query: "print spooler stuck queue", mode: "text"})).hits.filter((h) => h.documentId === spooler.id);
+    expect(afterMove.map((h) => h.chunkId)).toEqual(spoolerChunks);
+    expect(afterMove.every((h) => h.sourcePath === moved.sourcePath && h.title === moved.title)).toBe(true);
+    // The new title is searchable in the title-and-headings field.
+    const byTitle = await core.knowledge.search({query: "print-spooler", mode: "text"});
+    expect(byTitle.hits[0]?.documentId).toBe(spooler.id);
 
     // Deleted: a file, then a folder with a file in it.
     fs.rmSync(path.join(root, "outlook.md"));
@@ -247,6 +261,7 @@ describe("watched folders", () => {
     const added = await core.folders.add(root, "Ops");
     await expectInSync(core, added.id, {"keep.md": "ready", "edit.md": "ready", "gone.md": "ready", "move.md": "ready"}, "the first scan");
     const keptId = folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("keep.md"))!.id;
+    const movedId = folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("move.md"))!.id;
     await core.close();
 
     write(root, "edit.md", "# Edit\n\nThe new procedure, written while Deskside was closed.\n");
@@ -261,6 +276,7 @@ describe("watched folders", () => {
     expect(core.folders.list()).toEqual([expect.objectContaining({id: added.id, path: root, collection: "Ops"})]);
     await expectInSync(core, added.id, {"keep.md": "ready", "edit.md": "ready", "moved.md": "ready", "new.md": "ready"}, "the rescan at start");
     expect(folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("keep.md"))!.id).toBe(keptId);
+    expect(folderDocs(core, root).find((doc) => doc.sourcePath.endsWith("moved.md"))!.id).toBe(movedId);
     expect(folderDocs(core, root).every((doc) => doc.collection === "Ops")).toBe(true);
   });
 

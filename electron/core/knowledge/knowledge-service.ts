@@ -39,7 +39,7 @@ import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fus
 import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsUsable, type SearchTuning} from "./search.js";
 import type {StoreHealth} from "./store-open.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
-import {KnowledgeStore} from "./store.js";
+import {KnowledgeStore, type DocumentMove} from "./store.js";
 import {asStoreError, isUnreachable} from "./store-reachability.js";
 import {SerialQueue} from "./serial-queue.js";
 import {planUploadNames} from "./upload-names.js";
@@ -158,6 +158,8 @@ export interface KnowledgeService {
   /** Deletes several documents at once (unknown ids are passed over); returns how many were deleted. */
   deleteDocuments(ids: string[]): Promise<number>;
   setCollection(id: string, collection: string | null): Promise<KnowledgeDocumentInfo>;
+  /** Points documents at their files' new paths (renamed or moved), keeping passages and vectors; returns those moved. */
+  moveDocuments(moves: DocumentMove[]): Promise<KnowledgeDocumentInfo[]>;
   /** `tuning` switches ranking steps off for the retrieval evaluation; the app leaves it out. */
   search(request: SearchRequest, options?: {tuning?: Partial<SearchTuning>}): Promise<SearchResult>;
   /** Measures the fusion weights on the current knowledge base now (normally done after imports). */
@@ -600,6 +602,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const doc = await store.setCollection(id, collection || null);
       events.emit("knowledge.changed", {reason: "collection changed"});
       return doc;
+    },
+
+    async moveDocuments(moves) {
+      const moved = await store.moveDocuments(moves);
+      if (moved.length > 0) events.emit("knowledge.changed", {reason: "documents moved"});
+      return moved;
     },
 
     async search(request, searchOptions = {}) {

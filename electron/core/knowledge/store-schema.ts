@@ -188,7 +188,7 @@ export function chunkToRow(doc: DocumentRecord, chunk: ChunkRecord, withVector: 
   return row;
 }
 
-function toStringArray(value: unknown): string[] {
+export function toStringArray(value: unknown): string[] {
   if (!value) return [];
   if (Array.isArray(value)) return value.map(String);
   const maybe = value as {toArray?: () => unknown[]};

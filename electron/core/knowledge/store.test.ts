@@ -167,6 +167,37 @@ describe("knowledge store", () => {
     await expect(store.setCollection("nope", "x")).rejects.toMatchObject({code: "NOT_FOUND"});
   });
 
+  it("moves documents to new paths and titles without touching their passages or vectors", async () => {
+    await store.writeDocument(doc("d1", "/kb/vpn.md"), await chunks(["vpn error 809 fix", "allow udp 4500"]), {vectorModel: model()});
+    await store.writeDocument(doc("d2", "/kb/printer.md"), await chunks(["printer queue stuck"]), {vectorModel: model()});
+    const [queryVector] = await embedder.embed(["vpn error 809 fix"]);
+    const before = await store.vectorSearch(queryVector, {limit: 5});
+
+    const moved = await store.moveDocuments([
+      {id: "d1", sourcePath: "/kb/network/contoso-vpn.md", title: "contoso-vpn.md"},
+      {id: "d2", sourcePath: "/kb/hardware/printer.md"},
+      {id: "unknown", sourcePath: "/kb/x.md"},
+    ]);
+    expect(moved.map((d) => [d.id, d.sourcePath, d.title])).toEqual([
+      ["d1", "/kb/network/contoso-vpn.md", "contoso-vpn.md"],
+      ["d2", "/kb/hardware/printer.md", "printer.md"],
+    ]);
+    // Same chunks, same vectors, new path and title on every chunk.
+    const after = await store.vectorSearch(queryVector, {limit: 5});
+    expect(after.map((hit) => [hit.id, hit.distance])).toEqual(before.map((hit) => [hit.id, hit.distance]));
+    expect(after.filter((hit) => hit.documentId === "d1").every((hit) => hit.sourcePath === "/kb/network/contoso-vpn.md" && hit.title === "contoso-vpn.md")).toBe(true);
+    // The new title is in the title-and-headings field (the word is nowhere else), on both chunks.
+    expect((await store.textCandidates("contoso", {limit: 5, contextBoost: 1})).map((c) => c.id).sort()).toEqual(after.filter((hit) => hit.documentId === "d1").map((hit) => hit.id).sort());
+
+    await store.close();
+    store = await KnowledgeStore.open({uri: dir});
+    expect(store.listDocuments().map((d) => [d.id, d.sourcePath, d.title]).sort()).toEqual([
+      ["d1", "/kb/network/contoso-vpn.md", "contoso-vpn.md"],
+      ["d2", "/kb/hardware/printer.md", "printer.md"],
+    ]);
+    expect(await store.countChunks()).toBe(3);
+  });
+
   it("stores text-only documents next to vectors of another model, and re-indexing fills every vector", async () => {
     await store.writeDocument(doc("d1", "/kb/a.md"), await chunks(["wifi keeps disconnecting"], false), {vectorModel: null});
     await store.writeDocument(doc("d2", "/kb/b.md"), await chunks(["vpn drops"]), {vectorModel: {id: "other-model", dimension: 100}});

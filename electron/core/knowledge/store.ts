@@ -13,6 +13,7 @@ import {
   CHUNK_COLUMNS,
   CHUNKS_TABLE_PREFIX,
   CONTEXT_COLUMN_SQL,
+  chunkContext,
   chunkRowFromStored,
   META_KEYS,
   chunkToRow,
@@ -23,6 +24,7 @@ import {
   rowToDocument,
   sqlIn,
   sqlString,
+  toStringArray,
   type ChunkRecord,
   type DocumentRecord,
   type StoredChunk,
@@ -230,6 +232,13 @@ async function readAll(table: lancedb.Table, columns: string[], where?: string):
 
 /** Documents per delete statement: keeps the SQL short. */
 const DELETE_SLICE = 200;
+
+/** A document's file at a new path; `title` replaces the title when given. */
+export interface DocumentMove {
+  id: string;
+  sourcePath: string;
+  title?: string;
+}
 
 export class KnowledgeStore {
   private readonly docs = new Map<string, DocumentRecord>();
@@ -701,6 +710,52 @@ export class KnowledgeStore {
       const updated = {...doc, collection};
       this.docs.set(id, updated);
       return updated;
+    });
+  }
+
+  /**
+   * Points documents at other source paths (their files were renamed or moved) and, where given, new
+   * titles, keeping their passages and vectors: nothing is parsed or embedded again. A merge of the
+   * changed columns per table for each 200 documents (one update per document took 0.2 s each).
+   * Chunks are updated first, so a crash in between leaves a document at its old path, which the next
+   * folder sync treats as a removed file and a new one, rather than leaving passages with a stale
+   * path. Unknown ids are passed over.
+   */
+  moveDocuments(moves: DocumentMove[]): Promise<DocumentRecord[]> {
+    return this.writes.run(async () => {
+      const moved: DocumentRecord[] = [];
+      const known = moves.filter((move) => this.docs.has(move.id));
+      for (let start = 0; start < known.length; start += DELETE_SLICE) {
+        const slice = known.slice(start, start + DELETE_SLICE).map((move) => {
+          const doc = this.docs.get(move.id)!;
+          return {...doc, sourcePath: move.sourcePath, title: move.title?.trim() || doc.title};
+        });
+        const byId = new Map(slice.map((doc) => [doc.id, doc]));
+        try {
+          const chunks = await readAll(this.chunksTable, ["id", "document_id", "heading_path"], sqlIn("document_id", [...byId.keys()]));
+          if (chunks.length > 0)
+            await this.chunksTable
+              .mergeInsert("id")
+              .whenMatchedUpdateAll()
+              .execute(
+                chunks.map((row) => {
+                  const doc = byId.get(String(row.document_id))!;
+                  return {id: String(row.id), source_path: doc.sourcePath, title: doc.title, context: chunkContext(doc.title, toStringArray(row.heading_path))};
+                }),
+              );
+          await this.documentsTable
+            .mergeInsert("id")
+            .whenMatchedUpdateAll()
+            .execute(slice.map((doc) => ({id: doc.id, source_path: doc.sourcePath, title: doc.title})));
+        } catch (error) {
+          throw storeError("move the documents", error);
+        }
+        for (const doc of slice) {
+          this.docs.set(doc.id, doc);
+          moved.push(doc);
+        }
+      }
+      return moved;
     });
   }
 

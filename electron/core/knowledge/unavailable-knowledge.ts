@@ -30,6 +30,7 @@ export function createUnavailableKnowledgeService(reason: string, storeUri: stri
     deleteDocument: fail,
     deleteDocuments: fail,
     setCollection: fail,
+    moveDocuments: fail,
     search: fail,
     calibrate: async () => null,
     stats: async () => ({

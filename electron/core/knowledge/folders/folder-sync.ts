@@ -6,11 +6,12 @@ import type {FolderRecord} from "./folder-registry.js";
 import {checkReadable, checkRoot, fileStamp, hashFile, scanFolder, type FileStamp, type ScanProblem} from "./folder-scan.js";
 import {watchFolder, type FolderWatch} from "./folder-watcher.js";
 import {inIgnoredFolder, isInside, isSyncedFile} from "./sync-filter.js";
+import {titleFromFileName} from "../parsing/file-name.js";
 
 /** The origin of documents that came from a watched folder; their folder is the one whose path holds them. */
 export const FOLDER_ORIGIN = "folder";
 
-export type FolderKnowledge = Pick<KnowledgeService, "importPaths" | "waitForJob" | "cancelJob" | "listDocuments" | "deleteDocuments">;
+export type FolderKnowledge = Pick<KnowledgeService, "importPaths" | "waitForJob" | "cancelJob" | "listDocuments" | "deleteDocuments" | "moveDocuments">;
 
 export interface FolderTiming {
   /** Quiet time after the last change before it is synced (a file still being written keeps moving it). */
@@ -372,6 +373,8 @@ export class FolderSync {
       toImport.push(file);
     }
     if (!this.active) return;
+    await this.followMoves(toDelete, toImport, byPath, present);
+    if (!this.active) return;
     if (toDelete.length > 0) {
       await this.deps.knowledge.deleteDocuments(toDelete.map((doc) => doc.id));
       for (const doc of toDelete) this.matched.delete(doc.sourcePath);
@@ -379,6 +382,46 @@ export class FolderSync {
     }
     const batch = Math.max(1, this.deps.maxBatchFiles());
     for (let start = 0; start < toImport.length && this.active; start += batch) await this.importBatch(toImport.slice(start, start + batch), present);
+  }
+
+  /**
+   * A new file with the content of a document whose file is gone was renamed or moved within the
+   * folder: the document follows it (new path, and new title when the title was the file name)
+   * instead of being deleted and its file parsed and embedded again. Only new files of a gone
+   * document's size are hashed. Both lists are updated in place; if the move fails, they are left
+   * as they were and the files are imported afresh.
+   */
+  private async followMoves(toDelete: KnowledgeDocumentInfo[], toImport: string[], byPath: Map<string, KnowledgeDocumentInfo[]>, present: Map<string, FileStamp>): Promise<void> {
+    const gone = new Map<string, KnowledgeDocumentInfo[]>();
+    for (const doc of toDelete) if (doc.status === "ready" && doc.sha256 !== "") gone.set(`${doc.sizeBytes}`, [...(gone.get(`${doc.sizeBytes}`) ?? []), doc]);
+    if (gone.size === 0) return;
+    const moves: {doc: KnowledgeDocumentInfo; file: string}[] = [];
+    for (const file of toImport) {
+      if (!this.active) return;
+      const stamp = present.get(file);
+      const sameSize = stamp ? gone.get(`${stamp.size}`) : undefined;
+      if (!sameSize?.length || (byPath.get(file) ?? []).length > 0) continue;
+      const sha256 = await hashFile(file);
+      const index = sameSize.findIndex((doc) => doc.sha256 === sha256);
+      if (index < 0) continue;
+      moves.push({doc: sameSize[index], file});
+      sameSize.splice(index, 1);
+    }
+    if (moves.length === 0 || !this.active) return;
+    try {
+      await this.deps.knowledge.moveDocuments(moves.map(({doc, file}) => ({id: doc.id, sourcePath: file, title: titleAfterMove(doc, file)})));
+    } catch {
+      return;
+    }
+    const movedDocs = new Set(moves.map((move) => move.doc));
+    const movedFiles = new Set(moves.map((move) => move.file));
+    toDelete.splice(0, toDelete.length, ...toDelete.filter((doc) => !movedDocs.has(doc)));
+    toImport.splice(0, toImport.length, ...toImport.filter((file) => !movedFiles.has(file)));
+    for (const {doc, file} of moves) {
+      this.matched.delete(doc.sourcePath);
+      this.matched.set(file, present.get(file)!);
+    }
+    this.deps.announce();
   }
 
   private async unchanged(file: string, stamp: FileStamp, doc: KnowledgeDocumentInfo): Promise<boolean> {
@@ -440,4 +483,12 @@ export class FolderSync {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.settleTimer = this.pollTimer = this.fallbackTimer = this.retryTimer = null;
   }
+}
+
+/** The title a moved document should have: the new file name when its title was the old one's. */
+export function titleAfterMove(doc: Pick<KnowledgeDocumentInfo, "title" | "sourcePath">, newPath: string): string | undefined {
+  const oldName = path.basename(doc.sourcePath);
+  if (doc.title === oldName) return path.basename(newPath);
+  if (doc.title === titleFromFileName(oldName)) return titleFromFileName(path.basename(newPath));
+  return undefined;
 }
