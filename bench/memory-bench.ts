@@ -8,7 +8,7 @@
  *      use, so nothing has loaded transformers.js yet), after the first search, and once the model's
  *      idle time (here 15 s) has passed.
  * Each figure is given for the server process alone and with its child processes (the parser
- * spawner and workers), read from /proc (Linux only).
+ * spawner and workers, the embedding model's process while it is open), read from /proc (Linux only).
  *
  *   npm run build:electron && npx tsx bench/memory-bench.ts [--duration 60] [--pages 1000] [--connections 20]
  */

@@ -16,6 +16,8 @@ await build({
     serve: path.join(root, "electron", "core", "serve.ts"),
     "parse-worker": path.join(root, "electron", "core", "knowledge", "parsing", "parse-worker.ts"),
     "parser-spawner-entry": path.join(root, "electron", "core", "knowledge", "parsing", "parser-spawner-entry.ts"),
+    // The embedding model's own process (embedder-process.ts), found beside the module that starts it.
+    "embedder-process-entry": path.join(root, "electron", "core", "knowledge", "embedder-process-entry.ts"),
   },
   outdir: path.join(root, "dist-electron"),
   bundle: true,
@@ -42,4 +44,4 @@ await build({
   external: ["electron"],
   logLevel: "warning",
 });
-console.log("Built dist-electron/main.js, serve.js, parse-worker.js, parser-spawner-entry.js and preload.cjs");
+console.log("Built dist-electron/main.js, serve.js, parse-worker.js, parser-spawner-entry.js, embedder-process-entry.js and preload.cjs");

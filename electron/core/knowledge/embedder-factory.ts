@@ -1,12 +1,15 @@
 import {readdirSync, statSync} from "node:fs";
 import path from "node:path";
 import {createEmbedder, isEmbeddingModelFolder, resolveEmbeddingModel, type CreateEmbedderOptions, type Embedder} from "./embedder.js";
+import {createEmbedderProcess} from "./embedder-process.js";
 import {createGgufEmbedder, isEmbeddingGgufName, type CreateGgufEmbedderOptions} from "./gguf-embedder.js";
 
 /** Options per kind, since the two runtimes batch differently. */
 export interface AnyEmbedderOptions {
   folder?: CreateEmbedderOptions;
   gguf?: CreateGgufEmbedderOptions;
+  /** A transformers.js folder opens in a child process of its own (embedder-process.ts); GGUF models always open here. */
+  folderInChildProcess?: boolean;
 }
 
 const isFile = (file: string) => {
@@ -72,5 +75,6 @@ export function findEmbeddingModels(modelDirs: string[]): {path: string; kind: "
 
 /** A `.gguf` file through node-llama-cpp, anything else as a transformers.js folder. */
 export function createAnyEmbedder(pathOrFolder: string, options: AnyEmbedderOptions = {}): Promise<Embedder> {
-  return /\.gguf$/i.test(pathOrFolder) ? createGgufEmbedder(pathOrFolder, options.gguf) : createEmbedder(pathOrFolder, options.folder);
+  if (/\.gguf$/i.test(pathOrFolder)) return createGgufEmbedder(pathOrFolder, options.gguf);
+  return options.folderInChildProcess ? createEmbedderProcess(pathOrFolder, options.folder) : createEmbedder(pathOrFolder, options.folder);
 }

@@ -68,6 +68,12 @@ export interface KnowledgeServiceOptions {
   events?: KnowledgeEvents;
   /** How long the embedding model stays open with nothing to embed (default 10 minutes; 0: while the service is open). */
   embedderIdleMs?: number;
+  /**
+   * Runs a transformers.js embedding model in a child process (default true): its runtime (about
+   * 170 MB) then leaves with the process when the model closes; in this process it would stay.
+   * false keeps it here. GGUF embedders always run here.
+   */
+  embedderProcess?: boolean;
   /** CPU threads for a GGUF embedding model (the chat engine's setting; 0 or unset: one per core). */
   threads?: () => number;
   /** Parser worker threads (default 1); 0 parses on the calling thread, for headless tools. */
@@ -221,9 +227,13 @@ const CALIBRATION_SAMPLES = 80;
  * The embedder for a resolved model: a transformers.js folder, or a GGUF embedding model through
  * node-llama-cpp (GPU-accelerated where the app's runtime has a GPU; faster for large imports).
  */
-async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOptions, "embeddingBatchSize" | "llama" | "threads">): Promise<Embedder> {
+async function openEmbedder(modelPath: string, options: Pick<KnowledgeServiceOptions, "embeddingBatchSize" | "llama" | "threads" | "embedderProcess">): Promise<Embedder> {
   const gguf = /\.gguf$/i.test(modelPath);
-  return createAnyEmbedder(modelPath, {folder: {batchSize: options.embeddingBatchSize}, gguf: gguf ? {llama: options.llama ? await options.llama() : undefined, threads: options.threads?.()} : {}});
+  return createAnyEmbedder(modelPath, {
+    folder: {batchSize: options.embeddingBatchSize},
+    gguf: gguf ? {llama: options.llama ? await options.llama() : undefined, threads: options.threads?.()} : {},
+    folderInChildProcess: options.embedderProcess ?? true,
+  });
 }
 
 /**

@@ -3,9 +3,11 @@ import {constants, setPriority} from "node:os";
 import {fileURLToPath} from "node:url";
 
 /**
- * Starts one parser worker process and watches how it ends. Used by the spawner process (see
- * parser-spawner.ts), never by the app's own process: forking copies the page tables of the
- * process that forks, so a fork from an app holding a gigabyte stalls it for 50–250 ms.
+ * Starts one child process (a parser worker, the embedding process) and watches how it ends.
+ * Parser workers are started by the spawner process (see parser-spawner.ts), never by the app's
+ * own process: forking copies the page tables of the process that forks, so a fork from an app
+ * holding a gigabyte stalls it for 50–250 ms. The embedding process is the exception (see
+ * embedder-process.ts): it starts rarely, and must not inherit the spawner's lowered priority.
  */
 
 export interface ChildEvents {
@@ -29,11 +31,16 @@ export function lowerPriority(pid: number | undefined): void {
   }
 }
 
-export function launchChild(entry: URL, execArgv: string[], events: ChildEvents): ChildProcess {
+export interface LaunchOptions {
+  /** Runs below normal priority (default true): background work yields a core to the app. */
+  background?: boolean;
+}
+
+export function launchChild(entry: URL, execArgv: string[], events: ChildEvents, options: LaunchOptions = {}): ChildProcess {
   const {script, args} = entryScript(entry);
   const child: ChildProcess = fork(script, args, {execArgv, serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"]});
   // Reading documents is background work: the app's own thread (window, HTTP server) should win a core.
-  lowerPriority(child.pid);
+  if (options.background !== false) lowerPriority(child.pid);
   let stderr = "";
   // Looked for in everything the child writes, not only the tail: a long native stack trace after
   // V8's fatal line could push it out of what is kept.
@@ -60,11 +67,12 @@ export function launchChild(entry: URL, execArgv: string[], events: ChildEvents)
 const FROM_SOURCES = /\.[mc]?ts$/.test(new URL(import.meta.url).pathname);
 
 /**
- * A process entry that sits beside this module: `<name>.js` in a bundle (everything is bundled into
- * one folder), `<name>.ts` when running from sources.
+ * A process entry that sits beside this module (or beside `from`, another module's
+ * import.meta.url): `<name>.js` in a bundle (everything is bundled into one folder), `<name>.ts`
+ * when running from sources.
  */
-export function siblingEntry(name: string): URL {
-  return new URL(`./${name}${FROM_SOURCES ? ".ts" : ".js"}`, import.meta.url);
+export function siblingEntry(name: string, from: string = import.meta.url): URL {
+  return new URL(`./${name}${FROM_SOURCES ? ".ts" : ".js"}`, from);
 }
 
 /**
