@@ -104,6 +104,8 @@ export interface GenerationUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Of the prompt's tokens, those already in the model's context from an earlier request (not evaluated again). */
+  cachedPromptTokens?: number;
 }
 
 export interface GenerationTimings {

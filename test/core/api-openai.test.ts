@@ -48,6 +48,9 @@ describe("OpenAI-compatible API through the official openai client", () => {
     expect(a.usage!.prompt_tokens).toBeGreaterThan(5);
     expect(a.usage!.total_tokens).toBe(a.usage!.prompt_tokens + a.usage!.completion_tokens);
     expect(b.choices[0].message.content).toBe(a.choices[0].message.content);
+    // The same prompt again is taken from the model's context (OpenAI's prompt-caching field), counted whole.
+    expect(b.usage!.prompt_tokens).toBe(a.usage!.prompt_tokens);
+    expect(b.usage!.prompt_tokens_details?.cached_tokens).toBeGreaterThan(a.usage!.prompt_tokens - 3);
     const viaNewName = await client.chat.completions.create({model: modelId, messages: ask, max_completion_tokens: 3, seed: 1});
     expect(viaNewName.usage!.completion_tokens).toBeLessThanOrEqual(3);
   });

@@ -98,7 +98,13 @@ export function toFinishReason(reason: FinishReason): "stop" | "length" {
 }
 
 export function usageView(usage: GenerationUsage | null | undefined) {
-  return {prompt_tokens: usage?.promptTokens ?? 0, completion_tokens: usage?.completionTokens ?? 0, total_tokens: usage?.totalTokens ?? 0};
+  return {
+    prompt_tokens: usage?.promptTokens ?? 0,
+    completion_tokens: usage?.completionTokens ?? 0,
+    total_tokens: usage?.totalTokens ?? 0,
+    // OpenAI's field for prompt caching: the prompt's leading tokens that were reused, not evaluated again.
+    ...(usage?.cachedPromptTokens !== undefined ? {prompt_tokens_details: {cached_tokens: usage.cachedPromptTokens}} : {}),
+  };
 }
 
 export interface ChunkBase {

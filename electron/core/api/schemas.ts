@@ -133,7 +133,12 @@ export const modelList = z.object({object: z.literal("list"), data: z.array(open
 /** A character range [start, end) inside a text, e.g. the excerpt to highlight. */
 const textRange = z.object({start: z.number().int(), end: z.number().int()});
 
-const usage = z.object({prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number()});
+const usage = z.object({
+  prompt_tokens: z.number(),
+  completion_tokens: z.number(),
+  total_tokens: z.number(),
+  prompt_tokens_details: z.object({cached_tokens: z.number()}).optional(),
+});
 export const apiCitation = z.object({
   index: z.number(),
   document_id: z.string(),

@@ -30,6 +30,8 @@ export interface AnswerInput {
   seed?: number;
   stop?: string[];
   collection?: string | null;
+  /** Who asks (the app's own scope when left out); see GenerateOptions.cacheScope. */
+  owner?: string;
 }
 
 export interface AnswerOutput {

@@ -177,6 +177,7 @@ export class ChatService implements ChatApi {
       let message: StoredMessage;
       try {
         const composed = await this.compose({
+          owner,
           question: userMessage.content,
           history: dialogue(earlier),
           seenChunkIds: shownChunkIds(earlier.findLast((m) => m.role === "assistant" && m.status !== "error")?.sources ?? []),
@@ -224,6 +225,8 @@ export class ChatService implements ChatApi {
 
   /** Retrieval, then either a grounded or general answer, excerpts only (no model), or "not covered". */
   private async compose(input: {
+    /** Whose question: the model reuses earlier prompts' tokens only within one owner's requests. */
+    owner?: string;
     question: string;
     history: ChatMessage[];
     seenChunkIds?: string[];
@@ -299,7 +302,7 @@ export class ChatService implements ChatApi {
       // The turns that no longer fit are summarised (with the summary before them) instead of dropped.
       const from = earlier?.covers ?? 0;
       const dropped = input.history.slice(from, from + prompt.droppedTurns);
-      earlier = await summariseEarlier(engine, earlier, dropped, {covers: from + dropped.length, signal: input.signal, now: () => this.now()});
+      earlier = await summariseEarlier(engine, earlier, dropped, {covers: from + dropped.length, signal: input.signal, now: () => this.now(), owner: input.owner});
       summarised = earlier.covers;
       await input.earlier.save(earlier).catch((error: unknown) => this.deps.log?.(error, "saving a conversation summary"));
       prompt = await build();
@@ -316,6 +319,7 @@ export class ChatService implements ChatApi {
       signal: input.signal,
       onText: input.onText,
       onQueued: input.onQueued,
+      cacheScope: input.owner,
     });
     metrics.usage = generation.usage;
     metrics.timings = generation.timings;
@@ -386,6 +390,7 @@ export class ChatService implements ChatApi {
       maxTokens: 600,
       temperature: 0.2,
       seed: this.deps.settings().generation.seed ?? undefined,
+      cacheScope: owner,
     });
     try {
       return normalizeTicket(JSON.parse(result.text), messages);
@@ -417,7 +422,7 @@ export class ChatService implements ChatApi {
     if (!last || last.role !== "user") throw new DesksideError("INVALID_INPUT", "The last message must be the user's question.");
     const redacted = this.redactInput(last.content);
     const history = turns.slice(0, -1).map((m) => (m.role === "user" ? {...m, content: this.redactInput(m.content).text} : m));
-    const composed = await this.compose({question: redacted.text, history, signal: input.signal, onText: input.onText, onQueued: input.onQueued, redactionMs: redacted.ms, collection: input.collection, generation: input});
+    const composed = await this.compose({owner: input.owner, question: redacted.text, history, signal: input.signal, onText: input.onText, onQueued: input.onQueued, redactionMs: redacted.ms, collection: input.collection, generation: input});
     return {text: composed.text, sources: composed.sources, mode: composed.mode, notice: composed.notice, generation: composed.generation, metrics: composed.metrics};
   }
 

@@ -34,7 +34,7 @@ export async function summariseEarlier(
   engine: AnswerEngine,
   previous: EarlierSummary | null,
   messages: ChatMessage[],
-  options: {covers: number; signal?: AbortSignal; now: () => string},
+  options: {covers: number; signal?: AbortSignal; now: () => string; owner?: string},
 ): Promise<EarlierSummary> {
   const base = {covers: options.covers, createdAt: options.now()};
   if (engine.isReady()) {
@@ -47,7 +47,7 @@ export async function summariseEarlier(
           {role: "system", content: INSTRUCTIONS},
           {role: "user", content: text},
         ],
-        {maxTokens: SUMMARY_TOKENS, temperature: 0.2, signal: options.signal},
+        {maxTokens: SUMMARY_TOKENS, temperature: 0.2, signal: options.signal, cacheScope: options.owner},
       );
       const written = result.text.trim();
       if (written && result.finishReason !== "abort") return {...base, text: written, by: "model"};

@@ -19,6 +19,12 @@ export interface GenerateOptions {
   onText?: (text: string) => void;
   /** Called while the request waits for a free slot, with its place in line (1: next). */
   onQueued?: (position: number) => void;
+  /**
+   * Whose request this is (a token's owner). A local model reuses the tokens a previous request left
+   * in its context only within one scope, so no caller can tell from timings or cached-token counts
+   * what another sent. Left out: the app's own scope.
+   */
+  cacheScope?: string;
 }
 
 /** What chat, the HTTP API and tools call; local llama.cpp and remote servers both implement it. */

@@ -50,6 +50,35 @@ describe("LocalEngine with the fixture model", () => {
     expect(["stop", "length"]).toContain(result.finishReason);
   });
 
+  it("evaluates only the part of a prompt that differs from the previous one, with the same answer and full usage", async () => {
+    const system = {role: "system" as const, content: "You are the help-desk assistant of Contoso. Answer in numbered steps and cite the runbook you used."};
+    const first = await engine.generate([system, ...ASK], {maxTokens: 12, temperature: 0});
+    const again = await engine.generate([system, ...ASK], {maxTokens: 12, temperature: 0});
+    const other = await engine.generate([system, {role: "user", content: "The printer on floor 3 shows offline."}], {maxTokens: 12, temperature: 0});
+    // The prompt is counted whole however much of it was reused.
+    expect(again.usage.promptTokens).toBe(first.usage.promptTokens);
+    expect(again.text).toBe(first.text);
+    expect(again.usage.cachedPromptTokens).toBeGreaterThan(first.usage.promptTokens - 3);
+    // Another question after the same system prompt reuses that prompt, not the question.
+    expect(other.usage.cachedPromptTokens).toBeGreaterThan(15);
+    expect(other.usage.cachedPromptTokens).toBeLessThan(other.usage.promptTokens);
+    // Evaluated from scratch (its own slot, nothing to reuse) the answer is the same.
+    const busy = await Promise.all([engine.generate([system, ...ASK], {maxTokens: 12, temperature: 0}), engine.generate([system, ...ASK], {maxTokens: 12, temperature: 0})]);
+    expect(busy.map((r) => r.text)).toEqual([first.text, first.text]);
+    expect(busy.some((r) => r.usage.cachedPromptTokens === 0)).toBe(true);
+  });
+
+  it("reuses a prompt's tokens only for the same caller", async () => {
+    const ask = [{role: "user" as const, content: "Outlook keeps asking for the password after the migration."}];
+    const alice = await engine.generate(ask, {maxTokens: 6, temperature: 0, cacheScope: "alice"});
+    const bob = await engine.generate(ask, {maxTokens: 6, temperature: 0, cacheScope: "bob"});
+    expect(bob.usage.cachedPromptTokens).toBe(0);
+    expect(bob.text).toBe(alice.text);
+    // Alice's tokens are still where she left them.
+    const aliceAgain = await engine.generate(ask, {maxTokens: 6, temperature: 0, cacheScope: "alice"});
+    expect(aliceAgain.usage.cachedPromptTokens).toBeGreaterThan(alice.usage.promptTokens - 3);
+  });
+
   it("is reproducible with a seed and honours maxTokens", async () => {
     const a = await engine.generate(ASK, {maxTokens: 25, temperature: 1, seed: 42});
     const b = await engine.generate(ASK, {maxTokens: 25, temperature: 1, seed: 42});

@@ -98,6 +98,8 @@ export class LocalEngine implements ChatEngine {
   private loadFailure: DesksideError | null = null;
   private readonly inFlight = new Set<AbortController>();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  /** Whose tokens each context sequence holds (see GenerateOptions.cacheScope). */
+  private readonly cacheScopes = new WeakMap<LlamaContextSequence, string>();
   private readonly inspected = new Map<string, {mtimeKey: string; gguf: GgufFileInfo; info: ModelInfo}>();
 
   constructor(private readonly options: LocalEngineOptions) {
@@ -430,9 +432,13 @@ export class LocalEngine implements ChatEngine {
     if (options.signal?.aborted) controller.abort();
 
     const queued = performance.now();
-    const sequence = await loaded.pool.acquire(controller.signal, options.onQueued).finally(() => {
+    const scope = options.cacheScope ?? "";
+    const sequence = await loaded.pool.acquire(controller.signal, options.onQueued, (candidate) => (this.cacheScopes.get(candidate) ?? "") === scope).finally(() => {
       if (controller.signal.aborted) options.signal?.removeEventListener("abort", forward);
     });
+    // Another caller's tokens are never reused (see GenerateOptions.cacheScope).
+    if ((this.cacheScopes.get(sequence) ?? "") !== scope) await sequence.clearHistory().catch(() => undefined);
+    this.cacheScopes.set(sequence, scope);
     this.inFlight.add(controller);
     this.events.emit("models.status", this.status());
     const started = performance.now();
@@ -441,6 +447,7 @@ export class LocalEngine implements ChatEngine {
     const meterBefore = sequence.tokenMeter.getState();
     const speculating = sequence.tokenPredictor !== undefined;
     let emittedTokens = 0;
+    let failed = false;
     try {
       const response = await chat.generateResponse(history, {
         signal: controller.signal,
@@ -462,14 +469,18 @@ export class LocalEngine implements ChatEngine {
       });
       const ended = performance.now();
       const meter = sequence.tokenMeter.getState();
-      const promptTokens = meter.usedInputTokens - meterBefore.usedInputTokens;
-      const completionTokens = speculating ? emittedTokens : meter.usedOutputTokens - meterBefore.usedOutputTokens;
+      const generatedTokens = meter.usedOutputTokens - meterBefore.usedOutputTokens;
+      const completionTokens = speculating ? emittedTokens : generatedTokens;
+      // The context now holds the whole prompt and what was generated; only the part of the prompt
+      // not already there from the previous request was evaluated (the meter's input count).
+      const evaluatedPromptTokens = meter.usedInputTokens - meterBefore.usedInputTokens;
+      const promptTokens = Math.max(evaluatedPromptTokens, sequence.contextTokens.length - generatedTokens);
       const stopReason = response.metadata.stopReason;
       const generationMs = firstTextAt === null ? 0 : ended - firstTextAt;
       return {
         text: response.response,
         finishReason: stopReason === "abort" ? "abort" : stopReason === "maxTokens" ? "length" : "stop",
-        usage: {promptTokens, completionTokens, totalTokens: promptTokens + completionTokens},
+        usage: {promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: Math.max(0, promptTokens - evaluatedPromptTokens)},
         timings: {
           queueMs: started - queued,
           timeToFirstTokenMs: firstTextAt === null ? null : firstTextAt - started,
@@ -480,14 +491,17 @@ export class LocalEngine implements ChatEngine {
         model: loaded.info.name,
       };
     } catch (error) {
+      failed = true;
       if (isDesksideError(error)) throw error;
       throw new DesksideError("GENERATION_FAILED", `Generation failed: ${(error as Error)?.message ?? error}`, {cause: error});
     } finally {
       options.signal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
       chat.dispose({disposeSequence: false});
-      // A clean sequence for the next request keeps usage counts and behaviour independent of order.
-      await sequence.clearHistory().catch(() => undefined);
+      // The sequence keeps this request's tokens: the next request on it evaluates only what differs
+      // from them (the system prompt, instructions and a conversation's earlier turns are reused), as
+      // llama.cpp's server does with its prompt cache. A request that failed leaves no partial state.
+      if (failed) await sequence.clearHistory().catch(() => undefined);
       if (this.loaded === loaded) loaded.pool.release(sequence);
       this.events.emit("models.status", this.status());
     }

@@ -14,7 +14,23 @@ describe("SequencePool", () => {
     pool.release(second);
     pool.release(first);
     await Promise.all([third, fourth]);
-    expect(order).toEqual(["third:b", "fourth:a"]);
+    expect(order).toEqual([`third:${second}`, `fourth:${first}`]);
+  });
+
+  it("hands out the free slot released last, which holds the most recent prompt", async () => {
+    const pool = new SequencePool(["a", "b", "c"], 0);
+    const x = await pool.acquire();
+    const y = await pool.acquire();
+    pool.release(y);
+    pool.release(x);
+    expect(await pool.acquire()).toBe(x);
+    expect(await pool.acquire()).toBe(y);
+    pool.release(y);
+    pool.release(x);
+    expect(await pool.acquire(undefined, undefined, (slot) => slot === y)).toBe(y);
+    // None preferred: the slot released longest ago, here the one never used.
+    const unused = ["a", "b", "c"].find((slot) => slot !== x && slot !== y);
+    expect(await pool.acquire(undefined, undefined, () => false)).toBe(unused);
   });
 
   it("drops a waiter whose signal aborts", async () => {

@@ -10,7 +10,8 @@ interface Waiter<T> {
 }
 
 /**
- * Hands out a fixed set of slots (context sequences) first come, first served. Callers beyond the
+ * Hands out a fixed set of slots (context sequences) first come, first served; a free slot is the one
+ * released last. Callers beyond the
  * slots wait in a FIFO queue of bounded length; past it they get BUSY at once instead of piling up.
  */
 export class SequencePool<T> {
@@ -27,9 +28,16 @@ export class SequencePool<T> {
     return {active: this.capacity - this.free.length, waiting: this.waiting.length, capacity: this.capacity, limit: this.queueLimit};
   }
 
-  acquire(signal?: AbortSignal, onPosition?: (position: number) => void): Promise<T> {
+  /**
+   * A free slot at once, else a place in line. Of the free slots, the last released (for which
+   * `prefer` holds, when given): it holds the most recent prompt, which the next one most likely
+   * shares (the same system prompt, a conversation's next turn), so the least is evaluated again.
+   * When `prefer` holds for none, the one released longest ago, which is least likely to be wanted.
+   */
+  acquire(signal?: AbortSignal, onPosition?: (position: number) => void, prefer?: (slot: T) => boolean): Promise<T> {
     if (signal?.aborted) return Promise.reject(new DesksideError("CANCELLED", "The request was cancelled before it started."));
-    const slot = this.free.shift();
+    const preferred = prefer ? this.free.findLastIndex(prefer) : this.free.length - 1;
+    const slot = preferred >= 0 ? this.free.splice(preferred, 1)[0] : this.free.shift();
     if (slot !== undefined) return Promise.resolve(slot);
     if (this.waiting.length >= this.queueLimit)
       return Promise.reject(

@@ -83,10 +83,11 @@ export function registerOpenAiChatRoutes(app: FastifyInstance, ctx: Pick<RouteCo
             stop: options.stop,
             collection: body.deskside?.collection,
             onQueued,
+            owner: callerOf(request).owner,
           });
           outcome = {text: answer.text, generation: answer.generation, rag: {sources: answer.sources, mode: answer.mode, notice: answer.notice, metrics: answer.metrics}};
         } else {
-          const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText, onQueued});
+          const generation = await ctx.engine.generate(messages, {...options, signal: life.signal, onText, onQueued, cacheScope: callerOf(request).owner});
           outcome = {text: generation.text, generation, rag: null};
         }
       } catch (error) {
