@@ -118,6 +118,8 @@ describe("App shell", () => {
   it("shows core notices as toasts", async () => {
     const transport = desktopApp();
     await screen.findByRole("navigation", {name: "Main"});
+    // The shell subscribes in an effect after its first render; on a busy machine that can come later.
+    await waitFor(() => expect(transport.listening("app.notice")).toBe(true));
     transport.emit("app.notice", {level: "warning", code: "PORT_IN_USE", message: "Port 3375 is taken; the API is off."});
     expect((await screen.findByText("Port 3375 is taken; the API is off.")).closest("[data-code]")?.getAttribute("data-code")).toBe("PORT_IN_USE");
   });

@@ -62,6 +62,11 @@ export class FakeTransport implements Transport {
     });
   }
 
+  /** Whether anything subscribes to `event` yet: an event emitted before that is lost, as in the app. */
+  listening(event: EventName): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   callsOf<M extends MethodName>(method: M): MethodInput<M>[] {
     return this.calls.filter((call) => call.method === method).map((call) => call.input as MethodInput<M>);
   }
