@@ -20,7 +20,7 @@ export async function embedInSlices(embedder: Embedder, texts: string[], options
   while (vectors.length < texts.length) {
     const slice = texts.slice(vectors.length, vectors.length + size);
     const started = performance.now();
-    vectors.push(...(await embedder.embed(slice, {signal: options.signal})));
+    vectors.push(...(await embedder.embed(slice, {signal: options.signal, tokenCounts: options.tokenCounts})));
     const perText = (performance.now() - started) / slice.length;
     // Sized by the average; a slice of long texts after short ones is caught by the next measurement.
     size = Math.max(1, Math.min(MAX_SLICE, Math.floor(target / Math.max(perText, 0.01))));

@@ -39,7 +39,7 @@ async function embed(request: Extract<EmbedderRequest, {type: "embed"}>): Promis
     const vectors = await current.embed(request.texts, {signal: controller.signal, onProgress});
     const data = new Float32Array(vectors.length * current.dimension);
     vectors.forEach((vector, i) => data.set(vector, i * current.dimension));
-    reply({type: "vectors", id: request.id, data, tokens: request.texts.map((text) => current.countTokens(text))});
+    reply({type: "vectors", id: request.id, data, ...(request.counts ? {tokens: request.texts.map((text) => current.countTokens(text))} : {})});
   } catch (error) {
     reply({type: "error", id: request.id, error: wireError(error)});
   } finally {

@@ -74,9 +74,14 @@ describe.runIf(linux)("embedding model in a child process", () => {
     // Before embedding a text only the estimate is known; after it, the model's own count.
     expect(remote.countTokens(TEXTS[1])).toBe(approximateTokenCount(TEXTS[1]));
     const progress: number[] = [];
-    expectSameVectors(await remote.embed(TEXTS, {onProgress: (done) => progress.push(done)}), await local.embed(TEXTS));
+    expectSameVectors(await remote.embed(TEXTS, {onProgress: (done) => progress.push(done), tokenCounts: true}), await local.embed(TEXTS));
     expect(progress).toEqual([4, 6]);
     for (const text of TEXTS) expect(remote.countTokens(text)).toBe(local.countTokens(text));
+    // Embedding without asking for counts (an import) does not tokenize a second time: still the estimate.
+    const uncounted = "Printers on the third floor print blank pages after the driver update.";
+    expect(local.countTokens(uncounted)).not.toBe(approximateTokenCount(uncounted));
+    await remote.embed([uncounted]);
+    expect(remote.countTokens(uncounted)).toBe(approximateTokenCount(uncounted));
     expect(await remote.embed([])).toEqual([]);
     // Concurrent calls each get their own answer.
     const [a, b] = await Promise.all([remote.embed(TEXTS.slice(0, 2)), remote.embed(TEXTS.slice(2))]);
@@ -164,7 +169,7 @@ describe.runIf(linux)("embedding model in a child process", () => {
       {idleMs: 200},
     );
     try {
-      expectSameVectors(await lazy.embed(TEXTS), await local.embed(TEXTS));
+      expectSameVectors(await lazy.embed(TEXTS, {tokenCounts: true}), await local.embed(TEXTS));
       expect(lazy.isOpen()).toBe(true);
       expect(lazy.countTokens(TEXTS[0])).toBe(local.countTokens(TEXTS[0]));
       const pid = opened!.pid()!;

@@ -18,7 +18,7 @@ import {approximateTokenCount} from "./parsing/token-count.js";
 
 export type EmbedderRequest =
   | {type: "open"; modelPath: string; options: CreateEmbedderOptions}
-  | {type: "embed"; id: number; texts: string[]; progress: boolean}
+  | {type: "embed"; id: number; texts: string[]; progress: boolean; counts: boolean}
   | {type: "cancel"; id: number}
   | {type: "close"};
 
@@ -29,8 +29,8 @@ export type EmbedderReply =
   | {type: "ready"; pid: number; dimension: number}
   | {type: "failed"; error: WireError}
   | {type: "progress"; id: number; done: number; total: number}
-  /** One flat array of texts × dimension, and each text's token count (model tokenizer, no special tokens). */
-  | {type: "vectors"; id: number; data: Float32Array; tokens: number[]}
+  /** One flat array of texts × dimension, and (when asked) each text's token count (model tokenizer, no special tokens). */
+  | {type: "vectors"; id: number; data: Float32Array; tokens?: number[]}
   | {type: "error"; id: number; error: WireError};
 
 export interface EmbedderProcessOptions extends CreateEmbedderOptions {
@@ -78,10 +78,12 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
   let live: Session | null = null;
   let closed = false;
   let nextId = 1;
+  const closedError = () => new DesksideError("MODEL_NOT_LOADED", `The embedding model ${modelId} has been closed.`);
+  const stoppedError = (cause: unknown) => new DesksideError("EMBEDDING_FAILED", `The embedding model "${modelId}" stopped unexpectedly; the next request starts it again.`, {cause});
 
   // countTokens is synchronous and the tokenizer lives in the child, so the counts the child sends
-  // with each batch are remembered: the embeddings API asks for them right after embedding. Other
-  // texts are estimated, as they are before a lazily opened model is open.
+  // with a batch (when asked, EmbedOptions.tokenCounts) are remembered: the embeddings API asks for
+  // them right after embedding. Other texts are estimated, as they are before a lazily opened model is open.
   const tokenCounts = new Map<string, number>();
   let cachedChars = 0;
   const rememberCount = (text: string, count: number) => {
@@ -142,7 +144,7 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
                 const vectors: Float32Array[] = [];
                 for (let i = 0; i < request.texts.length; i++) {
                   vectors.push(reply.data.slice(i * size, (i + 1) * size));
-                  rememberCount(request.texts[i], reply.tokens[i]);
+                  if (reply.tokens) rememberCount(request.texts[i], reply.tokens[i]);
                 }
                 request.resolve(vectors);
               }
@@ -164,7 +166,7 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
             if (pending.size === 0) return;
             const error = outOfMemory
               ? new DesksideError("EMBEDDING_FAILED", `The embedding model "${modelId}" ran out of memory; the next request starts it again.`, {cause})
-              : new DesksideError("EMBEDDING_FAILED", `The embedding model "${modelId}" stopped unexpectedly; the next request starts it again.`, {cause});
+              : stoppedError(cause);
             const lost = [...pending.values()];
             pending.clear();
             for (const request of lost) request.reject(error);
@@ -222,9 +224,9 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
       return tokenCounts.get(text) ?? approximateTokenCount(text);
     },
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
-      if (closed) throw new DesksideError("MODEL_NOT_LOADED", `The embedding model ${modelId} has been closed.`);
+      if (closed) throw closedError();
       if (texts.length === 0) return [];
-      const {signal, onProgress} = embedOptions;
+      const {signal, onProgress, tokenCounts: counts = false} = embedOptions;
       if (signal?.aborted) throw cancelled();
       return new Promise<Float32Array[]>((resolve, reject) => {
         let settled = false;
@@ -251,7 +253,7 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
         ensure().then(
           (current) => {
             if (settled) return;
-            if (closed) return finish(() => reject(new DesksideError("MODEL_NOT_LOADED", `The embedding model ${modelId} has been closed.`)));
+            if (closed) return finish(() => reject(closedError()));
             const id = nextId++;
             request = {session: current, id};
             current.pending.set(id, {
@@ -261,10 +263,10 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
               onProgress,
             });
             updateRef(current);
-            current.child.send({type: "embed", id, texts, progress: Boolean(onProgress)} satisfies EmbedderRequest, (error) => {
+            current.child.send({type: "embed", id, texts, progress: Boolean(onProgress), counts} satisfies EmbedderRequest, (error) => {
               if (!error) return;
               // Lost with the channel: the exit handler rejects it, unless it was already answered.
-              if (current.pending.delete(id)) finish(() => reject(new DesksideError("EMBEDDING_FAILED", `The embedding model "${modelId}" stopped unexpectedly; the next request starts it again.`, {cause: error})));
+              if (current.pending.delete(id)) finish(() => reject(stoppedError(error)));
             });
           },
           (error) => finish(() => reject(error)),
@@ -281,7 +283,7 @@ export async function createEmbedderProcess(modelPath: string, options: Embedder
       if (!current) return;
       const lost = [...current.pending.values()];
       current.pending.clear();
-      for (const request of lost) request.reject(new DesksideError("MODEL_NOT_LOADED", `The embedding model ${modelId} has been closed.`));
+      for (const request of lost) request.reject(closedError());
       await stop(current);
     },
   };

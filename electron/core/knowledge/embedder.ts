@@ -21,6 +21,12 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   /** Called after each batch with texts embedded so far and in all. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The caller reads countTokens for these texts right after (the embeddings API's usage): an
+   * embedder in another process then sends the model's counts with the vectors. Imports leave it
+   * out, so their passages are not tokenized a second time.
+   */
+  tokenCounts?: boolean;
 }
 
 export interface CreateEmbedderOptions {

@@ -817,7 +817,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     async embedTexts(texts, signal) {
       const current = embedder;
       if (!current) throw new DesksideError("EMBEDDING_MODEL_MISSING", "No embedding model is available; place one in the models folder.");
-      const vectors = await embedInSlices(current, texts, {signal});
+      const vectors = await embedInSlices(current, texts, {signal, tokenCounts: true});
       return {vectors, model: current.modelId, promptTokens: texts.reduce((n, t) => n + current.countTokens(t), 0)};
     },
 

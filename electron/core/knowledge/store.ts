@@ -230,8 +230,8 @@ async function readAll(table: lancedb.Table, columns: string[], where?: string):
   return (await query.toArray()) as Record<string, unknown>[];
 }
 
-/** Documents per delete statement: keeps the SQL short. */
-const DELETE_SLICE = 200;
+/** Documents per delete or move statement: keeps the SQL (and a merge's source) short. */
+const DOCUMENTS_PER_STATEMENT = 200;
 
 /** A document's file at a new path; `title` replaces the title when given. */
 export interface DocumentMove {
@@ -671,8 +671,8 @@ export class KnowledgeStore {
   deleteDocuments(ids: string[]): Promise<number> {
     return this.writes.run(async () => {
       const known = [...new Set(ids)].filter((id) => this.docs.has(id));
-      for (let start = 0; start < known.length; start += DELETE_SLICE) {
-        const slice = known.slice(start, start + DELETE_SLICE);
+      for (let start = 0; start < known.length; start += DOCUMENTS_PER_STATEMENT) {
+        const slice = known.slice(start, start + DOCUMENTS_PER_STATEMENT);
         const list = slice.map(sqlString).join(", ");
         try {
           await this.documentsTable.delete(`id IN (${list})`);
@@ -725,8 +725,8 @@ export class KnowledgeStore {
     return this.writes.run(async () => {
       const moved: DocumentRecord[] = [];
       const known = moves.filter((move) => this.docs.has(move.id));
-      for (let start = 0; start < known.length; start += DELETE_SLICE) {
-        const slice = known.slice(start, start + DELETE_SLICE).map((move) => {
+      for (let start = 0; start < known.length; start += DOCUMENTS_PER_STATEMENT) {
+        const slice = known.slice(start, start + DOCUMENTS_PER_STATEMENT).map((move) => {
           const doc = this.docs.get(move.id)!;
           return {...doc, sourcePath: move.sourcePath, title: move.title?.trim() || doc.title};
         });

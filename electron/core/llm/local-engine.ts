@@ -433,11 +433,12 @@ export class LocalEngine implements ChatEngine {
 
     const queued = performance.now();
     const scope = options.cacheScope ?? "";
-    const sequence = await loaded.pool.acquire(controller.signal, options.onQueued, (candidate) => (this.cacheScopes.get(candidate) ?? "") === scope).finally(() => {
+    const scopeOf = (candidate: LlamaContextSequence) => this.cacheScopes.get(candidate) ?? "";
+    const sequence = await loaded.pool.acquire(controller.signal, options.onQueued, (candidate) => scopeOf(candidate) === scope).finally(() => {
       if (controller.signal.aborted) options.signal?.removeEventListener("abort", forward);
     });
     // Another caller's tokens are never reused (see GenerateOptions.cacheScope).
-    if ((this.cacheScopes.get(sequence) ?? "") !== scope) await sequence.clearHistory().catch(() => undefined);
+    if (scopeOf(sequence) !== scope) await sequence.clearHistory().catch(() => undefined);
     this.cacheScopes.set(sequence, scope);
     this.inFlight.add(controller);
     this.events.emit("models.status", this.status());

@@ -11,8 +11,8 @@ interface Waiter<T> {
 
 /**
  * Hands out a fixed set of slots (context sequences) first come, first served; a free slot is the one
- * released last. Callers beyond the
- * slots wait in a FIFO queue of bounded length; past it they get BUSY at once instead of piling up.
+ * released last. Callers beyond the slots wait in a FIFO queue of bounded length; past it they get
+ * BUSY at once instead of piling up.
  */
 export class SequencePool<T> {
   private readonly free: T[];

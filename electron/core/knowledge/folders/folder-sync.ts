@@ -392,14 +392,15 @@ export class FolderSync {
    * as they were and the files are imported afresh.
    */
   private async followMoves(toDelete: KnowledgeDocumentInfo[], toImport: string[], byPath: Map<string, KnowledgeDocumentInfo[]>, present: Map<string, FileStamp>): Promise<void> {
-    const gone = new Map<string, KnowledgeDocumentInfo[]>();
-    for (const doc of toDelete) if (doc.status === "ready" && doc.sha256 !== "") gone.set(`${doc.sizeBytes}`, [...(gone.get(`${doc.sizeBytes}`) ?? []), doc]);
+    // Gone documents by file size: a new file of another size cannot hold the same content.
+    const gone = new Map<number, KnowledgeDocumentInfo[]>();
+    for (const doc of toDelete) if (doc.status === "ready" && doc.sha256 !== "") gone.set(doc.sizeBytes, [...(gone.get(doc.sizeBytes) ?? []), doc]);
     if (gone.size === 0) return;
     const moves: {doc: KnowledgeDocumentInfo; file: string}[] = [];
     for (const file of toImport) {
       if (!this.active) return;
       const stamp = present.get(file);
-      const sameSize = stamp ? gone.get(`${stamp.size}`) : undefined;
+      const sameSize = stamp ? gone.get(stamp.size) : undefined;
       if (!sameSize?.length || (byPath.get(file) ?? []).length > 0) continue;
       const sha256 = await hashFile(file);
       const index = sameSize.findIndex((doc) => doc.sha256 === sha256);
