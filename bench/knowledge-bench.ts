@@ -1,7 +1,7 @@
 /**
  * Knowledge-base benchmark: import throughput on a generated corpus of multi-page PDFs (split into
  * parse, chunk, embed and write), search latency per mode at 10k and 100k chunks (query embedding
- * excluded), and peak RSS. Prints a table and writes bench/results/knowledge.json.
+ * excluded) with and without the latent index (and the time to build it), and peak RSS. Prints a table and writes bench/results/knowledge.json.
  *
  *   npx tsx bench/knowledge-bench.ts [--pages 1000] [--sizes 10000,100000] [--queries 100] [--skip-import]
  *
@@ -23,6 +23,7 @@ import {chunkDocument, createParserPool} from "../electron/core/knowledge/parsin
 import {normalizeSearchRequest, searchWithVector, type SearchTuning} from "../electron/core/knowledge/search.js";
 import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store-schema.js";
 import {KnowledgeStore} from "../electron/core/knowledge/store.js";
+import {LatentIndexKeeper} from "../electron/core/knowledge/latent/latent-index-keeper.js";
 import {FIXTURE_EMBEDDER_DIR} from "../test/helpers/fixtures.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -217,26 +218,35 @@ async function benchSearch(embedder: Embedder, work: string) {
   for (const size of String(args.sizes).split(",").map(Number)) {
     const {store, writeMs, optimizeMs} = await buildSearchStore(embedder, path.join(work, `search-${size}`), size, base);
     const row: Record<string, unknown> = {chunks: await store.countChunks(), buildMs: round(writeMs), optimizeMs: round(optimizeMs)};
+    // The latent index as the app builds it in the background after an import.
+    const rssBefore = process.memoryUsage.rss();
+    const latentStarted = performance.now();
+    const keeper = new LatentIndexKeeper({store, file: path.join(work, `latent-${size}.bin`)});
+    const latent = await keeper.rebuild();
+    row.latentIndex = {buildMs: round(performance.now() - latentStarted), words: latent?.vocabulary ?? 0, fileMb: round((latent?.serialize().length ?? 0) / 1024 / 1024, 1), rssGrowthMb: round((process.memoryUsage.rss() - rssBefore) / 1024 / 1024, 1)};
     // Interleaved per query, so machine noise hits every variant alike; the previous ranking
     // (body-only BM25, rank fusion, no document steps) gives the cost of the new steps as a ratio.
     const variants: {key: string; mode: SearchMode; tuning?: Partial<SearchTuning>}[] = [
       {key: "vector", mode: "vector"},
       {key: "text", mode: "text"},
       {key: "hybrid", mode: "hybrid"},
-      {key: "hybridPrevious", mode: "hybrid", tuning: {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0}},
+      {key: "hybridNoLatent", mode: "hybrid", tuning: {latentWeight: 0}},
+      {key: "hybridPrevious", mode: "hybrid", tuning: {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, latentWeight: 0}},
     ];
     const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.key, []]));
     for (let i = 0; i < queries.length + 10; i++) {
       for (const variant of variants) {
         const request = normalizeSearchRequest({query: queries[i % queries.length], topK: 5, mode: variant.mode});
-        const result = await searchWithVector(store, request, queryVectors[i % queries.length], {tuning: variant.tuning});
+        const result = await searchWithVector(store, request, queryVectors[i % queries.length], {tuning: variant.tuning, latent});
         if (i >= 10) times[variant.key].push(result.tookMs);
       }
     }
     for (const list of Object.values(times)) list.sort((a, b) => a - b);
     for (const variant of variants) row[variant.key] = {p50: round(percentile(times[variant.key], 50)), p95: round(percentile(times[variant.key], 95))};
     row.hybridOverPreviousP50 = round(percentile(times.hybrid, 50) / percentile(times.hybridPrevious, 50), 2);
+    row.latentOverNoLatentP50 = round(percentile(times.hybrid, 50) / percentile(times.hybridNoLatent, 50), 2);
     results.push(row);
+    await keeper.close();
     await store.close();
     rmSync(path.join(work, `search-${size}`), {recursive: true, force: true});
   }
@@ -274,12 +284,13 @@ async function main() {
         Object.fromEntries(
           search.map((row) => {
             type P = {p50: number; p95: number};
-            const r = row as {chunks: number; vector: P; text: P; hybrid: P; hybridPrevious: P; hybridOverPreviousP50: number};
+            const r = row as {chunks: number; vector: P; text: P; hybrid: P; hybridNoLatent: P; hybridPrevious: P; hybridOverPreviousP50: number; latentIndex: {buildMs: number}};
             return [
               `${r.chunks} chunks`,
               {
                 "vector p50": r.vector.p50, "vector p95": r.vector.p95, "text p50": r.text.p50, "text p95": r.text.p95, "hybrid p50": r.hybrid.p50, "hybrid p95": r.hybrid.p95,
-                "previous p50": r.hybridPrevious.p50, "previous p95": r.hybridPrevious.p95, "hybrid/previous": r.hybridOverPreviousP50,
+                "no latent p95": r.hybridNoLatent.p95, "previous p50": r.hybridPrevious.p50, "previous p95": r.hybridPrevious.p95, "hybrid/previous": r.hybridOverPreviousP50,
+                "latent build s": round(r.latentIndex.buildMs / 1000, 1),
               },
             ];
           }),

@@ -64,6 +64,8 @@ export interface CorpusResult {
   perQuestion: {id: string; ranks: Record<string, number>}[];
   failedFiles: {path: string; code: string}[];
   calibration: FusionCalibration | null;
+  /** The latent index hybrid search used (null: too few passages for one), and its build time. */
+  latent: {passages: number; rank: number; vocabulary: number; buildMs: number} | null;
 }
 
 export interface EvaluateOptions {
@@ -109,6 +111,11 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
     const failedFiles = job.files.filter((f) => f.state === "failed").map((f) => ({path: f.path, code: f.error?.code ?? "?"}));
     // The app measures fusion weights in the background after an import; here the run waits for it.
     const calibration = await service.calibrate();
+    const latentStarted = performance.now();
+    // Built in the background after an import in the app; here the run waits for it too.
+    const latent = await service.buildLatentIndex();
+    const latentMs = performance.now() - latentStarted;
+    log(`${corpus.definition.id}: latent index ${latent ? `of ${latent.passages} passages, ${latent.vocabulary} words, ${latent.rank} dimensions, built in ${(latentMs / 1000).toFixed(1)} s` : "not built (too few passages)"}`);
     const stats = await service.stats();
     log(`${corpus.definition.id}: fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector} (pseudo-question MRR text ${calibration.mrr.text.toFixed(3)}, vector ${calibration.mrr.vector.toFixed(3)}, fused ${calibration.mrr.fused.toFixed(3)})` : "not measured"}`);
     log(`${corpus.definition.id}: ${stats.documents} documents, ${stats.chunks} chunks imported in ${(importMs / 1000).toFixed(1)} s${failedFiles.length ? `, ${failedFiles.length} failed` : ""}`);
@@ -151,12 +158,16 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       })),
       failedFiles,
       calibration,
+      latent: latent ? {...latent, buildMs: Math.round(latentMs)} : null,
     };
 
     if (options.withStarter !== false) {
       started = performance.now();
       await service.waitForJob((await service.importPaths(starterArticles(options.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
       log(`${corpus.definition.id}: starter articles added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      // In the app the starter articles come first and the latent index is built with them in it;
+      // folding them into an index built without them would flatter the user's documents.
+      await service.buildLatentIndex();
       const mixed = await rankings([]);
       // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.
       result.withStarter = Object.fromEntries(Object.entries(mixed.perMethod).filter(([name]) => name !== "bm25 (reference)").map(([name, r]) => [name, rankingMetrics(r)]));

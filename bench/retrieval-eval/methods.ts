@@ -5,8 +5,8 @@
  */
 import type {EvalMethod} from "./evaluate.js";
 
-/** The ranking before this evaluation existed: body-only BM25, confidence-weighted RRF, no document steps. */
-const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1} as const;
+/** The ranking before this evaluation existed: body-only BM25, confidence-weighted RRF, no document steps, no latent index. */
+const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1, latentWeight: 0} as const;
 
 export const EVAL_METHODS: EvalMethod[] = [
   {name: "text", mode: "text"},
@@ -21,6 +21,10 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − document evidence", mode: "hybrid", tuning: {documentEvidence: 0}},
   {name: "hybrid − diversification", mode: "hybrid", tuning: {repeatDecay: 1, perDocumentCap: 0}},
   {name: "hybrid − starter prior", mode: "hybrid", tuning: {starterPrior: 1}},
+  {name: "hybrid − latent index", mode: "hybrid", tuning: {latentWeight: 0}},
+  // The latent index's weight (0.8 by default), lower and higher.
+  {name: "latent-0.4", mode: "hybrid", tuning: {latentWeight: 0.4}},
+  {name: "latent-1.2", mode: "hybrid", tuning: {latentWeight: 1.2}},
   // Term proximity, off by default: hybrid with the query's word pairs found together weighted in.
   {name: "proximity-0.2", mode: "hybrid", tuning: {proximityBoost: 0.2}},
   {name: "proximity-0.5", mode: "hybrid", tuning: {proximityBoost: 0.5}},

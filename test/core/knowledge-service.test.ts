@@ -1,10 +1,10 @@
-import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from "node:fs";
+import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import type {FileProgress, ReindexProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
-import {createKnowledgeService, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
+import {createKnowledgeService, LATENT_INDEX_FILE, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
 import {makeDocx, makePdf, makePng} from "../helpers/document-fixtures.js";
 import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF} from "../helpers/fixtures.js";
 
@@ -246,6 +246,17 @@ describe("knowledge service: importing", () => {
     const second = await service.waitForJob((await service.importDefaultKnowledge(root)).id);
     expect(second.counts).toMatchObject({done: 0, skipped: 2});
     expect(service.listDocuments().every((doc) => doc.origin === "default-knowledge")).toBe(true);
+  });
+
+  it("goes without a latent index while the knowledge base is too small for one", async () => {
+    const dataDir = tempDir("latent");
+    const root = tempDir("latent-docs");
+    writeFileSync(path.join(root, "vpn.md"), `# VPN\n\n${VPN_TXT}`);
+    const service = await openService({dataDir});
+    await service.waitForJob((await service.importPaths([root])).id);
+    expect(await service.buildLatentIndex()).toBeNull();
+    expect(existsSync(path.join(dataDir, LATENT_INDEX_FILE))).toBe(false);
+    expect((await service.search({query: "vpn error 809"})).hits.length).toBeGreaterThan(0);
   });
 });
 

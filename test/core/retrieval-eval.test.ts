@@ -41,9 +41,11 @@ describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)",
     console.log(["bm25 (reference)", "text", "vector", "hybrid"].map(show).join("\n"));
   }, 600_000);
 
-  it("imports every page of the corpus", () => {
+  it("imports every page of the corpus and builds its latent index", () => {
     expect(result.failedFiles).toEqual([]);
     expect(result.documents).toBeGreaterThan(90);
+    expect(result.latent?.passages).toBe(result.chunks);
+    expect(result.latent?.rank).toBe(150);
   });
 
   it("finds the right page in the top five for most questions, and first for more than half", () => {

@@ -36,6 +36,7 @@ import {exportPack, importPack, packFileName, receivePack, type PackExchangeDeps
 import {mergeChunks} from "./passage.js";
 import {createReranker, findRerankers, resolveReranker, type Reranker} from "./reranker.js";
 import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
+import {LatentIndexKeeper} from "./latent/latent-index-keeper.js";
 import {DEFAULT_TUNING, normalizeSearchRequest, search, STARTER_ORIGIN, vectorsUsable, type SearchTuning} from "./search.js";
 import type {StoreHealth} from "./store-open.js";
 import type {DocumentRecord, StoredChunk} from "./store-schema.js";
@@ -170,6 +171,11 @@ export interface KnowledgeService {
   search(request: SearchRequest, options?: {tuning?: Partial<SearchTuning>}): Promise<SearchResult>;
   /** Measures the fusion weights on the current knowledge base now (normally done after imports). */
   calibrate(): Promise<FusionCalibration | null>;
+  /**
+   * Builds the latent index now (search then relates words that occur together in the passages);
+   * null when the knowledge base is too small for one. Otherwise built in the background when due.
+   */
+  buildLatentIndex(): Promise<{passages: number; rank: number; vocabulary: number} | null>;
   stats(): Promise<KnowledgeStats>;
   /** Rebuilds all vectors with the configured (or given) model into a fresh table and swaps it in. */
   reindex(options?: ReindexOptions): Promise<KnowledgeStats>;
@@ -267,6 +273,9 @@ function keepOpened(model: Embedder, options: KnowledgeServiceOptions): LazyEmbe
 const embedderIdleMs = (options: KnowledgeServiceOptions) => options.embedderIdleMs ?? DEFAULT_EMBEDDER_IDLE_MS;
 
 /** Packs being received or prepared for a download live here while in transit; nothing in it outlives the process. */
+/** The latent index of the knowledge base, in the data folder (derived; rebuilt when missing). */
+export const LATENT_INDEX_FILE = "latent-index.bin";
+
 const packTransitDir = (options: KnowledgeServiceOptions) => path.join(options.dataDir, "pack-transit");
 
 export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
@@ -276,6 +285,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
   // Left by a process that stopped mid-transfer; one process holds a data folder at a time.
   await fs.rm(packTransitDir(options), {recursive: true, force: true}).catch(() => undefined);
+  const latent = new LatentIndexKeeper({store, file: path.join(options.dataDir, LATENT_INDEX_FILE)});
+  await latent.load();
 
   // Always held under the idle rule (keptEmbedder, keepOpened), so it can say whether it is open.
   let embedder: LazyEmbedder | null = null;
@@ -398,7 +409,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     // Runs in the background; every failure is reported per file, so nothing is awaited here.
     void runImportJob(importerDeps, job.id, sources, importOptions, signal)
       .catch(() => jobs.finish(job.id, "failed"))
-      .then(() => calibrateIfDue());
+      .then(() => afterContentChange());
     return job;
   };
 
@@ -448,6 +459,11 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (closing || !embedder) return;
     if (calibrationCurrent(store.fusionCalibration(), await store.countChunks().catch(() => 0), store.vectorModel()?.id ?? null)) return;
     await calibrateNow();
+  };
+  /** What follows a change of content (an import, a pack): fusion weights, then the latent index, each when due. */
+  const afterContentChange = async (): Promise<void> => {
+    await calibrateIfDue();
+    if (!closing) await latent.refreshIfDue();
   };
 
   const unreachableNotice = () =>
@@ -502,8 +518,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   // setting can leave them out of search.
   for (const doc of store.listDocuments())
     if (doc.origin === STARTER_ORIGIN && doc.collection === null) await store.setCollection(doc.id, STARTER_COLLECTION).catch(() => undefined);
-  // A knowledge base written by an earlier version, or grown since, gets its weights measured.
-  void calibrateIfDue();
+  // A knowledge base written by an earlier version, or grown since, gets its weights measured and
+  // its latent index built.
+  void afterContentChange();
 
   /**
    * Embeds every passage again with the model in `folder` and swaps the new vectors in; the model in
@@ -550,7 +567,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         void store
           .optimize()
           .catch(() => undefined)
-          .then(() => calibrateIfDue());
+          .then(() => afterContentChange());
       }
       return result;
     } catch (error) {
@@ -624,7 +641,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       const normalized = normalizeSearchRequest(request, options.retrieval);
       await refreshShared();
       try {
-        const result = await search(store, embedder, normalized, {tuning: searchOptions.tuning, calibration: store.fusionCalibration(), reranker: await currentReranker()});
+        const result = await search(store, embedder, normalized, {
+          tuning: searchOptions.tuning,
+          calibration: store.fusionCalibration(),
+          latent: latent.current(),
+          reranker: await currentReranker(),
+        });
         if (store.isShared()) reachability(null);
         return result;
       } catch (error) {
@@ -633,6 +655,11 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     },
 
     calibrate: () => calibrateNow(),
+
+    async buildLatentIndex() {
+      const built = await latent.rebuild();
+      return built ? {passages: built.size, rank: built.rank, vocabulary: built.vocabulary} : null;
+    },
 
     async stats() {
       const ready = store.listDocuments().filter((doc) => doc.status === "ready");
@@ -830,6 +857,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       await Promise.allSettled([...jobs.running(), ...[...packImports].map((entry) => entry.done)]);
       await parser.close();
       await calibration;
+      await latent.close();
       await dropReranker();
       await embedder?.close().catch(() => undefined);
       await store.close();

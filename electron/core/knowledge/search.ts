@@ -5,6 +5,8 @@ import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusi
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
+import type {LatentIndex} from "./latent/latent-index.js";
+import {rescoreWithLatent} from "./latent/latent-rescoring.js";
 import type {Reranker} from "./reranker.js";
 import {chunkContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
@@ -16,6 +18,8 @@ import type {Candidate, KnowledgeStore} from "./store.js";
  * - vector: cosine similarity of query and chunk (negative similarity counts as 0);
  * - text: the share of the query's indexed words (stemmed, stop words dropped) found in the chunk;
  * - hybrid: the larger of the two, i.e. the strongest evidence either method has for the chunk.
+ * Hybrid also adds each candidate's latent similarity to the question when the knowledge base has a
+ * latent index (latent/latent-index.ts), which relates words that occur together in its passages.
  * Hits are ordered by the method's own ranking: similarity, BM25, or reciprocal rank fusion (hybrid),
  * where the vector list's vote is weighted by how clearly its best match stands out (see
  * vectorConfidence). `scores` carries the raw per-method numbers: similarity, BM25, the RRF sum.
@@ -142,6 +146,12 @@ export interface SearchTuning {
   proximityBoost: number;
   /** How many terms apart the two words of a pair may be to count as together (1: adjacent). */
   proximityWindow: number;
+  /**
+   * Weight of the latent similarity (latent semantic indexing of this knowledge base, see
+   * latent/latent-index.ts) added to each candidate's fused score; 0: off. Applies when the
+   * knowledge base has a latent index.
+   */
+  latentWeight: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -157,6 +167,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   seenPrior: 0.3,
   proximityBoost: 0,
   proximityWindow: 1,
+  latentWeight: 0.8,
   depth: FUSION_DEPTH,
 };
 
@@ -171,6 +182,8 @@ export interface SearchOptions {
   tuning?: Partial<SearchTuning>;
   /** Fusion weights measured on this knowledge base, when known. */
   calibration?: FusionCalibration | null;
+  /** The knowledge base's latent index, when it has one. */
+  latent?: LatentIndex | null;
 }
 
 function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | null | undefined, similarities: number[]): {text: number; vector: number} {
@@ -187,26 +200,6 @@ function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | nu
 export function textRelevance(coverage: number, bm25: number | undefined, bestBm25: number): number {
   if (bm25 === undefined || !(bestBm25 > 0)) return coverage * 0.5;
   return coverage * (0.5 + 0.5 * Math.min(1, bm25 / bestBm25));
-}
-
-/** A word no passage holds, put between texts analysed in one call to tell their terms apart. */
-const TEXT_SEPARATOR = "qqdesksidebreakqq";
-
-/**
- * The analysed terms of each text, in one call to the analyzer: each call costs about half a
- * millisecond before any text is read, which for 50 passages was most of the time. Falls back to one
- * call per text if a text holds the separator itself.
- */
-async function analyzeEach(store: KnowledgeStore, texts: string[]): Promise<string[][]> {
-  if (texts.length === 0) return [];
-  const [separator] = await store.analyze(TEXT_SEPARATOR);
-  const terms = await store.analyze(texts.join(`\n${TEXT_SEPARATOR}\n`));
-  const out: string[][] = [[]];
-  for (const term of terms) {
-    if (term === separator) out.push([]);
-    else out[out.length - 1].push(term);
-  }
-  return out.length === texts.length ? out : Promise.all(texts.map((text) => store.analyze(text)));
 }
 
 /**
@@ -226,7 +219,7 @@ async function applyProximity(
   const head = candidates.slice(0, count).filter((c) => c.fused > 0);
   const read = await store.chunksByIds(head.map((c) => c.id));
   for (const chunk of read) chunks.set(chunk.id, chunk);
-  const terms = await analyzeEach(store, read.map((chunk) => chunk.text));
+  const terms = await store.analyzeEach(read.map((chunk) => chunk.text));
   const proximity = new Map(read.map((chunk, i) => [chunk.id, termProximity(pairs, terms[i], tuning.proximityWindow)]));
   return applyPrior(candidates, (c) => 1 + tuning.proximityBoost * (proximity.get(c.id) ?? 0));
 }
@@ -263,26 +256,29 @@ export async function searchWithVector(
   const seen = new Set(request.seenChunkIds);
   const prior = (c: {id: string; documentId: string}) =>
     (store.getDocument(c.documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1) * (seen.has(c.id) ? tuning.seenPrior : 1);
-  let fusedLists = applyPrior(
-    fuseLists(
-      {
-        text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
-        vector: effectiveMode === "text" ? [] : vectorHits.map((c) => ({id: c.id, documentId: c.documentId, score: similarity.get(c.id)})),
-        weights,
-      },
-      tuning.fusionMethod,
-    ),
-    prior,
+  let fusedLists = fuseLists(
+    {
+      text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
+      vector: effectiveMode === "text" ? [] : vectorHits.map((c) => ({id: c.id, documentId: c.documentId, score: similarity.get(c.id)})),
+      weights,
+    },
+    tuning.fusionMethod,
   );
   // Chunks read in full during ranking, kept so the hits need not read them again.
   const readChunks = new Map<string, StoredChunk>();
+  fusedLists = applyPrior(fusedLists, prior);
   if (tuning.proximityBoost > 0 && effectiveMode !== "vector") fusedLists = await applyProximity(store, fusedLists, queryTerms, tuning, depth, readChunks);
-  const fused = addDocumentEvidence(
+  let fused = addDocumentEvidence(
     fusedLists,
     // Every chunk is a vector candidate of some rank, so counting a document's vector candidates
     // measures its length, not its relevance; word matches are evidence.
     effectiveMode === "vector" ? 0 : tuning.documentEvidence,
   );
+  // Part of hybrid search, also when it falls back to words (no embedder): "text" stays words alone.
+  // Added after document evidence, so a long document's many candidates do not each pass their
+  // latent similarity on to the others (measured: before it, the gain was lost).
+  if (options.latent && tuning.latentWeight > 0 && request.mode === "hybrid")
+    fused = (await rescoreWithLatent(store, options.latent, fused, queryTerms, tuning.latentWeight, readChunks, prior)).candidates;
   const retrieveMs = performance.now() - started;
 
   let ordered = fused;
@@ -315,7 +311,7 @@ export async function searchWithVector(
       const coverage = effectiveMode === "vector" || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(`${chunk.title}\n${chunk.headingPath.join("\n")}\n${chunk.text}`));
       const textScore = textRelevance(coverage, bm25Score, bestBm25);
       const score = effectiveMode === "vector" ? (similarityScore ?? 0) : effectiveMode === "text" ? textScore : Math.max(similarityScore ?? 0, textScore);
-      hits[index] = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: effectiveMode === "hybrid" ? r.fused : undefined});
+      hits[index] = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: request.mode === "hybrid" ? r.fused : undefined});
       if (request.passages) {
         const neighbours = await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW);
         hits[index].passage = buildPassage(chunk, neighbours);

@@ -5,9 +5,10 @@ import * as lancedb from "@lancedb/lancedb";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {createEmbedder, type Embedder} from "./embedder.js";
 import {normalizeSearchRequest, searchWithVector} from "./search.js";
-import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
+import type {ChunkRecord} from "./store-schema.js";
 import {parseStoreUri} from "./store-uri.js";
 import {KnowledgeStore} from "./store.js";
+import {documentRecord} from "../../../test/helpers/document-records.js";
 import {FIXTURE_EMBEDDER_DIR} from "../../../test/helpers/fixtures.js";
 
 let embedder: Embedder;
@@ -18,25 +19,7 @@ afterAll(async () => {
   await embedder.close();
 });
 
-function doc(id: string, sourcePath: string, extra: Partial<DocumentRecord> = {}): DocumentRecord {
-  return {
-    id,
-    title: path.basename(sourcePath),
-    sourcePath,
-    sha256: `sha-${id}`,
-    mime: "text/plain",
-    kind: "text",
-    collection: null,
-    chunkCount: 0,
-    sizeBytes: 10,
-    importedAt: new Date().toISOString(),
-    status: "ready",
-    origin: "import",
-    embeddingModel: null,
-    error: null,
-    ...extra,
-  };
-}
+const doc = documentRecord;
 
 async function chunks(texts: string[], withVectors = true): Promise<ChunkRecord[]> {
   const vectors = withVectors ? await embedder.embed(texts) : null;

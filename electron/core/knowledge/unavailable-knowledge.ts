@@ -33,6 +33,7 @@ export function createUnavailableKnowledgeService(reason: string, storeUri: stri
     moveDocuments: fail,
     search: fail,
     calibrate: async () => null,
+    buildLatentIndex: async () => null,
     stats: async () => ({
       documents: 0,
       chunks: 0,

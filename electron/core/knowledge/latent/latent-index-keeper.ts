@@ -1,0 +1,119 @@
+/**
+ * Keeps the knowledge base's latent index (latent-index.ts) in step with it: loads the saved one at
+ * start, builds a new one in the background when there is none or the knowledge base has changed by
+ * more than a tenth, and saves it beside the data (it is derived, so a damaged or foreign file is
+ * simply built again). Passages imported since the last build are folded in by search meanwhile.
+ */
+import {promises as fs} from "node:fs";
+import path from "node:path";
+import {chunkContext} from "../store-schema.js";
+import type {KnowledgeStore} from "../store.js";
+import {LatentIndex, LatentIndexBuilder} from "./latent-index.js";
+
+/** Dimensions kept: 150 ranked better than 100 or 300 where it was measured (see README). */
+export const LATENT_RANK = 150;
+/**
+ * Below this many passages there is too little co-occurrence to relate words (and a 150-dimension
+ * factorization of a few hundred passages mostly restates them), so small knowledge bases go without.
+ */
+export const MIN_LATENT_PASSAGES = 5 * LATENT_RANK;
+/** Relative change in passage count that makes the index due for a rebuild. */
+const REBUILD_DRIFT = 0.1;
+/** Documents read per batch while collecting words. */
+const DOCUMENTS_PER_BATCH = 16;
+
+export interface LatentIndexKeeperOptions {
+  store: KnowledgeStore;
+  /** Where the index is saved (a file of the local data folder, also for a shared store). */
+  file: string;
+  rank?: number;
+  minPassages?: number;
+}
+
+export class LatentIndexKeeper {
+  private index: LatentIndex | null = null;
+  private building: Promise<LatentIndex | null> | null = null;
+  private readonly controller = new AbortController();
+  private closed = false;
+
+  constructor(private readonly options: LatentIndexKeeperOptions) {}
+
+  /** The index search uses now, or null while there is none. */
+  current(): LatentIndex | null {
+    return this.index;
+  }
+
+  /** Reads the saved index when it was built from this store; anything else is ignored. */
+  async load(): Promise<void> {
+    const data = await fs.readFile(this.options.file).catch(() => null);
+    const parsed = data ? LatentIndex.parse(data) : null;
+    if (parsed && parsed.source === this.options.store.location.uri) this.index = parsed;
+  }
+
+  /** Whether the knowledge base has grown or shrunk enough since the build to need a new one. */
+  private async due(): Promise<boolean> {
+    const passages = await this.options.store.countChunks().catch(() => 0);
+    const min = this.options.minPassages ?? MIN_LATENT_PASSAGES;
+    if (!this.index) return passages >= min;
+    if (passages < min) return true;
+    return Math.abs(passages - this.index.passages) > REBUILD_DRIFT * Math.max(passages, this.index.passages);
+  }
+
+  /** Builds (or drops) the index when due; one build at a time; never throws. */
+  async refreshIfDue(): Promise<void> {
+    if (this.closed || this.building) return;
+    if (!(await this.due().catch(() => false))) return;
+    await this.rebuild();
+  }
+
+  /** Builds the index now (or joins the build under way); null when the knowledge base is too small. */
+  rebuild(): Promise<LatentIndex | null> {
+    if (this.building) return this.building;
+    this.building = this.build()
+      .catch(() => this.index)
+      .finally(() => {
+        this.building = null;
+      });
+    return this.building;
+  }
+
+  private async build(): Promise<LatentIndex | null> {
+    const {store} = this.options;
+    const signal = this.controller.signal;
+    const builder = new LatentIndexBuilder();
+    // In source order, not import order (imports run concurrently): the factorization starts from a
+    // seeded random block whose rows follow the passages, so the same files give the same index.
+    const documents = store
+      .listDocuments()
+      .filter((doc) => doc.status === "ready")
+      .sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : a.id.localeCompare(b.id)));
+    for (let i = 0; i < documents.length; i += DOCUMENTS_PER_BATCH) {
+      signal.throwIfAborted();
+      const chunks = (await Promise.all(documents.slice(i, i + DOCUMENTS_PER_BATCH).map((doc) => store.documentChunks(doc.id, 0, Number.MAX_SAFE_INTEGER)))).flat();
+      const terms = await store.analyzeEach(chunks.map((chunk) => `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`));
+      chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k]));
+    }
+    if (builder.passages < (this.options.minPassages ?? MIN_LATENT_PASSAGES)) {
+      this.index = null;
+      await fs.rm(this.options.file, {force: true});
+      return null;
+    }
+    const built = await builder.finish({rank: this.options.rank ?? LATENT_RANK, signal, source: store.location.uri});
+    if (this.closed) return this.index;
+    this.index = built;
+    if (built) {
+      // Written aside and renamed, so a crash leaves the old file or the new one, never half of one.
+      await fs.mkdir(path.dirname(this.options.file), {recursive: true});
+      const temp = `${this.options.file}.${process.pid}.tmp`;
+      await fs.writeFile(temp, built.serialize());
+      await fs.rename(temp, this.options.file);
+    }
+    return built;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.controller.abort();
+    await this.building;
+  }
+}
