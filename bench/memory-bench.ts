@@ -10,22 +10,37 @@
  * Each figure is given for the server process alone and with its child processes (the parser
  * spawner and workers, the embedding model's process while it is open), read from /proc (Linux only).
  *
- *   npm run build:electron && npx tsx bench/memory-bench.ts [--duration 60] [--pages 1000] [--connections 20]
+ * The server gets the allocator settings of the systemd unit (docs/operations/deskside.service);
+ * --plain-malloc leaves glibc's defaults, for comparison.
+ *
+ *   npm run build:electron && npx tsx bench/memory-bench.ts [--duration 60] [--pages 1000] [--connections 20] [--plain-malloc]
  */
 import fs from "node:fs";
 import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
+import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {makePdf} from "../test/helpers/document-fixtures.js";
 import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {printTable, writeResults} from "./lib.js";
 
-const {values} = parseArgs({options: {duration: {type: "string"}, pages: {type: "string"}, connections: {type: "string"}}});
+const {values} = parseArgs({options: {duration: {type: "string"}, pages: {type: "string"}, connections: {type: "string"}, "plain-malloc": {type: "boolean", default: false}}});
 const DURATION_S = Number(values.duration ?? 60);
 const PAGES = Number(values.pages ?? 1000);
 const CONNECTIONS = Number(values.connections ?? 20);
+
+/**
+ * The allocator settings of the systemd unit (docs/operations/deskside.service), so the server is
+ * measured as it is deployed; --plain-malloc measures it without them.
+ */
+function serviceMallocEnv(): Record<string, string> {
+  if (values["plain-malloc"]) return {};
+  const unit = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "docs", "operations", "deskside.service"), "utf8");
+  return Object.fromEntries([...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+}
+const MALLOC_ENV = serviceMallocEnv();
 
 if (!fs.existsSync("/proc/self/status")) {
   console.log("memory-bench reads /proc and runs on Linux only; skipped.");
@@ -45,7 +60,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-memory-"));
 // A short embedding-model idle time (the default is 10 minutes) so the bench can show it let go.
 fs.writeFileSync(path.join(dataDir, "settings.json"), JSON.stringify({api: {rateLimitPerMinute: 100_000}, knowledge: {embedderIdleMinutes: 0.25}}));
-let server = await startServe({built: true, dataDir});
+let server = await startServe({built: true, dataDir, env: MALLOC_ENV});
 let pid = server.child.pid!;
 const headers = {authorization: `Bearer ${server.token}`};
 await server.waitFor(/Model ready: |No chat model loaded/);
@@ -128,7 +143,7 @@ await server.stop();
 // knowledge base, which embeds); the second is a plain restart of a settled knowledge base.
 for (let round = 0; round < 2; round++) {
   if (round > 0) await server.stop();
-  server = await startServe({built: true, dataDir});
+  server = await startServe({built: true, dataDir, env: MALLOC_ENV});
   pid = server.child.pid!;
   await server.waitFor(/Model ready: |No chat model loaded/);
   await settle(120_000, pid);
@@ -152,11 +167,12 @@ const rows = [
   {moment: "after one search", "server MB": afterSearch.self, "with children MB": afterSearch.tree, target: ""},
   {moment: "25 s later (embedding model let go)", "server MB": afterRelease.self, "with children MB": afterRelease.tree, target: ""},
 ];
-printTable(`Memory of node dist-electron/serve.js (fixture models), ${load.requests.total} requests in ${DURATION_S} s (${load.non2xx} not 2xx), import ${file?.state} (${file?.chunks ?? 0} passages, ${(importMs / 1000).toFixed(1)} s)`, rows);
+printTable(`Memory of node dist-electron/serve.js (fixture models, allocator ${Object.keys(MALLOC_ENV).length ? Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ") : "as glibc sets it"}), ${load.requests.total} requests in ${DURATION_S} s (${load.non2xx} not 2xx), import ${file?.state} (${file?.chunks ?? 0} passages, ${(importMs / 1000).toFixed(1)} s)`, rows);
 console.log(`After load ÷ idle: ${(afterLoad.self / idle.self).toFixed(3)} (target ≤ 1.05)`);
 const out = writeResults("memory", {
   durationS: DURATION_S,
   pages: PAGES,
+  mallocEnv: MALLOC_ENV,
   requests: load.requests.total,
   non2xx: load.non2xx,
   idleMb: idle,
