@@ -19,8 +19,8 @@ export const LATENT_RANK = 150;
 export const MIN_LATENT_PASSAGES = 5 * LATENT_RANK;
 /** Relative change in passage count that makes the index due for a rebuild. */
 const REBUILD_DRIFT = 0.1;
-/** Documents read per batch while collecting words. */
-const DOCUMENTS_PER_BATCH = 16;
+/** Passages read and analysed at a time while collecting words. */
+const PASSAGES_PER_SLICE = 200;
 
 export interface LatentIndexKeeperOptions {
   store: KnowledgeStore;
@@ -68,6 +68,8 @@ export class LatentIndexKeeper {
 
   /** Builds the index now (or joins the build under way); null when the knowledge base is too small. */
   rebuild(): Promise<LatentIndex | null> {
+    // A close that came while this was being decided wins: the store is about to go.
+    if (this.closed) return Promise.resolve(this.index);
     if (this.building) return this.building;
     this.building = this.build()
       .catch(() => this.index)
@@ -87,11 +89,14 @@ export class LatentIndexKeeper {
       .listDocuments()
       .filter((doc) => doc.status === "ready")
       .sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : a.id.localeCompare(b.id)));
-    for (let i = 0; i < documents.length; i += DOCUMENTS_PER_BATCH) {
-      signal.throwIfAborted();
-      const chunks = (await Promise.all(documents.slice(i, i + DOCUMENTS_PER_BATCH).map((doc) => store.documentChunks(doc.id, 0, Number.MAX_SAFE_INTEGER)))).flat();
-      const terms = await store.analyzeEach(chunks.map((chunk) => `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`));
-      chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k]));
+    // Read and analysed a slice at a time, so a close (or an abort) never waits on a whole long document.
+    for (const doc of documents) {
+      for (let from = 0; from < doc.chunkCount; from += PASSAGES_PER_SLICE) {
+        signal.throwIfAborted();
+        const chunks = await store.documentChunks(doc.id, from, from + PASSAGES_PER_SLICE - 1);
+        const terms = await store.analyzeEach(chunks.map((chunk) => `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`));
+        chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k]));
+      }
     }
     if (builder.passages < (this.options.minPassages ?? MIN_LATENT_PASSAGES)) {
       this.index = null;
