@@ -460,10 +460,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (calibrationCurrent(store.fusionCalibration(), await store.countChunks().catch(() => 0), store.vectorModel()?.id ?? null)) return;
     await calibrateNow();
   };
-  /** What follows a change of content (an import, a pack): fusion weights, then the latent index, each when due. */
+  /** What follows a change of content (an import, a pack): fusion weights, then (once changes settle) the latent index, each when due. */
   const afterContentChange = async (): Promise<void> => {
     await calibrateIfDue();
-    if (!closing) await latent.refreshIfDue();
+    if (!closing) latent.schedule();
   };
 
   const unreachableNotice = () =>

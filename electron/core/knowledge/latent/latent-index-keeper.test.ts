@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync, readFileSync} from "node:fs";
+import {existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
@@ -66,6 +66,24 @@ describe("LatentIndexKeeper", () => {
     expect(again.current()?.serialize().equals(built.serialize())).toBe(true);
     await keeper.close();
     await again.close();
+  });
+
+  it("builds a scheduled index once changes have settled, and not at all when closed first", async () => {
+    const file = path.join(dir, "latent-index.bin");
+    const keeper = new LatentIndexKeeper({store, file, rank: 4, minPassages: 5, settleMs: 100});
+    keeper.schedule();
+    keeper.schedule();
+    expect(keeper.current()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(keeper.current()?.size).toBe(12);
+    await keeper.close();
+    rmSync(file);
+    const closedFirst = new LatentIndexKeeper({store, file, rank: 4, minPassages: 5, settleMs: 100});
+    closedFirst.schedule();
+    await closedFirst.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closedFirst.current()).toBeNull();
+    expect(existsSync(file)).toBe(false);
   });
 
   it("ignores a damaged file or one built from another store, and builds again", async () => {

@@ -1,7 +1,7 @@
 /**
  * Keeps the knowledge base's latent index (latent-index.ts) in step with it: loads the saved one at
  * start, builds a new one in the background when there is none or the knowledge base has changed by
- * more than a tenth, and saves it beside the data (it is derived, so a damaged or foreign file is
+ * more than a tenth (once changes have settled), and saves it beside the data (it is derived, so a damaged or foreign file is
  * simply built again). Passages imported since the last build are folded in by search meanwhile.
  */
 import {promises as fs} from "node:fs";
@@ -22,8 +22,17 @@ const REBUILD_DRIFT = 0.1;
 /** Passages read and analysed at a time while collecting words. */
 const PASSAGES_PER_SLICE = 200;
 
+/**
+ * How long the knowledge base must go without another change before a due index is built: a build
+ * takes seconds of CPU (a minute at 100k passages), and a team importing batch after batch, or an
+ * app that has just started, should not pay for one between batches.
+ */
+export const DEFAULT_SETTLE_MS = 30_000;
+
 export interface LatentIndexKeeperOptions {
   store: KnowledgeStore;
+  /** Quiet time before a scheduled build (see schedule); DEFAULT_SETTLE_MS by default. */
+  settleMs?: number;
   /** Where the index is saved (a file of the local data folder, also for a shared store). */
   file: string;
   rank?: number;
@@ -35,6 +44,7 @@ export class LatentIndexKeeper {
   private building: Promise<LatentIndex | null> | null = null;
   private readonly controller = new AbortController();
   private closed = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: LatentIndexKeeperOptions) {}
 
@@ -57,6 +67,18 @@ export class LatentIndexKeeper {
     if (!this.index) return passages >= min;
     if (passages < min) return true;
     return Math.abs(passages - this.index.passages) > REBUILD_DRIFT * Math.max(passages, this.index.passages);
+  }
+
+  /** Checks whether a build is due once the knowledge base has been left alone for the settle time. */
+  schedule(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refreshIfDue();
+    }, this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    // A pending check never keeps a process alive.
+    this.timer.unref();
   }
 
   /** Builds (or drops) the index when due; one build at a time; never throws. */
@@ -118,6 +140,7 @@ export class LatentIndexKeeper {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     this.controller.abort();
     await this.building;
   }
