@@ -12,6 +12,7 @@
 import {setImmediate as nextTurn} from "node:timers/promises";
 import type {RankedCandidate} from "./ranking.js";
 import {fuseLists, type FusionMethod} from "./ranking.js";
+import {mulberry32} from "./seeded-random.js";
 
 export interface FusionWeights {
   text: number;
@@ -49,15 +50,10 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small seeded generator, so the same chunks always give the same pseudo-questions. */
+/** Uniform in [0, 1), the same for the same seed. */
 function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** A pseudo-question from a chunk's text, or null when it has no sentence of useful length. */

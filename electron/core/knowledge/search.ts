@@ -8,7 +8,7 @@ import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
 import type {Reranker} from "./reranker.js";
-import {chunkContext, type StoredChunk} from "./store-schema.js";
+import {passageWithContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
 
 /**
@@ -291,7 +291,7 @@ export async function searchWithVector(
     // The model reads the passage with its title and headings, as a person would see it.
     const passages = head.map((c) => {
       const chunk = headChunks.get(c.id);
-      return chunk ? `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}` : "";
+      return chunk ? passageWithContext(chunk) : "";
     });
     ordered = applyRerankScores(fused, head.length, await reranker.score(request.query, passages, {signal: options.signal}));
     rerankMs = performance.now() - rerankStarted;

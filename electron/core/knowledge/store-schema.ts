@@ -80,6 +80,11 @@ export function chunkContext(title: string, headingPath: string[]): string {
   return parts.filter(Boolean).join(" \u203a ");
 }
 
+/** A passage as a reader (or a model) sees it: its title and headings, then its text. */
+export function passageWithContext(chunk: {title: string; headingPath: string[]; text: string}): string {
+  return `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`;
+}
+
 /** SQL that fills the context column of a table written before it existed (same rule, minus the dedupe). */
 export const CONTEXT_COLUMN_SQL = "concat_ws(' \u203a ', title, array_to_string(heading_path, ' \u203a '))";
 

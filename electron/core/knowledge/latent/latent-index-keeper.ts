@@ -6,7 +6,7 @@
  */
 import {promises as fs} from "node:fs";
 import path from "node:path";
-import {chunkContext} from "../store-schema.js";
+import {passageWithContext} from "../store-schema.js";
 import type {KnowledgeStore} from "../store.js";
 import {LatentIndex, LatentIndexBuilder} from "./latent-index.js";
 
@@ -116,7 +116,7 @@ export class LatentIndexKeeper {
       for (let from = 0; from < doc.chunkCount; from += PASSAGES_PER_SLICE) {
         signal.throwIfAborted();
         const chunks = await store.documentChunks(doc.id, from, from + PASSAGES_PER_SLICE - 1);
-        const terms = await store.analyzeEach(chunks.map((chunk) => `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`));
+        const terms = await store.analyzeEach(chunks.map(passageWithContext));
         chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k]));
       }
     }

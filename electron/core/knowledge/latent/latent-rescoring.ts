@@ -6,7 +6,7 @@
  * similarity alone.
  */
 import type {ScoredCandidate} from "../ranking.js";
-import {chunkContext, type StoredChunk} from "../store-schema.js";
+import {passageWithContext, type StoredChunk} from "../store-schema.js";
 import type {KnowledgeStore} from "../store.js";
 import type {LatentIndex} from "./latent-index.js";
 
@@ -48,7 +48,7 @@ export async function rescoreWithLatent(
   if (missing.length > 0) {
     const read = await store.chunksByIds(missing);
     for (const chunk of read) chunks.set(chunk.id, chunk);
-    const terms = await store.analyzeEach(read.map((chunk) => `${chunkContext(chunk.title, chunk.headingPath)}\n${chunk.text}`));
+    const terms = await store.analyzeEach(read.map(passageWithContext));
     read.forEach((chunk, i) => {
       const vector = latent.foldTerms(terms[i]);
       if (vector) similarity.set(chunk.id, dot(vector, query));

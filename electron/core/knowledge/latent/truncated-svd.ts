@@ -6,6 +6,7 @@
  * without holding up requests. Deterministic for a given seed.
  */
 import {setImmediate as nextTurn} from "node:timers/promises";
+import {mulberry32} from "../seeded-random.js";
 
 /** A sparse matrix in compressed sparse row form. */
 export interface CsrMatrix {
@@ -50,15 +51,11 @@ class Yielder {
   }
 }
 
-/** mulberry32 feeding Box-Muller: reproducible Gaussian numbers. */
+/** Box-Muller over a seeded generator: reproducible Gaussian numbers. */
 function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  // Half a step off zero, so the logarithm never sees 0.
+  const uniform = () => (next() + 0.5) / 4294967296;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
