@@ -36,6 +36,19 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   image: "image",
 };
 
+/**
+ * Loads the reader this file needs, so that a worker can start the file's clock once its code is
+ * in memory: loading PDF.js or jsdom costs seconds on a busy machine whatever the file. Errors
+ * are left for parseDocument to report.
+ */
+export async function loadReaderFor(bytes: Uint8Array, fileName: string): Promise<void> {
+  try {
+    await PARSERS[(await detectType(bytes, fileName)).kind]();
+  } catch {
+    // parseDocument meets the same problem and reports it with its code.
+  }
+}
+
 export async function parseDocument(bytes: Uint8Array, fileName: string, limits?: Partial<FileLimits>, context: ParseContext = {}): Promise<ParsedDocument> {
   const resolved = resolveLimits(limits);
   const type = await detectType(bytes, fileName).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import {createOcrReader} from "./ocr/ocr-reader.js";
-import {parseDocument} from "./parse-document.js";
+import {loadReaderFor, parseDocument} from "./parse-document.js";
 import {readDocumentFile} from "./parse-file.js";
 import {prepareDocument} from "./prepare-document.js";
 import type {ParseContext} from "./types.js";
@@ -35,6 +35,9 @@ function memoryBytes(): number {
 async function handle(job: ParseJob): Promise<ParseReply> {
   try {
     const bytes = job.path !== undefined ? await readDocumentFile(job.path) : job.bytes;
+    // Loading code is the machine's cost, not the file's: the pool starts the file's clock after it.
+    await Promise.all([loadReaderFor(bytes, job.fileName), job.chunking ? tokenCounterFor(job.chunking.tokenizer).catch(() => undefined) : undefined]);
+    send({id: job.id, reading: true});
     const context = parseContext(job);
     if (!job.chunking) return {id: job.id, ok: true, document: await parseDocument(bytes, job.fileName, job.limits, context), memoryBytes: memoryBytes()};
     const countTokens = await tokenCounterFor(job.chunking.tokenizer);

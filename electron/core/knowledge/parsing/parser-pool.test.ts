@@ -93,6 +93,18 @@ describe("parser pool recovery", () => {
     }
   });
 
+  it("starts a file's clock once the worker is ready, not while it is starting", async () => {
+    // The worker takes 1.5 s to load; the file itself is read in well under the 1 s limit.
+    const pool = createParserPool({size: 1, timeoutMs: 1000, workerUrl: new URL("../../../../test/helpers/slow-start-parse-worker.ts", import.meta.url)});
+    try {
+      const started = Date.now();
+      expect(await pool.parse(utf8("Restart the spooler."), "note.txt")).toMatchObject({blocks: [{text: "Restart the spooler."}]});
+      expect(Date.now() - started).toBeGreaterThan(1500);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("stops a file that exceeds the time limit and rejects work after close", async () => {
     const pool = createParserPool({size: 1, timeoutMs: 1});
     const error = await expectDesksideError(pool.parse(utf8("slow"), "slow.txt"));

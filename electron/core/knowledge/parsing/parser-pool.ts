@@ -94,6 +94,12 @@ type Outcome = {value: ParsedDocument | PreparedDocument; memoryBytes: number} |
 const DEFAULT_RECYCLE_BYTES = 512 * 1024 * 1024;
 const HANDOVER_BYTES = 256 * 1024;
 const DEFAULT_IDLE_MS = 60_000;
+/**
+ * Time for a worker to start, read the file from disk and load the reader and tokenizer it needs
+ * (seconds on a loaded two-core machine) before the file's own limit begins; a file cannot
+ * lengthen this phase, since detecting its type looks at its first megabyte only.
+ */
+const STARTUP_ALLOWANCE_MS = 60_000;
 
 export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   const size = Math.max(1, Math.floor(options.size ?? Math.min(4, Math.max(1, availableParallelism() - 1))));
@@ -117,6 +123,10 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       onReply(reply) {
         const task = slot.task;
         if (slot.worker !== worker || !task || task.job.id !== reply.id) return;
+        if ("reading" in reply) {
+          armTimer(slot, task, task.timeoutMs);
+          return;
+        }
         if ("chunks" in reply) {
           for (const chunk of reply.chunks) task.chunks.push(chunk);
           return;
@@ -165,10 +175,10 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
     dispatch();
   };
 
-  const armTimer = (slot: Slot, task: Task, ms: number): void => {
+  const armTimer = (slot: Slot, task: Task, ms: number, phase: "startup" | "reading" = "reading"): void => {
     if (slot.timer) clearTimeout(slot.timer);
     task.allowedMs = ms;
-    slot.timer = setTimeout(() => abandon(slot, timeoutError(task.allowedMs, task.ocr)), ms);
+    slot.timer = setTimeout(() => abandon(slot, phase === "startup" ? startupError(ms) : timeoutError(task.allowedMs, task.ocr)), ms);
   };
 
   /** Fails the running file and discards its worker: the only way to stop synchronous parsing. */
@@ -197,7 +207,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       slot.worker ??= spawn(slot);
       slot.task = task;
       slot.worker.setBusy(true);
-      armTimer(slot, task, task.timeoutMs);
+      // Until the worker says it is reading, the time goes to starting it and loading its readers.
+      armTimer(slot, task, Math.max(task.timeoutMs, STARTUP_ALLOWANCE_MS), "startup");
       slot.worker.send(task.job);
     }
   };
@@ -322,6 +333,12 @@ function timeoutError(timeoutMs: number, ocr: OcrProgress | null): DesksideError
     });
   return fileTooComplex(`Reading this file took longer than ${limit} and was stopped; it is too large or too intricate to import as it is. Split it or save it in a simpler format.`, {
     timeoutMs,
+  });
+}
+
+function startupError(ms: number): DesksideError {
+  return new DesksideError("BUSY", `The document reader did not get ready within ${Math.round(ms / 1000)} s; the computer is too busy. Try this file again in a moment.`, {
+    details: {timeoutMs: ms},
   });
 }
 

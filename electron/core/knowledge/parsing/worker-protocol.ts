@@ -24,6 +24,8 @@ export type ParseJob = {
 export const CHUNK_BATCH = 256;
 
 export type ParseReply =
+  /** The file is read from disk and the code to parse it is loaded: its time limit starts now. */
+  | {id: number; reading: true}
   | {id: number; ok: true; document: ParsedDocument; memoryBytes: number}
   /** One batch of a prepared document's chunks, in order; the final reply follows the last batch. */
   | {id: number; chunks: Chunk[]}
