@@ -55,7 +55,9 @@ export class SseWriter {
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });
-    raw.flushHeaders();
+    // The headers leave with the first event (one write, one packet, not two); a stream that
+    // opens with nothing to say yet (a queued request) sends them now.
+    if (!this.pending) raw.flushHeaders();
   }
 
   private flush = (): void => {
@@ -70,9 +72,12 @@ export class SseWriter {
   };
 
   private write(text: string): void {
-    if (!this.opened) this.open();
-    if (this.closed) return;
     this.pending += text;
+    if (!this.opened) this.open();
+    if (this.closed) {
+      this.pending = "";
+      return;
+    }
     if (this.timer) return;
     const wait = COALESCE_MS - (performance.now() - this.lastFlush);
     if (wait <= 0) this.flush();
@@ -89,8 +94,9 @@ export class SseWriter {
    * first token this way: sent alone, it would start the coalescing window and hold that token back.
    */
   sendWithNext(data: unknown): void {
+    this.pending += eventText(data);
     if (!this.opened) this.open();
-    if (!this.closed) this.pending += eventText(data);
+    if (this.closed) this.pending = "";
   }
 
   comment(text: string): void {
@@ -103,7 +109,12 @@ export class SseWriter {
 
   end(): void {
     if (!this.opened) this.open();
-    this.flush();
-    if (!this.closed) this.reply.raw.end();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed) return;
+    // The last events and the end of the response in one write.
+    const rest = this.pending;
+    this.pending = "";
+    this.reply.raw.end(rest || undefined);
   }
 }

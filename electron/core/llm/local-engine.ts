@@ -4,6 +4,9 @@ import {
   DraftSequenceTokenPredictor,
   InputLookupTokenPredictor,
   LlamaChat,
+  LlamaCompletion,
+  resolveChatWrapper,
+  type ChatWrapper,
   type GgufFileInfo,
   type Llama,
   type LlamaContext,
@@ -22,7 +25,9 @@ import {assertSchemaBounds} from "./json-schema-bounds.js";
 import {createLlamaRuntime, describeGpu, type LlamaRuntime} from "./llama-runtime.js";
 import {threadsFor} from "./load-options.js";
 import {findModelFiles, resolveModelRequest, type ModelFolder} from "./model-discovery.js";
+import {plainPrompt} from "./plain-prompt.js";
 import {SequencePool} from "./sequence-pool.js";
+import {StopScanner} from "./stop-scanner.js";
 
 export interface LoadOptions {
   /** A .gguf path or a file name inside the model folders. */
@@ -69,6 +74,8 @@ const NO_EVENTS: EngineEvents = {emit: () => undefined};
 
 /** Compiled grammars kept for reuse, one per distinct JSON schema (plus plain JSON). */
 const MAX_CACHED_GRAMMARS = 32;
+/** How long an unload waits for aborted generations to stop before freeing the model anyway. */
+const UNLOAD_GRACE_MS = 2000;
 
 interface Loaded {
   model: LlamaModel;
@@ -76,6 +83,8 @@ interface Loaded {
   /** The draft model and its context, when speculative decoding uses one. */
   draft: {model: LlamaModel; context: LlamaContext} | null;
   pool: SequencePool<LlamaContextSequence>;
+  /** The model's chat template, resolved once: resolving a Jinja template is not free. */
+  chatWrapper: ChatWrapper;
   info: LoadedModel;
   options: LoadOptions;
 }
@@ -96,7 +105,8 @@ export class LocalEngine implements ChatEngine {
   private loadsSettled: {promise: Promise<DesksideError | null>; resolve: (failure: DesksideError | null) => void} | null = null;
   /** Why the latest load failed (a cancelled one does not count); null once a load succeeds or another starts. */
   private loadFailure: DesksideError | null = null;
-  private readonly inFlight = new Set<AbortController>();
+  /** Generations running now, each with the promise that settles when it has let go of its sequence. */
+  private readonly inFlight = new Map<AbortController, Promise<void>>();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   /** Whose tokens each context sequence holds (see GenerateOptions.cacheScope). */
   private readonly cacheScopes = new WeakMap<LlamaContextSequence, string>();
@@ -307,6 +317,7 @@ export class LocalEngine implements ChatEngine {
         context,
         draft,
         pool: new SequencePool(slots, options.queueLimit ?? 16),
+        chatWrapper: resolveChatWrapper(model),
         options,
         info: {
           id: info.id,
@@ -376,8 +387,11 @@ export class LocalEngine implements ChatEngine {
     const loaded = this.loaded;
     if (!loaded) return;
     this.setState("unloading");
-    for (const controller of this.inFlight) controller.abort();
+    for (const controller of this.inFlight.keys()) controller.abort();
     loaded.pool.rejectWaiting(new DesksideError("MODEL_NOT_LOADED", "The model was unloaded before this request started."));
+    // An aborted generation stops at its next token; the context is freed after that, since a
+    // sampling step still queued on a freed context throws where no caller can catch it.
+    await Promise.race([Promise.all(this.inFlight.values()), new Promise((resolve) => setTimeout(resolve, UNLOAD_GRACE_MS).unref())]);
     this.loaded = null;
     this.grammars.clear();
     await loaded.context.dispose().catch(() => undefined);
@@ -440,17 +454,26 @@ export class LocalEngine implements ChatEngine {
     // Another caller's tokens are never reused (see GenerateOptions.cacheScope).
     if (scopeOf(sequence) !== scope) await sequence.clearHistory().catch(() => undefined);
     this.cacheScopes.set(sequence, scope);
-    this.inFlight.add(controller);
+    let settled!: () => void;
+    this.inFlight.set(controller, new Promise<void>((resolve) => (settled = resolve)));
     this.events.emit("models.status", this.status());
     const started = performance.now();
     let firstTextAt: number | null = null;
-    const chat = new LlamaChat({contextSequence: sequence, autoDisposeSequence: false});
+    const plain = grammar ? null : plainPrompt(loaded.chatWrapper, loaded.model, history, options.maxTokens, loaded.context.contextSize);
+    // A plain prompt is generated as a completion of the rendered template; the rest needs the chat layer.
+    const generator = plain
+      ? new LlamaCompletion({contextSequence: sequence, autoDisposeSequence: false})
+      : new LlamaChat({contextSequence: sequence, autoDisposeSequence: false, chatWrapper: loaded.chatWrapper});
     const meterBefore = sequence.tokenMeter.getState();
     const speculating = sequence.tokenPredictor !== undefined;
     let emittedTokens = 0;
     let failed = false;
+    const emit = (text: string) => {
+      firstTextAt ??= performance.now();
+      options.onText?.(text);
+    };
     try {
-      const response = await chat.generateResponse(history, {
+      const sampling = {
         signal: controller.signal,
         stopOnAbortSignal: true,
         maxTokens: options.maxTokens,
@@ -459,15 +482,48 @@ export class LocalEngine implements ChatEngine {
         topK: options.topK,
         seed: options.seed,
         repeatPenalty: penaltiesFor(options),
-        customStopTriggers: options.stop?.length ? options.stop : undefined,
-        grammar,
-        onTextChunk: (text) => {
-          firstTextAt ??= performance.now();
-          options.onText?.(text);
-        },
-        // With speculative decoding the meter also counts guessed tokens that were thrown away.
-        onResponseChunk: speculating ? (chunk) => void (emittedTokens += chunk.tokens.length) : undefined,
-      });
+      };
+      let response: {text: string; stopReason: string};
+      if (generator instanceof LlamaCompletion) {
+        // Stop strings are found in the streamed text; finding one ends generation like an abort, read as a stop.
+        const scanner = new StopScanner([...plain!.stopTexts, ...(options.stop ?? [])]);
+        let text = "";
+        let stopped = false;
+        const result = await generator.generateCompletionWithMeta(plain!.tokens, {
+          ...sampling,
+          // The prompt and max_tokens fit (plainPrompt checked), so nothing is ever shifted out.
+          disableContextShift: true,
+          onTextChunk: (piece) => {
+            if (stopped) return;
+            const next = scanner.push(piece);
+            if (next.text) {
+              text += next.text;
+              emit(next.text);
+            }
+            if (next.stopped) {
+              stopped = true;
+              controller.abort();
+            }
+          },
+          // With speculative decoding the meter also counts guessed tokens that were thrown away.
+          onToken: speculating ? (tokens) => void (emittedTokens += tokens.length) : undefined,
+        });
+        const rest = stopped ? "" : scanner.flush();
+        if (rest) {
+          text += rest;
+          emit(rest);
+        }
+        response = {text, stopReason: stopped ? "stop" : result.metadata.stopReason};
+      } else {
+        const result = await generator.generateResponse(history, {
+          ...sampling,
+          grammar,
+          customStopTriggers: options.stop?.length ? options.stop : undefined,
+          onTextChunk: emit,
+          onResponseChunk: speculating ? (chunk) => void (emittedTokens += chunk.tokens.length) : undefined,
+        });
+        response = {text: result.response, stopReason: result.metadata.stopReason};
+      }
       const ended = performance.now();
       const meter = sequence.tokenMeter.getState();
       const generatedTokens = meter.usedOutputTokens - meterBefore.usedOutputTokens;
@@ -476,10 +532,10 @@ export class LocalEngine implements ChatEngine {
       // not already there from the previous request was evaluated (the meter's input count).
       const evaluatedPromptTokens = meter.usedInputTokens - meterBefore.usedInputTokens;
       const promptTokens = Math.max(evaluatedPromptTokens, sequence.contextTokens.length - generatedTokens);
-      const stopReason = response.metadata.stopReason;
+      const stopReason = response.stopReason;
       const generationMs = firstTextAt === null ? 0 : ended - firstTextAt;
       return {
-        text: response.response,
+        text: response.text,
         finishReason: stopReason === "abort" ? "abort" : stopReason === "maxTokens" ? "length" : "stop",
         usage: {promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: Math.max(0, promptTokens - evaluatedPromptTokens)},
         timings: {
@@ -498,13 +554,14 @@ export class LocalEngine implements ChatEngine {
     } finally {
       options.signal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
-      chat.dispose({disposeSequence: false});
+      generator.dispose({disposeSequence: false});
       // The sequence keeps this request's tokens: the next request on it evaluates only what differs
       // from them (the system prompt, instructions and a conversation's earlier turns are reused), as
       // llama.cpp's server does with its prompt cache. A request that failed leaves no partial state.
       if (failed) await sequence.clearHistory().catch(() => undefined);
       if (this.loaded === loaded) loaded.pool.release(sequence);
       this.events.emit("models.status", this.status());
+      settled();
     }
   }
 
