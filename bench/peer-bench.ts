@@ -4,14 +4,16 @@
  * load from elsewhere on the machine hits every path alike). Streaming chat completions of
  * --tokens tokens at temperature 0; decode tok/s and time to first token as the HTTP client sees
  * them, and the ratios that count. llama-server is built once from node-llama-cpp's bundled source
- * (see llama-server.ts); without cmake or a compiler its rows are skipped with a message.
+ * (see llama-server.ts); without cmake or a compiler its rows are skipped with a message. Deskside
+ * is built first and runs as `node dist-electron/serve.js`, as a service runs it.
  *
  *   npx tsx bench/peer-bench.ts [--runs 12] [--tokens 400] [--threads 1] [--model path.gguf]
  */
+import {execFileSync} from "node:child_process";
 import path from "node:path";
 import {parseArgs} from "node:util";
 import {getLlama, LlamaChat, resolveChatWrapper, type Token} from "node-llama-cpp";
-import {FIXTURE_GGUF} from "../test/helpers/fixtures.js";
+import {FIXTURE_GGUF, REPO_ROOT} from "../test/helpers/fixtures.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {toLlamaHistory} from "../electron/core/llm/chat-history.js";
 import {ensureLlamaServer, startLlamaServer} from "../test/helpers/llama-server.js";
@@ -127,7 +129,9 @@ paths.push({
   },
 });
 
-const desk = await startServe({env: {DESKSIDE_MODELS_DIR: path.dirname(MODEL), DESKSIDE_MODEL: path.basename(MODEL), DESKSIDE_THREADS: String(THREADS)}});
+// Deskside runs as a service runs it: the plain JavaScript build, no tsx.
+execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-electron.mjs")], {cwd: REPO_ROOT, stdio: "ignore"});
+const desk = await startServe({built: true, env: {DESKSIDE_MODELS_DIR: path.dirname(MODEL), DESKSIDE_MODEL: path.basename(MODEL), DESKSIDE_THREADS: String(THREADS)}});
 await desk.waitFor(/Model ready: |No chat model loaded/);
 const deskModel = ((await (await fetch(`${desk.url}/v1/models`, {headers: {authorization: `Bearer ${desk.token}`}})).json()) as {data: {id: string}[]}).data.find((m) => m.id !== "deskside-rag")?.id;
 if (!deskModel) throw new Error(`Deskside loaded no model from ${path.dirname(MODEL)}`);
