@@ -11,94 +11,49 @@
  * spawner and workers, the embedding model's process while it is open), read from /proc (Linux only).
  *
  * The server gets the allocator settings of the systemd unit (docs/operations/deskside.service);
- * --plain-malloc leaves glibc's defaults, for comparison.
+ * --plain-malloc leaves glibc's defaults, for comparison; --no-idle-collect turns off the idle
+ * collector (DESKSIDE_IDLE_COLLECT=false), to see what it gives back.
  *
- *   npm run build:electron && npx tsx bench/memory-bench.ts [--duration 60] [--pages 1000] [--connections 20] [--plain-malloc]
+ *   npm run build:electron && npx tsx bench/memory-bench.ts [--duration 60] [--pages 1000] [--connections 20] [--plain-malloc] [--no-idle-collect]
  */
 import fs from "node:fs";
-import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {makePdf} from "../test/helpers/document-fixtures.js";
-import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {printTable, writeResults} from "./lib.js";
+import {apiLoad, LOAD_QUESTIONS, settle, sleep, treeRss, unitMallocEnv} from "./server-memory.js";
 
-const {values} = parseArgs({options: {duration: {type: "string"}, pages: {type: "string"}, connections: {type: "string"}, "plain-malloc": {type: "boolean", default: false}}});
+const {values} = parseArgs({options: {duration: {type: "string"}, pages: {type: "string"}, connections: {type: "string"}, "plain-malloc": {type: "boolean", default: false}, "no-idle-collect": {type: "boolean", default: false}}});
 const DURATION_S = Number(values.duration ?? 60);
 const PAGES = Number(values.pages ?? 1000);
 const CONNECTIONS = Number(values.connections ?? 20);
 
-/**
- * The allocator settings of the systemd unit (docs/operations/deskside.service), so the server is
- * measured as it is deployed; --plain-malloc measures it without them.
- */
-function serviceMallocEnv(): Record<string, string> {
-  if (values["plain-malloc"]) return {};
-  const unit = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "docs", "operations", "deskside.service"), "utf8");
-  return Object.fromEntries([...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-}
-const MALLOC_ENV = serviceMallocEnv();
+// The unit's allocator settings, so the server is measured as it is deployed; --plain-malloc without them.
+const MALLOC_ENV = values["plain-malloc"] ? {} : unitMallocEnv();
+const SERVER_ENV: Record<string, string> = {...MALLOC_ENV, ...(values["no-idle-collect"] ? {DESKSIDE_IDLE_COLLECT: "false"} : {})};
 
 if (!fs.existsSync("/proc/self/status")) {
   console.log("memory-bench reads /proc and runs on Linux only; skipped.");
   process.exit(0);
 }
 
-/** Resident memory of a process, and of it with all its descendants (parser spawner, workers), in MB. */
-function treeRss(rootPid: number): {self: number; tree: number; processes: number} {
-  const pids = [rootPid, ...descendantPids(rootPid)];
-  const rss = (pid: number) => processMemoryMb(pid)?.rss ?? 0;
-  return {self: rss(rootPid), tree: pids.reduce((sum, pid) => sum + rss(pid), 0), processes: pids.length};
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 // The load measures the server, not the per-client rate limit (600 a minute by default).
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-memory-"));
 // A short embedding-model idle time (the default is 10 minutes) so the bench can show it let go.
 fs.writeFileSync(path.join(dataDir, "settings.json"), JSON.stringify({api: {rateLimitPerMinute: 100_000}, knowledge: {embedderIdleMinutes: 0.25}}));
-let server = await startServe({built: true, dataDir, env: MALLOC_ENV});
+let server = await startServe({built: true, dataDir, env: SERVER_ENV});
 let pid = server.child.pid!;
 const headers = {authorization: `Bearer ${server.token}`};
 await server.waitFor(/Model ready: |No chat model loaded/);
 
-// Start-up imports the default articles in a parser worker; idle means that worker is gone too.
-async function settle(maxMs: number, pid: number): Promise<void> {
-  const deadline = Date.now() + maxMs;
-  let stableSince = Date.now();
-  let last = treeRss(pid).processes;
-  while (Date.now() < deadline) {
-    await sleep(500);
-    const now = treeRss(pid).processes;
-    if (now !== last) stableSince = Date.now();
-    last = now;
-    // Server + spawner only, and no change for 5 s.
-    if (now <= 2 && Date.now() - stableSince > 5000) return;
-  }
-}
 await settle(120_000, pid);
 const idle = treeRss(pid);
 console.log(`idle: ${idle.self.toFixed(0)} MB (with children ${idle.tree.toFixed(0)} MB)`);
 
 // ─── API load ─────────────────────────────────────────────────────────────────────────────────
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<{requests: {total: number}; non2xx: number}>;
-const model = ((await (await fetch(`${server.url}/v1/models`, {headers})).json()) as {data: {id: string}[]}).data.find((m) => m.id !== "deskside-rag")?.id ?? "deskside-rag";
-const questions = ["VPN error 809 after the update", "printer shows offline", "reset a forgotten password", "Outlook keeps asking for the password", "disk is full on the laptop"];
-let n = 0;
-const json = {...headers, "content-type": "application/json"};
-const load = await autocannon({
-  url: server.url,
-  connections: CONNECTIONS,
-  duration: DURATION_S,
-  requests: [
-    {method: "POST", path: "/api/search", headers: json, setupRequest: (req: object) => ({...req, body: JSON.stringify({query: questions[n++ % questions.length], top_k: 5})})},
-    {method: "POST", path: "/api/search", headers: json, setupRequest: (req: object) => ({...req, body: JSON.stringify({query: questions[n++ % questions.length], top_k: 5})})},
-    {method: "POST", path: "/v1/chat/completions", headers: json, setupRequest: (req: object) => ({...req, body: JSON.stringify({model, messages: [{role: "user", content: questions[n++ % questions.length]}], max_tokens: 32})})},
-  ],
-});
+const load = await apiLoad(server, CONNECTIONS, DURATION_S);
 const underLoad = treeRss(pid);
 await sleep(10_000);
 const afterLoad = treeRss(pid);
@@ -143,14 +98,14 @@ await server.stop();
 // knowledge base, which embeds); the second is a plain restart of a settled knowledge base.
 for (let round = 0; round < 2; round++) {
   if (round > 0) await server.stop();
-  server = await startServe({built: true, dataDir, env: MALLOC_ENV});
+  server = await startServe({built: true, dataDir, env: SERVER_ENV});
   pid = server.child.pid!;
   await server.waitFor(/Model ready: |No chat model loaded/);
   await settle(120_000, pid);
   await sleep(10_000);
 }
 const restartIdle = treeRss(pid);
-const searched = await fetch(`${server.url}/api/search`, {method: "POST", headers: {authorization: `Bearer ${server.token}`, "content-type": "application/json"}, body: JSON.stringify({query: questions[0], top_k: 5})});
+const searched = await fetch(`${server.url}/api/search`, {method: "POST", headers: {authorization: `Bearer ${server.token}`, "content-type": "application/json"}, body: JSON.stringify({query: LOAD_QUESTIONS[0], top_k: 5})});
 if (!searched.ok) throw new Error(`search after restart: HTTP ${searched.status}`);
 const afterSearch = treeRss(pid);
 await sleep(25_000);
@@ -167,12 +122,13 @@ const rows = [
   {moment: "after one search", "server MB": afterSearch.self, "with children MB": afterSearch.tree, target: ""},
   {moment: "25 s later (embedding model let go)", "server MB": afterRelease.self, "with children MB": afterRelease.tree, target: ""},
 ];
-printTable(`Memory of node dist-electron/serve.js (fixture models, allocator ${Object.keys(MALLOC_ENV).length ? Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ") : "as glibc sets it"}), ${load.requests.total} requests in ${DURATION_S} s (${load.non2xx} not 2xx), import ${file?.state} (${file?.chunks ?? 0} passages, ${(importMs / 1000).toFixed(1)} s)`, rows);
+printTable(`Memory of node dist-electron/serve.js (fixture models, allocator ${Object.keys(MALLOC_ENV).length ? Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ") : "as glibc sets it"}${values["no-idle-collect"] ? ", idle collector off" : ""}), ${load.requests.total} requests in ${DURATION_S} s (${load.non2xx} not 2xx), import ${file?.state} (${file?.chunks ?? 0} passages, ${(importMs / 1000).toFixed(1)} s)`, rows);
 console.log(`After load ÷ idle: ${(afterLoad.self / idle.self).toFixed(3)} (target ≤ 1.05)`);
 const out = writeResults("memory", {
   durationS: DURATION_S,
   pages: PAGES,
   mallocEnv: MALLOC_ENV,
+  idleCollector: !values["no-idle-collect"],
   requests: load.requests.total,
   non2xx: load.non2xx,
   idleMb: idle,

@@ -12,6 +12,12 @@ describe("resolveOverrides", () => {
   it("rejects bad values with a clear message", () => {
     expect(() => resolveOverrides([], {DESKSIDE_GPU: "rocm"})).toThrow(/DESKSIDE_GPU must be one of auto, cuda, vulkan, metal, cpu/);
     expect(() => resolveOverrides(["--port", "70000"], {})).toThrow(/--port must be a whole number/);
+    expect(() => resolveOverrides([], {DESKSIDE_IDLE_COLLECT: "sometimes"})).toThrow(/DESKSIDE_IDLE_COLLECT must be true or false/);
+  });
+
+  it("reads switches as true or false words", () => {
+    expect(resolveOverrides([], {DESKSIDE_IDLE_COLLECT: "off"})).toEqual({idleCollect: false});
+    expect(resolveOverrides(["--idle-collect", "yes"], {DESKSIDE_IDLE_COLLECT: "0"})).toEqual({idleCollect: true});
   });
 
   it("makes relative folders absolute and ignores empty values", () => {

@@ -26,6 +26,8 @@ export interface RuntimeOverrides {
   s3AllowHttp?: boolean;
   s3AccessKeyId?: string;
   s3SecretAccessKey?: string;
+  /** Give memory back once requests stop (electron/core/memory/idle-collector.ts); on unless false. */
+  idleCollect?: boolean;
 }
 
 /** Every flag of the headless server with its environment variable (also checked against docs/operations). */
@@ -47,6 +49,7 @@ export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: strin
   {key: "s3AccessKeyId", flag: "s3-access-key-id", env: "DESKSIDE_S3_ACCESS_KEY_ID"},
   // A flag would show the secret in the process list; the variable (or settings.json) is the way.
   {key: "s3SecretAccessKey", flag: "s3-secret-access-key", env: "DESKSIDE_S3_SECRET_ACCESS_KEY"},
+  {key: "idleCollect", flag: "idle-collect", env: "DESKSIDE_IDLE_COLLECT"},
 ];
 
 const TRUE_WORDS = ["1", "true", "yes", "on"];
@@ -93,6 +96,7 @@ export function resolveOverrides(argv: string[], env: NodeJS.ProcessEnv): Runtim
         break;
       case "s3PathStyle":
       case "s3AllowHttp":
+      case "idleCollect":
         out[key] = toBoolean(label, raw);
         break;
       default:
