@@ -285,7 +285,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
   // Left by a process that stopped mid-transfer; one process holds a data folder at a time.
   await fs.rm(packTransitDir(options), {recursive: true, force: true}).catch(() => undefined);
-  const latent = new LatentIndexKeeper({store, file: path.join(options.dataDir, LATENT_INDEX_FILE)});
+  const latent = new LatentIndexKeeper({
+    store,
+    file: path.join(options.dataDir, LATENT_INDEX_FILE),
+    // Declared further down; only read once a scheduled build comes due, long after start-up.
+    busy: () => jobs.running().length > 0 || packImports.size > 0,
+  });
   await latent.load();
 
   // Always held under the idle rule (keptEmbedder, keepOpened), so it can say whether it is open.

@@ -86,6 +86,37 @@ describe("LatentIndexKeeper", () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("waits for content still coming in before a scheduled build", async () => {
+    const file = path.join(dir, "latent-index.bin");
+    let busy = true;
+    const keeper = new LatentIndexKeeper({store, file, rank: 4, minPassages: 5, settleMs: 100, busy: () => busy});
+    keeper.schedule();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Several settle times have passed, but an import is still running.
+    expect(keeper.current()).toBeNull();
+    await store.writeDocument(doc("late", "Late arrival"), chunks(["Renew the ipsec certificate when the vpn client cannot connect."]), {vectorModel: null});
+    busy = false;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(keeper.current()?.size).toBe(13);
+    await keeper.close();
+  });
+
+  it("builds again after joining a build that started before the last passages came", async () => {
+    const file = path.join(dir, "latent-index.bin");
+    const keeper = new LatentIndexKeeper({store, file, rank: 4, minPassages: 5});
+    const background = keeper.rebuild();
+    // Written while that build reads the knowledge base; an explicit rebuild must include it.
+    await store.writeDocument(doc("late", "Late arrival"), chunks(["Renew the ipsec certificate when the vpn client cannot connect."]), {vectorModel: null});
+    const explicit = await keeper.rebuild();
+    expect((await background)?.size).toBe(12);
+    expect(explicit?.size).toBe(13);
+    expect(keeper.current()?.size).toBe(13);
+    // Nothing came since: joining returns the build as it is.
+    const again = keeper.rebuild();
+    expect((await Promise.all([again, keeper.rebuild()])).map((built) => built?.size)).toEqual([13, 13]);
+    await keeper.close();
+  });
+
   it("ignores a damaged file or one built from another store, and builds again", async () => {
     const file = path.join(dir, "latent-index.bin");
     writeFileSync(file, "DSLATENT garbage");

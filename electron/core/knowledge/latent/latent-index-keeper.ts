@@ -37,6 +37,11 @@ export interface LatentIndexKeeperOptions {
   file: string;
   rank?: number;
   minPassages?: number;
+  /**
+   * Whether content is still coming in (an import job or a pack import runs): a scheduled build
+   * waits for it instead of factorizing half of a batch that outlasted the settle time.
+   */
+  busy?: () => boolean;
 }
 
 export class LatentIndexKeeper {
@@ -84,15 +89,25 @@ export class LatentIndexKeeper {
   /** Builds (or drops) the index when due; one build at a time; never throws. */
   async refreshIfDue(): Promise<void> {
     if (this.closed || this.building) return;
+    // The end of the import (or pack) schedules again; until then the settle time starts over.
+    if (this.options.busy?.()) return this.schedule();
     if (!(await this.due().catch(() => false))) return;
     await this.rebuild();
   }
 
-  /** Builds the index now (or joins the build under way); null when the knowledge base is too small. */
-  rebuild(): Promise<LatentIndex | null> {
+  /**
+   * Builds the index now and returns it; null when the knowledge base is too small. A build under
+   * way is joined, and built again after it when passages came or went since it started.
+   */
+  async rebuild(): Promise<LatentIndex | null> {
     // A close that came while this was being decided wins: the store is about to go.
-    if (this.closed) return Promise.resolve(this.index);
-    if (this.building) return this.building;
+    if (this.closed) return this.index;
+    if (this.building) {
+      const joined = await this.building;
+      const passages = await this.options.store.countChunks().catch(() => null);
+      if (this.closed || passages === null || (joined?.passages ?? 0) === passages) return joined;
+      if (this.building) return this.building;
+    }
     this.building = this.build()
       .catch(() => this.index)
       .finally(() => {
