@@ -5,11 +5,12 @@
 import fs from "node:fs";
 import {createRequire} from "node:module";
 import path from "node:path";
+import {setTimeout as sleep} from "node:timers/promises";
 import {fileURLToPath} from "node:url";
 import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
 import type {ServeProcess} from "../test/helpers/serve-process.js";
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export {sleep};
 
 /** The allocator settings of the systemd unit (docs/operations/deskside.service), so the server is measured as it is deployed. */
 export function unitMallocEnv(): Record<string, string> {

@@ -285,10 +285,13 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const store = await KnowledgeStore.open({uri: storeUri, storageOptions: options.storageOptions});
   // Left by a process that stopped mid-transfer; one process holds a data folder at a time.
   await fs.rm(packTransitDir(options), {recursive: true, force: true}).catch(() => undefined);
+  const jobs = new ImportJobs();
+  // Pack imports in progress: a re-index waits for them (and they for it), close() stops them. They
+  // run one at a time, so each one's duplicate check sees what the one before it added.
+  const packImports = new Set<{controller: AbortController; done: Promise<unknown>}>();
   const latent = new LatentIndexKeeper({
     store,
     file: path.join(options.dataDir, LATENT_INDEX_FILE),
-    // Declared further down; only read once a scheduled build comes due, long after start-up.
     busy: () => jobs.running().length > 0 || packImports.size > 0,
   });
   await latent.load();
@@ -340,7 +343,6 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
             ),
           close: async () => undefined,
         };
-  const jobs = new ImportJobs();
   const listeners = new Set<KnowledgeEventListener>();
   const emit = (event: KnowledgeEvent) => {
     for (const listener of listeners) {
@@ -392,9 +394,6 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     if (closing) throw new DesksideError("BUSY", "The knowledge base is shutting down.");
   };
 
-  // Pack imports in progress: a re-index waits for them (and they for it), close() stops them. They
-  // run one at a time, so each one's duplicate check sees what the one before it added.
-  const packImports = new Set<{controller: AbortController; done: Promise<unknown>}>();
   const packQueue = new SerialQueue();
   const packDeps: PackExchangeDeps = {store, embedder: () => embedder, appVersion: options.appVersion ?? "unknown"};
   const transitFile = async (suffix: string) => {

@@ -37,8 +37,6 @@ export const DEFAULT_QUIET_UTILIZATION = 0.02;
 export const DEFAULT_MIN_GROWTH_BYTES = 8 * 1024 * 1024;
 
 export interface IdleCollector {
-  /** Collections made so far. */
-  readonly collections: number;
   /** One check now (the timer calls this); true when it collected. */
   check(): Promise<boolean>;
   close(): void;
@@ -97,7 +95,6 @@ export function startIdleCollector(options: IdleCollectorOptions = {}): IdleColl
   const quiet = options.quietUtilization ?? DEFAULT_QUIET_UTILIZATION;
   const minGrowth = options.minGrowthBytes ?? DEFAULT_MIN_GROWTH_BYTES;
   let baseline = footprint();
-  let collections = 0;
   let collecting = false;
 
   const check = async (): Promise<boolean> => {
@@ -110,7 +107,6 @@ export function startIdleCollector(options: IdleCollectorOptions = {}): IdleColl
     collecting = true;
     try {
       await collect();
-      collections++;
     } catch {
       // Memory is given back at the next quiet moment instead; nothing else depends on it.
       return false;
@@ -123,11 +119,5 @@ export function startIdleCollector(options: IdleCollectorOptions = {}): IdleColl
   const timer = setInterval(() => void check(), options.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS);
   // Never keeps a process alive that has nothing else to do.
   timer.unref();
-  return {
-    get collections() {
-      return collections;
-    },
-    check,
-    close: () => clearInterval(timer),
-  };
+  return {check, close: () => clearInterval(timer)};
 }

@@ -90,7 +90,10 @@ export class LatentIndexKeeper {
   async refreshIfDue(): Promise<void> {
     if (this.closed || this.building) return;
     // The end of the import (or pack) schedules again; until then the settle time starts over.
-    if (this.options.busy?.()) return this.schedule();
+    if (this.options.busy?.()) {
+      this.schedule();
+      return;
+    }
     if (!(await this.due().catch(() => false))) return;
     await this.rebuild();
   }
