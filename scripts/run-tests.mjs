@@ -18,6 +18,8 @@ let failed = 0;
 let skipped = 0;
 let exitCode = 0;
 const lines = [];
+// Failed tests are named again next to the closing summary, so a log cut to its last lines still says what failed.
+const failures = [];
 for (const suite of suites) {
   const report = path.join(outDir, `${suite}.json`);
   fs.rmSync(report, {force: true});
@@ -29,6 +31,13 @@ for (const suite of suites) {
     // A file that failed to load has no tests counted; count it as one failure so it is not lost.
     const brokenFiles = (json.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
     counts.failed += brokenFiles;
+    for (const file of json.testResults ?? []) {
+      const where = path.relative(ROOT, file.name);
+      if (file.status === "failed" && file.assertionResults.length === 0) failures.push(`${suite}: ${where}: ${firstLine(file.message)}`);
+      for (const test of file.assertionResults ?? []) {
+        if (test.status === "failed") failures.push(`${suite}: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      }
+    }
   } else if (result.status !== 0) {
     counts.failed = 1;
   }
@@ -39,7 +48,15 @@ for (const suite of suites) {
   lines.push(`${suite}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`);
 }
 console.log("");
+if (failures.length) {
+  console.log("Failed:");
+  for (const line of failures) console.log(`  ${line}`);
+}
 for (const line of lines) console.log(line);
 if (failed > 0) exitCode = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(exitCode);
+
+function firstLine(text) {
+  return String(text ?? "").split("\n").find((l) => l.trim())?.trim().slice(0, 300) ?? "";
+}
