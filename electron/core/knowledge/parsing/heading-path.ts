@@ -13,6 +13,15 @@ export class HeadingPath {
     return enclosing;
   }
 
+  /** The open headings, to go back to once a nested box (a callout) ends. */
+  save(): {level: number; title: string}[] {
+    return [...this.stack];
+  }
+
+  restore(saved: {level: number; title: string}[]): void {
+    this.stack.splice(0, this.stack.length, ...saved);
+  }
+
   /** Path for content at the current position, outermost first. */
   current(): string[] {
     return this.stack.map((entry) => entry.title);

@@ -26,6 +26,12 @@ const BLOCK_ELEMENTS = new Set([
   "menu", "html",
 ]);
 
+/**
+ * Class names of callout boxes ("Note", "Warning"). DocBook puts an <h3 class="title">Note</h3> in
+ * each, which would otherwise replace the section's own heading for everything after the box.
+ */
+const CALLOUT_CLASSES = new Set(["note", "tip", "warning", "caution", "important", "admonition", "admonitionblock", "callout", "sidebar"]);
+
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
 /** Stands in for <br> while whitespace is collapsed; becomes a newline afterwards. */
@@ -42,6 +48,7 @@ class HtmlBlockWalker {
   readonly blocks: Block[] = [];
   private readonly headings = new HeadingPath();
   private inline: string[] = [];
+  private calloutDepth = 0;
 
   constructor(private readonly options: HtmlBlockOptions) {}
 
@@ -73,7 +80,9 @@ class HtmlBlockWalker {
     const heading = /^h([1-6])$/.exec(tag);
     if (heading) {
       const title = collapseWhitespace(finishInline(inlineText(element, false)));
-      if (title) this.blocks.push({type: "heading", text: title, level: Number(heading[1]), headingPath: this.headings.enter(Number(heading[1]), title)});
+      // A callout's heading sits under the section it is in, whatever level the page gave it.
+      const level = this.calloutDepth > 0 ? Number.MAX_SAFE_INTEGER : Number(heading[1]);
+      if (title) this.blocks.push({type: "heading", text: title, level: Number(heading[1]), headingPath: this.headings.enter(level, title)});
     } else if (tag === "p" || tag === "dt" || tag === "summary" || tag === "figcaption" || tag === "caption") {
       this.push("paragraph", finishInline(inlineText(element, false)));
     } else if (tag === "ul" || tag === "ol" || tag === "menu") {
@@ -86,6 +95,14 @@ class HtmlBlockWalker {
       this.push("code", tidyCode(element.textContent ?? ""));
     } else if (tag === "hr") {
       // a visual divider carries no text
+    } else if (isCallout(element)) {
+      // Headings inside a callout name the callout only: the section around it goes on after it.
+      const outside = this.headings.save();
+      this.calloutDepth++;
+      this.walkChildren(element);
+      this.flushInline();
+      this.calloutDepth--;
+      this.headings.restore(outside);
     } else {
       this.walkChildren(element);
       this.flushInline();
@@ -174,6 +191,12 @@ export function rowText(cells: string[], headers: string[] | null): string {
     .map((cell, i) => (cell ? `${headers[i] ?? `Column ${i + 1}`}: ${cell}` : ""))
     .filter((part) => part)
     .join("; ");
+}
+
+function isCallout(element: Element): boolean {
+  if (element.getAttribute("role") === "note") return true;
+  for (const name of Array.from(element.classList)) if (CALLOUT_CLASSES.has(name.toLowerCase())) return true;
+  return false;
 }
 
 function isHidden(element: Element): boolean {

@@ -45,6 +45,23 @@ describe("HTML parsing", () => {
     expect(doc.blocks.find((block) => block.text.startsWith("When a user loses"))?.text).toContain("reset their multi-factor registration");
   });
 
+  it("ends a callout's own heading with the callout, so the section goes on after it", async () => {
+    // DocBook's shape: sections are divs with their heading, each callout box has its own heading.
+    const para = (text: string) => `<p>${text} ${"The server reads this file at start-up and again on reload. ".repeat(4)}</p>`;
+    const page = `<html><head><title>21.1. The access file</title></head><body><div class="sect1"><h2>21.1. The access file</h2>
+      ${para("Intro.")}<div class="sect2"><h3>21.1.1. Record format</h3>${para("Records.")}
+      <div class="note"><h3 class="title">Note</h3>${para("Inside the note.")}</div>
+      ${para("After the note.")}</div>
+      <div class="sect2"><h3>21.1.2. Examples</h3>${para("Examples.")}<div class="warning" role="note"><h3>Warning</h3>${para("Careful.")}</div></div></div></body></html>`;
+    const doc = await parseDocument(utf8(page), "auth.html");
+    const pathOf = (start: string) => doc.blocks.find((block) => block.text.startsWith(start))?.headingPath;
+    expect(pathOf("Records.")?.at(-1)).toBe("21.1.1. Record format");
+    expect(pathOf("Inside the note.")).toEqual([...pathOf("Records.")!, "Note"]);
+    expect(pathOf("After the note.")).toEqual(pathOf("Records."));
+    expect(pathOf("Examples.")?.at(-1)).toBe("21.1.2. Examples");
+    expect(pathOf("Careful.")).toEqual([...pathOf("Examples.")!, "Warning"]);
+  });
+
   it("falls back to the page body when there is no article to find", async () => {
     const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);

@@ -67,7 +67,7 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
 /** Readability on a copy (it rewrites the tree); a page that trips it simply has no article. */
 function readArticle(document: Document): ReturnType<Readability["parse"]> {
   try {
-    return new Readability(document.cloneNode(true) as Document, {charThreshold: 100}).parse();
+    return new Readability(document.cloneNode(true) as Document, {charThreshold: 100, keepClasses: true}).parse();
   } catch {
     return null;
   }
