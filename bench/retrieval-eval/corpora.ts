@@ -59,6 +59,14 @@ export const CORPORA: CorpusDefinition[] = [
     asPdf: true,
     description: "BIND 9 Administrator Reference Manual, one PDF per part (printed from the HTML)",
   },
+  {
+    id: "postgres",
+    debianPackage: "postgresql-doc-15",
+    root: "/usr/share/doc/postgresql-doc-15/html",
+    // The whole manual as a team would drop it, less the generated alphabetical index.
+    include: (rel) => !rel.includes("/") && rel.endsWith(".html") && rel !== "bookindex.html",
+    description: "PostgreSQL 15 manual (DocBook HTML, 1,172 pages)",
+  },
 ];
 
 export interface PreparedCorpus {
