@@ -62,6 +62,25 @@ describe("HTML parsing", () => {
     expect(pathOf("Careful.")).toEqual([...pathOf("Examples.")!, "Warning"]);
   });
 
+  it("leaves out a book's page links and generated table of contents, unless the contents are all the page has", async () => {
+    // DocBook's contents list. Readability drops some of these itself but keeps others (it kept the
+    // list of a 15-question FAQ chapter), and the page body, read when Readability's article is a
+    // small share of the page (as here, where the list is most of it), keeps them all.
+    const titles = ["What is a package?", "Holding a package back", "Removing a package", "Listing what is installed", "Verifying installed files", "Finding a package's files", "Reinstalling a package", "Cleaning the cache"];
+    const entries = titles.map((title, i) => `<dt><span class="section"><a href="#s${i}">7.${i + 1}. ${title} TOC_ONLY</a></span></dt>`);
+    const toc = `<div class="toc"><p><strong>Table of Contents</strong></p><dl class="toc">${entries.join("")}</dl></div>`;
+    const page = `<html><head><title>Packages</title></head><body><div class="navheader"><table><tr><td><a href="ch06.html">Prev NAV_ONLY</a></td><th>Chapter 7. Packages</th><td><a href="ch08.html">Next</a></td></tr></table></div>${toc}<div class="section"><h2 id="s1">7.2. Holding a package back</h2><div>Mark it as held and upgrades leave it alone.</div></div></body></html>`;
+    const doc = await parseDocument(utf8(page), "pkg-basics.html");
+    const texts = doc.blocks.map((block) => block.text);
+    expect(texts.join("\n")).not.toContain("TOC_ONLY");
+    expect(texts.join("\n")).not.toContain("NAV_ONLY");
+    expect(texts).not.toContain("Table of Contents");
+    expect(doc.blocks.find((block) => block.text.startsWith("Mark it as held"))?.headingPath.at(-1)).toBe("7.2. Holding a package back");
+
+    const frontPage = await parseDocument(utf8(`<html><head><title>Manual</title></head><body>${toc}</body></html>`), "index.html");
+    expect(frontPage.blocks.map((block) => block.text).join("\n")).toContain("TOC_ONLY");
+  });
+
   it("falls back to the page body when there is no article to find", async () => {
     const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);

@@ -19,8 +19,20 @@ const CHROME = [
   "script", "style", "noscript", "template", "nav", "aside", "iframe", "form", "dialog",
   "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=search]",
   "[hidden]", "[aria-hidden=true]",
+  // The previous / up / next links above and below each page of a DocBook or Publican book.
+  ".navheader", ".navfooter", ".docnav",
   // Permalink anchors that documentation generators put after each heading ("Trace logging¶").
   "a.headerlink", "a.header-anchor", "a.hash-link", "a.anchorjs-link", "a.heading-anchor",
+].join(",");
+
+/**
+ * Generated tables of contents and lists of tables or figures (DocBook, Asciidoctor, docutils): a
+ * chapter page that opens with one would otherwise have a passage naming every section, which matches
+ * any question about the chapter and answers none.
+ */
+const CONTENTS_LISTS = [
+  ".toc", "#toc", ".table-of-contents", "#table-of-contents", "div.contents.topic",
+  ".list-of-tables", ".list-of-figures", ".list-of-examples",
 ].join(",");
 
 /**
@@ -79,6 +91,17 @@ function removeChrome(document: Document): void {
   for (const element of Array.from(document.querySelectorAll("header, footer"))) {
     if (!element.parentElement?.closest("main, article")) element.remove();
   }
+  removeContentsLists(document);
+}
+
+/** Drops the contents lists, unless they are all the page has (a book's front page): then they are its text. */
+function removeContentsLists(document: Document): void {
+  const lists = Array.from(document.querySelectorAll(CONTENTS_LISTS)).filter((element) => !element.parentElement?.closest(CONTENTS_LISTS));
+  if (lists.length === 0 || !document.body) return;
+  const listed = lists.reduce((sum, element) => sum + collapseWhitespace(element.textContent ?? "").length, 0);
+  const total = collapseWhitespace(document.body.textContent ?? "").length;
+  // Text lengths overlap by the spaces collapsed at the joins; a little slack keeps that from mattering.
+  if (total - listed > 20) for (const element of lists) element.remove();
 }
 
 /** <meta charset> or http-equiv content type, read from the ASCII-compatible first kilobytes. */
