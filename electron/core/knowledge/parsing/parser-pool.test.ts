@@ -107,7 +107,8 @@ describe("parser pool recovery", () => {
 
   it("stops a file that exceeds the time limit and rejects work after close", async () => {
     const pool = createParserPool({size: 1, timeoutMs: 1});
-    const error = await expectDesksideError(pool.parse(utf8("slow"), "slow.txt"));
+    // 2 MB: a tiny file can be read and answered within the 1 ms once the worker is ready.
+    const error = await expectDesksideError(pool.parse(utf8("slow ".repeat(400_000)), "slow.txt"));
     expect(error.code).toBe("FILE_TOO_COMPLEX");
     expect(error.message).toMatch(/took longer than 1 ms/);
     await pool.close();
