@@ -1,9 +1,15 @@
+/** One open heading. */
+export interface OpenHeading {
+  level: number;
+  title: string;
+}
+
 /**
  * Tracks the enclosing headings while a parser walks a document top to bottom, so each block can
  * carry the path a reader would see in an outline.
  */
 export class HeadingPath {
-  private readonly stack: {level: number; title: string}[] = [];
+  private readonly stack: OpenHeading[] = [];
 
   /** Opens a heading; returns the path that encloses it (its own title excluded). */
   enter(level: number, title: string): string[] {
@@ -14,11 +20,11 @@ export class HeadingPath {
   }
 
   /** The open headings, to go back to once a nested box (a callout) ends. */
-  save(): {level: number; title: string}[] {
+  save(): OpenHeading[] {
     return [...this.stack];
   }
 
-  restore(saved: {level: number; title: string}[]): void {
+  restore(saved: OpenHeading[]): void {
     this.stack.splice(0, this.stack.length, ...saved);
   }
 
