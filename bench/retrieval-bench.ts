@@ -19,11 +19,11 @@ import {printTable, writeResults} from "./lib.js";
 import {CORPORA, corpusById, prepareCorpus} from "./retrieval-eval/corpora.js";
 import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod} from "./retrieval-eval/evaluate.js";
 import {macroAverage, type RankingMetrics} from "./retrieval-eval/metrics.js";
-import {EVAL_METHODS} from "./retrieval-eval/methods.js";
+import {EVAL_METHODS, methodsByName} from "./retrieval-eval/methods.js";
 
 const {values} = parseArgs({options: {corpora: {type: "string"}, methods: {type: "string"}, "no-starter": {type: "boolean"}}});
 const corpora = values.corpora ? values.corpora.split(",").map(corpusById) : CORPORA;
-const methods: EvalMethod[] = values.methods ? EVAL_METHODS.filter((m) => values.methods!.split(",").includes(m.name)) : EVAL_METHODS;
+const methods: EvalMethod[] = values.methods ? methodsByName(values.methods) : EVAL_METHODS;
 
 const results: CorpusResult[] = [];
 for (const definition of corpora) {

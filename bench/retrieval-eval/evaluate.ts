@@ -24,6 +24,8 @@ export interface LabelledQuestion {
   /** Files that answer it, relative to the corpus root; the first is the best. */
   files: string[];
   section?: string | null;
+  /** Numbers of the sections that answer it, best first, where hits are judged by section (retrieval-eval/sections.ts). */
+  sections?: string[];
 }
 
 export interface QuestionSet {
@@ -60,8 +62,8 @@ export interface CorpusResult {
   withStarter: Record<string, RankingMetrics>;
   /** Mean search time per method (ms, corpus alone, query embedding included). */
   searchMs: Record<string, number>;
-  /** Per question: rank (1-based) of the first right document per method, 0 when not in the top 10. */
-  perQuestion: {id: string; ranks: Record<string, number>}[];
+  /** Per question: rank (1-based) of the first right document per method, 0 when not in the top 10, also with the starter articles present. */
+  perQuestion: {id: string; ranks: Record<string, number>; ranksWithStarter?: Record<string, number>}[];
   failedFiles: {path: string; code: string}[];
   calibration: FusionCalibration | null;
   /** The latent index hybrid search used (null: too few passages for one), and its build time. */
@@ -98,6 +100,15 @@ async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promis
   }
   // The analyzer is only needed while ranking; the store stays open until the baseline is dropped.
   return Object.assign(baseline, {closeAnalyzer: () => analyzerStore.close()});
+}
+
+function firstRightRanks(perMethod: Record<string, QuestionRanking[]>, question: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(perMethod).map(([name, r]) => {
+      const relevant = new Set(r[question].relevant);
+      return [name, r[question].ranked.findIndex((label) => relevant.has(label)) + 1];
+    }),
+  );
 }
 
 export async function evaluateCorpus(corpus: PreparedCorpus, questions: LabelledQuestion[], options: EvaluateOptions): Promise<CorpusResult> {
@@ -147,15 +158,7 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       alone: Object.fromEntries(Object.entries(alone.perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
       withStarter: {},
       searchMs: Object.fromEntries(Object.entries(alone.times).map(([name, t]) => [name, t.reduce((a, b) => a + b, 0) / Math.max(1, t.length)])),
-      perQuestion: questions.map((q, i) => ({
-        id: q.id,
-        ranks: Object.fromEntries(
-          Object.entries(alone.perMethod).map(([name, r]) => {
-            const relevant = new Set(r[i].relevant);
-            return [name, r[i].ranked.findIndex((label) => relevant.has(label)) + 1];
-          }),
-        ),
-      })),
+      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRightRanks(alone.perMethod, i)})),
       failedFiles,
       calibration,
       latent: latent ? {...latent, buildMs: Math.round(latentMs)} : null,
@@ -170,6 +173,7 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       await service.buildLatentIndex();
       const mixed = await rankings([]);
       // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.
+      result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRightRanks(mixed.perMethod, i)));
       result.withStarter = Object.fromEntries(Object.entries(mixed.perMethod).filter(([name]) => name !== "bm25 (reference)").map(([name, r]) => [name, rankingMetrics(r)]));
     }
     await baseline.closeAnalyzer();

@@ -32,3 +32,12 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "proximity-1.0", mode: "hybrid", tuning: {proximityBoost: 1}},
   {name: "proximity-2.0-w3", mode: "hybrid", tuning: {proximityBoost: 2, proximityWindow: 3}},
 ];
+
+/** Method names from a command line list: commas separate names, ", " belongs to one ("hybrid, previous"). */
+export function methodsByName(list: string): EvalMethod[] {
+  return list.split(/,(?! )/).map((name) => {
+    const method = EVAL_METHODS.find((m) => m.name === name.trim());
+    if (!method) throw new Error(`Unknown method "${name}"; known: ${EVAL_METHODS.map((m) => m.name).join(" | ")}`);
+    return method;
+  });
+}

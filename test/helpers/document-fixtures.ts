@@ -36,6 +36,25 @@ export async function makePdf(pages: PdfPage[], title?: string): Promise<Uint8Ar
   return pdf.save();
 }
 
+/** A line placed by hand: baseline height from the page's foot, type size, left edge. */
+export interface PlacedLine {
+  text: string;
+  y: number;
+  size: number;
+  x?: number;
+}
+
+/** A PDF laid out line by line, for layouts a book typesetter produces (running headers, wrapped titles, contents pages). */
+export async function makeLaidOutPdf(pages: PlacedLine[][]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const lines of pages) {
+    const page = pdf.addPage([595, 842]);
+    for (const line of lines) page.drawText(line.text, {x: line.x ?? 56, y: line.y, size: line.size, font});
+  }
+  return pdf.save();
+}
+
 /** A page with only a drawn shape: what a scan without OCR looks like to a text extractor. */
 export async function makeImageOnlyPdf(): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();

@@ -38,6 +38,31 @@ const runbook = doc([
 ]);
 
 describe("chunkDocument", () => {
+  it("splits a chapter too long for one chunk at its sections, so no chunk mixes two of them; a short chapter stays whole", () => {
+    const section = (number: string, topic: string, length: number): Block[] => [
+      {type: "heading", text: `${number} ${topic}`, level: 2, headingPath: [`Chapter ${number[0]}`]},
+      {type: "paragraph", text: sentences(length, topic), headingPath: [`Chapter ${number[0]}`, `${number} ${topic}`]},
+    ];
+    const book = doc([
+      {type: "heading", text: "Chapter 1", level: 1, headingPath: []},
+      ...section("1.1", "vpn", 2),
+      ...section("1.2", "wifi", 1),
+      ...section("1.3", "proxy", 6),
+      ...section("1.4", "dns", 1),
+      {type: "heading", text: "Chapter 2", level: 1, headingPath: []},
+      ...section("2.1", "printer", 1),
+      ...section("2.2", "scanner", 1),
+    ]);
+    const chunks = chunkDocument(book, {chunkSize: 60, chunkOverlap: 0, countTokens: words});
+    // Chapter 1 (about 130 words) needs several chunks: each of its sections is its own, even the
+    // two short ones that would fit one chunk together.
+    const topics = chunks.map((chunk) => ["vpn", "wifi", "proxy", "dns", "printer", "scanner"].filter((topic) => chunk.text.includes(`${topic} procedure`)));
+    expect(topics).toEqual([["vpn"], ["wifi"], ["proxy"], ["proxy"], ["dns"], ["printer", "scanner"]]);
+    expect(chunks.find((chunk) => chunk.text.includes("wifi procedure"))!.headingPath).toEqual(["Chapter 1", "1.2 wifi"]);
+    // Chapter 2 fits one chunk, so its two sections share it.
+    expect(chunks[chunks.length - 1].headingPath).toEqual(["Chapter 2"]);
+  });
+
   it("keeps every chunk within the budget, as the given counter measures it", () => {
     for (const countTokens of [words, wordsWithSpecials, approximateTokenCount]) {
       const options: ChunkOptions = {chunkSize: 60, chunkOverlap: 10, countTokens};

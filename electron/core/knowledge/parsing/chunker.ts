@@ -63,7 +63,13 @@ export function chunkDocument(parsed: ParsedDocument, options: ChunkOptions): Ch
   };
 
   const blocks = parsed.blocks.map((block, index) => ({block, index})).filter(({block}) => block.text.trim().length > 0);
-  for (const group of groupBlocks(blocks)) {
+  // An estimate is enough to decide where sections split; the pieces are counted exactly below.
+  const fitsOneChunk = (entries: Entry[]): boolean => {
+    let tokens = 0;
+    for (const {block} of entries) if ((tokens += approximateTokenCount(block.text) + 1) > budget.chunkSize) return false;
+    return true;
+  };
+  for (const group of groupBlocks(blocks, fitsOneChunk)) {
     if (group.records) chunkRecords(group.entries, budget, emit);
     else packPieces(toPieces(group.entries, budget), budget, emit);
   }
@@ -88,13 +94,28 @@ function sectionOf(block: Block): string[] {
   return block.type === "heading" ? [...block.headingPath, block.text] : block.headingPath;
 }
 
+type Group = {records: boolean; entries: Entry[]};
+
 /**
  * Top-level sections are counted from where the outline first branches: a document under a single
- * H1 title is split at its H2s, not kept as one section.
+ * H1 title is split at its H2s, not kept as one section. A section too long for one chunk is split
+ * the same way at its own subsections, and so on down, so a chunk never mixes the end of one
+ * subsection with the start of the next: in a manual kept as one file, a hit is one numbered
+ * question, as it is when each chapter is its own page. A section that fits one chunk stays whole.
  */
-function groupBlocks(entries: Entry[]): {records: boolean; entries: Entry[]}[] {
-  const depth = commonPrefix(entries.filter(({block}) => block.type !== "record").map(({block}) => sectionOf(block)).filter((path) => path.length > 0)).length;
-  const groups: {records: boolean; entries: Entry[]}[] = [];
+function groupBlocks(entries: Entry[], fitsOneChunk: (entries: Entry[]) => boolean): Group[] {
+  const split = (inside: Entry[], parentDepth: number): Group[] => {
+    const depth = commonPrefix(inside.filter(({block}) => block.type !== "record").map(({block}) => sectionOf(block)).filter((path) => path.length > 0)).length;
+    if (parentDepth >= 0 && depth <= parentDepth) return [{records: false, entries: inside}];
+    const groups = atDepth(inside, depth);
+    if (parentDepth >= 0 && groups.length <= 1) return groups;
+    return groups.flatMap((group) => (!group.records && group.entries.length > 1 && !fitsOneChunk(group.entries) ? split(group.entries, depth) : [group]));
+  };
+  return withHeadingOnlySectionsJoined(split(entries, -1));
+}
+
+function atDepth(entries: Entry[], depth: number): Group[] {
+  const groups: Group[] = [];
   for (const entry of entries) {
     const records = entry.block.type === "record";
     const last = groups[groups.length - 1];
@@ -102,9 +123,15 @@ function groupBlocks(entries: Entry[]): {records: boolean; entries: Entry[]}[] {
     if (!last || last.records !== records || opensSection) groups.push({records, entries: [entry]});
     else last.entries.push(entry);
   }
-  // A section holding nothing but headings (a title straight above the first subsection) joins
-  // the section after it instead of becoming a chunk of its own.
-  const merged: {records: boolean; entries: Entry[]}[] = [];
+  return groups;
+}
+
+/**
+ * A section holding nothing but headings (a title straight above the first subsection) joins the
+ * section after it instead of becoming a chunk of its own.
+ */
+function withHeadingOnlySectionsJoined(groups: Group[]): Group[] {
+  const merged: Group[] = [];
   let carry: Entry[] = [];
   for (const group of groups) {
     if (!group.records && group.entries.every(({block}) => block.type === "heading")) {

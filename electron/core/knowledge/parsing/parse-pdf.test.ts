@@ -1,7 +1,8 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {encryptPdf, makeImageOnlyPdf, makePdf} from "../../../../test/helpers/document-fixtures.js";
+import {encryptPdf, makeImageOnlyPdf, makeLaidOutPdf, makePdf, type PlacedLine} from "../../../../test/helpers/document-fixtures.js";
 import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
+import {makeRawPdf, textContent} from "../../../../test/helpers/pdf-writer.js";
 
 const LONG = "Install the VPN client from the company portal and sign in with your work account. The client asks for the second factor on first start, so keep the phone at hand.";
 
@@ -39,6 +40,57 @@ describe("PDF parsing", () => {
     const pages = [1, 2, 3, 4].map((n) => ({paragraphs: ["ACME Printer Manual", `Content of page ${n} about printers.`, `Page ${n} of 4`]}));
     const doc = await parseDocument(await makePdf(pages), "manual.pdf");
     expect(doc.blocks.map((block) => block.text)).toEqual([1, 2, 3, 4].map((n) => `Content of page ${n} about printers.`));
+  });
+
+  it("keeps a title wrapped over two lines as one heading, and drops running headers that name the current section", async () => {
+    // A book's page: a small header naming chapter and section (different on every page), a gap, a
+    // 14 pt section title wrapped over two lines, then 10 pt body lines.
+    const page = (n: number): PlacedLine[] => [
+      {text: `CHAPTER 3. NETWORKING … 3.${n}. TOPIC NUMBER ${n}`, y: 800, size: 9},
+      {text: `3.${n} Why does the VPN client fail with error 80${n} right after the`, y: 760, size: 14},
+      {text: "update?", y: 742, size: 14},
+      ...[0, 1, 2, 3].map((k) => ({text: `Body line ${k + 1} of topic ${n}: allow UDP 500 and 4500 through the firewall and retry`, y: 718 - k * 12, size: 10})),
+    ];
+    const doc = await parseDocument(await makeLaidOutPdf([1, 2, 3, 4].map(page)), "book.pdf");
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.text)).toEqual(
+      [1, 2, 3, 4].map((n) => `3.${n} Why does the VPN client fail with error 80${n} right after the update?`),
+    );
+    expect(doc.blocks.some((block) => block.text.includes("CHAPTER 3"))).toBe(false);
+    const body = doc.blocks.filter((block) => block.type === "paragraph");
+    expect(body).toHaveLength(4);
+    expect(body[2].headingPath).toEqual(["3.3 Why does the VPN client fail with error 803 right after the update?"]);
+  });
+
+  it("leaves out a printed contents page with dot leaders, and keeps a file that is nothing else", async () => {
+    const leader = " . . . . . . . . . . . . . . . . . . . . ";
+    const contents: PlacedLine[] = [
+      {text: "Contents", y: 780, size: 18},
+      ...["1 Networking", "1.1 VPN error 809", "1.2 Wi-Fi drops", "2 Printing", "2.1 Jammed tray"].map((entry, k) => ({text: `${entry}${leader}${k + 2}`, y: 740 - k * 14, size: 10})),
+    ];
+    const chapter: PlacedLine[] = [
+      {text: "1 Networking", y: 780, size: 18},
+      {text: "Allow UDP 500 and 4500 through the firewall, then restart the VPN client.", y: 740, size: 10},
+    ];
+    const doc = await parseDocument(await makeLaidOutPdf([contents, chapter]), "manual.pdf");
+    expect(doc.blocks.some((block) => block.text.includes(". . ."))).toBe(false);
+    expect(doc.blocks.map((block) => block.text)).toContain("Allow UDP 500 and 4500 through the firewall, then restart the VPN client.");
+    const onlyContents = await parseDocument(await makeLaidOutPdf([contents]), "contents.pdf");
+    expect(onlyContents.blocks.some((block) => block.text.includes("1.1 VPN error 809"))).toBe(true);
+  });
+
+  it("drops control characters that stand for glyphs the font maps to nothing", async () => {
+    // A browser printing a page's "¶" permalinks wrote glyphs whose Unicode mapping is NUL; here "~" maps to it.
+    const toUnicode = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Nul def 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <7E> <0000> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end";
+    const bytes = makeRawPdf([
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+      {dict: "", stream: textContent(["5.1. Zone Signing~", "Keys roll over every year."])},
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+      {dict: "", stream: Buffer.from(toUnicode, "latin1")},
+    ]);
+    const doc = await parseDocument(bytes, "dnssec.pdf");
+    expect(doc.blocks.map((block) => block.text)).toEqual(["5.1. Zone Signing Keys roll over every year."]);
   });
 
   it("reports a password-protected PDF as PDF_ENCRYPTED", async () => {

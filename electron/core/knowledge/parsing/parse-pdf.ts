@@ -9,6 +9,7 @@ import {ocrBlocks} from "./ocr/ocr-blocks.js";
 import type {OcrReader} from "./ocr/ocr-reader.js";
 import {rasterizePageImages} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
+import {hasDotLeader, isContentsList} from "./section-numbers.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block, ParseContext, ParsedDocument} from "./types.js";
 
@@ -159,7 +160,8 @@ function pageLines(items: TextItem[]): Line[] {
   let lastEnd = 0;
   let sizeChars = new Map<number, number>();
   const close = (): void => {
-    const text = collapseWhitespace(parts.join(""));
+    // Control characters stand for glyphs the font maps to nothing (a printed "¶" permalink became NUL).
+    const text = collapseWhitespace(parts.join("").replace(/(?![\t\n\v\f\r])\p{Cc}/gu, ""));
     if (text) lines.push({text, y, size: dominant(sizeChars)});
     parts = [];
     sizeChars = new Map();
@@ -195,23 +197,61 @@ const PAGE_LABEL = /(^|\s)(page|p\.|seite|página|pagina|страница)\s*#(\
 
 /**
  * Page numbers and running headers repeat on most pages and would otherwise be glued into
- * paragraphs and match every search for the manual's name. Only identical lines, or lines that
- * differ by a page label, at the top or bottom of a page count as such.
+ * paragraphs and match every search for the manual's name. Two kinds are removed:
+ * - identical lines, or lines that differ by a page label, at the top or bottom of most pages;
+ * - lines that name the current chapter or section ("CHAPTER 3. CHOOSING … 3.2. BUT WHAT ABOUT …"),
+ *   so they differ from page to page, but sit at the same height on most pages, no larger than the
+ *   body text, set apart from the text by a gap wider than two lines.
  */
 function removeRunningHeaders(pages: Line[][]): Line[][] {
   if (pages.length < 3) return pages;
   const key = (line: Line): string => {
-    const numbered = line.text.toLowerCase().replace(/\d+/g, "#");
+    // Front matter is numbered in roman numerals ("iv"), the rest in digits: both are page numbers.
+    const numbered = line.text.toLowerCase().replace(/^[ivxlc]{1,7}$/, "#").replace(/\d+/g, "#");
     return PAGE_LABEL.test(numbered) ? numbered : line.text;
   };
   const edges = (lines: Line[]): Line[] => [...new Set([...lines.slice(0, 2), ...lines.slice(-2)])];
   const pagesWithKey = new Map<string, number>();
   for (const lines of pages) for (const k of new Set(edges(lines).map(key))) pagesWithKey.set(k, (pagesWithKey.get(k) ?? 0) + 1);
   const threshold = Math.max(3, Math.ceil(pages.length * 0.5));
-  return pages.map((lines) => {
+  const repeated = pages.map((lines) => {
     const edgeLines = new Set(edges(lines));
     return lines.filter((line) => !(edgeLines.has(line) && line.text.length <= 120 && (pagesWithKey.get(key(line)) ?? 0) >= threshold));
   });
+  return removePositionalHeaders(repeated, threshold);
+}
+
+function removePositionalHeaders(pages: Line[][], threshold: number): Line[][] {
+  const bodySize = mostCommonSize(pages);
+  const apart = (line: Line | undefined, neighbour: Line | undefined): boolean =>
+    line !== undefined && neighbour !== undefined && line.size <= bodySize && line.text.length <= 200 && Math.abs(line.y - neighbour.y) > 2 * Math.max(line.size, neighbour.size);
+  const height = (line: Line): number => Math.round(line.y);
+  // Heights where the page's first (or last) line is set apart on most pages, and on nearly every
+  // page that has a line there: body text that starts every page at the top margin is only
+  // sometimes followed by a paragraph gap, a running header always is.
+  const headerHeights = (edge: (lines: Line[]) => [Line | undefined, Line | undefined]): Set<number> => {
+    const lines = new Map<number, number>();
+    const setApart = new Map<number, number>();
+    for (const page of pages) {
+      const [line, neighbour] = edge(page);
+      if (!line) continue;
+      for (const h of [height(line) - 1, height(line), height(line) + 1]) {
+        lines.set(h, (lines.get(h) ?? 0) + 1);
+        if (apart(line, neighbour)) setApart.set(h, (setApart.get(h) ?? 0) + 1);
+      }
+    }
+    return new Set([...setApart].filter(([h, count]) => count >= threshold && count >= 0.9 * (lines.get(h) ?? 0)).map(([h]) => h));
+  };
+  const top = (lines: Line[]): [Line | undefined, Line | undefined] => [lines[0], lines[1]];
+  const bottom = (lines: Line[]): [Line | undefined, Line | undefined] => [lines[lines.length - 1], lines[lines.length - 2]];
+  const topHeights = headerHeights(top);
+  const bottomHeights = headerHeights(bottom);
+  if (topHeights.size === 0 && bottomHeights.size === 0) return pages;
+  const isHeader = (edge: (lines: Line[]) => [Line | undefined, Line | undefined], heights: Set<number>, lines: Line[], line: Line): boolean => {
+    const [first, neighbour] = edge(lines);
+    return line === first && heights.has(height(line)) && apart(line, neighbour);
+  };
+  return pages.map((lines) => lines.filter((line) => !isHeader(top, topHeights, lines, line) && !isHeader(bottom, bottomHeights, lines, line)));
 }
 
 function toBlocks(pages: Line[][]): Block[] {
@@ -225,9 +265,14 @@ function toBlocks(pages: Line[][]): Block[] {
 
   const headings = new HeadingPath();
   const blocks: Block[] = [];
+  const contents: Paragraph[] = [];
   for (const paragraph of paragraphs) {
     const text = joinLines(paragraph.lines);
-    if (isHeading(paragraph)) {
+    if (isContentsList(paragraph.lines.map((line) => line.text)) || paragraph.lines.every((line) => hasDotLeader(line.text))) {
+      // A contents page names every section, so it would match any question about the manual;
+      // dropped unless it is all the file has.
+      contents.push(paragraph);
+    } else if (isHeading(paragraph)) {
       const level = Math.min(headingSizes.indexOf(paragraph.lines[0].size) + 1, 6);
       blocks.push({type: "heading", text, level, page: paragraph.page, headingPath: headings.enter(level, text)});
     } else if (BULLET.test(text) || NUMBERED.test(text)) {
@@ -236,6 +281,8 @@ function toBlocks(pages: Line[][]): Block[] {
       blocks.push({type: "paragraph", text, page: paragraph.page, headingPath: headings.current()});
     }
   }
+  if (blocks.every((block) => block.type === "heading"))
+    for (const paragraph of contents) blocks.push({type: "paragraph", text: joinLines(paragraph.lines), page: paragraph.page, headingPath: []});
   return blocks;
 }
 
@@ -261,7 +308,8 @@ function splitParagraphs(lines: Line[], page: number, isLarge: (size: number) =>
     const prev = current[current.length - 1];
     if (prev) {
       const gap = prev.y - line.y;
-      const limit = pitch > 0 ? Math.max(pitch * 1.35, prev.size * 1.05) : Math.max(prev.size, line.size) * 1.6;
+      // Large type sits further apart: a heading wrapped over two lines stays one heading.
+      const limit = pitch > 0 ? Math.max(pitch * 1.35, prev.size * (isLarge(prev.size) ? 1.45 : 1.05)) : Math.max(prev.size, line.size) * 1.6;
       // When every paragraph is one line the pitch is the paragraph gap; a finished sentence
       // followed by a wide gap still ends the paragraph.
       const sentenceBreak = gap > prev.size * 1.5 && /[.:!?;]$/.test(prev.text);

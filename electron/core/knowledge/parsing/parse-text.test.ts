@@ -51,6 +51,44 @@ describe("plain text parsing", () => {
     expect(doc.title).toBe("手順");
   });
 
+  it("reads the numbered sections of a manual rendered to text, and leaves out its contents list", async () => {
+    const text = [
+      "                 The Help Desk Manual",
+      "Table of Contents",
+      "1. Networking\n    1.1. VPN error 809 after the update?\n    1.2. WI-FI\n2. Printing\n    2.1. Jammed tray",
+      "Chapter 1. Networking",
+      // A long title wraps; the space after the number is a no-break space, as text renderers write it.
+      "1.1.\u00a0VPN error 809 after the\nupdate?",
+      "    Allow UDP 500 and 4500 on the firewall.",
+      "1.2. WI-FI",
+      "    Forget the network and join again.",
+      "Chapter 2. Printing",
+      "2.1. Jammed tray",
+      "    Open tray 2 and pull the sheet out.",
+    ].join("\n\n");
+    const doc = await parseDocument(utf8(text), "manual.txt");
+    expect(doc.blocks.map((block) => [block.type, block.level ?? null, block.headingPath.join(" > "), block.text])).toEqual([
+      ["paragraph", null, "", "The Help Desk Manual"],
+      ["paragraph", null, "", "Table of Contents"],
+      ["heading", 1, "", "Chapter 1. Networking"],
+      ["heading", 2, "Chapter 1. Networking", "1.1. VPN error 809 after the update?"],
+      ["paragraph", null, "Chapter 1. Networking > 1.1. VPN error 809 after the update?", "Allow UDP 500 and 4500 on the firewall."],
+      ["heading", 2, "Chapter 1. Networking", "1.2. WI-FI"],
+      ["paragraph", null, "Chapter 1. Networking > 1.2. WI-FI", "Forget the network and join again."],
+      ["heading", 1, "", "Chapter 2. Printing"],
+      ["heading", 2, "Chapter 2. Printing", "2.1. Jammed tray"],
+      ["paragraph", null, "Chapter 2. Printing > 2.1. Jammed tray", "Open tray 2 and pull the sheet out."],
+    ]);
+  });
+
+  it("keeps numbered steps of a note as list items, not chapters", async () => {
+    const text = "Printer jam\n\n1. Open tray 2\n\n2. Pull the sheet out\n\n3. Close the tray and print a test page.\n\n2.5 seconds later the printer restarts.\n";
+    const doc = await parseDocument(utf8(text), "jam.txt");
+    expect(doc.blocks.filter((block) => block.type === "heading")).toEqual([]);
+    expect(doc.blocks.map((block) => block.text)).toContain("2.5 seconds later the printer restarts.");
+    expect(doc.blocks.filter((block) => block.type === "list-item").map((block) => block.text)).toEqual(["1. Open tray 2", "2. Pull the sheet out", "3. Close the tray and print a test page."]);
+  });
+
   it("treats whitespace-only files as empty", async () => {
     expect((await expectDesksideError(parseDocument(utf8("  \n\n \t\n"), "blank.txt"))).code).toBe("FILE_EMPTY");
   });

@@ -2,11 +2,13 @@ import {decodeText} from "./decode-text.js";
 import {titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {MIME} from "./mime.js";
+import {isContentsList, sectionNumbering} from "./section-numbers.js";
 import type {Block, BlockType, ParsedDocument} from "./types.js";
 
 /**
  * Plain-text notes in whatever encoding the author's machine used. Structure comes from the habits
- * of plain-text writers: blank lines between paragraphs, underlined or ALL CAPS headings, bullets.
+ * of plain-text writers: blank lines between paragraphs, underlined or ALL CAPS headings, bullets,
+ * and the numbered section titles of manuals rendered to text ("Chapter 8. Tools", "8.1.2. APT").
  */
 
 const UNDERLINE = /^[ \t]*(={3,}|-{3,})[ \t]*$/;
@@ -39,8 +41,22 @@ function textBlocks(text: string): Block[] {
     blocks.push({type: "heading", text: title, level, headingPath: headings.enter(level, title)});
   };
 
-  for (const chunk of text.split(/\n[ \t]*\n/)) {
-    const lines = chunk.split("\n").map((line) => line.replace(/[ \t]+$/, "")).filter((line) => line.trim());
+  const chunks = text.split(/\n[ \t]*\n/).map((chunk) => chunk.split("\n").map((line) => line.replace(/[ \t]+$/, "")).filter((line) => line.trim()));
+  // "1. Introduction" is a list item in a note but a chapter in a manual whose sections are numbered.
+  const numberedSections = chunks.filter((lines) => numberedHeading(lines, false)?.multiLevel).length >= 2;
+  const contents: string[][] = [];
+  for (const lines of chunks) {
+    if (isContentsList(lines)) {
+      // It names every section, so it would match any question about the manual; dropped below
+      // unless it is all the file has.
+      contents.push(lines);
+      continue;
+    }
+    const numbered = numberedHeading(lines, numberedSections);
+    if (numbered) {
+      heading(numbered.level, numbered.text);
+      continue;
+    }
     let pending: string[] = [];
     const flush = (): void => {
       for (const group of groupBullets(pending)) push(group.bullet ? "list-item" : "paragraph", group.lines.join("\n"));
@@ -63,7 +79,28 @@ function textBlocks(text: string): Block[] {
     }
     flush();
   }
+  if (blocks.length === 0) for (const lines of contents) push("paragraph", lines.join("\n"));
   return blocks;
+}
+
+/** Longest numbered heading, wrapped over lines: "14.3. I am making a special Linux distribution for…". */
+const MAX_NUMBERED_HEADING = 250;
+
+/**
+ * A paragraph that is a numbered section title: it starts at the margin with a section number, spans
+ * at most three lines and does not end like a sentence. Single numbers ("2. Setup") count only in a
+ * document that also numbers sub-sections, where they are chapters rather than steps.
+ */
+function numberedHeading(lines: string[], singleLevel: boolean): {level: number; text: string; multiLevel: boolean} | null {
+  if (lines.length === 0 || lines.length > 3 || /^[ \t]{4,}/.test(lines[0]) || lines.slice(1).some((line) => /^[ \t]{4,}/.test(line))) return null;
+  const text = lines.map((line) => line.trim()).join(" ").replace(/\s+/g, " ");
+  if (text.length > MAX_NUMBERED_HEADING || /[.,;:]$/.test(text)) return null;
+  const numbering = sectionNumbering(lines[0]);
+  if (!numbering) return null;
+  // "Chapter 1" with its title on the next line.
+  if (!numbering.title && lines.length === 1) return null;
+  if (!numbering.keyword && !numbering.multiLevel && (!singleLevel || lines.length > 1)) return null;
+  return {level: Math.min(numbering.level, 6), text, multiLevel: numbering.multiLevel};
 }
 
 /** Short, shouted, not a sentence: "VPN TROUBLESHOOTING", "2. NETWORK SETUP". */

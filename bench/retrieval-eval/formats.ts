@@ -1,0 +1,131 @@
+/**
+ * One manual in three formats: the Debian FAQ, which its package ships as HTML chapters, one
+ * plain-text file and one PDF. Each format is imported on its own through the real knowledge service
+ * and asked the same labelled questions; hits are judged by the numbered section they come from
+ * (sections.ts), so the formats are scored alike. Also measured per format: how much of the text the
+ * parser placed under a heading, and how often a hit's heading names the section it came from (what
+ * a citation shows the reader).
+ */
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {gunzipSync} from "node:zlib";
+import {defaultSettings} from "../../shared/settings.js";
+import {createKnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
+import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
+import {CACHE_DIR, ensurePackages} from "./corpora.js";
+import {loadQuestions, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
+import {rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
+import {manualSections, SectionJudge} from "./sections.js";
+
+export const FORMATS_PACKAGE = "debian-faq";
+const ROOT = "/usr/share/doc/debian/FAQ";
+export const MANUAL_FORMATS = ["html", "text", "pdf"] as const;
+export type ManualFormat = (typeof MANUAL_FORMATS)[number];
+
+export interface FormatResult {
+  format: ManualFormat;
+  documents: number;
+  passages: number;
+  /** Share of the text (outside headings) that the parser placed under some heading. */
+  withHeading: number;
+  /** Share of the leading five hits (first method) that belong to a section and whose heading path names it. */
+  citesSection: number;
+  metrics: Record<string, RankingMetrics>;
+  /** Rank (1-based) of the first hit from a right section per method, 0 when not in the top 10. */
+  perQuestion: {id: string; ranks: Record<string, number>}[];
+}
+
+export interface ManualInFormats {
+  files: Record<ManualFormat, string[]>;
+  judge: SectionJudge;
+  questions: (LabelledQuestion & {sections: string[]})[];
+}
+
+/** The package ships its text and PDF compressed; a team would unpack them before dropping them in. */
+function unpacked(name: string): string {
+  const dir = path.join(CACHE_DIR, FORMATS_PACKAGE);
+  mkdirSync(dir, {recursive: true});
+  const target = path.join(dir, name);
+  if (!existsSync(target)) writeFileSync(target, gunzipSync(readFileSync(path.join(ROOT, `${name}.gz`))));
+  return target;
+}
+
+/** Installs the package when missing (root only), unpacks its formats and reads the section labels. */
+export function prepareManualInFormats(repoRoot: string): ManualInFormats {
+  ensurePackages([FORMATS_PACKAGE]);
+  const html = readdirSync(ROOT)
+    .filter((name) => name.endsWith(".en.html"))
+    .sort()
+    .map((name) => path.join(ROOT, name));
+  const judge = new SectionJudge(manualSections(html));
+  const questions = loadQuestions(path.join(repoRoot, "bench", "retrieval-eval", "questions", `${FORMATS_PACKAGE}.json`)).questions.map((q) => ({...q, sections: q.sections ?? []}));
+  const problems = questions.flatMap((q) =>
+    q.sections.length === 0 ? [`${q.id}: no sections`] : q.sections.filter((s) => !judge.sections.some((section) => section.number === s)).map((s) => `${q.id}: no section ${s}`),
+  );
+  if (problems.length) throw new Error(`Section labels do not match the manual: ${problems.join(", ")}`);
+  return {files: {html, text: [unpacked("debian-faq.en.txt")], pdf: [unpacked("debian-faq.en.pdf")]}, judge, questions};
+}
+
+async function headingShare(paths: string[]): Promise<number> {
+  let under = 0;
+  let total = 0;
+  for (const file of paths) {
+    const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
+    for (const block of parsed.blocks) {
+      if (block.type === "heading") continue;
+      total += block.text.length;
+      if (block.headingPath.length > 0) under += block.text.length;
+    }
+  }
+  return total ? under / total : 0;
+}
+
+export async function evaluateFormat(manual: ManualInFormats, format: ManualFormat, options: {embedderDir: string; methods: EvalMethod[]; log?: (line: string) => void}): Promise<FormatResult> {
+  const {judge, questions} = manual;
+  const work = mkdtempSync(path.join(os.tmpdir(), `deskside-formats-${format}-`));
+  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: defaultSettings().knowledge});
+  try {
+    const job = await service.waitForJob((await service.importPaths(manual.files[format])).id);
+    const failed = job.files.filter((f) => f.state === "failed");
+    if (failed.length) throw new Error(`${format}: ${failed.length} files failed: ${failed.map((f) => `${f.path} ${f.error?.code}`).join(", ")}`);
+    // The app does both in the background after an import; here the run waits for them.
+    const calibration = await service.calibrate();
+    const latent = await service.buildLatentIndex();
+    const stats = await service.stats();
+    options.log?.(
+      `${format}: ${stats.documents} documents, ${stats.chunks} passages; fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector}` : "not measured"}; latent index ${latent ? `${latent.rank} dimensions` : "not built (too few passages)"}`,
+    );
+    const perMethod: Record<string, QuestionRanking[]> = {};
+    const ranks: Record<string, number>[] = questions.map(() => ({}));
+    let cited = 0;
+    let citable = 0;
+    for (const [m, method] of options.methods.entries()) {
+      perMethod[method.name] = [];
+      for (const [i, q] of questions.entries()) {
+        const result = await service.search({query: q.question, topK: 10, mode: method.mode}, {tuning: method.tuning});
+        const labels = result.hits.map((hit) => judge.sectionOf(hit.text) ?? "(none)");
+        perMethod[method.name].push({ranked: labels, relevant: q.sections});
+        ranks[i][method.name] = labels.findIndex((label) => q.sections.includes(label)) + 1;
+        if (m === 0)
+          result.hits.slice(0, 5).forEach((hit, k) => {
+            if (labels[k] === "(none)") return;
+            citable++;
+            if (judge.headingNames(hit.headingPath, labels[k])) cited++;
+          });
+      }
+    }
+    return {
+      format,
+      documents: stats.documents,
+      passages: stats.chunks,
+      withHeading: await headingShare(manual.files[format]),
+      citesSection: citable ? cited / citable : 0,
+      metrics: Object.fromEntries(Object.entries(perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
+      perQuestion: questions.map((q, i) => ({id: q.id, ranks: ranks[i]})),
+    };
+  } finally {
+    await service.close();
+    rmSync(work, {recursive: true, force: true});
+  }
+}
