@@ -78,6 +78,12 @@ describe("PDF parsing", () => {
     expect(onlyContents.blocks.some((block) => block.text.includes("1.1 VPN error 809"))).toBe(true);
   });
 
+  it("joins a word the typesetter split at a line end, and keeps the hyphen of a compound", async () => {
+    const lines = ["Install the packages from the portal first.", "", "The updater fetches the pack-", "ages overnight on Debian-", "based laptops only."];
+    const doc = await parseDocument(await makeLaidOutPdf([lines.flatMap((text, k) => (text ? [{text, y: 780 - k * 12, size: 10}] : []))]), "updates.pdf");
+    expect(doc.blocks.map((block) => block.text)).toEqual(["Install the packages from the portal first.", "The updater fetches the packages overnight on Debian-based laptops only."]);
+  });
+
   it("drops control characters that stand for glyphs the font maps to nothing", async () => {
     // A browser printing a page's "¶" permalinks wrote glyphs whose Unicode mapping is NUL; here "~" maps to it.
     const toUnicode = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Nul def 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <7E> <0000> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end";

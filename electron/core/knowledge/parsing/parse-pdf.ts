@@ -255,6 +255,8 @@ function removePositionalHeaders(pages: Line[][], threshold: number): Line[][] {
 }
 
 function toBlocks(pages: Line[][]): Block[] {
+  const words = documentWords(pages);
+  const joinLines = (lines: Line[]): string => joinWithWords(lines, words);
   const bodySize = mostCommonSize(pages);
   const isLarge = (size: number): boolean => size >= bodySize * 1.15 && size - bodySize >= 1;
   const paragraphs = pages.flatMap((lines, index) => splitParagraphs(lines, index + 1, isLarge));
@@ -331,11 +333,35 @@ function lowerQuartile(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 4)];
 }
 
-/** Hyphenated line ends are joined without a space; the hyphen stays (it is usually a real compound). */
-function joinLines(lines: Line[]): string {
+/**
+ * Lines join with a space. A line ending in a hyphen joins without one; the hyphen goes when the
+ * joined word is written elsewhere in the document ("pack-" + "ages": "packages" occurs, so the
+ * typesetter split the word), and stays otherwise ("Debian-" + "based"), so a search for the word
+ * finds it either way.
+ */
+function joinWithWords(lines: Line[], words: Set<string>): string {
   let text = "";
-  for (const line of lines) text += text === "" ? line.text : /\p{L}-$/u.test(text) ? line.text : ` ${line.text}`;
+  for (const line of lines) {
+    if (text === "") {
+      text = line.text;
+      continue;
+    }
+    const split = /(\p{L}+)-$/u.exec(text);
+    if (!split) {
+      text += ` ${line.text}`;
+      continue;
+    }
+    const rest = /^\p{Ll}+/u.exec(line.text)?.[0];
+    text = rest && words.has(`${split[1]}${rest}`.toLowerCase()) ? text.slice(0, -1) + line.text : text + line.text;
+  }
   return text;
+}
+
+/** The document's words as its lines have them (lower case), to tell a split word from a compound. */
+function documentWords(pages: Line[][]): Set<string> {
+  const words = new Set<string>();
+  for (const lines of pages) for (const line of lines) for (const word of line.text.toLowerCase().match(/\p{L}+/gu) ?? []) words.add(word);
+  return words;
 }
 
 function pickTitle(info: Record<string, unknown>, blocks: Block[], fileName: string): string {
