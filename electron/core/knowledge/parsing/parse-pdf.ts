@@ -346,12 +346,13 @@ function joinWithWords(lines: Line[], words: Set<string>): string {
       text = line.text;
       continue;
     }
-    const split = /(\p{L}+)-$/u.exec(text);
+    // Only the end of the text so far is looked at, so a long paragraph costs no more per line.
+    const split = text.endsWith("-") ? /(\p{L}{1,64})-$/u.exec(text.slice(-66)) : null;
     if (!split) {
       text += ` ${line.text}`;
       continue;
     }
-    const rest = /^\p{Ll}+/u.exec(line.text)?.[0];
+    const rest = /^\p{Ll}{1,64}/u.exec(line.text)?.[0];
     text = rest && words.has(`${split[1]}${rest}`.toLowerCase()) ? text.slice(0, -1) + line.text : text + line.text;
   }
   return text;
