@@ -67,6 +67,8 @@ describe("plain text parsing", () => {
       "    Open tray 2 and pull the sheet out.",
     ].join("\n\n");
     const doc = await parseDocument(utf8(text), "manual.txt");
+    // The centred first line names the manual.
+    expect(doc.title).toBe("The Help Desk Manual");
     expect(doc.blocks.map((block) => [block.type, block.level ?? null, block.headingPath.join(" > "), block.text])).toEqual([
       ["paragraph", null, "", "The Help Desk Manual"],
       ["paragraph", null, "", "Table of Contents"],
@@ -84,6 +86,7 @@ describe("plain text parsing", () => {
   it("keeps numbered steps of a note as list items, not chapters", async () => {
     const text = "Printer jam\n\n1. Open tray 2\n\n2. Pull the sheet out\n\n3. Close the tray and print a test page.\n\n2.5 seconds later the printer restarts.\n";
     const doc = await parseDocument(utf8(text), "jam.txt");
+    expect(doc.title).toBe("jam");
     expect(doc.blocks.filter((block) => block.type === "heading")).toEqual([]);
     expect(doc.blocks.map((block) => block.text)).toContain("2.5 seconds later the printer restarts.");
     expect(doc.blocks.filter((block) => block.type === "list-item").map((block) => block.text)).toEqual(["1. Open tray 2", "2. Pull the sheet out", "3. Close the tray and print a test page."]);

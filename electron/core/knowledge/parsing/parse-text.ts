@@ -19,7 +19,7 @@ export async function parseText(bytes: Uint8Array, fileName: string): Promise<Pa
   const text = decoded.text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n");
   const blocks = textBlocks(text);
   return {
-    title: blocks[0]?.type === "heading" ? blocks[0].text : titleFromFileName(fileName),
+    title: blocks[0]?.type === "heading" ? blocks[0].text : (centeredTitle(text) ?? titleFromFileName(fileName)),
     kind: "text",
     mime: MIME.text,
     blocks,
@@ -81,6 +81,18 @@ function textBlocks(text: string): Block[] {
   }
   if (blocks.length === 0) for (const lines of contents) push("paragraph", lines.join("\n"));
   return blocks;
+}
+
+/**
+ * A first line set in the middle of the page, as manuals rendered to text put their title
+ * ("                    The Debian GNU/Linux FAQ"); short, and not a sentence.
+ */
+function centeredTitle(text: string): string | null {
+  const first = /^[ \t]*\S[^\n]*/m.exec(text)?.[0];
+  if (!first) return null;
+  const indent = first.length - first.trimStart().length;
+  const title = first.trim();
+  return indent >= 8 && title.length <= 100 && !/[.,;:]$/.test(title) && title.split(/\s+/).length <= 12 ? title : null;
 }
 
 /** Longest numbered heading, wrapped over lines: "14.3. I am making a special Linux distribution for…". */
