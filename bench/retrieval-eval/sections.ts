@@ -36,18 +36,21 @@ function shingles(tokens: string[]): string[] {
   return out;
 }
 
-/** Numbered sections of DocBook-style HTML pages (`div.section` / `div.chapter` with a `.title`). */
+/** DocBook's section boxes: `div.section`, or `div.sect1`…`div.sect5` in older stylesheets. */
+const SECTION_BOXES = "div.section, div.sect1, div.sect2, div.sect3, div.sect4, div.sect5";
+
+/** Numbered sections of DocBook-style HTML pages (section, chapter and appendix boxes with a `.title`). */
 export function manualSections(htmlFiles: string[]): ManualSection[] {
   const sections: ManualSection[] = [];
   for (const file of htmlFiles) {
     const {window} = new JSDOM(readFileSync(file, "utf8"));
     const document = window.document as Document;
-    for (const div of document.querySelectorAll("div.section, div.chapter, div.appendix")) {
+    for (const div of document.querySelectorAll(`${SECTION_BOXES}, div.chapter, div.appendix`)) {
       const titleElement = div.querySelector(".titlepage .title");
       const match = titleElement?.textContent?.replace(/\s+/g, " ").match(NUMBERED_TITLE);
       if (!match) continue;
       const own = div.cloneNode(true) as Element;
-      for (const drop of own.querySelectorAll("div.section, div.titlepage, div.toc, div.navheader, div.navfooter")) drop.remove();
+      for (const drop of own.querySelectorAll(`${SECTION_BOXES}, div.titlepage, div.toc, div.navheader, div.navfooter`)) drop.remove();
       const title = match[2].replace(/^Chapter\s+/i, "").trim();
       sections.push({number: match[1], title, words: [...words(titleElement!.textContent ?? ""), ...words(own.textContent ?? "")]});
     }
