@@ -104,14 +104,19 @@ type Group = {records: boolean; entries: Entry[]};
  * question, as it is when each chapter is its own page. A section that fits one chunk stays whole.
  */
 function groupBlocks(entries: Entry[], fitsOneChunk: (entries: Entry[]) => boolean): Group[] {
-  const split = (inside: Entry[], parentDepth: number): Group[] => {
-    const depth = commonPrefix(inside.filter(({block}) => block.type !== "record").map(({block}) => sectionOf(block)).filter((path) => path.length > 0)).length;
-    if (parentDepth >= 0 && depth <= parentDepth) return [{records: false, entries: inside}];
-    const groups = atDepth(inside, depth);
-    if (parentDepth >= 0 && groups.length <= 1) return groups;
-    return groups.flatMap((group) => (!group.records && group.entries.length > 1 && !fitsOneChunk(group.entries) ? split(group.entries, depth) : [group]));
-  };
-  return withHeadingOnlySectionsJoined(split(entries, -1));
+  const sections = (inside: Entry[]): Group[] => atDepth(inside, branchDepth(inside));
+  const refine = (groups: Group[]): Group[] =>
+    groups.flatMap((group) => {
+      if (group.records || group.entries.length < 2 || fitsOneChunk(group.entries)) return [group];
+      const parts = sections(group.entries);
+      return parts.length > 1 ? refine(parts) : [group];
+    });
+  return withHeadingOnlySectionsJoined(refine(sections(entries)));
+}
+
+/** How many headings every block shares: the outline branches below them. */
+function branchDepth(entries: Entry[]): number {
+  return commonPrefix(entries.filter(({block}) => block.type !== "record").map(({block}) => sectionOf(block)).filter((path) => path.length > 0)).length;
 }
 
 function atDepth(entries: Entry[], depth: number): Group[] {

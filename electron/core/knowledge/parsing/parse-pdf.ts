@@ -9,7 +9,7 @@ import {ocrBlocks} from "./ocr/ocr-blocks.js";
 import type {OcrReader} from "./ocr/ocr-reader.js";
 import {rasterizePageImages} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
-import {hasDotLeader, isContentsList} from "./section-numbers.js";
+import {isContentsList} from "./section-numbers.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block, ParseContext, ParsedDocument} from "./types.js";
 
@@ -244,47 +244,48 @@ function removePositionalHeaders(pages: Line[][], threshold: number): Line[][] {
   };
   const top = (lines: Line[]): [Line | undefined, Line | undefined] => [lines[0], lines[1]];
   const bottom = (lines: Line[]): [Line | undefined, Line | undefined] => [lines[lines.length - 1], lines[lines.length - 2]];
-  const topHeights = headerHeights(top);
-  const bottomHeights = headerHeights(bottom);
-  if (topHeights.size === 0 && bottomHeights.size === 0) return pages;
-  const isHeader = (edge: (lines: Line[]) => [Line | undefined, Line | undefined], heights: Set<number>, lines: Line[], line: Line): boolean => {
-    const [first, neighbour] = edge(lines);
-    return line === first && heights.has(height(line)) && apart(line, neighbour);
-  };
-  return pages.map((lines) => lines.filter((line) => !isHeader(top, topHeights, lines, line) && !isHeader(bottom, bottomHeights, lines, line)));
+  const edges = [{edge: top, heights: headerHeights(top)}, {edge: bottom, heights: headerHeights(bottom)}].filter(({heights}) => heights.size > 0);
+  if (edges.length === 0) return pages;
+  return pages.map((lines) => {
+    const headers = new Set(
+      edges.flatMap(({edge, heights}) => {
+        const [line, neighbour] = edge(lines);
+        return line && heights.has(height(line)) && apart(line, neighbour) ? [line] : [];
+      }),
+    );
+    return headers.size > 0 ? lines.filter((line) => !headers.has(line)) : lines;
+  });
 }
 
 function toBlocks(pages: Line[][]): Block[] {
   const words = documentWords(pages);
-  const joinLines = (lines: Line[]): string => joinWithWords(lines, words);
   const bodySize = mostCommonSize(pages);
   const isLarge = (size: number): boolean => size >= bodySize * 1.15 && size - bodySize >= 1;
-  const paragraphs = pages.flatMap((lines, index) => splitParagraphs(lines, index + 1, isLarge));
-  const isHeading = (p: Paragraph): boolean =>
-    p.lines.length <= 3 && p.lines.every((line) => isLarge(line.size)) && joinLines(p.lines).length <= 200;
+  // Joined once: the heading test and the block both read a paragraph's text.
+  const paragraphs = pages.flatMap((lines, index) => splitParagraphs(lines, index + 1, isLarge)).map((p) => ({...p, text: joinLines(p.lines, words)}));
+  const isHeading = (p: Paragraph & {text: string}): boolean => p.lines.length <= 3 && p.lines.every((line) => isLarge(line.size)) && p.text.length <= 200;
   // Bigger type, higher level: the largest heading size found becomes level 1.
   const headingSizes = [...new Set(paragraphs.filter(isHeading).map((p) => p.lines[0].size))].sort((a, b) => b - a);
 
   const headings = new HeadingPath();
   const blocks: Block[] = [];
-  const contents: Paragraph[] = [];
+  const contents: typeof paragraphs = [];
   for (const paragraph of paragraphs) {
-    const text = joinLines(paragraph.lines);
-    if (isContentsList(paragraph.lines.map((line) => line.text)) || paragraph.lines.every((line) => hasDotLeader(line.text))) {
+    const {text, page} = paragraph;
+    if (isContentsList(paragraph.lines.map((line) => line.text))) {
       // A contents page names every section, so it would match any question about the manual;
       // dropped unless it is all the file has.
       contents.push(paragraph);
     } else if (isHeading(paragraph)) {
       const level = Math.min(headingSizes.indexOf(paragraph.lines[0].size) + 1, 6);
-      blocks.push({type: "heading", text, level, page: paragraph.page, headingPath: headings.enter(level, text)});
+      blocks.push({type: "heading", text, level, page, headingPath: headings.enter(level, text)});
     } else if (BULLET.test(text) || NUMBERED.test(text)) {
-      blocks.push({type: "list-item", text: text.replace(BULLET, ""), page: paragraph.page, headingPath: headings.current()});
+      blocks.push({type: "list-item", text: text.replace(BULLET, ""), page, headingPath: headings.current()});
     } else {
-      blocks.push({type: "paragraph", text, page: paragraph.page, headingPath: headings.current()});
+      blocks.push({type: "paragraph", text, page, headingPath: headings.current()});
     }
   }
-  if (blocks.every((block) => block.type === "heading"))
-    for (const paragraph of contents) blocks.push({type: "paragraph", text: joinLines(paragraph.lines), page: paragraph.page, headingPath: []});
+  if (blocks.every((block) => block.type === "heading")) for (const {text, page} of contents) blocks.push({type: "paragraph", text, page, headingPath: []});
   return blocks;
 }
 
@@ -339,7 +340,7 @@ function lowerQuartile(values: number[]): number {
  * typesetter split the word), and stays otherwise ("Debian-" + "based"), so a search for the word
  * finds it either way.
  */
-function joinWithWords(lines: Line[], words: Set<string>): string {
+function joinLines(lines: Line[], words: Set<string>): string {
   let text = "";
   for (const line of lines) {
     if (text === "") {

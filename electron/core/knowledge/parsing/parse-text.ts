@@ -104,7 +104,7 @@ const MAX_NUMBERED_HEADING = 250;
  * document that also numbers sub-sections, where they are chapters rather than steps.
  */
 function numberedHeading(lines: string[], singleLevel: boolean): {level: number; text: string; multiLevel: boolean} | null {
-  if (lines.length === 0 || lines.length > 3 || /^[ \t]{4,}/.test(lines[0]) || lines.slice(1).some((line) => /^[ \t]{4,}/.test(line))) return null;
+  if (lines.length === 0 || lines.length > 3 || lines.some((line) => /^[ \t]{4,}/.test(line))) return null;
   const text = lines.map((line) => line.trim()).join(" ").replace(/\s+/g, " ");
   if (text.length > MAX_NUMBERED_HEADING || /[.,;:]$/.test(text)) return null;
   const numbering = sectionNumbering(lines[0]);

@@ -21,7 +21,7 @@ const NUMBERED = new RegExp(`^(?:(${KEYWORDS}|section)\\s+)?((?:\\d{1,3}|[A-Z]|[
 const LEADER = /(?:\.\s?){3,}\s*\d{1,4}$/;
 
 /** A line of a printed contents page: a title, dot leaders and its page number. */
-export function hasDotLeader(line: string): boolean {
+function hasDotLeader(line: string): boolean {
   return LEADER.test(line.trim());
 }
 
@@ -41,9 +41,10 @@ export function sectionNumbering(line: string): SectionNumbering | null {
 /**
  * A generated contents list: most lines are numbered entries or end in dot leaders and a page
  * number, and some entries are sub-sections (so a numbered procedure is not mistaken for one).
+ * A few lines that all end in dot leaders are a piece of one (a contents page split by a gap).
  */
 export function isContentsList(lines: string[]): boolean {
-  if (lines.length < 4) return false;
+  if (lines.length < 4) return lines.length > 0 && lines.every(hasDotLeader);
   let entries = 0;
   let nested = 0;
   let leaders = 0;
