@@ -4,19 +4,18 @@
  * the ranked documents. Then imports the starter articles beside it and measures again, because a
  * technician's own documents must not lose to the articles that ship with the app.
  */
-import {mkdtempSync, readFileSync, rmSync} from "node:fs";
-import os from "node:os";
+import {readFileSync} from "node:fs";
 import path from "node:path";
-import {defaultSettings} from "../../shared/settings.js";
 import type {SearchRequest} from "../../shared/knowledge.js";
-import {createKnowledgeService, type KnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
+import type {KnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
 import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
 import type {SearchTuning} from "../../electron/core/knowledge/search.js";
 import type {FusionCalibration} from "../../electron/core/knowledge/fusion-calibration.js";
 import {Bm25Baseline} from "./bm25-baseline.js";
 import {starterArticles, type PreparedCorpus} from "./corpora.js";
-import {rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
+import {importForEvaluation} from "./eval-knowledge-base.js";
+import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
 
 export interface LabelledQuestion {
   id: string;
@@ -102,36 +101,16 @@ async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promis
   return Object.assign(baseline, {closeAnalyzer: () => analyzerStore.close()});
 }
 
-function firstRightRanks(perMethod: Record<string, QuestionRanking[]>, question: number): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(perMethod).map(([name, r]) => {
-      const relevant = new Set(r[question].relevant);
-      return [name, r[question].ranked.findIndex((label) => relevant.has(label)) + 1];
-    }),
-  );
-}
-
 export async function evaluateCorpus(corpus: PreparedCorpus, questions: LabelledQuestion[], options: EvaluateOptions): Promise<CorpusResult> {
   const log = options.log ?? (() => undefined);
-  const work = mkdtempSync(path.join(os.tmpdir(), `deskside-eval-${corpus.definition.id}-`));
-  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: {...defaultSettings().knowledge, ...(process.env.EVAL_CHUNK_SIZE ? {chunkSize: Number(process.env.EVAL_CHUNK_SIZE), chunkOverlap: Number(process.env.EVAL_CHUNK_OVERLAP ?? 30)} : {})}});
+  const kb = await importForEvaluation(corpus.files, {name: corpus.definition.id, embedderDir: options.embedderDir});
+  const {service, importMs, failedFiles, calibration, latent, latentMs, stats} = kb;
   try {
-    let started = performance.now();
-    const job = await service.waitForJob((await service.importPaths(corpus.files)).id);
-    const importMs = performance.now() - started;
-    const failedFiles = job.files.filter((f) => f.state === "failed").map((f) => ({path: f.path, code: f.error?.code ?? "?"}));
-    // The app measures fusion weights in the background after an import; here the run waits for it.
-    const calibration = await service.calibrate();
-    const latentStarted = performance.now();
-    // Built in the background after an import in the app; here the run waits for it too.
-    const latent = await service.buildLatentIndex();
-    const latentMs = performance.now() - latentStarted;
     log(`${corpus.definition.id}: latent index ${latent ? `of ${latent.passages} passages, ${latent.vocabulary} words, ${latent.rank} dimensions, built in ${(latentMs / 1000).toFixed(1)} s` : "not built (too few passages)"}`);
-    const stats = await service.stats();
     log(`${corpus.definition.id}: fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector} (pseudo-question MRR text ${calibration.mrr.text.toFixed(3)}, vector ${calibration.mrr.vector.toFixed(3)}, fused ${calibration.mrr.fused.toFixed(3)})` : "not measured"}`);
     log(`${corpus.definition.id}: ${stats.documents} documents, ${stats.chunks} chunks imported in ${(importMs / 1000).toFixed(1)} s${failedFiles.length ? `, ${failedFiles.length} failed` : ""}`);
 
-    const baseline = (await buildBaseline(corpus, path.join(work, "analyzer"))) as Bm25Baseline & {closeAnalyzer: () => Promise<void>};
+    const baseline = (await buildBaseline(corpus, path.join(kb.dir, "analyzer"))) as Bm25Baseline & {closeAnalyzer: () => Promise<void>};
     const rankings = async (excluded: string[]) => {
       const perMethod: Record<string, QuestionRanking[]> = {"bm25 (reference)": []};
       const times: Record<string, number[]> = {};
@@ -158,14 +137,14 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       alone: Object.fromEntries(Object.entries(alone.perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
       withStarter: {},
       searchMs: Object.fromEntries(Object.entries(alone.times).map(([name, t]) => [name, t.reduce((a, b) => a + b, 0) / Math.max(1, t.length)])),
-      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRightRanks(alone.perMethod, i)})),
+      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(alone.perMethod, i)})),
       failedFiles,
       calibration,
       latent: latent ? {...latent, buildMs: Math.round(latentMs)} : null,
     };
 
     if (options.withStarter !== false) {
-      started = performance.now();
+      const started = performance.now();
       await service.waitForJob((await service.importPaths(starterArticles(options.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
       log(`${corpus.definition.id}: starter articles added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       // In the app the starter articles come first and the latent index is built with them in it;
@@ -173,13 +152,12 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       await service.buildLatentIndex();
       const mixed = await rankings([]);
       // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.
-      result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRightRanks(mixed.perMethod, i)));
+      result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRelevantRanks(mixed.perMethod, i)));
       result.withStarter = Object.fromEntries(Object.entries(mixed.perMethod).filter(([name]) => name !== "bm25 (reference)").map(([name, r]) => [name, rankingMetrics(r)]));
     }
     await baseline.closeAnalyzer();
     return result;
   } finally {
-    await service.close();
-    rmSync(work, {recursive: true, force: true});
+    await kb.close();
   }
 }

@@ -6,16 +6,14 @@
  * parser placed under a heading, and how often a hit's heading names the section it came from (what
  * a citation shows the reader).
  */
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import os from "node:os";
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import path from "node:path";
 import {gunzipSync} from "node:zlib";
-import {defaultSettings} from "../../shared/settings.js";
-import {createKnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
 import {CACHE_DIR, ensurePackages} from "./corpora.js";
+import {importForEvaluation} from "./eval-knowledge-base.js";
 import {loadQuestions, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
-import {rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
+import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
 import {manualSections, SectionJudge} from "./sections.js";
 
 export const FORMATS_PACKAGE = "debian-faq";
@@ -83,30 +81,22 @@ async function headingShare(paths: string[]): Promise<number> {
 
 export async function evaluateFormat(manual: ManualInFormats, format: ManualFormat, options: {embedderDir: string; methods: EvalMethod[]; log?: (line: string) => void}): Promise<FormatResult> {
   const {judge, questions} = manual;
-  const work = mkdtempSync(path.join(os.tmpdir(), `deskside-formats-${format}-`));
-  const service = await createKnowledgeService({dataDir: work, embeddingModelDirs: [], embeddingModel: options.embedderDir, settings: defaultSettings().knowledge});
+  const kb = await importForEvaluation(manual.files[format], {name: `formats-${format}`, embedderDir: options.embedderDir});
+  const {service, calibration, latent, stats} = kb;
   try {
-    const job = await service.waitForJob((await service.importPaths(manual.files[format])).id);
-    const failed = job.files.filter((f) => f.state === "failed");
-    if (failed.length) throw new Error(`${format}: ${failed.length} files failed: ${failed.map((f) => `${f.path} ${f.error?.code}`).join(", ")}`);
-    // The app does both in the background after an import; here the run waits for them.
-    const calibration = await service.calibrate();
-    const latent = await service.buildLatentIndex();
-    const stats = await service.stats();
+    if (kb.failedFiles.length) throw new Error(`${format}: ${kb.failedFiles.length} files failed: ${kb.failedFiles.map((f) => `${f.path} ${f.code}`).join(", ")}`);
     options.log?.(
       `${format}: ${stats.documents} documents, ${stats.chunks} passages; fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector}` : "not measured"}; latent index ${latent ? `${latent.rank} dimensions` : "not built (too few passages)"}`,
     );
     const perMethod: Record<string, QuestionRanking[]> = {};
-    const ranks: Record<string, number>[] = questions.map(() => ({}));
     let cited = 0;
     let citable = 0;
     for (const [m, method] of options.methods.entries()) {
       perMethod[method.name] = [];
-      for (const [i, q] of questions.entries()) {
+      for (const q of questions) {
         const result = await service.search({query: q.question, topK: 10, mode: method.mode}, {tuning: method.tuning});
         const labels = result.hits.map((hit) => judge.sectionOf(hit.text) ?? "(none)");
         perMethod[method.name].push({ranked: labels, relevant: q.sections});
-        ranks[i][method.name] = labels.findIndex((label) => q.sections.includes(label)) + 1;
         if (m === 0)
           result.hits.slice(0, 5).forEach((hit, k) => {
             if (labels[k] === "(none)") return;
@@ -122,10 +112,9 @@ export async function evaluateFormat(manual: ManualInFormats, format: ManualForm
       withHeading: await headingShare(manual.files[format]),
       citesSection: citable ? cited / citable : 0,
       metrics: Object.fromEntries(Object.entries(perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
-      perQuestion: questions.map((q, i) => ({id: q.id, ranks: ranks[i]})),
+      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(perMethod, i)})),
     };
   } finally {
-    await service.close();
-    rmSync(work, {recursive: true, force: true});
+    await kb.close();
   }
 }

@@ -26,6 +26,11 @@ export function firstRelevantRank(ranking: QuestionRanking, k: number): number {
   return ranking.ranked.slice(0, k).findIndex((label) => relevant.has(label));
 }
 
+/** Per method, the 1-based rank of question `index`'s first relevant hit within the top 10 (0: none). */
+export function firstRelevantRanks(perMethod: Record<string, QuestionRanking[]>, index: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(perMethod).map(([name, rankings]) => [name, firstRelevantRank(rankings[index], 10) + 1]));
+}
+
 /** Binary-relevance nDCG@k where each relevant document earns its gain once. */
 export function ndcgAt(ranking: QuestionRanking, k: number): number {
   const relevant = new Set(ranking.relevant);

@@ -5,13 +5,11 @@
  *
  *   npx tsx bench/retrieval-eval/prototypes/postgres-by-section.ts
  */
-import {mkdtempSync, readdirSync, rmSync} from "node:fs";
-import os from "node:os";
+import {readdirSync} from "node:fs";
 import path from "node:path";
-import {defaultSettings} from "../../../shared/settings.js";
-import {createKnowledgeService} from "../../../electron/core/knowledge/knowledge-service.js";
 import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../../../test/helpers/fixtures.js";
 import {corpusById, prepareCorpus} from "../corpora.js";
+import {importForEvaluation} from "../eval-knowledge-base.js";
 import {loadQuestions} from "../evaluate.js";
 import {rankingMetrics, type QuestionRanking} from "../metrics.js";
 import {manualSections, SectionJudge} from "../sections.js";
@@ -24,23 +22,18 @@ const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", 
   .filter((q) => q.number !== undefined && judge.sections.some((s) => s.number === q.number));
 console.log(`${judge.sections.length} numbered sections, ${questions.length} questions labelled with one`);
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "deskside-postgres-sections-"));
-const service = await createKnowledgeService({dataDir: dir, embeddingModelDirs: [], embeddingModel: FIXTURE_EMBEDDER_DIR, settings: defaultSettings().knowledge});
+const kb = await importForEvaluation(corpus.files, {name: "postgres-sections", embedderDir: FIXTURE_EMBEDDER_DIR});
 try {
-  await service.waitForJob((await service.importPaths(corpus.files)).id);
-  await service.calibrate();
-  await service.buildLatentIndex();
-  console.log(`${(await service.stats()).chunks} passages`);
+  console.log(`${kb.stats.chunks} passages`);
   for (const mode of ["hybrid", "text"] as const) {
     const rankings: QuestionRanking[] = [];
     for (const q of questions) {
-      const result = await service.search({query: q.question, topK: 10, mode});
+      const result = await kb.service.search({query: q.question, topK: 10, mode});
       rankings.push({ranked: result.hits.map((hit) => judge.sectionOf(hit.text) ?? "(none)"), relevant: [q.number!]});
     }
     const m = rankingMetrics(rankings);
     console.log(`${mode}: by section R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`);
   }
 } finally {
-  await service.close();
-  rmSync(dir, {recursive: true, force: true});
+  await kb.close();
 }
