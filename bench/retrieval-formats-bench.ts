@@ -4,7 +4,9 @@
  * questions are asked of each; hits are judged by the numbered section they come from, so the three
  * are scored alike (retrieval-eval/formats.ts). Fixture embedder, no language model.
  *
- *   npx tsx bench/retrieval-formats-bench.ts [--formats html,text,pdf] [--methods hybrid,text]
+ *   npx tsx bench/retrieval-formats-bench.ts [--formats html,text,pdf] [--methods hybrid,text] [--no-starter]
+ *
+ * Each format is also measured with the starter articles imported beside it (unless --no-starter).
  *
  * Installs debian-faq when run as root; unpacks its text and PDF once into ~/.cache/deskside-eval.
  * Writes bench/results/retrieval-formats.json.
@@ -15,7 +17,7 @@ import {printTable, writeResults} from "./lib.js";
 import {evaluateFormat, MANUAL_FORMATS, prepareManualInFormats, type FormatResult, type ManualFormat} from "./retrieval-eval/formats.js";
 import {methodsByName} from "./retrieval-eval/methods.js";
 
-const {values} = parseArgs({options: {formats: {type: "string"}, methods: {type: "string"}}});
+const {values} = parseArgs({options: {formats: {type: "string"}, methods: {type: "string"}, "no-starter": {type: "boolean"}}});
 const formats = (values.formats?.split(",") ?? MANUAL_FORMATS) as ManualFormat[];
 // The default method first: citations are counted for the first method.
 const methods = methodsByName(values.methods ?? "hybrid,text");
@@ -23,7 +25,8 @@ const methodNames = methods.map((m) => m.name);
 
 const manual = prepareManualInFormats(REPO_ROOT);
 const results: FormatResult[] = [];
-for (const format of formats) results.push(await evaluateFormat(manual, format, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, log: console.log}));
+const withStarter = values["no-starter"] ? undefined : {repoRoot: REPO_ROOT};
+for (const format of formats) results.push(await evaluateFormat(manual, format, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, log: console.log, withStarter}));
 
 const rows = results.flatMap((r) =>
   Object.entries(r.metrics).map(([name, m]) => ({
@@ -32,6 +35,8 @@ const rows = results.flatMap((r) =>
     "R@1": m.recallAt1,
     "R@5": m.recallAt5,
     "MRR@10": m.mrrAt10,
+    "R@1 / R@5 / MRR@10 +starter": r.withStarter ? [r.withStarter.metrics[name].recallAt1, r.withStarter.metrics[name].recallAt5, r.withStarter.metrics[name].mrrAt10].map((x) => x.toFixed(2)).join(" / ") : "",
+    "starter hits in top 5": r.withStarter ? r.withStarter.starterHitsInTop5[name] : "",
     documents: r.documents,
     passages: r.passages,
     "text under a heading": r.withHeading,

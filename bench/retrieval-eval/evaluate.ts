@@ -147,8 +147,9 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
       const started = performance.now();
       await service.waitForJob((await service.importPaths(starterArticles(options.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
       log(`${corpus.definition.id}: starter articles added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      // In the app the starter articles come first and the latent index is built with them in it;
-      // folding them into an index built without them would flatter the user's documents.
+      // In the app the starter articles come first and are in the latent index when it is built
+      // (projected onto the team's documents' factorization, see latent-index-keeper.ts); folding
+      // them in per search instead would flatter the user's documents.
       await service.buildLatentIndex();
       const mixed = await rankings([]);
       // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.

@@ -10,9 +10,9 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "n
 import path from "node:path";
 import {gunzipSync} from "node:zlib";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
-import {CACHE_DIR, ensurePackages} from "./corpora.js";
-import {importForEvaluation} from "./eval-knowledge-base.js";
-import {loadQuestions, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
+import {CACHE_DIR, ensurePackages, starterArticles} from "./corpora.js";
+import {importForEvaluation, type EvalKnowledgeBase} from "./eval-knowledge-base.js";
+import {loadQuestions, STARTER_COLLECTION, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
 import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
 import {manualSections, SectionJudge} from "./sections.js";
 
@@ -31,7 +31,12 @@ export interface FormatResult {
   citesSection: number;
   metrics: Record<string, RankingMetrics>;
   /** Rank (1-based) of the first hit from a right section per method, 0 when not in the top 10. */
-  perQuestion: {id: string; ranks: Record<string, number>}[];
+  perQuestion: {id: string; ranks: Record<string, number>; ranksWithStarter?: Record<string, number>}[];
+  /**
+   * The same with the starter articles imported beside the manual (when asked for): a manual kept as
+   * one file is one document, so this is where diversification could hand its places to them.
+   */
+  withStarter?: {metrics: Record<string, RankingMetrics>; starterHitsInTop5: Record<string, number>};
 }
 
 export interface ManualInFormats {
@@ -79,8 +84,45 @@ async function headingShare(paths: string[]): Promise<number> {
   return total ? under / total : 0;
 }
 
-export async function evaluateFormat(manual: ManualInFormats, format: ManualFormat, options: {embedderDir: string; methods: EvalMethod[]; log?: (line: string) => void}): Promise<FormatResult> {
+interface Asked {
+  perMethod: Record<string, QuestionRanking[]>;
+  /** Starter articles among the leading five hits, per question on average. */
+  starterHitsInTop5: Record<string, number>;
+  cited: number;
+  citable: number;
+}
+
+async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFormats, methods: EvalMethod[]): Promise<Asked> {
   const {judge, questions} = manual;
+  const asked: Asked = {perMethod: {}, starterHitsInTop5: {}, cited: 0, citable: 0};
+  for (const [m, method] of methods.entries()) {
+    asked.perMethod[method.name] = [];
+    let starterHits = 0;
+    for (const q of questions) {
+      const result = await service.search({query: q.question, topK: 10, mode: method.mode}, {tuning: method.tuning});
+      const labels = result.hits.map((hit) => judge.sectionOf(hit.text) ?? "(none)");
+      asked.perMethod[method.name].push({ranked: labels, relevant: q.sections});
+      starterHits += result.hits.slice(0, 5).filter((hit) => hit.collection === STARTER_COLLECTION).length;
+      if (m === 0)
+        result.hits.slice(0, 5).forEach((hit, k) => {
+          if (labels[k] === "(none)") return;
+          asked.citable++;
+          if (judge.headingNames(hit.headingPath, labels[k])) asked.cited++;
+        });
+    }
+    asked.starterHitsInTop5[method.name] = starterHits / questions.length;
+  }
+  return asked;
+}
+
+const metricsOf = (perMethod: Record<string, QuestionRanking[]>) => Object.fromEntries(Object.entries(perMethod).map(([name, r]) => [name, rankingMetrics(r)]));
+
+export async function evaluateFormat(
+  manual: ManualInFormats,
+  format: ManualFormat,
+  options: {embedderDir: string; methods: EvalMethod[]; log?: (line: string) => void; withStarter?: {repoRoot: string}},
+): Promise<FormatResult> {
+  const {questions} = manual;
   const kb = await importForEvaluation(manual.files[format], {name: `formats-${format}`, embedderDir: options.embedderDir});
   const {service, calibration, latent, stats} = kb;
   try {
@@ -88,32 +130,24 @@ export async function evaluateFormat(manual: ManualInFormats, format: ManualForm
     options.log?.(
       `${format}: ${stats.documents} documents, ${stats.chunks} passages; fusion weights ${calibration ? `text ${calibration.weights.text}, vector ${calibration.weights.vector}` : "not measured"}; latent index ${latent ? `${latent.rank} dimensions` : "not built (too few passages)"}`,
     );
-    const perMethod: Record<string, QuestionRanking[]> = {};
-    let cited = 0;
-    let citable = 0;
-    for (const [m, method] of options.methods.entries()) {
-      perMethod[method.name] = [];
-      for (const q of questions) {
-        const result = await service.search({query: q.question, topK: 10, mode: method.mode}, {tuning: method.tuning});
-        const labels = result.hits.map((hit) => judge.sectionOf(hit.text) ?? "(none)");
-        perMethod[method.name].push({ranked: labels, relevant: q.sections});
-        if (m === 0)
-          result.hits.slice(0, 5).forEach((hit, k) => {
-            if (labels[k] === "(none)") return;
-            citable++;
-            if (judge.headingNames(hit.headingPath, labels[k])) cited++;
-          });
-      }
-    }
-    return {
+    const alone = await askAll(service, manual, options.methods);
+    const result: FormatResult = {
       format,
       documents: stats.documents,
       passages: stats.chunks,
       withHeading: await headingShare(manual.files[format]),
-      citesSection: citable ? cited / citable : 0,
-      metrics: Object.fromEntries(Object.entries(perMethod).map(([name, r]) => [name, rankingMetrics(r)])),
-      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(perMethod, i)})),
+      citesSection: alone.citable ? alone.cited / alone.citable : 0,
+      metrics: metricsOf(alone.perMethod),
+      perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(alone.perMethod, i)})),
     };
+    if (options.withStarter) {
+      await service.waitForJob((await service.importPaths(starterArticles(options.withStarter.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
+      await service.buildLatentIndex();
+      const mixed = await askAll(service, manual, options.methods);
+      result.withStarter = {metrics: metricsOf(mixed.perMethod), starterHitsInTop5: mixed.starterHitsInTop5};
+      result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRelevantRanks(mixed.perMethod, i)));
+    }
+    return result;
   } finally {
     await kb.close();
   }

@@ -6,7 +6,7 @@
 import type {EvalMethod} from "./evaluate.js";
 
 /** The ranking before this evaluation existed: body-only BM25, confidence-weighted RRF, no document steps, no latent index. */
-const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1, latentWeight: 0} as const;
+const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1, starterFillsIn: false, latentWeight: 0} as const;
 
 export const EVAL_METHODS: EvalMethod[] = [
   {name: "text", mode: "text"},
@@ -21,6 +21,7 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − document evidence", mode: "hybrid", tuning: {documentEvidence: 0}},
   {name: "hybrid − diversification", mode: "hybrid", tuning: {repeatDecay: 1, perDocumentCap: 0}},
   {name: "hybrid − starter prior", mode: "hybrid", tuning: {starterPrior: 1}},
+  {name: "hybrid − starter fill-in", mode: "hybrid", tuning: {starterFillsIn: false}},
   {name: "hybrid − latent index", mode: "hybrid", tuning: {latentWeight: 0}},
   // The latent index's weight (0.8 by default), lower and higher.
   {name: "latent-0.4", mode: "hybrid", tuning: {latentWeight: 0.4}},

@@ -293,6 +293,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     store,
     file: path.join(options.dataDir, LATENT_INDEX_FILE),
     busy: () => jobs.running().length > 0 || packImports.size > 0,
+    // The starter articles are generic; the index learns how the team's own documents use words.
+    projectedOnly: (doc) => doc.origin === STARTER_ORIGIN,
   });
   await latent.load();
 

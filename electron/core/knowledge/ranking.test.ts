@@ -99,6 +99,23 @@ describe("diversify", () => {
     expect(ids.slice(0, 4)).toEqual(["big:0", "big:1", "small:0", "other:0"]);
     expect(ids).toHaveLength(6);
   });
+
+  it("lets fallback candidates in only on more evidence than the team passage they displace, before its discount", () => {
+    // One long manual of the team's and two generic articles, already weighted down by their prior.
+    const manual = [scored("manual:0", 0.1), scored("manual:1", 0.09), scored("manual:2", 0.08), scored("manual:3", 0.05), scored("manual:4", 0.04)];
+    const generic = [scored("vpn:0", 0.06), scored("mail:0", 0.045)];
+    const fallback = (x: ScoredCandidate) => !x.documentId.startsWith("manual");
+    const options = {repeatDecay: 0.5, perDocumentCap: 3};
+    // Without the rule the discount on the manual's second and third passages lets both articles in.
+    expect(diversify([...manual, ...generic], 5, options).map((x) => x.id)).toEqual(["manual:0", "vpn:0", "manual:1", "mail:0", "manual:2"]);
+    // With it an article beats only the passages it outscores: manual:3 (0.05) but not manual:2 (0.08).
+    const ids = diversify([...manual, ...generic], 5, {...options, fallback}).map((x) => x.id);
+    expect(ids).toEqual(["manual:0", "manual:1", "manual:2", "vpn:0", "manual:3"]);
+    // An article with the strongest evidence still comes first.
+    expect(diversify([...manual, scored("vpn:1", 0.2)], 3, {...options, fallback}).map((x) => x.id)).toEqual(["vpn:1", "manual:0", "manual:1"]);
+    // With no team candidates left, the articles fill the list.
+    expect(diversify([manual[0], ...generic], 3, {...options, fallback}).map((x) => x.id)).toEqual(["manual:0", "vpn:0", "mail:0"]);
+  });
 });
 
 describe("term proximity", () => {

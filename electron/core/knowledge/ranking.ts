@@ -101,13 +101,41 @@ export function addDocumentEvidence(candidates: ScoredCandidate[], share: number
     .sort((a, b) => b.fused - a.fused || a.id.localeCompare(b.id));
 }
 
+export interface DiversifyOptions<T> {
+  repeatDecay: number;
+  perDocumentCap: number;
+  /**
+   * Candidates that only fill in (the starter articles): they take a place from the others only with
+   * more evidence than the candidate they would displace has before its repeat discount. The
+   * discount spreads the results over the team's documents; it must not open places for generic
+   * articles when the team's one long manual holds every good match.
+   */
+  fallback?: (candidate: T) => boolean;
+}
+
 /**
  * Picks `topK` candidates greedily, discounting a candidate by `repeatDecay` for every chunk of its
  * document already picked (1: no discount; 0: one chunk per document while others remain) and never
  * taking more than `perDocumentCap` from one document unless nothing else is left.
  */
-export function diversify<T extends ScoredCandidate>(candidates: T[], topK: number, options: {repeatDecay: number; perDocumentCap: number}): T[] {
+export function diversify<T extends ScoredCandidate>(candidates: T[], topK: number, options: DiversifyOptions<T>): T[] {
+  const {fallback} = options;
+  if (!fallback) return spread(candidates, topK, options).map((p) => p.candidate);
+  const own = spread(candidates.filter((c) => !fallback(c)), topK, options);
+  const spare = spread(candidates.filter(fallback), topK, options);
   const picked: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (picked.length < topK && (i < own.length || j < spare.length)) {
+    const takeSpare = j < spare.length && (i >= own.length || spare[j].score > own[i].candidate.fused);
+    picked.push(takeSpare ? spare[j++].candidate : own[i++].candidate);
+  }
+  return picked;
+}
+
+/** The greedy pick of diversify, with each pick's discounted score. */
+function spread<T extends ScoredCandidate>(candidates: T[], topK: number, options: {repeatDecay: number; perDocumentCap: number}): {candidate: T; score: number}[] {
+  const picked: {candidate: T; score: number}[] = [];
   const taken = new Map<string, number>();
   const remaining = [...candidates];
   const cap = options.perDocumentCap > 0 ? options.perDocumentCap : Infinity;
@@ -124,10 +152,13 @@ export function diversify<T extends ScoredCandidate>(candidates: T[], topK: numb
       }
     }
     // Every remaining candidate belongs to a capped document: fill with them in order rather than return fewer hits.
-    if (bestIndex < 0) bestIndex = 0;
+    if (bestIndex < 0) {
+      bestIndex = 0;
+      bestScore = remaining[0].fused * Math.pow(options.repeatDecay, taken.get(remaining[0].documentId) ?? 0);
+    }
     const [chosen] = remaining.splice(bestIndex, 1);
     taken.set(chosen.documentId, (taken.get(chosen.documentId) ?? 0) + 1);
-    picked.push(chosen);
+    picked.push({candidate: chosen, score: bestScore});
   }
   return picked;
 }

@@ -134,6 +134,12 @@ export interface SearchTuning {
    */
   starterPrior: number;
   /**
+   * Starter articles only fill in: they take a place in the results from a team document's passage
+   * only with more evidence than it (see diversify's fallback), not because diversification
+   * discounted the team document's further passages.
+   */
+  starterFillsIn: boolean;
+  /**
    * Score factor for chunks the reader has already been shown (the previous answer's passages): a
    * follow-up such as "it still fails after that" should bring what comes next, not the same steps.
    */
@@ -164,6 +170,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   repeatDecay: 0.5,
   perDocumentCap: 3,
   starterPrior: 0.7,
+  starterFillsIn: true,
   seenPrior: 0.3,
   proximityBoost: 0,
   proximityWindow: 1,
@@ -254,8 +261,8 @@ export async function searchWithVector(
     effectiveMode === "hybrid" ? fusionWeights(tuning, options.calibration, vectorHits.map((c) => similarity.get(c.id)!)) : effectiveMode === "text" ? {text: 1, vector: 0} : {text: 0, vector: 1};
   // One pipeline for every mode: a single-method search is fusion with the other list empty.
   const seen = new Set(request.seenChunkIds);
-  const prior = (c: {id: string; documentId: string}) =>
-    (store.getDocument(c.documentId)?.origin === STARTER_ORIGIN ? tuning.starterPrior : 1) * (seen.has(c.id) ? tuning.seenPrior : 1);
+  const isStarter = (c: {documentId: string}) => store.getDocument(c.documentId)?.origin === STARTER_ORIGIN;
+  const prior = (c: {id: string; documentId: string}) => (isStarter(c) ? tuning.starterPrior : 1) * (seen.has(c.id) ? tuning.seenPrior : 1);
   let fusedLists = fuseLists(
     {
       text: effectiveMode === "vector" ? [] : textHits.map((c) => ({id: c.id, documentId: c.documentId, score: c.bm25})),
@@ -296,7 +303,11 @@ export async function searchWithVector(
     ordered = applyRerankScores(fused, head.length, await reranker.score(request.query, passages, {signal: options.signal}));
     rerankMs = performance.now() - rerankStarted;
   }
-  const ranked = diversify(ordered, request.topK, {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap});
+  const ranked = diversify(ordered, request.topK, {
+    repeatDecay: tuning.repeatDecay,
+    perDocumentCap: tuning.perDocumentCap,
+    fallback: tuning.starterFillsIn ? isStarter : undefined,
+  });
 
   const chunks = new Map<string, StoredChunk>();
   for (const chunk of await store.chunksByIds(ranked.filter((r) => !readChunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);

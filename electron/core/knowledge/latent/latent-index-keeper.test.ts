@@ -176,4 +176,20 @@ describe("LatentIndexKeeper", () => {
     expect(folded.scores.fused! - (await score(false)).scores.fused!).toBeGreaterThan(0.4);
     await keeper.close();
   });
+
+  it("gives the passages of projected-only documents vectors, but neither their words nor their size", async () => {
+    const file = path.join(dir, "latent-index.bin");
+    const projectedOnly = (d: {id: string}) => d.id === "printer";
+    // 12 passages in all, 7 outside the printer guide.
+    expect(await new LatentIndexKeeper({store, file, rank: 2, minPassages: 8, projectedOnly}).rebuild()).toBeNull();
+    const keeper = new LatentIndexKeeper({store, file, rank: 2, minPassages: 5, projectedOnly});
+    const latent = (await keeper.rebuild())!;
+    expect(latent.queryVector(await store.analyze("toner"))).toBeNull();
+    const printerChunks = await store.documentChunks("printer", 0, 10);
+    expect(printerChunks).toHaveLength(5);
+    expect(printerChunks.every((chunk) => latent.has(chunk.id))).toBe(true);
+    const full = (await new LatentIndexKeeper({store, file: path.join(dir, "full.bin"), rank: 2, minPassages: 5}).rebuild())!;
+    expect(full.queryVector(await store.analyze("toner"))).not.toBeNull();
+    await keeper.close();
+  });
 });

@@ -6,7 +6,7 @@
  */
 import {promises as fs} from "node:fs";
 import path from "node:path";
-import {passageWithContext} from "../store-schema.js";
+import {passageWithContext, type DocumentRecord} from "../store-schema.js";
 import type {KnowledgeStore} from "../store.js";
 import {LatentIndex, LatentIndexBuilder} from "./latent-index.js";
 
@@ -42,6 +42,11 @@ export interface LatentIndexKeeperOptions {
    * waits for it instead of factorizing half of a batch that outlasted the settle time.
    */
   busy?: () => boolean;
+  /**
+   * Documents whose passages get latent vectors without shaping the index (see
+   * LatentIndexBuilder.add); they do not count toward the minimum size either.
+   */
+  projectedOnly?: (doc: DocumentRecord) => boolean;
 }
 
 export class LatentIndexKeeper {
@@ -69,8 +74,9 @@ export class LatentIndexKeeper {
   private async due(): Promise<boolean> {
     const passages = await this.options.store.countChunks().catch(() => 0);
     const min = this.options.minPassages ?? MIN_LATENT_PASSAGES;
-    if (!this.index) return passages >= min;
-    if (passages < min) return true;
+    const shaping = this.readyDocuments().reduce((n, doc) => n + (this.isProjectedOnly(doc) ? 0 : doc.chunkCount), 0);
+    if (!this.index) return shaping >= min;
+    if (shaping < min) return true;
     return Math.abs(passages - this.index.passages) > REBUILD_DRIFT * Math.max(passages, this.index.passages);
   }
 
@@ -125,20 +131,18 @@ export class LatentIndexKeeper {
     const builder = new LatentIndexBuilder();
     // In source order, not import order (imports run concurrently): the factorization starts from a
     // seeded random block whose rows follow the passages, so the same files give the same index.
-    const documents = store
-      .listDocuments()
-      .filter((doc) => doc.status === "ready")
-      .sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : a.id.localeCompare(b.id)));
+    const documents = this.readyDocuments().sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : a.id.localeCompare(b.id)));
     // Read and analysed a slice at a time, so a close (or an abort) never waits on a whole long document.
     for (const doc of documents) {
       for (let from = 0; from < doc.chunkCount; from += PASSAGES_PER_SLICE) {
         signal.throwIfAborted();
         const chunks = await store.documentChunks(doc.id, from, from + PASSAGES_PER_SLICE - 1);
         const terms = await store.analyzeEach(chunks.map(passageWithContext));
-        chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k]));
+        const projectedOnly = this.isProjectedOnly(doc);
+        chunks.forEach((chunk, k) => builder.add(chunk.id, terms[k], {projectedOnly}));
       }
     }
-    if (builder.passages < (this.options.minPassages ?? MIN_LATENT_PASSAGES)) {
+    if (builder.factorized < (this.options.minPassages ?? MIN_LATENT_PASSAGES)) {
       this.index = null;
       await fs.rm(this.options.file, {force: true});
       return null;
@@ -154,6 +158,14 @@ export class LatentIndexKeeper {
       await fs.rename(temp, this.options.file);
     }
     return built;
+  }
+
+  private readyDocuments(): DocumentRecord[] {
+    return this.options.store.listDocuments().filter((doc) => doc.status === "ready");
+  }
+
+  private isProjectedOnly(doc: DocumentRecord): boolean {
+    return this.options.projectedOnly?.(doc) ?? false;
   }
 
   async close(): Promise<void> {

@@ -68,4 +68,25 @@ describe("LatentIndex", () => {
     const b = (await LatentIndex.build(passages(), {rank: 2, seed: 1}))!;
     expect(a.serialize().equals(b.serialize())).toBe(true);
   });
+
+  it("gives projected-only passages vectors without letting them change the index the others make", async () => {
+    const alone = (await LatentIndex.build(passages(), {rank: 2, seed: 1}))!;
+    // Generic articles with words of their own and words the others use, placed among the others.
+    const generic = ["outlook", "mailbox", "quota", "printer", "connect"];
+    const mixed = passages().flatMap((p, i) => (i % 5 === 0 ? [{id: `generic-${i}`, terms: generic, projectedOnly: true}, p] : [p]));
+    const withGeneric = (await LatentIndex.build(mixed, {rank: 2, seed: 1}))!;
+    expect(withGeneric.vocabulary).toBe(alone.vocabulary);
+    expect(withGeneric.queryVector(["outlook"])).toBeNull();
+    const query = alone.queryVector(["tunnel", "printer"])!;
+    for (const p of passages()) expect(withGeneric.similarity(p.id, withGeneric.queryVector(["tunnel", "printer"])!)).toBeCloseTo(alone.similarity(p.id, query)!, 6);
+    // Projected with the same weights as the rest, so its words it shares with others place it.
+    const projected = withGeneric.similarity("generic-0", withGeneric.queryVector(["print"])!)!;
+    expect(projected).toBeGreaterThan(0.5);
+    expect(withGeneric.size).toBe(alone.size + mixed.filter((p) => "projectedOnly" in p).length);
+    expect(withGeneric.passages).toBe(mixed.length);
+  });
+
+  it("builds nothing from projected-only passages alone", async () => {
+    expect(await LatentIndex.build(passages().map((p) => ({...p, projectedOnly: true})), {rank: 2})).toBeNull();
+  });
 });

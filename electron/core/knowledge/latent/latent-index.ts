@@ -27,6 +27,8 @@ export interface LatentPassage {
   id: string;
   /** The passage's analysed words (title, headings and body), repeats included. */
   terms: string[];
+  /** Projected onto the factorization without shaping it (its words, weights and dimensions); see LatentIndexBuilder.add. */
+  projectedOnly?: boolean;
 }
 
 const FORMAT_VERSION = 1;
@@ -86,20 +88,23 @@ export class LatentIndex {
   /** Builds the index from passages given in any number of batches (see LatentIndexBuilder). */
   static async build(passages: LatentPassage[], options: LatentBuildOptions & {source?: string}): Promise<LatentIndex | null> {
     const builder = new LatentIndexBuilder();
-    for (const p of passages) builder.add(p.id, p.terms);
+    for (const p of passages) builder.add(p.id, p.terms, {projectedOnly: p.projectedOnly});
     return builder.finish(options);
   }
 
   /** @internal for LatentIndexBuilder */
   static async fromMatrix(
     matrix: CsrMatrix,
+    /** The leading rows that are factorized; the rest are only projected. */
+    factorizedRows: number,
     rowIds: string[],
     terms: string[],
     idf: Float32Array,
     passages: number,
     options: LatentBuildOptions & {source?: string},
   ): Promise<LatentIndex | null> {
-    const svd = await truncatedSvd(matrix, Math.min(options.rank, matrix.rows - 1, matrix.cols - 1), {signal: options.signal, seed: options.seed});
+    const factorized: CsrMatrix = {...matrix, rows: factorizedRows, rowStart: matrix.rowStart.subarray(0, factorizedRows + 1)};
+    const svd = await truncatedSvd(factorized, Math.min(options.rank, factorizedRows - 1, matrix.cols - 1), {signal: options.signal, seed: options.seed});
     const rank = svd.rank;
     if (rank < 1) return null;
     const termVectors = new Int8Array(terms.length * rank);
@@ -248,12 +253,26 @@ export class LatentIndexBuilder {
   /** Per passage: distinct word ids, and how often each occurs. */
   private readonly passageWords: Int32Array[] = [];
   private readonly passageCounts: Uint16Array[] = [];
+  private readonly projectedOnly: boolean[] = [];
+  private projectedCount = 0;
 
+  /** Passages added, projected-only ones included. */
   get passages(): number {
     return this.ids.length;
   }
 
-  add(id: string, terms: string[]): void {
+  /** Passages that shape the factorization. */
+  get factorized(): number {
+    return this.ids.length - this.projectedCount;
+  }
+
+  /**
+   * Adds a passage. A `projectedOnly` one gets a latent vector but does not shape the index: its words
+   * count toward no document frequency, and the dimensions are those of the other passages. The
+   * starter articles are added so: a handful of generic articles beside a team's manuals would
+   * otherwise claim dimensions of their own and reshuffle how the team's passages relate.
+   */
+  add(id: string, terms: string[], options: {projectedOnly?: boolean} = {}): void {
     const counts = new Map<number, number>();
     for (const t of terms) {
       let j = this.words.get(t);
@@ -263,17 +282,22 @@ export class LatentIndexBuilder {
     this.ids.push(id);
     this.passageWords.push(Int32Array.from(counts.keys()));
     this.passageCounts.push(Uint16Array.from(counts.values(), (n) => Math.min(n, 65535)));
+    this.projectedOnly.push(options.projectedOnly === true);
+    if (options.projectedOnly) this.projectedCount++;
   }
 
   async finish(options: LatentBuildOptions & {source?: string}): Promise<LatentIndex | null> {
     const minPassages = options.minPassages ?? 2;
+    const factorized = this.factorized;
     const df = new Int32Array(this.words.size);
-    for (const words of this.passageWords) for (const j of words) df[j]++;
+    this.passageWords.forEach((words, i) => {
+      if (!this.projectedOnly[i]) for (const j of words) df[j]++;
+    });
     const kept = [...this.words.entries()].filter(([, j]) => df[j] >= minPassages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const terms = kept.map(([t]) => t);
     const column = new Int32Array(this.words.size).fill(-1);
     kept.forEach(([, j], col) => (column[j] = col));
-    const idf = Float32Array.from(kept, ([, j]) => idfOf(this.ids.length, df[j]));
+    const idf = Float32Array.from(kept, ([, j]) => idfOf(factorized, df[j]));
     let nnz = 0;
     for (const words of this.passageWords) for (const j of words) if (column[j] >= 0) nnz++;
     const rowIds: string[] = [];
@@ -281,8 +305,12 @@ export class LatentIndexBuilder {
     const colIndex = new Int32Array(nnz);
     const values = new Float32Array(nnz);
     let at = 0;
-    for (let i = 0; i < this.ids.length; i++) {
-      if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) {
+    let factorizedRows = 0;
+    // The factorized passages form the leading rows, in the order given; projected-only ones follow.
+    const order = [...this.ids.keys()].filter((i) => !this.projectedOnly[i]).concat([...this.ids.keys()].filter((i) => this.projectedOnly[i]));
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n];
+      if (n % ROWS_PER_TURN === ROWS_PER_TURN - 1) {
         await nextTurn();
         options.signal?.throwIfAborted();
       }
@@ -299,10 +327,11 @@ export class LatentIndexBuilder {
       }
       rowIds.push(this.ids[i]);
       rowStart[rowIds.length] = at;
+      if (!this.projectedOnly[i]) factorizedRows++;
     }
     // A factorization needs a few passages and words to relate anything.
-    if (rowIds.length < 3 || terms.length < 3) return null;
+    if (factorizedRows < 3 || terms.length < 3) return null;
     const matrix: CsrMatrix = {rows: rowIds.length, cols: terms.length, rowStart: rowStart.subarray(0, rowIds.length + 1), colIndex, values};
-    return LatentIndex.fromMatrix(matrix, rowIds, terms, idf, this.ids.length, options);
+    return LatentIndex.fromMatrix(matrix, factorizedRows, rowIds, terms, idf, this.ids.length, options);
   }
 }
