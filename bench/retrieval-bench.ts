@@ -2,7 +2,8 @@
  * Retrieval quality on third-party documentation (Debian -doc packages) with labelled help-desk
  * questions: recall@1, recall@5, MRR@10 and nDCG@10 per corpus and per method, a plain BM25 baseline
  * from the same run, the same figures with the starter articles present, and each ranking step
- * switched off in turn. Fixture embedder, no language model.
+ * switched off in turn, then hybrid's paired differences against the others with bootstrap
+ * intervals (retrieval-eval/paired-comparison.ts). Fixture embedder, no language model.
  *
  *   npx tsx bench/retrieval-bench.ts [--corpora postfix,krb5] [--methods hybrid,text] [--no-starter]
  *
@@ -20,6 +21,7 @@ import {CORPORA, corpusById, prepareCorpus} from "./retrieval-eval/corpora.js";
 import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod} from "./retrieval-eval/evaluate.js";
 import {macroAverage, type RankingMetrics} from "./retrieval-eval/metrics.js";
 import {EVAL_METHODS, methodsByName} from "./retrieval-eval/methods.js";
+import {comparisonRows} from "./retrieval-eval/paired-comparison.js";
 
 const {values} = parseArgs({options: {corpora: {type: "string"}, methods: {type: "string"}, "no-starter": {type: "boolean"}}});
 const corpora = values.corpora ? values.corpora.split(",").map(corpusById) : CORPORA;
@@ -61,11 +63,19 @@ const summary = names.map((name) => {
 });
 printTable(`Average over ${results.length} corpora (each corpus weighs the same), ${results.reduce((n, r) => n + r.questions, 0)} questions`, summary);
 
+// Whether the differences in the tables are more than the choice of questions would give.
+const mainPairs: [string, string][] = ["bm25 (reference)", "text", "vector"].filter((m) => names.includes(m) && names.includes("hybrid")).map((m) => ["hybrid", m]);
+const otherPairs: [string, string][] = names.includes("hybrid") ? names.filter((m) => !["hybrid", "bm25 (reference)", "text", "vector"].includes(m)).map((m) => ["hybrid", m]) : [];
+const starterPairs: [string, string][] = names.includes("hybrid") && results.some((r) => Object.keys(r.withStarter).length > 0) ? [["hybrid +starter", "hybrid"]] : [];
+const paired = [...comparisonRows(results, [...mainPairs, ...starterPairs]), ...comparisonRows(results, otherPairs, {perCorpus: false})];
+if (paired.length) printTable("Paired differences per question, with 95 % bootstrap intervals (an interval spanning 0 is no evidence either way)", paired);
+
 const file = writeResults("retrieval", {
   machine: {cpus: os.cpus().length, loadAverage: os.loadavg()},
   embedder: path.basename(FIXTURE_EMBEDDER_DIR),
   methods,
   corpora: results,
   average: Object.fromEntries(names.map((name) => [name, {alone: average((r) => r.alone, name), withStarter: average((r) => r.withStarter, name)}])),
+  paired,
 });
 console.log(`\nWrote ${path.relative(REPO_ROOT, file)}`);

@@ -16,6 +16,7 @@ import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../test/helpers/fixtures.js";
 import {printTable, writeResults} from "./lib.js";
 import {evaluateFormat, MANUAL_FORMATS, prepareManualInFormats, type FormatResult, type ManualFormat} from "./retrieval-eval/formats.js";
 import {methodsByName} from "./retrieval-eval/methods.js";
+import {comparisonRows} from "./retrieval-eval/paired-comparison.js";
 
 const {values} = parseArgs({options: {formats: {type: "string"}, methods: {type: "string"}, "no-starter": {type: "boolean"}}});
 const formats = (values.formats?.split(",") ?? MANUAL_FORMATS) as ManualFormat[];
@@ -44,4 +45,10 @@ const rows = results.flatMap((r) =>
   })),
 );
 printTable(`Debian FAQ in ${formats.length} formats: ${manual.questions.length} questions, judged by section (${manual.judge.sections.length} numbered sections)`, rows);
-console.log(`\nwritten ${writeResults("retrieval-formats", {questions: manual.questions.length, sections: manual.judge.sections.length, methods: methodNames, results})}`);
+// Each format on its own (an average over formats of one manual would mean little): the starter
+// articles' cost per format, and the methods against each other.
+const byFormat = results.map((r) => ({corpus: r.format, perQuestion: r.perQuestion}));
+const pairs: [string, string][] = [...methodNames.slice(1).map((m): [string, string] => [methodNames[0], m]), ...(withStarter ? [[`${methodNames[0]} +starter`, methodNames[0]] as [string, string]] : [])];
+const paired = comparisonRows(byFormat, pairs, {average: false});
+if (paired.length) printTable("Paired differences per question, with 95 % bootstrap intervals (an interval spanning 0 is no evidence either way)", paired);
+console.log(`\nwritten ${writeResults("retrieval-formats", {questions: manual.questions.length, sections: manual.judge.sections.length, methods: methodNames, results, paired})}`);
