@@ -26,6 +26,8 @@ export const EVAL_METHODS: EvalMethod[] = [
   // The latent index's weight (0.8 by default), lower and higher.
   {name: "latent-0.4", mode: "hybrid", tuning: {latentWeight: 0.4}},
   {name: "latent-1.2", mode: "hybrid", tuning: {latentWeight: 1.2}},
+  {name: "hybrid − cap", mode: "hybrid", tuning: {perDocumentCap: 0}},
+  {name: "hybrid − repeat discount", mode: "hybrid", tuning: {repeatDecay: 1}},
   // Term proximity, off by default: hybrid with the query's word pairs found together weighted in.
   {name: "proximity-0.2", mode: "hybrid", tuning: {proximityBoost: 0.2}},
   {name: "proximity-0.5", mode: "hybrid", tuning: {proximityBoost: 0.5}},
