@@ -178,6 +178,9 @@ export const DEFAULT_TUNING: SearchTuning = {
   depth: FUSION_DEPTH,
 };
 
+/** Candidates lined up per place when hits carry passages, for those that repeat an earlier passage. */
+const PASSAGE_POOL_FACTOR = 3;
+
 /** Leading candidates a re-ranking model reads: enough to lift a deep match, few enough to stay fast. */
 export const RERANK_DEPTH = 20;
 
@@ -303,7 +306,9 @@ export async function searchWithVector(
     ordered = applyRerankScores(fused, head.length, await reranker.score(request.query, passages, {signal: options.signal}));
     rerankMs = performance.now() - rerankStarted;
   }
-  const ranked = diversify(ordered, request.topK, {
+  // With passages, a hit whose chunk already sits inside an earlier hit's passage is left out (the
+  // reader and the model would get the same section twice), so a few more candidates are lined up.
+  const ranked = diversify(ordered, request.passages ? request.topK * PASSAGE_POOL_FACTOR : request.topK, {
     repeatDecay: tuning.repeatDecay,
     perDocumentCap: tuning.perDocumentCap,
     fallback: tuning.starterFillsIn ? isStarter : undefined,
@@ -312,25 +317,34 @@ export async function searchWithVector(
   const chunks = new Map<string, StoredChunk>();
   for (const chunk of await store.chunksByIds(ranked.filter((r) => !readChunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);
   for (const r of ranked) if (readChunks.has(r.id)) chunks.set(r.id, readChunks.get(r.id)!);
-  const hits: SearchHit[] = [];
-  await Promise.all(
-    ranked.map(async (r, index) => {
-      const chunk = chunks.get(r.id);
-      if (!chunk) return;
-      const similarityScore = similarity.get(r.id);
-      const bm25Score = bm25.get(r.id);
-      const coverage = effectiveMode === "vector" || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(`${chunk.title}\n${chunk.headingPath.join("\n")}\n${chunk.text}`));
-      const textScore = textRelevance(coverage, bm25Score, bestBm25);
-      const score = effectiveMode === "vector" ? (similarityScore ?? 0) : effectiveMode === "text" ? textScore : Math.max(similarityScore ?? 0, textScore);
-      hits[index] = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: request.mode === "hybrid" ? r.fused : undefined});
-      if (request.passages) {
-        const neighbours = await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW);
-        hits[index].passage = buildPassage(chunk, neighbours);
-      }
-    }),
-  );
-
-  const kept = hits.filter((hit) => hit !== undefined && hit.score >= request.minScore).slice(0, request.topK);
+  const toScoredHit = async (r: (typeof ranked)[number]): Promise<SearchHit | null> => {
+    const chunk = chunks.get(r.id);
+    if (!chunk) return null;
+    const similarityScore = similarity.get(r.id);
+    const bm25Score = bm25.get(r.id);
+    const coverage = effectiveMode === "vector" || queryTerms.length === 0 ? 0 : termCoverage(queryTerms, await store.analyze(`${chunk.title}\n${chunk.headingPath.join("\n")}\n${chunk.text}`));
+    const textScore = textRelevance(coverage, bm25Score, bestBm25);
+    const score = effectiveMode === "vector" ? (similarityScore ?? 0) : effectiveMode === "text" ? textScore : Math.max(similarityScore ?? 0, textScore);
+    if (score < request.minScore) return null;
+    const hit = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: request.mode === "hybrid" ? r.fused : undefined});
+    if (request.passages) {
+      const neighbours = await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW);
+      hit.passage = buildPassage(chunk, neighbours);
+    }
+    return hit;
+  };
+  const ordinalOf = (hit: SearchHit) => chunks.get(hit.chunkId)!.ordinal;
+  const covered = (hit: SearchHit, kept: SearchHit[]) =>
+    kept.some((k) => k.documentId === hit.documentId && k.passage !== undefined && ordinalOf(hit) >= k.passage.fromOrdinal && ordinalOf(hit) <= k.passage.toOrdinal);
+  const kept: SearchHit[] = [];
+  // In rank order, a batch of the places still open at a time (read in parallel).
+  for (let next = 0; kept.length < request.topK && next < ranked.length; ) {
+    const batch = ranked.slice(next, next + request.topK - kept.length);
+    next += batch.length;
+    for (const hit of await Promise.all(batch.map(toScoredHit))) {
+      if (hit && kept.length < request.topK && !(request.passages && covered(hit, kept))) kept.push(hit);
+    }
+  }
   const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started, timings: {embedMs: 0, retrieveMs}};
   if (rerankMs !== undefined) {
     result.timings!.rerankMs = rerankMs;

@@ -1,0 +1,44 @@
+import {mkdtempSync, rmSync} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {documentRecord} from "../../../test/helpers/document-records.js";
+import {normalizeSearchRequest, searchWithVector} from "./search.js";
+import type {ChunkRecord} from "./store-schema.js";
+import {KnowledgeStore} from "./store.js";
+
+const chunk = (ordinal: number, text: string, headingPath: string[]): ChunkRecord => ({ordinal, text, headingPath, page: null, row: null, vector: null});
+
+let dir: string;
+let store: KnowledgeStore;
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "deskside-passages-"));
+  store = await KnowledgeStore.open({uri: path.join(dir, "lancedb")});
+  // One section of a manual in six short chunks, every one about holding a package: a passage
+  // around any of them is the whole section.
+  const steps = ["Put the package on hold with apt-mark hold.", "A package on hold is not upgraded by apt upgrade.", "List packages on hold with apt-mark showhold.",
+    "Release a package on hold with apt-mark unhold.", "dpkg also keeps a hold state for each package.", "aptitude shows a package on hold with the letter h."];
+  await store.writeDocument(documentRecord("manual", "/docs/manual.txt", {title: "Package manual"}), steps.map((text, i) => chunk(i, text, ["Holding packages"])), {vectorModel: null});
+  await store.writeDocument(documentRecord("notes", "/docs/notes.txt", {title: "Upgrade notes"}), [chunk(0, "Before an upgrade, check which package is on hold.", [])], {vectorModel: null});
+  await store.writeDocument(documentRecord("policy", "/docs/policy.txt", {title: "Change policy"}), [chunk(0, "A package hold needs a ticket.", [])], {vectorModel: null});
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, {recursive: true, force: true});
+});
+
+describe("search with passages", () => {
+  // No diversification, so the manual's chunks lead on their words alone.
+  const tuning = {repeatDecay: 1, perDocumentCap: 0, documentEvidence: 0};
+  const run = (passages: boolean) => searchWithVector(store, normalizeSearchRequest({query: "package on hold", topK: 3, mode: "text", passages}), null, {tuning});
+
+  it("leaves out a hit whose chunk is already inside an earlier hit's passage, and fills its place", async () => {
+    const plain = await run(false);
+    expect(plain.hits.every((hit) => hit.documentId === "manual")).toBe(true);
+    const withPassages = await run(true);
+    expect(withPassages.hits).toHaveLength(3);
+    expect(withPassages.hits[0].chunkId).toBe(plain.hits[0].chunkId);
+    expect(withPassages.hits[0].passage).toMatchObject({fromOrdinal: 0, toOrdinal: 5});
+    expect(withPassages.hits.slice(1).map((hit) => hit.documentId).sort()).toEqual(["notes", "policy"]);
+  });
+});
