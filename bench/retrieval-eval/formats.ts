@@ -29,6 +29,8 @@ export interface FormatResult {
   withHeading: number;
   /** Share of the leading five hits (first method) that belong to a section and whose heading path names it. */
   citesSection: number;
+  /** Of the five hits with passages (first method, corpus alone), how many per question sit inside an earlier hit's passage. */
+  repeatedPassages: number;
   metrics: Record<string, RankingMetrics>;
   /** Rank (1-based) of the first hit from a right section per method, 0 when not in the top 10. */
   perQuestion: {id: string; ranks: Record<string, number>; ranksWithStarter?: Record<string, number>}[];
@@ -90,11 +92,24 @@ interface Asked {
   starterHitsInTop5: Record<string, number>;
   cited: number;
   citable: number;
+  /** Of the five hits with passages (first method), those whose chunk sits inside an earlier hit's passage, per question. */
+  repeatedPassages: number;
+}
+
+/** Hits whose chunk lies inside the passage of an earlier hit of the same document. */
+function repeatedPassages(hits: {chunkId: string; documentId: string; passage?: {fromOrdinal: number; toOrdinal: number}}[]): number {
+  let repeated = 0;
+  hits.forEach((hit, i) => {
+    // Chunk ids are "<document id>:<ordinal>" (store-schema.ts).
+    const ordinal = Number(hit.chunkId.slice(hit.chunkId.lastIndexOf(":") + 1));
+    if (hits.slice(0, i).some((h) => h.documentId === hit.documentId && h.passage && ordinal >= h.passage.fromOrdinal && ordinal <= h.passage.toOrdinal)) repeated++;
+  });
+  return repeated;
 }
 
 async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFormats, methods: EvalMethod[]): Promise<Asked> {
   const {judge, questions} = manual;
-  const asked: Asked = {perMethod: {}, starterHitsInTop5: {}, cited: 0, citable: 0};
+  const asked: Asked = {perMethod: {}, starterHitsInTop5: {}, cited: 0, citable: 0, repeatedPassages: 0};
   for (const [m, method] of methods.entries()) {
     asked.perMethod[method.name] = [];
     let starterHits = 0;
@@ -109,6 +124,8 @@ async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFor
           asked.citable++;
           if (judge.headingNames(hit.headingPath, labels[k])) asked.cited++;
         });
+      // What chat hands the model: five hits, each with the section around it.
+      if (m === 0) asked.repeatedPassages += repeatedPassages((await service.search({query: q.question, topK: 5, mode: method.mode, passages: true}, {tuning: method.tuning})).hits) / questions.length;
     }
     asked.starterHitsInTop5[method.name] = starterHits / questions.length;
   }
@@ -137,6 +154,7 @@ export async function evaluateFormat(
       passages: stats.chunks,
       withHeading: await headingShare(manual.files[format]),
       citesSection: alone.citable ? alone.cited / alone.citable : 0,
+      repeatedPassages: alone.repeatedPassages,
       metrics: metricsOf(alone.perMethod),
       perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(alone.perMethod, i)})),
     };
