@@ -7,7 +7,7 @@
  * The Debian Administrator's Handbook and the Debian Reference are deliberately not used here.
  */
 import {execFileSync, spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readdirSync, statSync} from "node:fs";
+import {existsSync, mkdirSync, statSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -141,12 +141,4 @@ export function corpusById(id: string): CorpusDefinition {
   const found = CORPORA.find((c) => c.id === id);
   if (!found) throw new Error(`Unknown corpus "${id}"; known: ${CORPORA.map((c) => c.id).join(", ")}`);
   return found;
-}
-
-/** The starter articles that ship in knowledge/ (README excluded). */
-export function starterArticles(repoRoot: string): string[] {
-  const dir = path.join(repoRoot, "knowledge");
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".md") && name.toLowerCase() !== "readme.md")
-    .map((name) => path.join(dir, name));
 }

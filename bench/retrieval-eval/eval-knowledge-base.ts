@@ -53,3 +53,12 @@ export async function importForEvaluation(files: string[], options: {name: strin
     throw error;
   }
 }
+
+/**
+ * Adds the starter articles the way the app does on first start (knowledge/ through the service's
+ * importDefaultKnowledge), then rebuilds the latent index as the app would after them.
+ */
+export async function addStarterArticles(service: KnowledgeService, repoRoot: string): Promise<void> {
+  await service.waitForJob((await service.importDefaultKnowledge(path.join(repoRoot, "knowledge"))).id);
+  await service.buildLatentIndex();
+}

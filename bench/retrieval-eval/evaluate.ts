@@ -6,15 +6,15 @@
  */
 import {readFileSync} from "node:fs";
 import path from "node:path";
-import type {SearchRequest} from "../../shared/knowledge.js";
+import {STARTER_COLLECTION, type SearchRequest} from "../../shared/knowledge.js";
 import type {KnowledgeService} from "../../electron/core/knowledge/knowledge-service.js";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
 import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
 import type {SearchTuning} from "../../electron/core/knowledge/search.js";
 import type {FusionCalibration} from "../../electron/core/knowledge/fusion-calibration.js";
 import {Bm25Baseline} from "./bm25-baseline.js";
-import {starterArticles, type PreparedCorpus} from "./corpora.js";
-import {importForEvaluation} from "./eval-knowledge-base.js";
+import type {PreparedCorpus} from "./corpora.js";
+import {addStarterArticles, importForEvaluation} from "./eval-knowledge-base.js";
 import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
 
 export interface LabelledQuestion {
@@ -40,7 +40,6 @@ export interface EvalMethod {
   tuning?: Partial<SearchTuning>;
 }
 
-export const STARTER_COLLECTION = "Starter articles";
 const TOP_K = 10;
 
 export function loadQuestions(file: string): QuestionSet {
@@ -145,12 +144,11 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
 
     if (options.withStarter !== false) {
       const started = performance.now();
-      await service.waitForJob((await service.importPaths(starterArticles(options.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
-      log(`${corpus.definition.id}: starter articles added in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       // In the app the starter articles come first and are in the latent index when it is built
       // (projected onto the team's documents' factorization, see latent-index-keeper.ts); folding
       // them in per search instead would flatter the user's documents.
-      await service.buildLatentIndex();
+      await addStarterArticles(service, options.repoRoot);
+      log(`${corpus.definition.id}: starter articles added and the latent index rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const mixed = await rankings([]);
       // The BM25 reference does not see the starter articles; its figure is repeated for reading ease.
       result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRelevantRanks(mixed.perMethod, i)));

@@ -10,9 +10,11 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "n
 import path from "node:path";
 import {gunzipSync} from "node:zlib";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
-import {CACHE_DIR, ensurePackages, starterArticles} from "./corpora.js";
-import {importForEvaluation, type EvalKnowledgeBase} from "./eval-knowledge-base.js";
-import {loadQuestions, STARTER_COLLECTION, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
+import {CACHE_DIR, ensurePackages} from "./corpora.js";
+import {STARTER_COLLECTION, type SearchHit} from "../../shared/knowledge.js";
+import {insideEarlierPassage} from "../../electron/core/knowledge/passage.js";
+import {addStarterArticles, importForEvaluation, type EvalKnowledgeBase} from "./eval-knowledge-base.js";
+import {loadQuestions, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
 import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
 import {manualSections, SectionJudge} from "./sections.js";
 
@@ -96,15 +98,9 @@ interface Asked {
   repeatedPassages: number;
 }
 
-/** Hits whose chunk lies inside the passage of an earlier hit of the same document. */
-function repeatedPassages(hits: {chunkId: string; documentId: string; passage?: {fromOrdinal: number; toOrdinal: number}}[]): number {
-  let repeated = 0;
-  hits.forEach((hit, i) => {
-    // Chunk ids are "<document id>:<ordinal>" (store-schema.ts).
-    const ordinal = Number(hit.chunkId.slice(hit.chunkId.lastIndexOf(":") + 1));
-    if (hits.slice(0, i).some((h) => h.documentId === hit.documentId && h.passage && ordinal >= h.passage.fromOrdinal && ordinal <= h.passage.toOrdinal)) repeated++;
-  });
-  return repeated;
+/** Hits whose chunk lies inside the passage of an earlier hit (the check search itself makes). */
+function repeatedPassages(hits: SearchHit[]): number {
+  return hits.filter((hit, i) => insideEarlierPassage(hit, hits.slice(0, i))).length;
 }
 
 async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFormats, methods: EvalMethod[]): Promise<Asked> {
@@ -159,8 +155,7 @@ export async function evaluateFormat(
       perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(alone.perMethod, i)})),
     };
     if (options.withStarter) {
-      await service.waitForJob((await service.importPaths(starterArticles(options.withStarter.repoRoot), {collection: STARTER_COLLECTION, origin: "default-knowledge"})).id);
-      await service.buildLatentIndex();
+      await addStarterArticles(service, options.withStarter.repoRoot);
       const mixed = await askAll(service, manual, options.methods);
       result.withStarter = {metrics: metricsOf(mixed.perMethod), starterHitsInTop5: mixed.starterHitsInTop5};
       result.perQuestion.forEach((entry, i) => (entry.ranksWithStarter = firstRelevantRanks(mixed.perMethod, i)));

@@ -8,8 +8,8 @@
  * (siblings included: "Symptoms" and "Fix" are siblings), forward first because steps follow the
  * description, until the size budget is spent. Overlap between consecutive chunks is removed.
  */
-import type {SearchPassage} from "../../../shared/knowledge.js";
-import type {StoredChunk} from "./store-schema.js";
+import type {SearchHit, SearchPassage} from "../../../shared/knowledge.js";
+import {ordinalOfChunkId, type StoredChunk} from "./store-schema.js";
 
 /** Neighbours looked at on each side of the match. */
 export const PASSAGE_WINDOW = 8;
@@ -28,6 +28,15 @@ function overlapLength(a: string, b: string): number {
 export function withoutOverlap(a: string, b: string): string {
   const size = overlapLength(a, b);
   return size ? b.slice(size).replace(/^\s+/, "") : b;
+}
+
+/**
+ * Whether a hit's chunk already sits inside the passage of one of `earlier` (same document): the
+ * reader and the model have its section already.
+ */
+export function insideEarlierPassage(hit: Pick<SearchHit, "chunkId" | "documentId">, earlier: Pick<SearchHit, "documentId" | "passage">[]): boolean {
+  const ordinal = ordinalOfChunkId(hit.chunkId);
+  return earlier.some((e) => e.documentId === hit.documentId && e.passage !== undefined && ordinal >= e.passage.fromOrdinal && ordinal <= e.passage.toOrdinal);
 }
 
 function sameParent(a: string[], b: string[], depth: number): boolean {

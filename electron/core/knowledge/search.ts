@@ -3,7 +3,7 @@ import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../
 import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
-import {buildPassage, PASSAGE_WINDOW} from "./passage.js";
+import {buildPassage, insideEarlierPassage, PASSAGE_WINDOW} from "./passage.js";
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
@@ -333,16 +333,13 @@ export async function searchWithVector(
     }
     return hit;
   };
-  const ordinalOf = (hit: SearchHit) => chunks.get(hit.chunkId)!.ordinal;
-  const covered = (hit: SearchHit, kept: SearchHit[]) =>
-    kept.some((k) => k.documentId === hit.documentId && k.passage !== undefined && ordinalOf(hit) >= k.passage.fromOrdinal && ordinalOf(hit) <= k.passage.toOrdinal);
   const kept: SearchHit[] = [];
   // In rank order, a batch of the places still open at a time (read in parallel).
   for (let next = 0; kept.length < request.topK && next < ranked.length; ) {
     const batch = ranked.slice(next, next + request.topK - kept.length);
     next += batch.length;
     for (const hit of await Promise.all(batch.map(toScoredHit))) {
-      if (hit && kept.length < request.topK && !(request.passages && covered(hit, kept))) kept.push(hit);
+      if (hit && kept.length < request.topK && !(request.passages && insideEarlierPassage(hit, kept))) kept.push(hit);
     }
   }
   const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started, timings: {embedMs: 0, retrieveMs}};

@@ -174,9 +174,19 @@ export function rowToDocument(row: Record<string, unknown>): DocumentRecord {
   };
 }
 
+/** A chunk's id: its document's id and its ordinal. */
+export function chunkIdOf(documentId: string, ordinal: number): string {
+  return `${documentId}:${ordinal}`;
+}
+
+/** The ordinal in a chunk id (see chunkIdOf). */
+export function ordinalOfChunkId(chunkId: string): number {
+  return Number(chunkId.slice(chunkId.lastIndexOf(":") + 1));
+}
+
 export function chunkToRow(doc: DocumentRecord, chunk: ChunkRecord, withVector: boolean): Record<string, unknown> {
   const row: Record<string, unknown> = {
-    id: `${doc.id}:${chunk.ordinal}`,
+    id: chunkIdOf(doc.id, chunk.ordinal),
     document_id: doc.id,
     ordinal: chunk.ordinal,
     text: chunk.text,
