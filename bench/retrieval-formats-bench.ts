@@ -43,6 +43,7 @@ const rows = results.flatMap((r) =>
     "text under a heading": r.withHeading,
     [`${methodNames[0]} hits citing their section`]: r.citesSection,
     "hits inside an earlier passage (of 5)": r.repeatedPassages,
+    "chunks handed over twice": r.repeatedChunks,
   })),
 );
 printTable(`Debian FAQ in ${formats.length} formats: ${manual.questions.length} questions, judged by section (${manual.judge.sections.length} numbered sections)`, rows);

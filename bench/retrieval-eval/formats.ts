@@ -33,6 +33,8 @@ export interface FormatResult {
   citesSection: number;
   /** Of the five hits with passages (first method, corpus alone), how many per question sit inside an earlier hit's passage. */
   repeatedPassages: number;
+  /** Of the chunks those five passages hand over, how many per question an earlier passage already held. */
+  repeatedChunks: number;
   metrics: Record<string, RankingMetrics>;
   /** Rank (1-based) of the first hit from a right section per method, 0 when not in the top 10. */
   perQuestion: {id: string; ranks: Record<string, number>; ranksWithStarter?: Record<string, number>}[];
@@ -96,6 +98,7 @@ interface Asked {
   citable: number;
   /** Of the five hits with passages (first method), those whose chunk sits inside an earlier hit's passage, per question. */
   repeatedPassages: number;
+  repeatedChunks: number;
 }
 
 /** Hits whose chunk lies inside the passage of an earlier hit (the check search itself makes). */
@@ -103,9 +106,24 @@ function repeatedPassages(hits: SearchHit[]): number {
   return hits.filter((hit, i) => insideEarlierPassage(hit, hits.slice(0, i))).length;
 }
 
+/** Chunks of a passage that an earlier hit's passage of the same document already holds. */
+function repeatedChunks(hits: SearchHit[]): number {
+  const held = new Set<string>();
+  let repeated = 0;
+  for (const hit of hits) {
+    if (!hit.passage) continue;
+    for (let ordinal = hit.passage.fromOrdinal; ordinal <= hit.passage.toOrdinal; ordinal++) {
+      const key = `${hit.documentId}:${ordinal}`;
+      if (held.has(key)) repeated++;
+      held.add(key);
+    }
+  }
+  return repeated;
+}
+
 async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFormats, methods: EvalMethod[]): Promise<Asked> {
   const {judge, questions} = manual;
-  const asked: Asked = {perMethod: {}, starterHitsInTop5: {}, cited: 0, citable: 0, repeatedPassages: 0};
+  const asked: Asked = {perMethod: {}, starterHitsInTop5: {}, cited: 0, citable: 0, repeatedPassages: 0, repeatedChunks: 0};
   for (const [m, method] of methods.entries()) {
     asked.perMethod[method.name] = [];
     let starterHits = 0;
@@ -121,7 +139,11 @@ async function askAll(service: EvalKnowledgeBase["service"], manual: ManualInFor
           if (judge.headingNames(hit.headingPath, labels[k])) asked.cited++;
         });
       // What chat hands the model: five hits, each with the section around it.
-      if (m === 0) asked.repeatedPassages += repeatedPassages((await service.search({query: q.question, topK: 5, mode: method.mode, passages: true}, {tuning: method.tuning})).hits) / questions.length;
+      if (m === 0) {
+        const handed = (await service.search({query: q.question, topK: 5, mode: method.mode, passages: true}, {tuning: method.tuning})).hits;
+        asked.repeatedPassages += repeatedPassages(handed) / questions.length;
+        asked.repeatedChunks += repeatedChunks(handed) / questions.length;
+      }
     }
     asked.starterHitsInTop5[method.name] = starterHits / questions.length;
   }
@@ -151,6 +173,7 @@ export async function evaluateFormat(
       withHeading: await headingShare(manual.files[format]),
       citesSection: alone.citable ? alone.cited / alone.citable : 0,
       repeatedPassages: alone.repeatedPassages,
+      repeatedChunks: alone.repeatedChunks,
       metrics: metricsOf(alone.perMethod),
       perQuestion: questions.map((q, i) => ({id: q.id, ranks: firstRelevantRanks(alone.perMethod, i)})),
     };

@@ -52,6 +52,15 @@ describe("buildPassage", () => {
     expect(passage.text).toContain(doc[1].text);
   });
 
+  it("leaves chunks an earlier passage holds to it and spends the budget on the other side", () => {
+    // Without anything taken, the passage around chunk 2 starts at 0; with 0–1 taken it starts at 2.
+    expect(buildPassage(doc[2], doc).fromOrdinal).toBe(0);
+    const passage = buildPassage(doc[2], doc, undefined, [{fromOrdinal: 0, toOrdinal: 1}]);
+    expect(passage).toMatchObject({fromOrdinal: 2, toOrdinal: 3});
+    expect(passage.text).not.toContain("error 809");
+    expect(passage.text.slice(passage.highlight.start, passage.highlight.end)).toBe(doc[2].text);
+  });
+
   it("is the chunk alone when it has no neighbours", () => {
     const passage = buildPassage(doc[4], []);
     expect(passage).toEqual({text: doc[4].text, fromOrdinal: 4, toOrdinal: 4, highlight: {start: 0, end: doc[4].text.length}});

@@ -39,6 +39,16 @@ export function insideEarlierPassage(hit: Pick<SearchHit, "chunkId" | "documentI
   return earlier.some((e) => e.documentId === hit.documentId && e.passage !== undefined && ordinal >= e.passage.fromOrdinal && ordinal <= e.passage.toOrdinal);
 }
 
+/** The passage ranges of `earlier` hits in one document: chunks a later passage leaves to them. */
+export function earlierRanges(documentId: string, earlier: Pick<SearchHit, "documentId" | "passage">[]): OrdinalRange[] {
+  return earlier.flatMap((e) => (e.documentId === documentId && e.passage ? [{fromOrdinal: e.passage.fromOrdinal, toOrdinal: e.passage.toOrdinal}] : []));
+}
+
+export interface OrdinalRange {
+  fromOrdinal: number;
+  toOrdinal: number;
+}
+
 function sameParent(a: string[], b: string[], depth: number): boolean {
   for (let i = 0; i < depth; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -46,14 +56,18 @@ function sameParent(a: string[], b: string[], depth: number): boolean {
 
 /**
  * The passage around `hit` from the chunks of its document near it (any order; others ignored).
- * `highlight` marks where the hit's own text sits in `text`.
+ * `highlight` marks where the hit's own text sits in `text`. Chunks inside `taken` (passages an
+ * earlier hit already hands over) end the passage on that side, so no chunk is read twice and the
+ * budget goes to the other side.
  */
-export function buildPassage(hit: StoredChunk, neighbours: StoredChunk[], maxChars = PASSAGE_MAX_CHARS): SearchPassage {
+export function buildPassage(hit: StoredChunk, neighbours: StoredChunk[], maxChars = PASSAGE_MAX_CHARS, taken: OrdinalRange[] = []): SearchPassage {
   const byOrdinal = new Map(neighbours.filter((c) => c.documentId === hit.documentId).map((c) => [c.ordinal, c]));
   byOrdinal.set(hit.ordinal, hit);
   // The parent of the hit's own section: a top-level section is its own parent.
   const depth = Math.max(1, hit.headingPath.length - 1);
-  const belongs = (c: StoredChunk | undefined) => c !== undefined && sameParent(c.headingPath, hit.headingPath, Math.min(depth, hit.headingPath.length));
+  const isTaken = (ordinal: number) => taken.some((r) => ordinal >= r.fromOrdinal && ordinal <= r.toOrdinal);
+  const belongs = (c: StoredChunk | undefined) =>
+    c !== undefined && !isTaken(c.ordinal) && sameParent(c.headingPath, hit.headingPath, Math.min(depth, hit.headingPath.length));
 
   let from = hit.ordinal;
   let to = hit.ordinal;

@@ -42,3 +42,24 @@ describe("search with passages", () => {
     expect(withPassages.hits.slice(1).map((hit) => hit.documentId).sort()).toEqual(["notes", "policy"]);
   });
 });
+
+describe("search with passages that would overlap in part", () => {
+  const tuning = {repeatDecay: 1, perDocumentCap: 0, documentEvidence: 0};
+  // Chunks of about 1,000 characters: a passage is its hit and the two chunks after it.
+  const filler = (n: number) => ` Section text number ${n} describes the office network in general terms.`.repeat(14);
+  const texts = ["", "", "Router firmware update notes.", "Router firmware: flash the router firmware and reboot.", "", "", ""].map((lead, i) => lead + filler(i));
+  beforeEach(async () => {
+    await store.writeDocument(documentRecord("router", "/docs/router.txt", {title: "Branch office"}), texts.map((text, i) => chunk(i, text, ["Branch office"])), {vectorModel: null});
+  });
+
+  it("hands each chunk over once: the later passage stops where the earlier one begins and grows the other way", async () => {
+    const hits = await searchWithVector(store, normalizeSearchRequest({query: "router firmware", topK: 2, mode: "text", passages: true}), null, {tuning});
+    expect(hits.hits.map((hit) => hit.chunkId)).toEqual(["router:3", "router:2"]);
+    const [first, second] = hits.hits.map((hit) => hit.passage!);
+    expect(first).toMatchObject({fromOrdinal: 3, toOrdinal: 5});
+    // Before, this passage was chunks 2–4 and repeated chunks 3 and 4.
+    expect(second).toMatchObject({fromOrdinal: 0, toOrdinal: 2});
+    expect(second.text).toContain("Router firmware update notes.");
+    expect(second.text).not.toContain("flash the router firmware");
+  });
+});

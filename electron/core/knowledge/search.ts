@@ -3,7 +3,7 @@ import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../
 import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
-import {buildPassage, insideEarlierPassage, PASSAGE_WINDOW} from "./passage.js";
+import {buildPassage, earlierRanges, insideEarlierPassage, PASSAGE_WINDOW} from "./passage.js";
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
@@ -317,7 +317,7 @@ export async function searchWithVector(
   const chunks = new Map<string, StoredChunk>();
   for (const chunk of await store.chunksByIds(ranked.filter((r) => !readChunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);
   for (const r of ranked) if (readChunks.has(r.id)) chunks.set(r.id, readChunks.get(r.id)!);
-  const toScoredHit = async (r: (typeof ranked)[number]): Promise<SearchHit | null> => {
+  const toScoredHit = async (r: (typeof ranked)[number]): Promise<{hit: SearchHit; chunk: StoredChunk; neighbours: StoredChunk[]} | null> => {
     const chunk = chunks.get(r.id);
     if (!chunk) return null;
     const similarityScore = similarity.get(r.id);
@@ -327,19 +327,23 @@ export async function searchWithVector(
     const score = effectiveMode === "vector" ? (similarityScore ?? 0) : effectiveMode === "text" ? textScore : Math.max(similarityScore ?? 0, textScore);
     if (score < request.minScore) return null;
     const hit = toHit(chunk, score, {vector: similarityScore, text: bm25Score, fused: request.mode === "hybrid" ? r.fused : undefined});
-    if (request.passages) {
-      const neighbours = await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW);
-      hit.passage = buildPassage(chunk, neighbours);
-    }
-    return hit;
+    const neighbours = request.passages ? await store.documentChunks(chunk.documentId, chunk.ordinal - PASSAGE_WINDOW, chunk.ordinal + PASSAGE_WINDOW) : [];
+    return {hit, chunk, neighbours};
   };
   const kept: SearchHit[] = [];
-  // In rank order, a batch of the places still open at a time (read in parallel).
+  // In rank order, a batch of the places still open at a time (read in parallel). Passages are
+  // built in rank order, so each leaves out the chunks an earlier one already holds.
   for (let next = 0; kept.length < request.topK && next < ranked.length; ) {
     const batch = ranked.slice(next, next + request.topK - kept.length);
     next += batch.length;
-    for (const hit of await Promise.all(batch.map(toScoredHit))) {
-      if (hit && kept.length < request.topK && !(request.passages && insideEarlierPassage(hit, kept))) kept.push(hit);
+    for (const scored of await Promise.all(batch.map(toScoredHit))) {
+      if (!scored || kept.length >= request.topK) continue;
+      const {hit, chunk, neighbours} = scored;
+      if (request.passages) {
+        if (insideEarlierPassage(hit, kept)) continue;
+        hit.passage = buildPassage(chunk, neighbours, undefined, earlierRanges(hit.documentId, kept));
+      }
+      kept.push(hit);
     }
   }
   const result: SearchResult = {hits: kept, mode: request.mode, effectiveMode, tookMs: performance.now() - started, timings: {embedMs: 0, retrieveMs}};
