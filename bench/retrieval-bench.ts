@@ -17,9 +17,9 @@ import path from "node:path";
 import {parseArgs} from "node:util";
 import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../test/helpers/fixtures.js";
 import {printTable, writeResults} from "./lib.js";
-import {CORPORA, corpusById, prepareCorpus} from "./retrieval-eval/corpora.js";
-import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod} from "./retrieval-eval/evaluate.js";
-import {macroAverage, type RankingMetrics} from "./retrieval-eval/metrics.js";
+import {CORPORA, corpusById, prepareCorpus, questionsFor} from "./retrieval-eval/corpora.js";
+import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod, type LabelledQuestion} from "./retrieval-eval/evaluate.js";
+import {macroAverage, metricsOfRanks, type RankingMetrics} from "./retrieval-eval/metrics.js";
 import {EVAL_METHODS, methodsByName} from "./retrieval-eval/methods.js";
 import {comparisonRows} from "./retrieval-eval/paired-comparison.js";
 
@@ -30,7 +30,7 @@ const methods: EvalMethod[] = values.methods ? methodsByName(values.methods) : E
 const results: CorpusResult[] = [];
 for (const definition of corpora) {
   const corpus = prepareCorpus(definition);
-  const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${definition.id}.json`)).questions;
+  const questions = questionsFor(definition, (id) => loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${id}.json`)).questions);
   const result = await evaluateCorpus(corpus, questions, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, withStarter: !values["no-starter"], repoRoot: REPO_ROOT, log: console.log});
   results.push(result);
   const rows = Object.entries(result.alone).map(([name, m]) => ({
@@ -44,6 +44,24 @@ for (const definition of corpora) {
     "ms/query": result.searchMs[name] ?? "",
   }));
   printTable(`${definition.id}: ${result.documents} documents, ${result.chunks} chunks, ${result.questions} questions`, rows);
+  if (definition.shippedPdfs?.length) printByAnswerPlace(definition.id, result, questions, new Set(definition.shippedPdfs.map((file) => path.basename(file, ".gz"))));
+}
+
+/**
+ * A mixed corpus split by where each question's answer is: only in a page, only in the long PDF, or
+ * in either. The first group shows whether the long document crowds the pages out.
+ */
+function printByAnswerPlace(id: string, result: CorpusResult, questions: LabelledQuestion[], longFiles: Set<string>): void {
+  const placeOf = (q: LabelledQuestion) => (q.files.every((f) => longFiles.has(f)) ? "the long PDF" : q.files.some((f) => longFiles.has(f)) ? "either" : "a page");
+  const rows = ["a page", "the long PDF", "either"].flatMap((place) => {
+    const ids = new Set(questions.filter((q) => placeOf(q) === place).map((q) => q.id));
+    const asked = result.perQuestion.filter((p) => ids.has(p.id));
+    return Object.keys(result.alone).map((method) => {
+      const m = metricsOfRanks(asked.map((p) => p.ranks[method]));
+      return {"answer in": `${place} (${m.n})`, method, "R@1": m.recallAt1, "R@5": m.recallAt5, "MRR@10": m.mrrAt10};
+    });
+  });
+  printTable(`${id} by where the answer is`, rows);
 }
 
 const names = Object.keys(results[0]?.alone ?? {});

@@ -7,9 +7,11 @@
  * The Debian Administrator's Handbook and the Debian Reference are deliberately not used here.
  */
 import {execFileSync, spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, statSync} from "node:fs";
+import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
+import {gunzipSync} from "node:zlib";
 import os from "node:os";
 import path from "node:path";
+import type {LabelledQuestion} from "./evaluate.js";
 
 export interface CorpusDefinition {
   id: string;
@@ -21,6 +23,12 @@ export interface CorpusDefinition {
   include: (relative: string) => boolean;
   /** Import PDF renderings of the HTML pages instead of the pages themselves. */
   asPdf?: boolean;
+  /** PDFs the package ships gzipped (relative to root), imported as they are beside the included files. */
+  shippedPdfs?: string[];
+  /** The question set asked (file in questions/, without .json); default: the corpus id. */
+  questions?: string;
+  /** The imported file's label for a question's answer file, where the corpus holds that text in another file. */
+  relabel?: (answerFile: string) => string;
   description: string;
 }
 
@@ -69,6 +77,26 @@ export const CORPORA: CorpusDefinition[] = [
   },
 ];
 
+/**
+ * Corpora mixed the way a team's folder is: many small pages beside one long manual of the same
+ * subject. They test whether the long document crowds the pages out (each of its passages is a
+ * candidate, and its many matches add document evidence). Run on request (`--corpora`), not in the
+ * default set, so the five-corpus figures stay comparable from run to run.
+ */
+export const MIXED_CORPORA: CorpusDefinition[] = [
+  {
+    id: "krb5-mixed",
+    debianPackage: "krb5-doc",
+    root: "/usr/share/doc/krb5-doc",
+    include: (rel) =>
+      rel.endsWith(".html") && !/^(_static|appdev|formats|admin)\//.test(rel) && !["genindex.html", "search.html"].includes(path.basename(rel)),
+    shippedPdfs: ["admin.pdf.gz"],
+    questions: "krb5",
+    relabel: (file) => (file.startsWith("admin/") ? "admin.pdf" : file),
+    description: "MIT Kerberos: the user, basic and plug-in guides as HTML pages beside the whole administration guide as the one PDF the package ships",
+  },
+];
+
 export interface PreparedCorpus {
   definition: CorpusDefinition;
   /** Absolute paths of the files to import. */
@@ -109,6 +137,17 @@ function chromium(): string {
   throw new Error("Chromium is needed to print the PDF corpus: apt-get install chromium");
 }
 
+/** Unpacks each shipped `name.pdf.gz` to `<cache>/<corpus>-shipped/name.pdf` once. */
+function unpackShipped(definition: CorpusDefinition): string[] {
+  const outDir = path.join(CACHE_DIR, `${definition.id}-shipped`);
+  mkdirSync(outDir, {recursive: true});
+  return (definition.shippedPdfs ?? []).map((relative) => {
+    const target = path.join(outDir, path.basename(relative).replace(/\.gz$/, ""));
+    if (!existsSync(target)) writeFileSync(target, gunzipSync(readFileSync(path.join(definition.root, relative))));
+    return target;
+  });
+}
+
 /** Prints each HTML page to `<cache>/<corpus>-pdf/<name>.pdf` once; later runs reuse the files. */
 function printToPdf(definition: CorpusDefinition, htmlFiles: string[]): string[] {
   const outDir = path.join(CACHE_DIR, `${definition.id}-pdf`);
@@ -128,17 +167,26 @@ export function prepareCorpus(definition: CorpusDefinition): PreparedCorpus {
   ensurePackages([definition.debianPackage]);
   const sources = packageFiles(definition);
   if (sources.length === 0) throw new Error(`No files found for corpus ${definition.id} in ${definition.root}`);
-  const files = definition.asPdf ? printToPdf(definition, sources) : sources;
+  const files = [...(definition.asPdf ? printToPdf(definition, sources) : sources), ...unpackShipped(definition)];
   const root = definition.root + "/";
   return {
     definition,
     files,
-    labelOf: (imported) => (definition.asPdf ? path.basename(imported) : imported.startsWith(root) ? imported.slice(root.length) : path.basename(imported)),
+    labelOf: (imported) => (definition.asPdf || imported.endsWith(".pdf") ? path.basename(imported) : imported.startsWith(root) ? imported.slice(root.length) : path.basename(imported)),
   };
 }
 
 export function corpusById(id: string): CorpusDefinition {
-  const found = CORPORA.find((c) => c.id === id);
-  if (!found) throw new Error(`Unknown corpus "${id}"; known: ${CORPORA.map((c) => c.id).join(", ")}`);
+  const known = [...CORPORA, ...MIXED_CORPORA];
+  const found = known.find((c) => c.id === id);
+  if (!found) throw new Error(`Unknown corpus "${id}"; known: ${known.map((c) => c.id).join(", ")}`);
   return found;
+}
+
+/** The questions asked of a corpus, each answer file named as the corpus holds it. */
+export function questionsFor(definition: CorpusDefinition, load: (id: string) => LabelledQuestion[]): LabelledQuestion[] {
+  const questions = load(definition.questions ?? definition.id);
+  const relabel = definition.relabel;
+  if (!relabel) return questions;
+  return questions.map((q) => ({...q, files: [...new Set(q.files.map(relabel))]}));
 }

@@ -31,6 +31,18 @@ export function firstRelevantRanks(perMethod: Record<string, QuestionRanking[]>,
   return Object.fromEntries(Object.entries(perMethod).map(([name, rankings]) => [name, firstRelevantRank(rankings[index], 10) + 1]));
 }
 
+/** R@1, R@5 and MRR@10 from first-relevant ranks (1-based, 0 when not in the top 10). */
+export function metricsOfRanks(ranks: number[]): {recallAt1: number; recallAt5: number; mrrAt10: number; n: number} {
+  const n = ranks.length;
+  if (n === 0) return {recallAt1: 0, recallAt5: 0, mrrAt10: 0, n};
+  return {
+    recallAt1: ranks.filter((rank) => rank === 1).length / n,
+    recallAt5: ranks.filter((rank) => rank >= 1 && rank <= 5).length / n,
+    mrrAt10: ranks.reduce((sum, rank) => sum + (rank >= 1 ? 1 / rank : 0), 0) / n,
+    n,
+  };
+}
+
 /** Binary-relevance nDCG@k where each relevant document earns its gain once. */
 export function ndcgAt(ranking: QuestionRanking, k: number): number {
   const relevant = new Set(ranking.relevant);
