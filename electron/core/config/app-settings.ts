@@ -18,12 +18,23 @@ export class AppSettings {
     events: EventSink<"settings.changed">,
   ) {
     // Registered first, so clients hear of a change before the services that follow it react.
-    stored.onChange(() => events.emit("settings.changed", this.view()));
+    stored.onChange(() => {
+      this.current = null;
+      events.emit("settings.changed", this.view());
+    });
   }
 
-  /** Settings in effect: stored values with flags and environment applied (never persisted). */
+  /** The settings in effect since the last change; rebuilt only when the stored settings change. */
+  private current: Readonly<Settings> | null = null;
+
+  /**
+   * Settings in effect: stored values with flags and environment applied (never persisted). Read
+   * several times per request, so one frozen copy is shared until the next change: a caller that
+   * tried to change it would throw instead of changing everyone's settings.
+   */
   effective(): Settings {
-    return effectiveSettings(this.stored.get(), this.overrides);
+    this.current ??= deepFreeze(effectiveSettings(this.stored.get(), this.overrides));
+    return this.current as Settings;
   }
 
   /** Problems met loading the stored file (moved aside, defaults used). */
@@ -74,4 +85,12 @@ export class AppSettings {
   onChange(listener: (next: Settings, previous: Settings) => void): () => void {
     return this.stored.onChange((next, previous) => listener(effectiveSettings(next, this.overrides), effectiveSettings(previous, this.overrides)));
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
