@@ -19,6 +19,9 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid, equal weights", mode: "hybrid", tuning: {fusion: "equal"}},
   {name: "hybrid, rank fusion (RRF)", mode: "hybrid", tuning: {fusionMethod: "rrf"}},
   {name: "hybrid − document evidence", mode: "hybrid", tuning: {documentEvidence: 0}},
+  // Document evidence from the candidate's own part of the document only (whole document by default).
+  {name: "evidence-window-8", mode: "hybrid", tuning: {evidenceWindow: 8}},
+  {name: "evidence-window-24", mode: "hybrid", tuning: {evidenceWindow: 24}},
   {name: "hybrid − diversification", mode: "hybrid", tuning: {repeatDecay: 1, perDocumentCap: 0}},
   {name: "hybrid − starter prior", mode: "hybrid", tuning: {starterPrior: 1}},
   {name: "hybrid − starter fill-in", mode: "hybrid", tuning: {starterFillsIn: false}},

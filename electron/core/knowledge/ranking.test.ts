@@ -74,6 +74,16 @@ describe("addDocumentEvidence", () => {
     expect(out[0].id).toBe("short:0");
   });
 
+  it("with a window, counts only the candidates near the chunk: a long manual's matches in other chapters are no evidence", () => {
+    // The manual matches in chapters far apart (ordinals 0, 300, 600); the page's two matches sit together.
+    const input = [scored("manual:0", 0.02), scored("manual:300", 0.02), scored("manual:600", 0.02), scored("page:0", 0.02), scored("page:3", 0.01)];
+    expect(addDocumentEvidence(input, 0.5)[0].id).toMatch(/^manual:/);
+    const local = addDocumentEvidence(input, 0.5, 8);
+    expect(local[0].id).toBe("page:0");
+    expect(local.find((x) => x.id === "manual:300")!.fused).toBe(0.02);
+    expect(local.find((x) => x.id === "page:0")!.fused).toBeCloseTo(0.02 + 0.5 * 0.5 * 0.01, 10);
+  });
+
   it("changes nothing with share 0", () => {
     const input = [scored("a:0", 0.01), scored("a:1", 0.005)];
     expect(addDocumentEvidence(input, 0)).toBe(input);

@@ -4,6 +4,7 @@
  * and a diversified cut so one long document cannot take every slot.
  */
 import {RRF_K} from "./fusion.js";
+import {ordinalOfChunkId} from "./store-schema.js";
 
 export interface RankedCandidate {
   id: string;
@@ -71,30 +72,31 @@ export function fuseLists(input: FusionInput, method: FusionMethod = "rrf", k = 
  * one the question is about than a document with one stray match. Each chunk gains `share` times the
  * scores of its document's other candidates, the k-th other counting 1/2^k, so a long document's
  * many weak matches cannot outweigh a short document's strong one.
+ *
+ * With `window` > 0 only the candidates within that many chunks of it count: the evidence of its
+ * own part of the document. A long manual matches a question in many unrelated chapters, and whole-
+ * document evidence gave it a lead over every short page; a page is shorter than the window, so
+ * it keeps all of its evidence.
  */
-export function addDocumentEvidence(candidates: ScoredCandidate[], share: number): ScoredCandidate[] {
+export function addDocumentEvidence(candidates: ScoredCandidate[], share: number, window = 0): ScoredCandidate[] {
   if (share <= 0) return candidates;
-  const byDocument = new Map<string, number[]>();
+  const byDocument = new Map<string, ScoredCandidate[]>();
   for (const c of candidates) {
     const list = byDocument.get(c.documentId);
-    if (list) list.push(c.fused);
-    else byDocument.set(c.documentId, [c.fused]);
+    if (list) list.push(c);
+    else byDocument.set(c.documentId, [c]);
   }
-  const support = new Map<string, number[]>();
-  for (const [doc, scores] of byDocument) support.set(doc, scores.sort((a, b) => b - a));
+  for (const list of byDocument.values()) list.sort((a, b) => b.fused - a.fused);
+  const ordinal = (c: ScoredCandidate) => ordinalOfChunkId(c.id);
   return candidates
     .map((c) => {
-      const scores = support.get(c.documentId)!;
+      const own = window > 0 ? ordinal(c) : 0;
       let extra = 0;
       let weight = 1;
-      let skippedSelf = false;
-      for (const score of scores) {
-        if (!skippedSelf && score === c.fused) {
-          skippedSelf = true;
-          continue;
-        }
+      for (const other of byDocument.get(c.documentId)!) {
+        if (other === c || (window > 0 && Math.abs(ordinal(other) - own) > window)) continue;
         weight /= 2;
-        extra += weight * score;
+        extra += weight * other.fused;
       }
       return {...c, fused: c.fused + share * extra};
     })

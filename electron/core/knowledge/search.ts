@@ -124,6 +124,8 @@ export interface SearchTuning {
   fusionMethod: FusionMethod;
   /** Share of a document's other candidates added to each chunk's score (0: chunks alone). */
   documentEvidence: number;
+  /** Only candidates within this many chunks count as evidence (0: the whole document); see addDocumentEvidence. */
+  evidenceWindow: number;
   /** Score multiplier per chunk of the same document already in the results (1: no diversification). */
   repeatDecay: number;
   /** Most chunks of one document in the results while other documents have candidates (0: no cap). */
@@ -167,6 +169,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   fusion: "calibrated",
   fusionMethod: "score",
   documentEvidence: 0.5,
+  evidenceWindow: 0,
   repeatDecay: 0.5,
   perDocumentCap: 3,
   starterPrior: 0.7,
@@ -283,6 +286,7 @@ export async function searchWithVector(
     // Every chunk is a vector candidate of some rank, so counting a document's vector candidates
     // measures its length, not its relevance; word matches are evidence.
     effectiveMode === "vector" ? 0 : tuning.documentEvidence,
+    tuning.evidenceWindow,
   );
   // Part of hybrid search, also when it falls back to words (no embedder): "text" stays words alone.
   // Added after document evidence, so a long document's many candidates do not each pass their
