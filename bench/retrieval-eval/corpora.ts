@@ -111,6 +111,16 @@ function packageInstalled(name: string): boolean {
   return spawnSync("dpkg-query", ["-W", "-f=${Status}", name], {encoding: "utf8"}).stdout?.includes("install ok installed") ?? false;
 }
 
+/** Whether the packages are there, installed first where this runs as root; false where they cannot be (tests skip then). */
+export function packagesAvailable(names: string[]): boolean {
+  try {
+    ensurePackages(names);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Installs the Debian packages that are missing (needs root and the distribution's archive). */
 export function ensurePackages(names: string[]): void {
   const missing = names.filter((name) => !packageInstalled(name));
@@ -137,15 +147,17 @@ function chromium(): string {
   throw new Error("Chromium is needed to print the PDF corpus: apt-get install chromium");
 }
 
-/** Unpacks each shipped `name.pdf.gz` to `<cache>/<corpus>-shipped/name.pdf` once. */
-function unpackShipped(definition: CorpusDefinition): string[] {
-  const outDir = path.join(CACHE_DIR, `${definition.id}-shipped`);
+/** `source` (a `.gz` file) unpacked into `outDir` once; later calls reuse the file. */
+export function unpackOnce(source: string, outDir: string): string {
   mkdirSync(outDir, {recursive: true});
-  return (definition.shippedPdfs ?? []).map((relative) => {
-    const target = path.join(outDir, path.basename(relative).replace(/\.gz$/, ""));
-    if (!existsSync(target)) writeFileSync(target, gunzipSync(readFileSync(path.join(definition.root, relative))));
-    return target;
-  });
+  const target = path.join(outDir, path.basename(source).replace(/\.gz$/, ""));
+  if (!existsSync(target)) writeFileSync(target, gunzipSync(readFileSync(source)));
+  return target;
+}
+
+/** Each shipped `name.pdf.gz`, unpacked to `<cache>/<corpus>-shipped/name.pdf`. */
+function unpackShipped(definition: CorpusDefinition): string[] {
+  return (definition.shippedPdfs ?? []).map((relative) => unpackOnce(path.join(definition.root, relative), path.join(CACHE_DIR, `${definition.id}-shipped`)));
 }
 
 /** Prints each HTML page to `<cache>/<corpus>-pdf/<name>.pdf` once; later runs reuse the files. */

@@ -6,13 +6,13 @@
  * parser placed under a heading, and how often a hit's heading names the section it came from (what
  * a citation shows the reader).
  */
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {readdirSync, readFileSync} from "node:fs";
 import path from "node:path";
-import {gunzipSync} from "node:zlib";
 import {parseDocument} from "../../electron/core/knowledge/parsing/index.js";
-import {CACHE_DIR, ensurePackages} from "./corpora.js";
+import {CACHE_DIR, ensurePackages, unpackOnce} from "./corpora.js";
 import {STARTER_COLLECTION, type SearchHit} from "../../shared/knowledge.js";
 import {insideEarlierPassage} from "../../electron/core/knowledge/passage.js";
+import {chunkIdOf} from "../../electron/core/knowledge/store-schema.js";
 import {addStarterArticles, importForEvaluation, type EvalKnowledgeBase} from "./eval-knowledge-base.js";
 import {loadQuestions, type EvalMethod, type LabelledQuestion} from "./evaluate.js";
 import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
@@ -53,11 +53,7 @@ export interface ManualInFormats {
 
 /** The package ships its text and PDF compressed; a team would unpack them before dropping them in. */
 function unpacked(name: string): string {
-  const dir = path.join(CACHE_DIR, FORMATS_PACKAGE);
-  mkdirSync(dir, {recursive: true});
-  const target = path.join(dir, name);
-  if (!existsSync(target)) writeFileSync(target, gunzipSync(readFileSync(path.join(ROOT, `${name}.gz`))));
-  return target;
+  return unpackOnce(path.join(ROOT, `${name}.gz`), path.join(CACHE_DIR, FORMATS_PACKAGE));
 }
 
 /** Installs the package when missing (root only), unpacks its formats and reads the section labels. */
@@ -113,7 +109,7 @@ function repeatedChunks(hits: SearchHit[]): number {
   for (const hit of hits) {
     if (!hit.passage) continue;
     for (let ordinal = hit.passage.fromOrdinal; ordinal <= hit.passage.toOrdinal; ordinal++) {
-      const key = `${hit.documentId}:${ordinal}`;
+      const key = chunkIdOf(hit.documentId, ordinal);
       if (held.has(key)) repeated++;
       held.add(key);
     }

@@ -1,15 +1,10 @@
 import {describe, expect, it} from "vitest";
-import {corpusById, ensurePackages, prepareCorpus, questionsFor} from "../../bench/retrieval-eval/corpora.js";
+import {corpusById, packagesAvailable, prepareCorpus, questionsFor} from "../../bench/retrieval-eval/corpora.js";
 import type {LabelledQuestion} from "../../bench/retrieval-eval/evaluate.js";
 import {metricsOfRanks} from "../../bench/retrieval-eval/metrics.js";
 
 const MIXED = corpusById("krb5-mixed");
-let available = true;
-try {
-  ensurePackages([MIXED.debianPackage]);
-} catch {
-  available = false;
-}
+const available = packagesAvailable([MIXED.debianPackage]);
 
 describe("a mixed corpus: pages beside one long PDF", () => {
   const asked: LabelledQuestion[] = [

@@ -1,6 +1,6 @@
 import path from "node:path";
 import {beforeAll, describe, expect, it} from "vitest";
-import {corpusById, ensurePackages, prepareCorpus} from "../../bench/retrieval-eval/corpora.js";
+import {corpusById, packagesAvailable, prepareCorpus} from "../../bench/retrieval-eval/corpora.js";
 import {evaluateCorpus, loadQuestions, type CorpusResult} from "../../bench/retrieval-eval/evaluate.js";
 import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
 
@@ -12,12 +12,7 @@ import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
  */
 
 const CORPUS = corpusById("krb5");
-let available = true;
-try {
-  ensurePackages([CORPUS.debianPackage]);
-} catch {
-  available = false;
-}
+const available = packagesAvailable([CORPUS.debianPackage]);
 
 describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)", () => {
   let result: CorpusResult;

@@ -1,5 +1,5 @@
 import {beforeAll, describe, expect, it} from "vitest";
-import {ensurePackages} from "../../bench/retrieval-eval/corpora.js";
+import {packagesAvailable} from "../../bench/retrieval-eval/corpora.js";
 import {evaluateFormat, FORMATS_PACKAGE, MANUAL_FORMATS, prepareManualInFormats, type FormatResult} from "../../bench/retrieval-eval/formats.js";
 import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
 
@@ -12,12 +12,7 @@ import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
  * little below the measured figures (`npx tsx bench/retrieval-formats-bench.ts`).
  */
 
-let available = true;
-try {
-  ensurePackages([FORMATS_PACKAGE]);
-} catch {
-  available = false;
-}
+const available = packagesAvailable([FORMATS_PACKAGE]);
 
 describe.skipIf(!available)("one manual in three formats (debian-faq)", () => {
   const results = new Map<string, FormatResult>();

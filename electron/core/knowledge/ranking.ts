@@ -87,14 +87,14 @@ export function addDocumentEvidence(candidates: ScoredCandidate[], share: number
     else byDocument.set(c.documentId, [c]);
   }
   for (const list of byDocument.values()) list.sort((a, b) => b.fused - a.fused);
-  const ordinal = (c: ScoredCandidate) => ordinalOfChunkId(c.id);
+  const ordinals = window > 0 ? new Map(candidates.map((c) => [c, ordinalOfChunkId(c.id)])) : null;
+  const near = (a: ScoredCandidate, b: ScoredCandidate) => !ordinals || Math.abs(ordinals.get(a)! - ordinals.get(b)!) <= window;
   return candidates
     .map((c) => {
-      const own = window > 0 ? ordinal(c) : 0;
       let extra = 0;
       let weight = 1;
       for (const other of byDocument.get(c.documentId)!) {
-        if (other === c || (window > 0 && Math.abs(ordinal(other) - own) > window)) continue;
+        if (other === c || !near(c, other)) continue;
         weight /= 2;
         extra += weight * other.fused;
       }
