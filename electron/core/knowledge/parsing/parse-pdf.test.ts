@@ -78,6 +78,39 @@ describe("PDF parsing", () => {
     expect(onlyContents.blocks.some((block) => block.text.includes("1.1 VPN error 809"))).toBe(true);
   });
 
+  it("reads a cover page's release and author lines as text, not as levels above every section", async () => {
+    // A manual's cover: title, release and publisher set larger than any heading inside.
+    const cover: PlacedLine[] = [
+      {text: "Kerberos Administration Guide", y: 700, size: 25},
+      {text: "Release 1.20.1", y: 670, size: 17},
+      {text: "MIT", y: 500, size: 17},
+    ];
+    const chapter = (n: number): PlacedLine[] => [
+      {text: `${n} Principals`, y: 780, size: 14.5},
+      {text: `${n}.1 modify_principal`, y: 740, size: 12},
+      {text: "Use kadmin: modprinc -unlock PRINCNAME to unlock a principal that was locked out.", y: 710, size: 10},
+    ];
+    const doc = await parseDocument(await makeLaidOutPdf([cover, chapter(4), chapter(5)]), "admin.pdf");
+    expect(doc.title).toBe("Kerberos Administration Guide");
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => [block.text, block.level])).toEqual([
+      ["4 Principals", 1],
+      ["4.1 modify_principal", 2],
+      ["5 Principals", 1],
+      ["5.1 modify_principal", 2],
+    ]);
+    expect(doc.blocks.find((block) => block.text.startsWith("Use kadmin"))?.headingPath).toEqual(["4 Principals", "4.1 modify_principal"]);
+    expect(doc.blocks.filter((block) => block.page === 1).map((block) => [block.type, block.headingPath])).toEqual([
+      ["paragraph", []],
+      ["paragraph", []],
+      ["paragraph", []],
+    ]);
+
+    // A first page with body text is no cover: its large lines stay headings.
+    const opening: PlacedLine[] = [{text: "Kerberos Administration Guide", y: 780, size: 25}, {text: "This guide covers the KDC and kadmin.", y: 740, size: 10}];
+    const withBody = await parseDocument(await makeLaidOutPdf([opening, chapter(4)]), "admin.pdf");
+    expect(withBody.blocks.find((block) => block.text === "4 Principals")?.headingPath).toEqual(["Kerberos Administration Guide"]);
+  });
+
   it("joins a word the typesetter split at a line end, and keeps the hyphen of a compound", async () => {
     const lines = ["Install the packages from the portal first.", "", "The updater fetches the pack-", "ages overnight on Debian-", "based laptops only."];
     const doc = await parseDocument(await makeLaidOutPdf([lines.flatMap((text, k) => (text ? [{text, y: 780 - k * 12, size: 10}] : []))]), "updates.pdf");

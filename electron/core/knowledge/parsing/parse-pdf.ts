@@ -81,9 +81,10 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
     const unread = pages.length - textPages - ocrPages.size;
     if (unread > 0) warnings.push(`${unread} of ${pages.length} pages have no text layer${context.ocr ? " and no readable image" : " (scanned?)"} and were not indexed.`);
 
-    const blocks = mergeByPage(toBlocks(linesPerPage), recognised);
+    const {blocks: textBlocks, coverTitle} = toBlocks(linesPerPage);
+    const blocks = mergeByPage(textBlocks, recognised);
     return {
-      title: pickTitle(info, blocks, fileName),
+      title: pickTitle(info, blocks, fileName, coverTitle),
       kind: "pdf",
       mime: MIME.pdf,
       blocks,
@@ -257,13 +258,15 @@ function removePositionalHeaders(pages: Line[][], threshold: number): Line[][] {
   });
 }
 
-function toBlocks(pages: Line[][]): Block[] {
+function toBlocks(pages: Line[][]): {blocks: Block[]; coverTitle?: string} {
   const words = documentWords(pages);
   const bodySize = mostCommonSize(pages);
   const isLarge = (size: number): boolean => size >= bodySize * 1.15 && size - bodySize >= 1;
   // Joined once: the heading test and the block both read a paragraph's text.
   const paragraphs = pages.flatMap((lines, index) => splitParagraphs(lines, index + 1, isLarge)).map((p) => ({...p, text: joinLines(p.lines, words)}));
-  const isHeading = (p: Paragraph & {text: string}): boolean => p.lines.length <= 3 && p.lines.every((line) => isLarge(line.size)) && p.text.length <= 200;
+  const looksLikeHeading = (p: Paragraph & {text: string}): boolean => p.lines.length <= 3 && p.lines.every((line) => isLarge(line.size)) && p.text.length <= 200;
+  const coverLines = coverPageLines(paragraphs, looksLikeHeading);
+  const isHeading = (p: Paragraph & {text: string}): boolean => looksLikeHeading(p) && !coverLines.has(p);
   // Bigger type, higher level: the largest heading size found becomes level 1.
   const headingSizes = [...new Set(paragraphs.filter(isHeading).map((p) => p.lines[0].size))].sort((a, b) => b - a);
 
@@ -286,7 +289,25 @@ function toBlocks(pages: Line[][]): Block[] {
     }
   }
   if (blocks.every((block) => block.type === "heading")) for (const {text, page} of contents) blocks.push({type: "paragraph", text, page, headingPath: []});
-  return blocks;
+  // The cover's largest line names the document when its metadata does not.
+  const coverTitle = [...coverLines].sort((a, b) => b.lines[0].size - a.lines[0].size)[0]?.text;
+  return {blocks, coverTitle};
+}
+
+/**
+ * A cover page (the first page with text, holding large lines and nothing else but a contents
+ * list) sets the title, release, authors or date in type sizes the body never uses for headings.
+ * Taken as headings they became the outermost levels of every section's path ("Guide › Release
+ * 1.20.1 › MIT › 4.3 Principals"), so lines in a size found as a heading only on the cover are
+ * plain text. A size the later pages use for headings keeps its lines headings there.
+ */
+function coverPageLines<P extends Paragraph & {text: string}>(paragraphs: P[], looksLikeHeading: (p: P) => boolean): Set<P> {
+  const firstPage = paragraphs[0]?.page;
+  const cover = paragraphs.filter((p) => p.page === firstPage);
+  const laterHeadings = paragraphs.filter((p) => p.page !== firstPage && looksLikeHeading(p));
+  if (laterHeadings.length === 0 || !cover.every((p) => looksLikeHeading(p) || isContentsList(p.lines.map((line) => line.text)))) return new Set();
+  const laterSizes = new Set(laterHeadings.map((p) => p.lines[0].size));
+  return new Set(cover.filter((p) => looksLikeHeading(p) && !laterSizes.has(p.lines[0].size)));
 }
 
 function mostCommonSize(pages: Line[][]): number {
@@ -366,9 +387,10 @@ function documentWords(pages: Line[][]): Set<string> {
   return words;
 }
 
-function pickTitle(info: Record<string, unknown>, blocks: Block[], fileName: string): string {
+function pickTitle(info: Record<string, unknown>, blocks: Block[], fileName: string, coverTitle?: string): string {
   const metaTitle = typeof info.Title === "string" ? collapseWhitespace(info.Title).replace(/^Microsoft (Word|PowerPoint) - /i, "") : "";
   if (metaTitle && !/^(untitled|document\d*|slide \d+)$/i.test(metaTitle) && !/\.(docx?|pptx?|pdf|tmp)$/i.test(metaTitle)) return metaTitle;
+  if (coverTitle) return coverTitle;
   const firstHeading = blocks.find((block) => block.type === "heading");
   if (firstHeading) return firstHeading.text;
   const firstLine = blocks[0]?.text.split("\n")[0] ?? "";
