@@ -2,6 +2,7 @@ import {execFileSync} from "node:child_process";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import {AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType} from "docx";
 import {PDFDocument, StandardFonts, rgb} from "pdf-lib";
 
@@ -55,12 +56,47 @@ export async function makeLaidOutPdf(pages: PlacedLine[][]): Promise<Uint8Array>
   return pdf.save();
 }
 
-/** A page with only a drawn shape: what a scan without OCR looks like to a text extractor. */
+/** A page holding one gray image and no text: what a scan looks like to a text extractor. */
 export async function makeImageOnlyPdf(): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  const page = pdf.addPage([595, 842]);
-  page.drawRectangle({x: 50, y: 50, width: 400, height: 600, color: rgb(0.2, 0.2, 0.2)});
+  const image = await pdf.embedPng(grayPng(40, 60, 90));
+  pdf.addPage([595, 842]).drawImage(image, {x: 50, y: 50, width: 400, height: 600});
   return pdf.save();
+}
+
+/** Text pages, and empty pages or pages with only a frame drawn (`"blank"`, `"frame"`) as books have, or a scanned image (`"image"`). */
+export async function makePdfWithBlankPages(pages: (string | "blank" | "frame" | "image")[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const content of pages) {
+    const page = pdf.addPage([595, 842]);
+    if (content === "image") page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
+    else if (content === "frame") page.drawRectangle({x: 50, y: 50, width: 495, height: 742, borderColor: rgb(0.5, 0.5, 0.5), borderWidth: 1});
+    else if (content !== "blank") page.drawText(content, {x: 56, y: 780, size: 11, font});
+  }
+  return pdf.save();
+}
+
+/** An 8-bit grayscale PNG of one shade. */
+function grayPng(width: number, height: number, shade: number): Uint8Array {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // grayscale
+  // Each row: filter type 0, then the pixels.
+  const rows = Buffer.alloc((width + 1) * height, shade);
+  for (let row = 0; row < height; row++) rows[row * (width + 1)] = 0;
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]));
 }
 
 /** Encrypts with a user password through qpdf (Debian package "qpdf"), as a real protected PDF. */

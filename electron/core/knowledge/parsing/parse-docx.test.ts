@@ -1,3 +1,4 @@
+import {Document, HeadingLevel, Packer, Paragraph} from "docx";
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
 import {makeDocx} from "../../../../test/helpers/document-fixtures.js";
@@ -21,6 +22,13 @@ describe("DOCX parsing", () => {
       ["paragraph", "Troubleshooting", "If the queue stalls, restart the spooler service."],
     ]);
     expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.level)).toEqual([1, 2, 2, 1]);
+  });
+
+  it("takes the file name as title when the first heading only names a part every document has", async () => {
+    const build = async (heading: string): Promise<Uint8Array> =>
+      new Uint8Array(await Packer.toBuffer(new Document({sections: [{children: [new Paragraph({text: heading, heading: HeadingLevel.HEADING_1}), new Paragraph("Map the drive with net use.")]}]})));
+    expect((await parseDocument(await build("Introduction"), "Drive mapping runbook.docx")).title).toBe("Drive mapping runbook");
+    expect((await parseDocument(await build("Mapping network drives"), "runbook.docx")).title).toBe("Mapping network drives");
   });
 
   it("reports a damaged .docx as PARSE_FAILED", async () => {

@@ -2,7 +2,7 @@ import mammoth from "mammoth";
 import {DesksideError} from "../../../../shared/errors.js";
 import {parseHtmlDom} from "./dom.js";
 import type {FileLimits} from "./file-limits.js";
-import {titleFromFileName} from "./file-name.js";
+import {headingAsTitle, titleFromFileName} from "./file-name.js";
 import {blocksFromHtml} from "./html-to-blocks.js";
 import {MIME} from "./mime.js";
 import {checkMarkupDepth} from "./nesting-guard.js";
@@ -47,7 +47,7 @@ export async function parseDocx(bytes: Uint8Array, fileName: string, limits: Fil
       titleElement.remove();
     }
     const blocks = blocksFromHtml(body, {firstRowIsHeader: true});
-    const firstHeading = blocks.find((block) => block.type === "heading" && block.level === 1)?.text;
+    const firstHeading = headingAsTitle(blocks.find((block) => block.type === "heading" && block.level === 1)?.text);
     // Mammoth's warnings are mostly unknown custom styles, which lose nothing; its errors lose content.
     const warnings = result.messages.filter((message) => message.type === "error").map((message) => `Part of the document could not be read: ${message.message}`);
     return {title: title || firstHeading || titleFromFileName(fileName), kind: "docx", mime: MIME.docx, blocks, meta: {}, warnings};

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {parseDocument} from "./parse-document.js";
-import {encryptPdf, makeImageOnlyPdf, makeLaidOutPdf, makePdf, type PlacedLine} from "../../../../test/helpers/document-fixtures.js";
+import {encryptPdf, makeImageOnlyPdf, makeLaidOutPdf, makePdf, makePdfWithBlankPages, type PlacedLine} from "../../../../test/helpers/document-fixtures.js";
 import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
 import {makeRawPdf, textContent} from "../../../../test/helpers/pdf-writer.js";
 
@@ -34,6 +34,9 @@ describe("PDF parsing", () => {
   it("takes the title from the first heading when the PDF has no title metadata", async () => {
     const doc = await parseDocument(await makePdf([{heading: "Printer Guide", paragraphs: ["Body."]}]), "scan 2.pdf");
     expect(doc.title).toBe("Printer Guide");
+    // A manual page's first heading names a part every page has; the file name says more.
+    const manPage = await parseDocument(await makePdf([{heading: "Name", paragraphs: ["fonts.conf - font configuration files"]}, {heading: "Synopsis", paragraphs: ["/etc/fonts/fonts.conf"]}]), "fontconfig-user.pdf");
+    expect(manPage.title).toBe("fontconfig-user");
   });
 
   it("drops running headers and page numbers repeated on every page, keeps similar content", async () => {
@@ -150,5 +153,20 @@ describe("PDF parsing", () => {
     const error = await expectDesksideError(parseDocument(await makeImageOnlyPdf(), "scan.pdf"));
     expect(error.code).toBe("PARSE_FAILED");
     expect(error.message).toMatch(/no text layer/);
+  });
+
+  it("passes over blank pages without calling them scanned, and says when every page is blank", async () => {
+    // A book's back-of-title and empty left-hand pages: nothing drawn, or only a frame.
+    const text = (n: number): string => `Page ${n}: restart the print spooler, then clear the queue of job ${n}.`;
+    const book = await parseDocument(await makePdfWithBlankPages([text(1), "blank", text(3), "frame", text(5), text(6), text(7), text(8), text(9), text(10)]), "book.pdf");
+    expect(book.warnings).toEqual([]);
+    expect(book.blocks.map((block) => block.page)).toEqual([1, 3, 5, 6, 7, 8, 9, 10]);
+
+    // An image page among them is still reported as unread.
+    const withScan = await parseDocument(await makePdfWithBlankPages([text(1), "blank", text(3), "image", text(5), text(6), text(7), text(8), text(9), text(10)]), "book.pdf");
+    expect(withScan.warnings).toEqual(["1 of 10 pages have no text layer (scanned?) and were not indexed."]);
+    const empty = await expectDesksideError(parseDocument(await makePdfWithBlankPages(["blank", "frame"]), "empty.pdf"));
+    expect(empty.code).toBe("FILE_EMPTY");
+    expect(empty.message).toMatch(/blank/);
   });
 });

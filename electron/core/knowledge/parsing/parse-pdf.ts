@@ -1,13 +1,13 @@
 import {extractTextItems, getDocumentProxy, getMeta} from "unpdf";
 import {DesksideError} from "../../../../shared/errors.js";
 import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
-import {titleFromFileName} from "./file-name.js";
+import {headingAsTitle, titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {MIME} from "./mime.js";
 import {encodePgm} from "./ocr/gray-image.js";
 import {ocrBlocks} from "./ocr/ocr-blocks.js";
 import type {OcrReader} from "./ocr/ocr-reader.js";
-import {rasterizePageImages} from "./ocr/pdf-page-raster.js";
+import {rasterizePageImages, showsContent} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
 import {isContentsList} from "./section-numbers.js";
 import {collapseWhitespace} from "./text-cleanup.js";
@@ -39,6 +39,8 @@ interface Paragraph {
 const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
 /** A page with less text than this in its text layer (a stamped page number at most) is read by OCR. */
 const MIN_TEXT_LAYER_CHARS = 16;
+/** At most this many text-less pages are checked for being blank. */
+const MAX_BLANK_CHECKS = 100;
 const NUMBERED = /^(\(?\d{1,3}[.)]|[a-z][.)])\s+/;
 
 export async function parsePdf(bytes: Uint8Array, fileName: string, limits: FileLimits, context: ParseContext = {}): Promise<ParsedDocument> {
@@ -62,12 +64,15 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
 
     const rawLines = pages.map(pageLines);
     const withoutText = rawLines.flatMap((lines, index) => (textLength(lines) < MIN_TEXT_LAYER_CHARS ? [index + 1] : []));
-    const recognised = context.ocr && withoutText.length > 0 ? ocrBlocks(await readScannedPages(pdf, withoutText, limits, context.ocr)) : [];
+    const blank = await blankPages(pdf, withoutText);
+    const toRead = withoutText.filter((page) => !blank.has(page));
+    const recognised = context.ocr && toRead.length > 0 ? ocrBlocks(await readScannedPages(pdf, toRead, limits, context.ocr)) : [];
     const ocrPages = new Set(recognised.map((block) => block.page));
     // A page read by OCR drops what little its text layer had (a stamped number): the image holds the page.
     const linesPerPage = removeRunningHeaders(rawLines.map((lines, index) => (ocrPages.has(index + 1) ? [] : lines)));
     const textPages = linesPerPage.filter((lines) => lines.length > 0).length;
     if (textPages === 0 && ocrPages.size === 0) {
+      if (blank.size === pages.length) throw new DesksideError("FILE_EMPTY", "This PDF's pages are blank: there is no text to import.", {details: {pages: pages.length}});
       if (!context.ocr)
         throw new DesksideError(
           "PARSE_FAILED",
@@ -78,7 +83,8 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
     }
     const warnings: string[] = [];
     if (ocrPages.size > 0) warnings.push(`${ocrPages.size} of ${pages.length} pages have no text layer; their text was recognised by OCR and may contain misread words.`);
-    const unread = pages.length - textPages - ocrPages.size;
+    // Blank pages (the back of a title page, a chapter's empty left-hand page) hold nothing to miss.
+    const unread = linesPerPage.filter((lines, index) => lines.length === 0 && !ocrPages.has(index + 1) && !blank.has(index + 1)).length;
     if (unread > 0) warnings.push(`${unread} of ${pages.length} pages have no text layer${context.ocr ? " and no readable image" : " (scanned?)"} and were not indexed.`);
 
     const {blocks: textBlocks, coverTitle} = toBlocks(linesPerPage);
@@ -135,6 +141,27 @@ function readScannedPages(pdf: PdfProxy, pageNumbers: number[], limits: FileLimi
       },
     })),
   );
+}
+
+/**
+ * Pages without a text layer that show nothing either. Only looked for when such pages are a few
+ * (at most a fifth of the file, and 100): in a scanned file every page is an image, and finding
+ * that out would decode each image once more before OCR does.
+ */
+async function blankPages(pdf: PdfProxy, withoutText: number[]): Promise<Set<number>> {
+  const blank = new Set<number>();
+  if (withoutText.length === 0 || withoutText.length > Math.min(MAX_BLANK_CHECKS, Math.max(3, pdf.numPages * 0.2))) return blank;
+  for (const pageNumber of withoutText) {
+    const page = await pdf.getPage(pageNumber);
+    try {
+      if (!(await showsContent(page))) blank.add(pageNumber);
+    } catch {
+      // A page whose drawing cannot be read is left to OCR and the unread-pages warning.
+    } finally {
+      page.cleanup();
+    }
+  }
+  return blank;
 }
 
 function textLength(lines: Line[]): number {
@@ -392,7 +419,7 @@ function pickTitle(info: Record<string, unknown>, blocks: Block[], fileName: str
   if (metaTitle && !/^(untitled|document\d*|slide \d+)$/i.test(metaTitle) && !/\.(docx?|pptx?|pdf|tmp)$/i.test(metaTitle)) return metaTitle;
   if (coverTitle) return coverTitle;
   const firstHeading = blocks.find((block) => block.type === "heading");
-  if (firstHeading) return firstHeading.text;
+  if (firstHeading) return headingAsTitle(firstHeading.text) ?? titleFromFileName(fileName);
   const firstLine = blocks[0]?.text.split("\n")[0] ?? "";
   if (firstLine && firstLine.length <= 100) return firstLine;
   return titleFromFileName(fileName);

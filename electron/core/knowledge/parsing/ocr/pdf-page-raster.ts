@@ -57,6 +57,35 @@ export async function rasterizePageImages(page: PdfPage, maxPixels: number): Pro
   return {image: canvas, dpi: scale * 72};
 }
 
+/**
+ * Whether a page with no text layer shows anything to read: a painted image (a scan), or many
+ * drawn paths (text set as outlines, a diagram). A book's blank left-hand pages draw neither, or a
+ * rule or two. Building the operator list decodes the page's images, so callers ask for few pages.
+ */
+export async function showsContent(page: PdfPage): Promise<boolean> {
+  const {OPS} = await getResolvedPDFJS();
+  const images = new Set<number>([
+    OPS.paintImageXObject,
+    OPS.paintInlineImageXObject,
+    OPS.paintInlineImageXObjectGroup,
+    OPS.paintImageMaskXObject,
+    OPS.paintImageMaskXObjectGroup,
+    OPS.paintImageXObjectRepeat,
+    OPS.paintImageMaskXObjectRepeat,
+    OPS.paintSolidColorImageMask,
+  ]);
+  const drawings = new Set<number>([OPS.constructPath, OPS.shadingFill, OPS.rawFillPath].filter((op) => op !== undefined));
+  let paths = 0;
+  for (const op of (await page.getOperatorList()).fnArray) {
+    if (images.has(op)) return true;
+    if (drawings.has(op) && ++paths >= MIN_DRAWN_PATHS) return true;
+  }
+  return false;
+}
+
+/** Fewer drawn paths than this on a page without text or images are rules and boxes, not content. */
+const MIN_DRAWN_PATHS = 50;
+
 /** Follows the operator list's graphics state to where each image is painted, in paint order. */
 async function placedImages(page: PdfPage): Promise<PlacedImage[]> {
   const {OPS} = await getResolvedPDFJS();
