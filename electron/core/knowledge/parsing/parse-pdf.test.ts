@@ -81,6 +81,22 @@ describe("PDF parsing", () => {
     expect(onlyContents.blocks.some((block) => block.text.includes("1.1 VPN error 809"))).toBe(true);
   });
 
+  it("leaves out a contents list of chapters without dot leaders under a Contents heading, also where it runs on to the next page", async () => {
+    const chapters = ["Installation guide", "Configuration Files", "Realm configuration decisions", "Database administration", "Database types"];
+    const contents: PlacedLine[] = [{text: "CONTENTS", y: 780, size: 18}, ...chapters.map((title, k) => ({text: `${k + 1} ${title} ${k * 12 + 1}`, y: 740 - k * 14, size: 10}))];
+    const more: PlacedLine[] = [
+      {text: "6 Account lockout 79", y: 780, size: 10},
+      {text: "Index 173", y: 766, size: 10},
+    ];
+    const chapter: PlacedLine[] = [
+      {text: "1 Installation guide", y: 780, size: 18},
+      {text: "Set the lockout policy with kadmin, then wait 10", y: 740, size: 10},
+      {text: "Retry the login after 20", y: 726, size: 10},
+    ];
+    const doc = await parseDocument(await makeLaidOutPdf([contents, more, chapter]), "admin.pdf");
+    expect(doc.blocks.map((block) => block.text)).toEqual(["CONTENTS", "1 Installation guide", "Set the lockout policy with kadmin, then wait 10 Retry the login after 20"]);
+  });
+
   it("reads a cover page's release and author lines as text, not as levels above every section", async () => {
     // A manual's cover: title, release and publisher set larger than any heading inside.
     const cover: PlacedLine[] = [

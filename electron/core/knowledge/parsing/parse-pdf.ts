@@ -9,7 +9,7 @@ import {ocrBlocks} from "./ocr/ocr-blocks.js";
 import type {OcrReader} from "./ocr/ocr-reader.js";
 import {rasterizePageImages, showsContent} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
-import {isContentsList} from "./section-numbers.js";
+import {CONTENTS_HEADING, isContentsList} from "./section-numbers.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block, ParseContext, ParsedDocument} from "./types.js";
 
@@ -302,7 +302,7 @@ function toBlocks(pages: Line[][]): {blocks: Block[]; coverTitle?: string} {
   const contents: typeof paragraphs = [];
   for (const paragraph of paragraphs) {
     const {text, page} = paragraph;
-    if (isContentsList(paragraph.lines.map((line) => line.text))) {
+    if (isContentsList(paragraph.lines.map((line) => line.text), CONTENTS_HEADING.test(headings.current().at(-1) ?? ""))) {
       // A contents page names every section, so it would match any question about the manual;
       // dropped unless it is all the file has.
       contents.push(paragraph);

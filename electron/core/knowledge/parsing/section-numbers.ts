@@ -20,6 +20,11 @@ const NUMBERED = new RegExp(`^(?:(${KEYWORDS}|section)\\s+)?((?:\\d{1,3}|[A-Z]|[
 /** Dot leaders and a page number: "Installing . . . . . 13". */
 const LEADER = /(?:\.\s?){3,}\s*\d{1,4}$/;
 
+/** A title and a page number in digits or roman numerals: "Index 173", "Preface xi". */
+const PAGE_NUMBER_END = /\S\s+(\d{1,4}|[ivxlc]{1,7})$/i;
+/** A heading over a contents list. */
+export const CONTENTS_HEADING = /^(table of )?contents$/i;
+
 /** A line of a printed contents page: a title, dot leaders and its page number. */
 function hasDotLeader(line: string): boolean {
   return LEADER.test(line.trim());
@@ -42,8 +47,12 @@ export function sectionNumbering(line: string): SectionNumbering | null {
  * A generated contents list: most lines are numbered entries or end in dot leaders and a page
  * number, and some entries are sub-sections (so a numbered procedure is not mistaken for one).
  * A few lines that all end in dot leaders are a piece of one (a contents page split by a gap).
+ * Under a heading that says "Contents", lines that mostly end in a page number are enough: a book
+ * may list only its chapters, without leaders ("2 Configuration Files 11"), and the list may run
+ * on to the next page.
  */
-export function isContentsList(lines: string[]): boolean {
+export function isContentsList(lines: string[], underContentsHeading = false): boolean {
+  if (underContentsHeading && lines.length > 0 && lines.filter((line) => PAGE_NUMBER_END.test(line.trim())).length >= lines.length * 0.8) return true;
   if (lines.length < 4) return lines.length > 0 && lines.every(hasDotLeader);
   let entries = 0;
   let nested = 0;
