@@ -99,6 +99,11 @@ export interface FileProgress {
   error?: {code: string; message: string};
   /** For skipped: why, e.g. "already imported". */
   reason?: string;
+  /**
+   * For done: what the reader of the file could not keep or had to guess, e.g. pages without a text
+   * layer, text read by OCR, undecodable bytes replaced, an email's attachments left out.
+   */
+  warnings?: string[];
 }
 
 export type JobState = "running" | "done" | "cancelled" | "failed";

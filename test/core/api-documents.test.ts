@@ -159,3 +159,42 @@ describe("DELETE /api/collections/{name}", () => {
     expect(hit.properties.passage.properties.from_ordinal).toBeDefined();
   });
 });
+
+describe("saved emails", () => {
+  it("import through POST /api/documents as documents of kind email, titled by their subject, and answer a search", async () => {
+    const ticket = [
+      'From: "Ana Ruiz" <ana.ruiz@example.com>',
+      "To: Help Desk <helpdesk@example.com>",
+      "Subject: Re: VPN error 809 after the update",
+      "Date: Tue, 05 Mar 2024 14:02:11 +0100",
+      "Message-ID: <20240305.1@example.com>",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Allow UDP 500 and 4500 through the office firewall, then restart the VPN client.",
+      "",
+      "> After the update the VPN client says error 809. What now?",
+      "",
+      "--b",
+      'Content-Type: text/plain; name="vpn.log"',
+      'Content-Disposition: attachment; filename="vpn.log"',
+      "",
+      "error 809",
+      "--b--",
+      "",
+    ].join("\r\n");
+    const job = (await uploadMarkdown(h, "ticket-4711.eml", ticket, "Tickets")) as unknown as {counts: {done: number}; files: {warnings: string[]}[]};
+    expect(job.counts.done).toBe(1);
+    // The attachment is named in the import's result, not silently dropped.
+    expect(job.files[0].warnings).toEqual([expect.stringMatching(/^1 attachment was not imported with the email \(vpn\.log/)]);
+    const hit = (await (await post("/api/search", {query: "VPN client error 809 after the update", mode: "text", top_k: 1})).json()).hits[0];
+    expect(hit).toMatchObject({title: "Re: VPN error 809 after the update", source: "ticket-4711.eml"});
+    const body = await (await h.call(`/api/documents/${hit.document_id}/text`)).json();
+    expect(body.document).toMatchObject({kind: "email", collection: "Tickets"});
+    expect(body.text).toContain("From: Ana Ruiz <ana.ruiz@example.com>");
+    expect(body.text).toContain("restart the VPN client");
+  });
+});

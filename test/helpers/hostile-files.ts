@@ -249,4 +249,16 @@ export const HOSTILE_CASES: HostileCase[] = [
   {name: "many-text-items.pdf", why: "100,000 scattered text runs on one page", make: () => manyTextItemsPdf(100_000), codes: [...LIMIT_CODES, "PARSE_FAILED"], mayImport: true},
   {name: "truncated.pdf", why: "a PDF cut off after its first page", make: async () => (await manyPagePdf(3)).subarray(0, 1500), codes: READ_CODES, mayImport: true},
   {name: "header-then-junk.pdf", why: "a PDF header followed by 1 MB of junk", make: () => new Uint8Array([...utf8("%PDF-1.7\n"), ...junk(MB, 21)]), codes: READ_CODES, mayImport: false},
+
+  // ---- Email ---------------------------------------------------------------------------------
+  {name: "nested-parts.eml", why: "multipart parts nested 20,000 deep", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b0"'], Array.from({length: 20_000}, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary="b${i + 1}"\r\n`).join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: false},
+  {name: "header-flood.eml", why: "200,000 header lines (4 MB) before a one-line body", make: () => utf8(mail(Array.from({length: 200_000}, (_, i) => `X-Trace-${i}: relay ${i}`), "The printer is back.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "folded-subject.eml", why: "one Subject header folded over 100,000 lines", make: () => utf8(mail([`Subject: ${Array.from({length: 100_000}, (_, i) => `part${i}`).join("\r\n ")}`], "Restart the spooler.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "many-attachments.eml", why: "10,000 tiny attachments beside one line of text", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"'], ["--b\r\nContent-Type: text/plain\r\n\r\nSee the logs.", ...Array.from({length: 10_000}, (_, i) => `--b\r\nContent-Type: text/plain; name="log${i}.txt"\r\nContent-Disposition: attachment; filename="log${i}.txt"\r\n\r\nline ${i}`), "--b--"].join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "base64-attachment-20mb.eml", why: "a 20 MB base64 attachment beside one line of text", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"'], ["--b\r\nContent-Type: text/plain\r\n\r\nThe dump is attached.", '--b\r\nContent-Type: application/octet-stream; name="core.dump"\r\nContent-Disposition: attachment; filename="core.dump"\r\nContent-Transfer-Encoding: base64\r\n', (Buffer.from(junk(15 * MB, 22)).toString("base64").match(/.{1,76}/g) ?? []).join("\r\n"), "--b--"].join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
 ];
+
+/** A mail with the usual envelope headers, the given extra headers, then the body. */
+function mail(headers: string[], body: string): string {
+  return ["From: Help Desk <helpdesk@example.com>", "To: ops@example.com", "Date: Tue, 05 Mar 2024 14:02:11 +0100", "Message-ID: <1@example.com>", ...headers, "", body].join("\r\n");
+}

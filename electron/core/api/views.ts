@@ -120,6 +120,7 @@ export function jobView(job: ImportJob) {
       total: f.total ?? null,
       ocr: f.ocr ?? null,
       reason: f.reason ?? null,
+      warnings: f.warnings ?? [],
       error: f.error ?? null,
     })),
     warnings: job.warnings.map((w) => ({name: sourceName(w.path), code: w.code, message: w.message})),

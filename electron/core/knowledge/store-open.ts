@@ -307,6 +307,7 @@ const KIND_BY_EXTENSION: Record<string, string> = {
   tsv: "csv",
   json: "json",
   jsonl: "json",
+  eml: "email",
   png: "image",
   jpg: "image",
   jpeg: "image",

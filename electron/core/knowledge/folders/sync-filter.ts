@@ -31,6 +31,7 @@ export const SYNCED_EXTENSIONS: ReadonlySet<string> = new Set([
   "json",
   "jsonl",
   "ndjson",
+  "eml",
   "png",
   "jpg",
   "jpeg",

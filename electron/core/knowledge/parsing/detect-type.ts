@@ -18,7 +18,7 @@ export interface DetectedType {
 }
 
 
-const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON and images of text (PNG, JPEG, TIFF)";
+const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml) and images of text (PNG, JPEG, TIFF)";
 /** Text beyond this is not needed to tell the kinds apart. */
 const SNIFF_BYTES = 1024 * 1024;
 
@@ -43,7 +43,7 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
     if (OCR_IMAGE_MIMES.has(magic.mime)) return {kind: "image", mime: magic.mime};
     // file-type also recognises a few text formats (XML, for XHTML); those go on to text sniffing.
     if (!magic.mime.startsWith("text/") && magic.mime !== "application/xml") {
-      throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime), {details: {detected: magic.mime}});
+      throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime, ext), {details: {detected: magic.mime}});
     }
   } else if (!unicode && hasPdfHeaderNearStart(bytes)) {
     return {kind: "pdf", mime: MIME.pdf};
@@ -67,6 +67,8 @@ function hasPdfHeaderNearStart(bytes: Uint8Array): boolean {
 }
 
 function sniffTextType(text: string, ext: string, truncated: boolean): DetectedType {
+  // Before HTML: a mail whose body is HTML starts with its headers all the same.
+  if (ext === "eml" || looksLikeEmail(text)) return {kind: "email", mime: MIME.email};
   if (looksLikeHtml(text, ext)) return {kind: "html", mime: MIME.html};
   const jsonShape = sniffJson(text, truncated);
   if (jsonShape) return {kind: "json", mime: jsonShape === "jsonl" ? MIME.jsonl : MIME.json};
@@ -79,6 +81,29 @@ function sniffTextType(text: string, ext: string, truncated: boolean): DetectedT
   const delimiter = looksDelimited(text);
   if (delimiter) return {kind: "csv", mime: delimiter === "\t" ? MIME.tsv : MIME.csv};
   return {kind: "text", mime: MIME.text};
+}
+
+/** Header names of mail messages; a saved mail without its .eml name still starts with several. */
+const MAIL_HEADERS = new Set(["from", "to", "cc", "subject", "date", "message-id", "mime-version", "received", "return-path", "reply-to", "content-type", "delivered-to", "in-reply-to", "references", "thread-topic", "x-mailer", "user-agent"]);
+
+/**
+ * A header block (lines "Name: value", folded lines indented) up to the first blank line, with a
+ * sender and the headers only a mail transport or client writes. An mbox file starts "From " without
+ * a colon and stays text: it holds many messages.
+ */
+function looksLikeEmail(text: string): boolean {
+  const end = text.search(/\r?\n\r?\n/);
+  if (end < 0 || end > 64 * 1024) return false;
+  const lines = text.slice(0, end).split(/\r?\n/);
+  const names = new Set<string>();
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) continue;
+    const header = /^([!-9;-~]+):/.exec(line);
+    if (!header) return false;
+    names.add(header[1].toLowerCase());
+  }
+  const known = [...names].filter((name) => MAIL_HEADERS.has(name)).length;
+  return names.has("from") && known >= 3 && ["date", "message-id", "received", "mime-version"].some((name) => names.has(name));
 }
 
 function looksLikeHtml(text: string, ext: string): boolean {
@@ -138,11 +163,12 @@ function looksDelimited(text: string): string | null {
   return guess.delimiter;
 }
 
-function unsupportedMessage(ext: string, mime: string): string {
+function unsupportedMessage(ext: string, mime: string, nameExt: string): string {
   const label = ext.toUpperCase();
   if (mime.startsWith("image/")) return `This is a ${label} image; Deskside reads text from PNG, JPEG and TIFF images only. Save it as PNG and import that.`;
   if (mime.startsWith("audio/") || mime.startsWith("video/")) return `This is a media file (${label}); Deskside imports ${SUPPORTED}.`;
   if (mime === "application/x-cfb") {
+    if (nameExt === "msg") return "This is an Outlook message (.msg); save it from your mail program as .eml (or forward it and save that), or print it to PDF, and import that.";
     return "This is a legacy Office file (.doc, .xls, .msg) or a password-protected Office document; save it as .docx or PDF without a password and import that.";
   }
   if (/spreadsheet|ms-excel/.test(mime)) return `This is a spreadsheet (${label}); save it as CSV and import that.`;

@@ -12,4 +12,5 @@ export const MIME = {
   png: "image/png",
   jpeg: "image/jpeg",
   tiff: "image/tiff",
+  email: "message/rfc822",
 } as const;

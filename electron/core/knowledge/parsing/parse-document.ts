@@ -23,6 +23,7 @@ const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
   csv: async () => (await import("./parse-csv.js")).parseCsv,
   json: async () => (await import("./parse-json.js")).parseJson,
   image: async () => (await import("./parse-image.js")).parseImage,
+  email: async () => (await import("./parse-email.js")).parseEmail,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -34,6 +35,7 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   csv: "CSV file",
   json: "JSON file",
   image: "image",
+  email: "email",
 };
 
 /**

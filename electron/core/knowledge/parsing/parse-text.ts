@@ -28,7 +28,8 @@ export async function parseText(bytes: Uint8Array, fileName: string): Promise<Pa
   };
 }
 
-function textBlocks(text: string): Block[] {
+/** A plain text's blocks; also the body of an email. */
+export function textBlocks(text: string): Block[] {
   // With "====" underlines in use those are the top level, so ALL CAPS headings sit one below.
   const capsLevel = /(^|\n)[ \t]*={3,}[ \t]*(\n|$)/.test(text) ? 2 : 1;
   const headings = new HeadingPath();

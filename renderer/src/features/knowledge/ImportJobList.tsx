@@ -1,5 +1,5 @@
 import {useState} from "react";
-import type {FileImportState, ImportJob} from "../../../../shared/knowledge.js";
+import type {FileImportState, FileProgress, ImportJob} from "../../../../shared/knowledge.js";
 import {useClient} from "../../client/context.js";
 import {errorMessage} from "../../client/rpc-error.js";
 import {Badge} from "../../ui/Badge.js";
@@ -33,10 +33,12 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
   const total = Math.max(job.files.length, finished + job.counts.queued);
   // Files under way count for how far they have got, so one big file does not hold the bar at 0.
   const underway = job.files.filter((file) => !FINAL_STATES.includes(file.state)).reduce((sum, file) => sum + (describeFileProgress(file).value ?? 0), 0);
-  // Problems first, so a failed file in a big folder is not buried. A finished job with many files
-  // only lists its failures until asked for more; a small one keeps every file's result.
-  const ordered = [...job.files].sort((a, b) => Number(b.state === "failed") - Number(a.state === "failed"));
-  const collapsed = running || ordered.length <= COLLAPSED_FILES ? ordered.slice(0, COLLAPSED_FILES) : ordered.filter((file) => file.state === "failed").slice(0, COLLAPSED_FILES);
+  // Problems first, so a failed file in a big folder is not buried: failures, then files imported
+  // with notes. A finished job with many files only lists those until asked for more; a small one
+  // keeps every file's result.
+  const concern = (file: FileProgress): number => (file.state === "failed" ? 2 : file.warnings?.length ? 1 : 0);
+  const ordered = [...job.files].sort((a, b) => concern(b) - concern(a));
+  const collapsed = running || ordered.length <= COLLAPSED_FILES ? ordered.slice(0, COLLAPSED_FILES) : ordered.filter((file) => concern(file) > 0).slice(0, COLLAPSED_FILES);
   const shown = expanded ? ordered : collapsed;
 
   async function cancel() {
@@ -89,6 +91,13 @@ function ImportJobCard({job, onReplace, onHide}: {job: ImportJob; onReplace: (jo
                   {progress.text}
                 </span>
                 {!FINAL_STATES.includes(file.state) && <ProgressBar value={progress.value} label={`${baseName(file.path)} progress`} size="sm" />}
+                {file.state === "done" && file.warnings && file.warnings.length > 0 && (
+                  <ul className="file-warnings" aria-label={`Notes on ${baseName(file.path)}`}>
+                    {file.warnings.map((warning, index) => (
+                      <li key={index}>{warning}</li>
+                    ))}
+                  </ul>
+                )}
               </li>
             );
           })}

@@ -43,6 +43,17 @@ describe("KnowledgePanel", () => {
     expect(await screen.findByText("Cancelled", {selector: ".badge"})).toBeTruthy();
   });
 
+  it("lists what a file imported with notes could not keep under its name", async () => {
+    const {transport} = renderKnowledge();
+    await screen.findByRole("table", {name: "Documents"});
+    const note = "3 of 40 pages have no text layer (scanned?) and were not indexed.";
+    transport.emit("knowledge.progress", {jobId: "job5", file: {path: "/kb/manual.pdf", state: "done", chunks: 12, warnings: [note]}, counts: {...counts, queued: 0, done: 1}, state: "running"});
+    const state = await screen.findByText("Done · 12 chunks · 1 note");
+    expect(state.className).toContain("text-warning");
+    const notes = screen.getByRole("list", {name: "Notes on manual.pdf"});
+    expect(within(notes).getByText(note)).toBeTruthy();
+  });
+
   it("shows each stage of an upload even when the upload's reply comes after its first progress events", async () => {
     let reply: () => void = () => undefined;
     const one = {queued: 1, done: 0, skipped: 0, failed: 0, cancelled: 0};

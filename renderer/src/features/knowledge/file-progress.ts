@@ -22,8 +22,12 @@ export function describeFileProgress(file: FileProgress): {value: number | null;
     }
     case "writing":
       return {value: 0.97, text: "Writing to the index…", tone: "accent"};
-    case "done":
-      return {value: 1, text: file.chunks !== undefined ? `Done · ${file.chunks} ${file.chunks === 1 ? "chunk" : "chunks"}` : "Done", tone: "success"};
+    case "done": {
+      const text = file.chunks !== undefined ? `Done · ${file.chunks} ${file.chunks === 1 ? "chunk" : "chunks"}` : "Done";
+      // Imported, but not all of it as written: the notes below the file say what.
+      const notes = file.warnings?.length ?? 0;
+      return notes > 0 ? {value: 1, text: `${text} · ${notes === 1 ? "1 note" : `${notes} notes`}`, tone: "warning"} : {value: 1, text, tone: "success"};
+    }
     case "skipped":
       return {value: 1, text: `Skipped: ${file.reason ?? "nothing to import"}`, tone: "neutral"};
     case "failed":

@@ -1,0 +1,132 @@
+import {describe, expect, it} from "vitest";
+import {detectType} from "./detect-type.js";
+import {parseDocument} from "./parse-document.js";
+import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
+
+/** Mail as clients write it: CRLF line ends, folded headers, MIME parts with their own encodings. */
+const crlf = (lines: string[]): Uint8Array => new Uint8Array(Buffer.from(lines.join("\r\n"), "latin1"));
+
+const VPN_TICKET = crlf([
+  "Return-Path: <ana.ruiz@example.com>",
+  "Received: from mail.example.com (mail.example.com [192.0.2.10])",
+  "\tby mx.example.com with ESMTPS id 4F2; Tue, 05 Mar 2024 14:02:11 +0100",
+  'From: "Ana Ruiz" <ana.ruiz@example.com>',
+  "To: Help Desk <helpdesk@example.com>",
+  "Cc: =?iso-8859-1?Q?Jos=E9_M=FCller?= <jose@example.com>",
+  "Subject: =?utf-8?B?UmU6IFZQTiBlcnJvciA4MDkgYWZ0ZXIgdGhlIHVwZGF0ZQ==?=",
+  "Date: Tue, 05 Mar 2024 14:02:11 +0100",
+  "Message-ID: <20240305.1@example.com>",
+  "MIME-Version: 1.0",
+  'Content-Type: multipart/mixed; boundary="outer"',
+  "",
+  "--outer",
+  'Content-Type: multipart/alternative; boundary="alt"',
+  "",
+  "--alt",
+  "Content-Type: text/plain; charset=iso-8859-1",
+  "Content-Transfer-Encoding: quoted-printable",
+  "",
+  "Hi Jos=E9,",
+  "",
+  "Allow UDP 500 and 4500 through the office firewall, then restart the VPN cl=",
+  "ient. That cleared error 809 on all three laptops.",
+  "",
+  "On Mon, 4 Mar 2024, Jos=E9 wrote:",
+  "> After the update the VPN client says error 809.",
+  "> What now?",
+  "",
+  "--alt",
+  "Content-Type: text/html; charset=utf-8",
+  "Content-Transfer-Encoding: base64",
+  "",
+  Buffer.from("<html><body><p>Hi José,</p><p>Allow UDP 500 and 4500 through the office firewall, then restart the VPN client.</p></body></html>").toString("base64"),
+  "--alt--",
+  "",
+  "--outer",
+  'Content-Type: application/pdf; name="firewall-rules.pdf"',
+  'Content-Disposition: attachment; filename="firewall-rules.pdf"',
+  "Content-Transfer-Encoding: base64",
+  "",
+  Buffer.alloc(3000, 1).toString("base64"),
+  "--outer--",
+  "",
+]);
+
+describe("email parsing", () => {
+  it("reads a saved ticket reply: subject as title, sender, recipients and date, the plain body with its quoted question, attachments named", async () => {
+    const doc = await parseDocument(VPN_TICKET, "ticket-4711.eml");
+    expect(doc).toMatchObject({title: "Re: VPN error 809 after the update", kind: "email", mime: "message/rfc822", meta: {attachments: 1}});
+    expect(doc.blocks.map((block) => [block.type, block.text])).toEqual([
+      ["heading", "Re: VPN error 809 after the update"],
+      ["paragraph", "From: Ana Ruiz <ana.ruiz@example.com> · To: Help Desk <helpdesk@example.com> · Cc: José Müller <jose@example.com> · Date: 2024-03-05 13:02 UTC"],
+      ["paragraph", "Hi José,"],
+      ["paragraph", "Allow UDP 500 and 4500 through the office firewall, then restart the VPN client. That cleared error 809 on all three laptops."],
+      ["paragraph", "On Mon, 4 Mar 2024, José wrote:\nAfter the update the VPN client says error 809.\nWhat now?"],
+      ["paragraph", "Attachments: firewall-rules.pdf (3 KB)"],
+    ]);
+    expect(doc.blocks.slice(1).every((block) => block.headingPath.join() === "Re: VPN error 809 after the update")).toBe(true);
+    expect(doc.warnings).toEqual(["1 attachment was not imported with the email (firewall-rules.pdf (3 KB)); import it as a file of its own."]);
+  });
+
+  it("takes the HTML part when the plain one is missing or only a stub", async () => {
+    const message = (plain: string | null): Uint8Array =>
+      crlf([
+        "From: Vendor Support <support@vendor.example>",
+        "To: helpdesk@example.com",
+        "Subject: Printer firmware 4.2",
+        "Date: Wed, 06 Mar 2024 09:00:00 +0000",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/alternative; boundary="b"',
+        "",
+        ...(plain === null ? [] : ["--b", "Content-Type: text/plain; charset=utf-8", "", plain, ""]),
+        "--b",
+        "Content-Type: text/html; charset=utf-8",
+        "",
+        "<html><body><h2>Before you update</h2><p>Print the configuration page and note the IP address.</p><ul><li>Hold the cancel key for 10 seconds.</li><li>Wait for the green light.</li></ul></body></html>",
+        "--b--",
+        "",
+      ]);
+    for (const plain of [null, "View this message in your browser."]) {
+      const doc = await parseDocument(message(plain), "vendor.eml");
+      expect(doc.blocks.slice(2).map((block) => [block.type, block.text, block.headingPath.join(" › ")])).toEqual([
+        ["heading", "Before you update", "Printer firmware 4.2"],
+        ["paragraph", "Print the configuration page and note the IP address.", "Printer firmware 4.2 › Before you update"],
+        ["list-item", "Hold the cancel key for 10 seconds.", "Printer firmware 4.2 › Before you update"],
+        ["list-item", "Wait for the green light.", "Printer firmware 4.2 › Before you update"],
+      ]);
+    }
+  });
+
+  it("is recognised by its headers without the .eml name, and an mbox file or a note with a Subject line stays text", async () => {
+    expect(await detectType(VPN_TICKET, "ticket 4711")).toEqual({kind: "email", mime: "message/rfc822"});
+    expect(await detectType(VPN_TICKET, "ticket.txt")).toMatchObject({kind: "email"});
+    const mbox = new Uint8Array(Buffer.concat([Buffer.from("From ana@example.com Tue Mar  5 14:02:11 2024\n"), Buffer.from(VPN_TICKET)]));
+    expect((await detectType(mbox, "inbox")).kind).toBe("text");
+    const note = new Uint8Array(Buffer.from("Subject: printer on floor 3\nFrom: the night shift\n\nThe tray jams when it holds more than 200 sheets.\n"));
+    expect((await detectType(note, "note.txt")).kind).toBe("text");
+  });
+
+  it("fails alone, with a stable code, when its parts nest without end, and names the format of an Outlook .msg", async () => {
+    const depth = 2000;
+    const nested = crlf([
+      "From: a@example.com",
+      "To: b@example.com",
+      "Subject: nest",
+      "Date: Tue, 05 Mar 2024 14:02:11 +0100",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b0"',
+      "",
+      ...Array.from({length: depth}, (_, i) => [`--b${i}`, `Content-Type: multipart/mixed; boundary="b${i + 1}"`, ""]).flat(),
+      "deep",
+    ]);
+    const tooDeep = await expectDesksideError(parseDocument(nested, "nested.eml"));
+    expect(tooDeep.code).toBe("FILE_TOO_COMPLEX");
+
+    // An OLE2 compound file header, as Outlook writes .msg files.
+    const msg = new Uint8Array(4096);
+    msg.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    const outlook = await expectDesksideError(parseDocument(msg, "Re VPN error 809.msg"));
+    expect(outlook.code).toBe("UNSUPPORTED_TYPE");
+    expect(outlook.message).toMatch(/Outlook message.*\.eml/);
+  });
+});
