@@ -78,7 +78,8 @@ describe("knowledge service: OCR", () => {
     const progress = recordProgress(service);
     const pdf = await makeScannedPdf([
       {text: ["Printer maintenance", "Clean the paper rollers every quarter with a dry cloth."]},
-      {image: spoolerPng, format: "png"},
+      // Its page number stamped in text before the image: the font comes first in the page's drawing.
+      {image: spoolerPng, format: "png", stamp: "2"},
       {image: tonerJpeg, format: "jpeg", rotate: 90},
     ]);
     const job = await service.waitForJob((await service.importBuffers([{name: "printer manual.pdf", bytes: pdf}])).id);

@@ -64,13 +64,19 @@ export async function makeImageOnlyPdf(): Promise<Uint8Array> {
   return pdf.save();
 }
 
-/** Text pages, and empty pages or pages with only a frame drawn (`"blank"`, `"frame"`) as books have, or a scanned image (`"image"`). */
-export async function makePdfWithBlankPages(pages: (string | "blank" | "frame" | "image")[]): Promise<Uint8Array> {
+/**
+ * Text pages, and empty pages or pages with only a frame drawn (`"blank"`, `"frame"`) as books have,
+ * or a scanned image (`"image"`), or one with a page number stamped in text before it (`"stamped-image"`).
+ */
+export async function makePdfWithBlankPages(pages: (string | "blank" | "frame" | "image" | "stamped-image")[]): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   for (const content of pages) {
     const page = pdf.addPage([595, 842]);
-    if (content === "image") page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
+    if (content === "stamped-image") {
+      page.drawText("12", {x: 290, y: 20, size: 9, font});
+      page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
+    } else if (content === "image") page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
     else if (content === "frame") page.drawRectangle({x: 50, y: 50, width: 495, height: 742, borderColor: rgb(0.5, 0.5, 0.5), borderWidth: 1});
     else if (content !== "blank") page.drawText(content, {x: 56, y: 780, size: 11, font});
   }

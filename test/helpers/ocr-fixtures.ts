@@ -143,6 +143,8 @@ export type ScannedPdfPage =
       rotate?: 90;
       /** The scan's resolution, which sets the page size (default 144: half a point a pixel). */
       dpi?: number;
+      /** Text stamped on the page before the image is drawn, as scanning software numbers pages. */
+      stamp?: string;
     }
   | {text: string[]};
 
@@ -164,7 +166,9 @@ export async function makeScannedPdf(pages: ScannedPdfPage[]): Promise<Uint8Arra
       page.setRotation(degrees(90));
       page.drawImage(image, {x: height, y: 0, width, height, rotate: degrees(90)});
     } else {
-      pdf.addPage([width, height]).drawImage(image, {x: 0, y: 0, width, height});
+      const page = pdf.addPage([width, height]);
+      if (content.stamp) page.drawText(content.stamp, {x: width / 2, y: 8, size: 8, font});
+      page.drawImage(image, {x: 0, y: 0, width, height});
     }
   }
   return pdf.save();

@@ -181,6 +181,10 @@ describe("PDF parsing", () => {
     // An image page among them is still reported as unread.
     const withScan = await parseDocument(await makePdfWithBlankPages([text(1), "blank", text(3), "image", text(5), text(6), text(7), text(8), text(9), text(10)]), "book.pdf");
     expect(withScan.warnings).toEqual(["1 of 10 pages have no text layer (scanned?) and were not indexed."]);
+    // A scan with its page number stamped in text first: the font must not end the page's drawing
+    // before the image (PDF.js compiles fonts with an ArrayBuffer method Node 20 lacks).
+    const stamped = await parseDocument(await makePdfWithBlankPages([text(1), "blank", text(3), "stamped-image", text(5), text(6), text(7), text(8), text(9), text(10)]), "book.pdf");
+    expect(stamped.warnings).toEqual(["1 of 10 pages have no text layer (scanned?) and were not indexed."]);
     const empty = await expectDesksideError(parseDocument(await makePdfWithBlankPages(["blank", "frame"]), "empty.pdf"));
     expect(empty.code).toBe("FILE_EMPTY");
     expect(empty.message).toMatch(/blank/);

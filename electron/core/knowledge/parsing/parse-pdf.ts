@@ -1,3 +1,4 @@
+import "./pdfjs-compat.js";
 import {extractTextItems, getDocumentProxy, getMeta} from "unpdf";
 import {DesksideError} from "../../../../shared/errors.js";
 import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
@@ -83,8 +84,9 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, limits: File
     }
     const warnings: string[] = [];
     if (ocrPages.size > 0) warnings.push(`${ocrPages.size} of ${pages.length} pages have no text layer; their text was recognised by OCR and may contain misread words.`);
-    // Blank pages (the back of a title page, a chapter's empty left-hand page) hold nothing to miss.
-    const unread = linesPerPage.filter((lines, index) => lines.length === 0 && !ocrPages.has(index + 1) && !blank.has(index + 1)).length;
+    // Pages whose text layer is at most a stamp, that OCR did not read, and that show something:
+    // a scan with a printed page number is unread too. Blank pages hold nothing to miss.
+    const unread = withoutText.filter((page) => !ocrPages.has(page) && !blank.has(page)).length;
     if (unread > 0) warnings.push(`${unread} of ${pages.length} pages have no text layer${context.ocr ? " and no readable image" : " (scanned?)"} and were not indexed.`);
 
     const {blocks: textBlocks, coverTitle} = toBlocks(linesPerPage);

@@ -1,3 +1,4 @@
+import "../pdfjs-compat.js";
 import type {getDocumentProxy} from "unpdf";
 import {getResolvedPDFJS} from "unpdf";
 import {grayFromPdfImage, type GrayImage, type PdfImageData} from "./gray-image.js";
