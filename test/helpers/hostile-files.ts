@@ -1,6 +1,7 @@
 import zlib from "node:zlib";
 import {PDFDocument, StandardFonts} from "pdf-lib";
 import type {ErrorCode} from "../../shared/errors.js";
+import {damagedOutlookMsg} from "./outlook-msg.js";
 import {HELVETICA, makeRawPdf, textContent} from "./pdf-writer.js";
 import {deflateRepeated, docxParts, makeZip, wordDocument} from "./zip-writer.js";
 
@@ -255,6 +256,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   {name: "header-flood.eml", why: "200,000 header lines (4 MB) before a one-line body", make: () => utf8(mail(Array.from({length: 200_000}, (_, i) => `X-Trace-${i}: relay ${i}`), "The printer is back.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
   {name: "folded-subject.eml", why: "one Subject header folded over 100,000 lines", make: () => utf8(mail([`Subject: ${Array.from({length: 100_000}, (_, i) => `part${i}`).join("\r\n ")}`], "Restart the spooler.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
   {name: "many-attachments.eml", why: "10,000 tiny attachments beside one line of text", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"'], ["--b\r\nContent-Type: text/plain\r\n\r\nSee the logs.", ...Array.from({length: 10_000}, (_, i) => `--b\r\nContent-Type: text/plain; name="log${i}.txt"\r\nContent-Disposition: attachment; filename="log${i}.txt"\r\n\r\nline ${i}`), "--b--"].join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "sector-loop.msg", why: "an Outlook message whose sector chains loop (its reader went round for ever)", make: () => damagedOutlookMsg("sector-loop"), codes: READ_CODES, mayImport: false},
+  {name: "huge-stream.msg", why: "an Outlook message whose streams claim 2 GB each", make: () => damagedOutlookMsg("huge-stream"), codes: READ_CODES, mayImport: false},
   {name: "base64-attachment-20mb.eml", why: "a 20 MB base64 attachment beside one line of text", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"'], ["--b\r\nContent-Type: text/plain\r\n\r\nThe dump is attached.", '--b\r\nContent-Type: application/octet-stream; name="core.dump"\r\nContent-Disposition: attachment; filename="core.dump"\r\nContent-Transfer-Encoding: base64\r\n', (Buffer.from(junk(15 * MB, 22)).toString("base64").match(/.{1,76}/g) ?? []).join("\r\n"), "--b--"].join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
 ];
 

@@ -308,6 +308,7 @@ const KIND_BY_EXTENSION: Record<string, string> = {
   json: "json",
   jsonl: "json",
   eml: "email",
+  msg: "email",
   png: "image",
   jpg: "image",
   jpeg: "image",

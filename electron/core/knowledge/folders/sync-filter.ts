@@ -32,6 +32,7 @@ export const SYNCED_EXTENSIONS: ReadonlySet<string> = new Set([
   "jsonl",
   "ndjson",
   "eml",
+  "msg",
   "png",
   "jpg",
   "jpeg",

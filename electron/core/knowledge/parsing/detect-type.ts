@@ -3,6 +3,7 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {decodeText, looksBinary, sniffUnicode} from "./decode-text.js";
 import {extensionOf} from "./file-name.js";
 import {MIME} from "./mime.js";
+import {isOutlookMessage} from "./outlook-msg.js";
 import {sniffDelimiter} from "./sniff-delimiter.js";
 import type {DocumentKind} from "./types.js";
 
@@ -18,7 +19,7 @@ export interface DetectedType {
 }
 
 
-const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml) and images of text (PNG, JPEG, TIFF)";
+const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml, Outlook .msg) and images of text (PNG, JPEG, TIFF)";
 /** Text beyond this is not needed to tell the kinds apart. */
 const SNIFF_BYTES = 1024 * 1024;
 
@@ -39,11 +40,12 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
   const magic = unicode && unicode.encoding !== "utf-8" ? undefined : await fileTypeFromBuffer(bytes);
   if (magic) {
     if (magic.mime === MIME.pdf) return {kind: "pdf", mime: MIME.pdf};
+    if (magic.mime === "application/x-cfb" && isOutlookMessage(bytes)) return {kind: "email", mime: MIME.outlook};
     if (WORD_MIMES.has(magic.mime)) return {kind: "docx", mime: MIME.docx};
     if (OCR_IMAGE_MIMES.has(magic.mime)) return {kind: "image", mime: magic.mime};
     // file-type also recognises a few text formats (XML, for XHTML); those go on to text sniffing.
     if (!magic.mime.startsWith("text/") && magic.mime !== "application/xml") {
-      throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime, ext), {details: {detected: magic.mime}});
+      throw new DesksideError("UNSUPPORTED_TYPE", unsupportedMessage(magic.ext, magic.mime), {details: {detected: magic.mime}});
     }
   } else if (!unicode && hasPdfHeaderNearStart(bytes)) {
     return {kind: "pdf", mime: MIME.pdf};
@@ -163,13 +165,12 @@ function looksDelimited(text: string): string | null {
   return guess.delimiter;
 }
 
-function unsupportedMessage(ext: string, mime: string, nameExt: string): string {
+function unsupportedMessage(ext: string, mime: string): string {
   const label = ext.toUpperCase();
   if (mime.startsWith("image/")) return `This is a ${label} image; Deskside reads text from PNG, JPEG and TIFF images only. Save it as PNG and import that.`;
   if (mime.startsWith("audio/") || mime.startsWith("video/")) return `This is a media file (${label}); Deskside imports ${SUPPORTED}.`;
   if (mime === "application/x-cfb") {
-    if (nameExt === "msg") return "This is an Outlook message (.msg); save it from your mail program as .eml (or forward it and save that), or print it to PDF, and import that.";
-    return "This is a legacy Office file (.doc, .xls, .msg) or a password-protected Office document; save it as .docx or PDF without a password and import that.";
+    return "This is a legacy Office file (.doc, .xls) or a password-protected Office document; save it as .docx or PDF without a password and import that.";
   }
   if (/spreadsheet|ms-excel/.test(mime)) return `This is a spreadsheet (${label}); save it as CSV and import that.`;
   if (/presentation|powerpoint|opendocument|rtf|epub/.test(mime)) {

@@ -13,4 +13,5 @@ export const MIME = {
   jpeg: "image/jpeg",
   tiff: "image/tiff",
   email: "message/rfc822",
+  outlook: "application/vnd.ms-outlook",
 } as const;

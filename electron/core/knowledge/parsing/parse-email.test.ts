@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import {detectType} from "./detect-type.js";
 import {parseDocument} from "./parse-document.js";
 import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
+import {damagedOutlookMsg, makeOutlookMsg} from "../../../../test/helpers/outlook-msg.js";
 
 /** Mail as clients write it: CRLF line ends, folded headers, MIME parts with their own encodings. */
 const crlf = (lines: string[]): Uint8Array => new Uint8Array(Buffer.from(lines.join("\r\n"), "latin1"));
@@ -106,7 +107,34 @@ describe("email parsing", () => {
     expect((await detectType(note, "note.txt")).kind).toBe("text");
   });
 
-  it("fails alone, with a stable code, when its parts nest without end, and names the format of an Outlook .msg", async () => {
+  it("reads an Outlook .msg like the same mail saved as .eml; inline images are no attachments", async () => {
+    const msg = makeOutlookMsg({
+      subject: "Re: VPN error 809 after the update",
+      senderName: "Ana Ruiz",
+      senderEmail: "ana.ruiz@example.com",
+      recipients: [
+        {name: "Help Desk", email: "helpdesk@example.com", type: "to"},
+        {name: "José Müller", email: "jose@example.com", type: "cc"},
+      ],
+      body: "Hi José,\r\n\r\nAllow UDP 500 and 4500 through the office firewall, then restart the VPN client. That cleared error 809 on all three laptops.\r\n\r\nOn Mon, 4 Mar 2024, José wrote:\r\n> After the update the VPN client says error 809.\r\n> What now?\r\n",
+      sent: new Date("2024-03-05T13:02:11Z"),
+      attachments: [
+        {name: "firewall-rules.pdf", data: new Uint8Array(3000).fill(1)},
+        {name: "image001.png", data: new Uint8Array(200), hidden: true},
+      ],
+    });
+    expect(await detectType(msg, "Re VPN error 809")).toEqual({kind: "email", mime: "application/vnd.ms-outlook"});
+    const fromMsg = await parseDocument(msg, "Re VPN error 809.msg");
+    const fromEml = await parseDocument(VPN_TICKET, "ticket-4711.eml");
+    expect(fromMsg).toMatchObject({title: fromEml.title, kind: "email", mime: "application/vnd.ms-outlook", warnings: fromEml.warnings, meta: fromEml.meta});
+    expect(fromMsg.blocks).toEqual(fromEml.blocks);
+
+    // A mail with only an HTML body (Outlook's own format) reads from the HTML.
+    const htmlOnly = await parseDocument(makeOutlookMsg({subject: "Printer firmware 4.2", senderName: "Vendor", senderEmail: "support@vendor.example", recipients: [], html: "<html><body><h2>Before you update</h2><p>Print the configuration page.</p></body></html>"}), "vendor.msg");
+    expect(htmlOnly.blocks.slice(1).map((block) => block.text)).toEqual(["From: Vendor <support@vendor.example>", "Before you update", "Print the configuration page."]);
+  });
+
+  it("fails alone, with a stable code, when its parts nest without end, and names the format of other compound files", async () => {
     const depth = 2000;
     const nested = crlf([
       "From: a@example.com",
@@ -122,11 +150,23 @@ describe("email parsing", () => {
     const tooDeep = await expectDesksideError(parseDocument(nested, "nested.eml"));
     expect(tooDeep.code).toBe("FILE_TOO_COMPLEX");
 
-    // An OLE2 compound file header, as Outlook writes .msg files.
-    const msg = new Uint8Array(4096);
-    msg.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-    const outlook = await expectDesksideError(parseDocument(msg, "Re VPN error 809.msg"));
-    expect(outlook.code).toBe("UNSUPPORTED_TYPE");
-    expect(outlook.message).toMatch(/Outlook message.*\.eml/);
+    // A compound file that holds no mail: a legacy Word document has the same container.
+    const legacy = new Uint8Array(4096);
+    legacy.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    const doc = await expectDesksideError(parseDocument(legacy, "old report.doc"));
+    expect(doc.code).toBe("UNSUPPORTED_TYPE");
+    expect(doc.message).toMatch(/legacy Office file/);
+    // A damaged .msg: the container's start, its directory gone.
+    const whole = makeOutlookMsg({subject: "Cut short", senderName: "A", senderEmail: "a@example.com", recipients: [], body: "x".repeat(5000)});
+    const cut = await expectDesksideError(parseDocument(whole.subarray(0, 1024), "cut.msg"));
+    expect(["PARSE_FAILED", "UNSUPPORTED_TYPE"]).toContain(cut.code);
+    // Tables that loop or claim gigabytes: refused before the reader follows them (it went round for ever).
+    for (const damage of ["sector-loop", "directory-loop", "huge-stream"] as const) {
+      const started = performance.now();
+      const error = await expectDesksideError(parseDocument(damagedOutlookMsg(damage), `${damage}.msg`));
+      expect(error.code, damage).toBe("PARSE_FAILED");
+      expect(error.message, damage).toMatch(/^This Outlook message is damaged: /);
+      expect(performance.now() - started, damage).toBeLessThan(2000);
+    }
   });
 });

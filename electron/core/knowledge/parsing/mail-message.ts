@@ -1,0 +1,122 @@
+import {parseHtmlDom} from "./dom.js";
+import {formatCount, type FileLimits} from "./file-limits.js";
+import {titleFromFileName} from "./file-name.js";
+import {blocksFromHtml} from "./html-to-blocks.js";
+import {checkMarkupDepth} from "./nesting-guard.js";
+import {textBlocks} from "./parse-text.js";
+import {collapseWhitespace} from "./text-cleanup.js";
+import type {Block, ParsedDocument} from "./types.js";
+
+/**
+ * A saved mail as both readers give it (MIME `.eml`, Outlook `.msg`), and the document made from
+ * it. A past ticket, a vendor's answer, an escalation thread: the subject is the title and the
+ * heading of every passage; one line names sender, recipients and date, so "what did the vendor
+ * say in March" finds it; the body is the plain-text part, or the HTML part when the plain one is
+ * missing or a stub ("view this message in a browser"). Quoted replies keep their words without
+ * the ">" marks: in a ticket thread the quoted history is the problem being answered. Attachments
+ * are named, not read: each is a file of its own to import.
+ */
+export interface MailMessage {
+  subject: string;
+  /** "Name <address>" or either alone. */
+  from: string;
+  to: string[];
+  cc: string[];
+  /** When it was sent; null when the mail does not say or says something unreadable. */
+  sent: Date | null;
+  text: string;
+  html: string;
+  /** Files sent with it, not the pieces of its own body (inline images). */
+  attachments: {name: string; bytes: number}[];
+}
+
+/** A plain part shorter than this share of the HTML part's text is a stub, not the message. */
+const STUB_SHARE = 0.3;
+/** A subject is a title; beyond this it is something else folded into the header. */
+const MAX_SUBJECT = 300;
+/** Recipients and attachments named one by one; the rest are counted. */
+const MAX_NAMED = 10;
+
+export function mailDocument(mail: MailMessage, fileName: string, mime: string, limits: FileLimits): ParsedDocument {
+  const subject = shortened(collapseWhitespace(mail.subject), MAX_SUBJECT);
+  const headingPath = subject ? [subject] : [];
+  const blocks: Block[] = [];
+  if (subject) blocks.push({type: "heading", text: subject, level: 1, headingPath: []});
+  const envelope = envelopeLine(mail);
+  if (envelope) blocks.push({type: "paragraph", text: envelope, headingPath});
+  for (const block of bodyBlocks(mail, limits)) blocks.push({...block, headingPath: [...headingPath, ...block.headingPath]});
+
+  const warnings: string[] = [];
+  const attached = mail.attachments;
+  if (attached.length > 0) {
+    const names = named(attached.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatSize(bytes)})`));
+    blocks.push({type: "paragraph", text: `Attachments: ${names}`, headingPath});
+    warnings.push(`${formatCount(attached.length)} attachment${attached.length === 1 ? " was" : "s were"} not imported with the email (${names}); import ${attached.length === 1 ? "it as a file of its own" : "them as files of their own"}.`);
+  }
+  return {
+    title: subject || titleFromFileName(fileName),
+    kind: "email",
+    mime,
+    blocks,
+    meta: {attachments: attached.length, ...(mail.sent ? {date: mail.sent.toISOString()} : {})},
+    warnings,
+  };
+}
+
+/** "From: Ana Ruiz <ana@example.com> · To: helpdesk@example.com · Date: 2024-03-05 14:02 UTC" */
+function envelopeLine(mail: MailMessage): string {
+  const parts: string[] = [];
+  const clean = (list: string[]): string[] => list.map(collapseWhitespace).filter(Boolean);
+  if (collapseWhitespace(mail.from)) parts.push(`From: ${collapseWhitespace(mail.from)}`);
+  if (clean(mail.to).length > 0) parts.push(`To: ${named(clean(mail.to))}`);
+  if (clean(mail.cc).length > 0) parts.push(`Cc: ${named(clean(mail.cc))}`);
+  if (mail.sent) parts.push(`Date: ${mail.sent.toISOString().slice(0, 16).replace("T", " ")} UTC`);
+  return parts.join(" · ");
+}
+
+function named(names: string[]): string {
+  const shown = names.slice(0, MAX_NAMED);
+  return names.length > shown.length ? `${shown.join(", ")} and ${formatCount(names.length - shown.length)} more` : shown.join(", ");
+}
+
+function bodyBlocks(mail: MailMessage, limits: FileLimits): Block[] {
+  const plain = mail.text.replace(/\r\n?/g, "\n");
+  if (mail.html.trim()) {
+    const fromHtml = htmlBlocks(mail.html, limits);
+    const htmlLength = fromHtml.reduce((sum, block) => sum + block.text.length, 0);
+    if (plain.trim().length < htmlLength * STUB_SHARE) return fromHtml;
+  }
+  return textBlocks(withoutQuoteMarks(plain));
+}
+
+function htmlBlocks(html: string, limits: FileLimits): Block[] {
+  checkMarkupDepth(html, limits, "email");
+  const dom = parseHtmlDom(html);
+  try {
+    return blocksFromHtml(dom.document.body ?? dom.document.documentElement);
+  } finally {
+    dom.close();
+  }
+}
+
+/** "> > text" → "text": quoted lines keep their words and their paragraph breaks. */
+function withoutQuoteMarks(text: string): string {
+  return text.replace(/^[ \t]*(>[ \t]?)+/gm, "");
+}
+
+/** A date as a mail client writes it, or null when it does not parse. */
+export function sentDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+function shortened(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
