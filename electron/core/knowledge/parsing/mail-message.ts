@@ -1,3 +1,4 @@
+import {formatBytes} from "../../../../shared/format-bytes.js";
 import {parseHtmlDom} from "./dom.js";
 import {formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
@@ -49,7 +50,7 @@ export function mailDocument(mail: MailMessage, fileName: string, mime: string, 
   const warnings: string[] = [];
   const attached = mail.attachments;
   if (attached.length > 0) {
-    const names = named(attached.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatSize(bytes)})`));
+    const names = named(attached.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatBytes(bytes)})`));
     blocks.push({type: "paragraph", text: `Attachments: ${names}`, headingPath});
     warnings.push(`${formatCount(attached.length)} attachment${attached.length === 1 ? " was" : "s were"} not imported with the email (${names}); import ${attached.length === 1 ? "it as a file of its own" : "them as files of their own"}.`);
   }
@@ -115,8 +116,3 @@ function shortened(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}

@@ -63,10 +63,10 @@ describe("email parsing", () => {
       ["paragraph", "Hi José,"],
       ["paragraph", "Allow UDP 500 and 4500 through the office firewall, then restart the VPN client. That cleared error 809 on all three laptops."],
       ["paragraph", "On Mon, 4 Mar 2024, José wrote:\nAfter the update the VPN client says error 809.\nWhat now?"],
-      ["paragraph", "Attachments: firewall-rules.pdf (3 KB)"],
+      ["paragraph", "Attachments: firewall-rules.pdf (2.9 KB)"],
     ]);
     expect(doc.blocks.slice(1).every((block) => block.headingPath.join() === "Re: VPN error 809 after the update")).toBe(true);
-    expect(doc.warnings).toEqual(["1 attachment was not imported with the email (firewall-rules.pdf (3 KB)); import it as a file of its own."]);
+    expect(doc.warnings).toEqual(["1 attachment was not imported with the email (firewall-rules.pdf (2.9 KB)); import it as a file of its own."]);
   });
 
   it("takes the HTML part when the plain one is missing or only a stub", async () => {
