@@ -309,6 +309,7 @@ const KIND_BY_EXTENSION: Record<string, string> = {
   jsonl: "json",
   eml: "email",
   msg: "email",
+  mbox: "email",
   png: "image",
   jpg: "image",
   jpeg: "image",

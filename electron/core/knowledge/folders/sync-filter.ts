@@ -33,6 +33,7 @@ export const SYNCED_EXTENSIONS: ReadonlySet<string> = new Set([
   "ndjson",
   "eml",
   "msg",
+  "mbox",
   "png",
   "jpg",
   "jpeg",

@@ -30,6 +30,7 @@ const HTML_EXTENSIONS = new Set(["html", "htm", "xhtml", "shtml", "mht"]);
 const MARKDOWN_EXTENSIONS = new Set(["md", "markdown", "mdown", "mkd", "mkdn", "mdx"]);
 const CSV_EXTENSIONS = new Set(["csv", "tsv", "tab"]);
 const JSON_EXTENSIONS = new Set(["json", "jsonl", "ndjson"]);
+const MAILBOX_EXTENSIONS = new Set(["mbox", "mbx"]);
 
 export async function detectType(bytes: Uint8Array, fileName: string): Promise<DetectedType> {
   if (bytes.length === 0) throw new DesksideError("FILE_EMPTY", "This file is empty (0 bytes); there is nothing to import.");
@@ -71,6 +72,7 @@ function hasPdfHeaderNearStart(bytes: Uint8Array): boolean {
 function sniffTextType(text: string, ext: string, truncated: boolean): DetectedType {
   // Before HTML: a mail whose body is HTML starts with its headers all the same.
   if (ext === "eml" || looksLikeEmail(text)) return {kind: "email", mime: MIME.email};
+  if (MAILBOX_EXTENSIONS.has(ext) || (text.startsWith("From ") && looksLikeEmail(text.slice(text.indexOf("\n") + 1)))) return {kind: "email", mime: MIME.mbox};
   if (looksLikeHtml(text, ext)) return {kind: "html", mime: MIME.html};
   const jsonShape = sniffJson(text, truncated);
   if (jsonShape) return {kind: "json", mime: jsonShape === "jsonl" ? MIME.jsonl : MIME.json};
@@ -90,8 +92,8 @@ const MAIL_HEADERS = new Set(["from", "to", "cc", "subject", "date", "message-id
 
 /**
  * A header block (lines "Name: value", folded lines indented) up to the first blank line, with a
- * sender and the headers only a mail transport or client writes. An mbox file starts "From " without
- * a colon and stays text: it holds many messages.
+ * sender and the headers only a mail transport or client writes. A mailbox file starts with a
+ * "From " line (no colon) before its first message's headers.
  */
 function looksLikeEmail(text: string): boolean {
   const end = text.search(/\r?\n\r?\n/);

@@ -39,6 +39,23 @@ const MAX_SUBJECT = 300;
 const MAX_NAMED = 10;
 
 export function mailDocument(mail: MailMessage, fileName: string, mime: string, limits: FileLimits): ParsedDocument {
+  const {subject, blocks, attachmentNames} = mailBlocks(mail, limits);
+  const count = mail.attachments.length;
+  return {
+    title: subject || titleFromFileName(fileName),
+    kind: "email",
+    mime,
+    blocks,
+    meta: {attachments: count, ...(mail.sent ? {date: mail.sent.toISOString()} : {})},
+    warnings: count > 0 ? [`${formatCount(count)} attachment${count === 1 ? " was" : "s were"} not imported with the email (${attachmentNames}); import ${count === 1 ? "it as a file of its own" : "them as files of their own"}.`] : [],
+  };
+}
+
+/**
+ * One mail's blocks under its subject: the envelope line, the body, the attachments' names. A
+ * mailbox file holds many, each its own section.
+ */
+export function mailBlocks(mail: MailMessage, limits: FileLimits): {subject: string; blocks: Block[]; attachmentNames: string} {
   const subject = shortened(collapseWhitespace(mail.subject), MAX_SUBJECT);
   const headingPath = subject ? [subject] : [];
   const blocks: Block[] = [];
@@ -46,22 +63,9 @@ export function mailDocument(mail: MailMessage, fileName: string, mime: string, 
   const envelope = envelopeLine(mail);
   if (envelope) blocks.push({type: "paragraph", text: envelope, headingPath});
   for (const block of bodyBlocks(mail, limits)) blocks.push({...block, headingPath: [...headingPath, ...block.headingPath]});
-
-  const warnings: string[] = [];
-  const attached = mail.attachments;
-  if (attached.length > 0) {
-    const names = named(attached.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatBytes(bytes)})`));
-    blocks.push({type: "paragraph", text: `Attachments: ${names}`, headingPath});
-    warnings.push(`${formatCount(attached.length)} attachment${attached.length === 1 ? " was" : "s were"} not imported with the email (${names}); import ${attached.length === 1 ? "it as a file of its own" : "them as files of their own"}.`);
-  }
-  return {
-    title: subject || titleFromFileName(fileName),
-    kind: "email",
-    mime,
-    blocks,
-    meta: {attachments: attached.length, ...(mail.sent ? {date: mail.sent.toISOString()} : {})},
-    warnings,
-  };
+  const attachmentNames = named(mail.attachments.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatBytes(bytes)})`));
+  if (mail.attachments.length > 0) blocks.push({type: "paragraph", text: `Attachments: ${attachmentNames}`, headingPath});
+  return {subject, blocks, attachmentNames};
 }
 
 /** "From: Ana Ruiz <ana@example.com> · To: helpdesk@example.com · Date: 2024-03-05 14:02 UTC" */

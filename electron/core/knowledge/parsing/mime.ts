@@ -14,4 +14,5 @@ export const MIME = {
   tiff: "image/tiff",
   email: "message/rfc822",
   outlook: "application/vnd.ms-outlook",
+  mbox: "application/mbox",
 } as const;

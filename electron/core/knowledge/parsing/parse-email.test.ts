@@ -98,11 +98,13 @@ describe("email parsing", () => {
     }
   });
 
-  it("is recognised by its headers without the .eml name, and an mbox file or a note with a Subject line stays text", async () => {
+  it("is recognised by its headers without the .eml name, and a note with a Subject line stays text", async () => {
     expect(await detectType(VPN_TICKET, "ticket 4711")).toEqual({kind: "email", mime: "message/rfc822"});
     expect(await detectType(VPN_TICKET, "ticket.txt")).toMatchObject({kind: "email"});
     const mbox = new Uint8Array(Buffer.concat([Buffer.from("From ana@example.com Tue Mar  5 14:02:11 2024\n"), Buffer.from(VPN_TICKET)]));
-    expect((await detectType(mbox, "inbox")).kind).toBe("text");
+    expect(await detectType(mbox, "Inbox")).toEqual({kind: "email", mime: "application/mbox"});
+    // One message saved with its mailbox line reads like the .eml.
+    expect((await parseDocument(mbox, "ticket.mbox")).blocks).toEqual((await parseDocument(VPN_TICKET, "ticket.eml")).blocks);
     const note = new Uint8Array(Buffer.from("Subject: printer on floor 3\nFrom: the night shift\n\nThe tray jams when it holds more than 200 sheets.\n"));
     expect((await detectType(note, "note.txt")).kind).toBe("text");
   });
@@ -132,6 +134,27 @@ describe("email parsing", () => {
     // A mail with only an HTML body (Outlook's own format) reads from the HTML.
     const htmlOnly = await parseDocument(makeOutlookMsg({subject: "Printer firmware 4.2", senderName: "Vendor", senderEmail: "support@vendor.example", recipients: [], html: "<html><body><h2>Before you update</h2><p>Print the configuration page.</p></body></html>"}), "vendor.msg");
     expect(htmlOnly.blocks.slice(1).map((block) => block.text)).toEqual(["From: Vendor <support@vendor.example>", "Before you update", "Print the configuration page."]);
+  });
+
+  it("reads a mailbox file as one section per message; a damaged message is left out and counted", async () => {
+    const message = (subject: string, body: string, extra: string[] = []): string =>
+      ["From: Help Desk <helpdesk@example.com>", "To: ops@example.com", `Subject: ${subject}`, "Date: Tue, 05 Mar 2024 14:02:11 +0100", "MIME-Version: 1.0", ...extra, "", body, ""].join("\n");
+    const nested = message("Broken", "x", ['Content-Type: multipart/mixed; boundary="b0"']) + Array.from({length: 100}, (_, i) => `--b${i}\nContent-Type: multipart/mixed; boundary="b${i + 1}"\n`).join("\n");
+    const mbox = [
+      "From helpdesk@example.com Tue Mar  5 14:02:11 2024",
+      message("Printer on floor 3 offline", "Restart the spooler.\n>From the logs: the queue was stuck.\n"),
+      "From helpdesk@example.com Tue Mar  5 15:10:00 2024",
+      nested,
+      "From helpdesk@example.com Wed Mar  6 09:00:00 2024",
+      message("VPN error 809", "Allow UDP 500 and 4500 through the firewall."),
+    ].join("\n");
+    const doc = await parseDocument(new Uint8Array(Buffer.from(mbox)), "Tickets March.mbox");
+    expect(doc).toMatchObject({title: "Tickets March", kind: "email", mime: "application/mbox", meta: {messages: 2, attachments: 0}});
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.text)).toEqual(["Printer on floor 3 offline", "VPN error 809"]);
+    // The body line that began "From " was escaped in the mailbox and reads as written.
+    expect(doc.blocks.find((block) => block.text.startsWith("Restart the spooler."))?.text).toBe("Restart the spooler.\nFrom the logs: the queue was stuck.");
+    expect(doc.blocks.find((block) => block.text.startsWith("Allow UDP"))?.headingPath).toEqual(["VPN error 809"]);
+    expect(doc.warnings).toEqual(["1 of 3 messages could not be read (damaged) and were left out."]);
   });
 
   it("fails alone, with a stable code, when its parts nest without end, and names the format of other compound files", async () => {

@@ -5,7 +5,7 @@ import {Icon} from "../../ui/Icon.js";
 import {collectDroppedFiles, filesFromInput, splitDroppedFolders, type PickedFile} from "./dropped-files.js";
 import {desktopPathOf} from "./useKnowledgeImport.js";
 
-const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log,.eml,.msg,.png,.jpg,.jpeg,.tif,.tiff";
+const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log,.eml,.msg,.mbox,.png,.jpg,.jpeg,.tif,.tiff";
 const FORMATS = "PDF, Word, HTML, Markdown, text, CSV, JSON, and scans or images of text (PNG, JPEG, TIFF; read by OCR). Folders are imported with everything inside.";
 
 /**
