@@ -86,12 +86,31 @@ function named(names: string[]): string {
 
 function bodyBlocks(mail: MailMessage, limits: FileLimits): Block[] {
   const plain = mail.text.replace(/\r\n?/g, "\n");
-  if (mail.html.trim()) {
+  // A DOM costs about 15 ms per message, so the HTML part's text is measured roughly first: a
+  // mailbox of 20,000 messages that all carry both parts reads from the plain ones.
+  if (mail.html.trim() && plain.trim().length < roughTextLength(mail.html) * STUB_SHARE) {
     const fromHtml = htmlBlocks(mail.html, limits);
     const htmlLength = fromHtml.reduce((sum, block) => sum + block.text.length, 0);
     if (plain.trim().length < htmlLength * STUB_SHARE) return fromHtml;
   }
   return textBlocks(withoutQuoteMarks(plain));
+}
+
+/** Characters of HTML outside its tags, style sheets and scripts, in one pass. */
+function roughTextLength(html: string): number {
+  const lower = html.toLowerCase();
+  let length = 0;
+  let at = 0;
+  while (at < html.length) {
+    const open = html.indexOf("<", at);
+    if (open < 0) return length + (html.length - at);
+    length += open - at;
+    const hidden = /^<(style|script)\b/.exec(lower.slice(open, open + 8));
+    const close = hidden ? lower.indexOf(`</${hidden[1]}`, open) : html.indexOf(">", open);
+    if (close < 0) return length;
+    at = hidden ? lower.indexOf(">", close) + 1 || html.length : close + 1;
+  }
+  return length;
 }
 
 function htmlBlocks(html: string, limits: FileLimits): Block[] {
