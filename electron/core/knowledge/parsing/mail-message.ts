@@ -1,5 +1,5 @@
 import {formatBytes} from "../../../../shared/format-bytes.js";
-import {parseHtmlDom} from "./dom.js";
+import {parseHtmlDom, type HtmlDom} from "./dom.js";
 import {formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
 import {blocksFromHtml} from "./html-to-blocks.js";
@@ -113,13 +113,30 @@ function roughTextLength(html: string): number {
   return length;
 }
 
+/**
+ * HTML bodies are read into one reused document: building a DOM costs about 15 ms, a mailbox of
+ * HTML-only messages would spend minutes on it. The DOM is freed once no body has used it for a
+ * moment, so a single mail does not keep it.
+ */
+let shared: {dom: HtmlDom; timer: NodeJS.Timeout} | null = null;
+
 function htmlBlocks(html: string, limits: FileLimits): Block[] {
   checkMarkupDepth(html, limits, "email");
-  const dom = parseHtmlDom(html);
+  if (!shared) shared = {dom: parseHtmlDom("<!doctype html><html><head></head><body></body></html>"), timer: setTimeout(() => undefined, 0)};
+  clearTimeout(shared.timer);
+  const current = shared;
+  current.timer = setTimeout(() => {
+    current.dom.close();
+    if (shared === current) shared = null;
+  }, 1000);
+  current.timer.unref();
+  const {document} = current.dom;
+  // The body's own markup only: a full document's head (styles, title) is no content.
+  document.documentElement.innerHTML = html;
   try {
-    return blocksFromHtml(dom.document.body ?? dom.document.documentElement);
+    return blocksFromHtml(document.body ?? document.documentElement);
   } finally {
-    dom.close();
+    document.documentElement.innerHTML = "<head></head><body></body>";
   }
 }
 
