@@ -15,6 +15,8 @@ export interface OutlookMessage {
   recipients: {name: string; email: string; type: "to" | "cc"}[];
   body?: string;
   html?: string;
+  /** An RTF body (stored as "compressed RTF" of the uncompressed kind), as messages without a plain body keep it. */
+  rtf?: string;
   /** Sending time. */
   sent?: Date;
   attachments?: {name: string; data: Uint8Array; hidden?: boolean}[];
@@ -56,6 +58,17 @@ function propertiesStream(headerBytes: number, header: number[], fixed: {id: num
   return {name: "__properties_version1.0", type: STREAM, data: new Uint8Array(bytes)};
 }
 
+/** [MS-OXRTFCP]'s header with COMPTYPE "MELA" (stored as is), then the RTF itself. */
+function uncompressedRtf(rtf: string): Uint8Array {
+  const raw = Buffer.from(rtf, "latin1");
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(raw.length + 12, 0);
+  header.writeUInt32LE(raw.length, 4);
+  header.writeUInt32LE(0x414c454d, 8);
+  header.writeUInt32LE(0, 12);
+  return new Uint8Array(Buffer.concat([header, raw]));
+}
+
 /** 100-nanosecond intervals since 1601-01-01, as MAPI stores times. */
 function fileTime(date: Date): bigint {
   return (BigInt(date.getTime()) + 11_644_473_600_000n) * 10_000n;
@@ -75,6 +88,7 @@ export function makeOutlookMsg(message: OutlookMessage): Uint8Array {
   ];
   if (message.body !== undefined) top.push(stringStream(0x1000, message.body));
   if (message.html !== undefined) top.push(binaryStream(0x1013, new Uint8Array(Buffer.from(message.html, "utf8"))));
+  if (message.rtf !== undefined) top.push(binaryStream(0x1009, uncompressedRtf(message.rtf)));
   const fixed: {id: number; type: number; value: bigint | number}[] = message.sent ? [{id: 0x0039, type: PT_SYSTIME, value: fileTime(message.sent)}, {id: 0x0e06, type: PT_SYSTIME, value: fileTime(message.sent)}] : [];
   // The HTML part's code page: UTF-8.
   if (message.html !== undefined) fixed.push({id: 0x3fde, type: PT_LONG, value: 65001});

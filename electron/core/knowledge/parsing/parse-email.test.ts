@@ -131,6 +131,30 @@ describe("email parsing", () => {
     expect(fromMsg).toMatchObject({title: fromEml.title, kind: "email", mime: "application/vnd.ms-outlook", warnings: fromEml.warnings, meta: fromEml.meta});
     expect(fromMsg.blocks).toEqual(fromEml.blocks);
 
+    // Only an RTF body: Outlook's own rich text, and HTML mail kept inside RTF.
+    const person = {senderName: "Ana Ruiz", senderEmail: "ana.ruiz@example.com", recipients: []};
+    const rich = await parseDocument(
+      makeOutlookMsg({
+        ...person,
+        subject: "Spooler",
+        rtf: "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}{\\colortbl;\\red0\\green0\\blue0;}{\\*\\generator Riched20;}\\pard Restart the spooler on Jos\\'e9's printer.\\par\\pard Then clear the queue \\u8212? all of it.\\par}",
+      }),
+      "spooler.msg",
+    );
+    expect(rich.blocks.slice(2).map((block) => block.text)).toEqual(["Restart the spooler on José's printer.\nThen clear the queue — all of it."]);
+    const wrapped = await parseDocument(
+      makeOutlookMsg({
+        ...person,
+        subject: "Firmware",
+        rtf: "{\\rtf1\\ansi\\fbidis\\ansicpg1252\\deff0\\fromhtml1{\\fonttbl{\\f0 Arial;}}{\\*\\htmltag19 <html>}{\\*\\htmltag34 <body>}{\\*\\htmltag64 <h2>}\\htmlrtf {\\b \\htmlrtf0 Before you update\\htmlrtf }\\htmlrtf0{\\*\\htmltag72 </h2>}{\\*\\htmltag64 <p>}Print the configuration page.{\\*\\htmltag72 </p>}{\\*\\htmltag42 </body>}{\\*\\htmltag27 </html>}}",
+      }),
+      "firmware.msg",
+    );
+    expect(wrapped.blocks.slice(2).map((block) => [block.type, block.text])).toEqual([
+      ["heading", "Before you update"],
+      ["paragraph", "Print the configuration page."],
+    ]);
+
     // A mail with only an HTML body (Outlook's own format) reads from the HTML.
     const htmlOnly = await parseDocument(makeOutlookMsg({subject: "Printer firmware 4.2", senderName: "Vendor", senderEmail: "support@vendor.example", recipients: [], html: "<html><body><h2>Before you update</h2><p>Print the configuration page.</p></body></html>"}), "vendor.msg");
     expect(htmlOnly.blocks.slice(1).map((block) => block.text)).toEqual(["From: Vendor <support@vendor.example>", "Before you update", "Print the configuration page."]);

@@ -2,7 +2,9 @@ import * as msgreader from "@kenjiuno/msgreader";
 import type {FieldsData} from "@kenjiuno/msgreader";
 import {DesksideError} from "../../../../shared/errors.js";
 import type {FileLimits} from "./file-limits.js";
+import {decompressRTF} from "@kenjiuno/decompressrtf";
 import {mailDocument, sentDate} from "./mail-message.js";
+import {rtfToText} from "./rtf-text.js";
 import {compoundFileDamage} from "./outlook-msg.js";
 import {MIME} from "./mime.js";
 import type {ParsedDocument} from "./types.js";
@@ -10,7 +12,8 @@ import type {ParsedDocument} from "./types.js";
 /**
  * Outlook messages (`.msg`: what dragging a mail out of Outlook saves), read with msgreader: the
  * MAPI properties of subject, sender, recipients, times, the plain body (`PR_BODY`, which Outlook
- * writes beside its RTF or HTML body) or the HTML body, and the attachments' names and sizes.
+ * writes beside its RTF or HTML body) or the HTML body, or else the compressed RTF body
+ * (`rtf-text.ts`), and the attachments' names and sizes.
  * An embedded message (a forwarded mail attached whole) counts as an attachment.
  */
 
@@ -33,6 +36,14 @@ export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: Fil
     throw new DesksideError("UNSUPPORTED_TYPE", `This Outlook item is not a mail (${fields.messageClass}); Deskside imports messages, not calendar items, contacts or tasks.`);
 
   const recipients = fields.recipients ?? [];
+  let text = fields.body ?? "";
+  let html = fields.bodyHtml ?? (fields.html ? new TextDecoder(codePageLabel(fields.internetCodepage)).decode(fields.html) : "");
+  // No plain or HTML body: the message keeps only its compressed RTF, which may wrap HTML.
+  if (!text.trim() && !html.trim() && fields.compressedRtf) {
+    const body = rtfBody(fields.compressedRtf);
+    if (body.isHtml) html = body.text;
+    else text = body.text;
+  }
   const person = (name?: string, address?: string): string => (name && address && name !== address ? `${name} <${address}>` : name || address || "");
   return mailDocument(
     {
@@ -41,8 +52,8 @@ export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: Fil
       to: recipients.filter((r) => r.recipType !== "cc" && r.recipType !== "bcc").map((r) => person(r.name, r.smtpAddress || r.email)),
       cc: recipients.filter((r) => r.recipType === "cc").map((r) => person(r.name, r.smtpAddress || r.email)),
       sent: sentDate(fields.clientSubmitTime ?? fields.messageDeliveryTime ?? fields.creationTime),
-      text: fields.body ?? "",
-      html: fields.bodyHtml ?? (fields.html ? new TextDecoder(codePageLabel(fields.internetCodepage)).decode(fields.html) : ""),
+      text,
+      html,
       attachments: (fields.attachments ?? [])
         .filter((attachment) => !attachment.attachmentHidden && !attachment.pidContentId)
         .map((attachment) => ({name: attachment.fileName ?? attachment.fileNameShort ?? attachment.name ?? (attachment.innerMsgContent ? "attached message" : "unnamed"), bytes: attachment.contentLength ?? 0})),
@@ -51,6 +62,15 @@ export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: Fil
     MIME.outlook,
     limits,
   );
+}
+
+function rtfBody(compressed: Uint8Array): {text: string; isHtml: boolean} {
+  try {
+    // RTF is 7-bit text with escapes; Latin-1 keeps every byte as one character.
+    return rtfToText(Buffer.from(decompressRTF(Array.from(compressed))).toString("latin1"));
+  } catch (error) {
+    throw new DesksideError("PARSE_FAILED", "The body of this Outlook message could not be read; it may be damaged.", {cause: error});
+  }
 }
 
 /** A Windows code page as a TextDecoder label; UTF-8 when unknown. */
