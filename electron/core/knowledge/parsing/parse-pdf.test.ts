@@ -105,6 +105,7 @@ describe("PDF parsing", () => {
       {text: "MIT", y: 500, size: 17},
     ];
     const chapter = (n: number): PlacedLine[] => [
+      {text: "CHAPTER", y: 800, size: 10},
       {text: `${n} Principals`, y: 780, size: 14.5},
       {text: `${n}.1 modify_principal`, y: 740, size: 12},
       {text: "Use kadmin: modprinc -unlock PRINCNAME to unlock a principal that was locked out.", y: 710, size: 10},
@@ -118,6 +119,8 @@ describe("PDF parsing", () => {
       ["5.1 modify_principal", 2],
     ]);
     expect(doc.blocks.find((block) => block.text.startsWith("Use kadmin"))?.headingPath).toEqual(["4 Principals", "4.1 modify_principal"]);
+    // The "CHAPTER" label above each chapter's title is not text of the section before it.
+    expect(doc.blocks.some((block) => block.text.includes("CHAPTER"))).toBe(false);
     expect(doc.blocks.filter((block) => block.page === 1).map((block) => [block.type, block.headingPath])).toEqual([
       ["paragraph", []],
       ["paragraph", []],

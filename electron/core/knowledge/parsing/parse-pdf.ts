@@ -38,6 +38,7 @@ interface Paragraph {
 }
 
 const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
+const CHAPTER_LABEL = /^(chapter|appendix|part|kapitel|chapitre|capítulo|capitolo)$/i;
 /** A page with less text than this in its text layer (a stamped page number at most) is read by OCR. */
 const MIN_TEXT_LAYER_CHARS = 16;
 /** At most this many text-less pages are checked for being blank. */
@@ -302,9 +303,13 @@ function toBlocks(pages: Line[][]): {blocks: Block[]; coverTitle?: string} {
   const headings = new HeadingPath();
   const blocks: Block[] = [];
   const contents: typeof paragraphs = [];
-  for (const paragraph of paragraphs) {
+  for (const [index, paragraph] of paragraphs.entries()) {
     const {text, page} = paragraph;
-    if (isContentsList(paragraph.lines.map((line) => line.text), CONTENTS_HEADING.test(headings.current().at(-1) ?? ""))) {
+    if (CHAPTER_LABEL.test(text) && paragraphs[index + 1] && isHeading(paragraphs[index + 1])) {
+      // "CHAPTER" in body type above a chapter's number and title (as Sphinx prints them): a label,
+      // which would otherwise end the previous section's last passage.
+      continue;
+    } else if (isContentsList(paragraph.lines.map((line) => line.text), CONTENTS_HEADING.test(headings.current().at(-1) ?? ""))) {
       // A contents page names every section, so it would match any question about the manual;
       // dropped unless it is all the file has.
       contents.push(paragraph);
