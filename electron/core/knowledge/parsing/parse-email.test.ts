@@ -101,6 +101,10 @@ describe("email parsing", () => {
   it("is recognised by its headers without the .eml name, and a note with a Subject line stays text", async () => {
     expect(await detectType(VPN_TICKET, "ticket 4711")).toEqual({kind: "email", mime: "message/rfc822"});
     expect(await detectType(VPN_TICKET, "ticket.txt")).toMatchObject({kind: "email"});
+    // Saved again by an editor that writes a byte-order mark.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...VPN_TICKET]);
+    expect(await detectType(withBom, "ticket")).toMatchObject({kind: "email"});
+    expect((await parseDocument(withBom, "ticket.eml")).blocks).toEqual((await parseDocument(VPN_TICKET, "ticket.eml")).blocks);
     const mbox = new Uint8Array(Buffer.concat([Buffer.from("From ana@example.com Tue Mar  5 14:02:11 2024\n"), Buffer.from(VPN_TICKET)]));
     expect(await detectType(mbox, "Inbox")).toEqual({kind: "email", mime: "application/mbox"});
     // One message saved with its mailbox line reads like the .eml.
