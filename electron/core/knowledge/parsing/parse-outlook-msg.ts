@@ -1,12 +1,12 @@
+import {decompressRTF} from "@kenjiuno/decompressrtf";
 import * as msgreader from "@kenjiuno/msgreader";
 import type {FieldsData} from "@kenjiuno/msgreader";
 import {DesksideError} from "../../../../shared/errors.js";
 import type {FileLimits} from "./file-limits.js";
-import {decompressRTF} from "@kenjiuno/decompressrtf";
 import {mailDocument, sentDate} from "./mail-message.js";
-import {rtfToText} from "./rtf-text.js";
-import {compoundFileDamage} from "./outlook-msg.js";
 import {MIME} from "./mime.js";
+import {compoundFileDamage} from "./outlook-msg.js";
+import {rtfToText} from "./rtf-text.js";
 import type {ParsedDocument} from "./types.js";
 
 /**
