@@ -58,10 +58,7 @@ export async function makeLaidOutPdf(pages: PlacedLine[][]): Promise<Uint8Array>
 
 /** A page holding one gray image and no text: what a scan looks like to a text extractor. */
 export async function makeImageOnlyPdf(): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  const image = await pdf.embedPng(grayPng(40, 60, 90));
-  pdf.addPage([595, 842]).drawImage(image, {x: 50, y: 50, width: 400, height: 600});
-  return pdf.save();
+  return makePdfWithBlankPages(["image"]);
 }
 
 /**
@@ -73,10 +70,8 @@ export async function makePdfWithBlankPages(pages: (string | "blank" | "frame" |
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   for (const content of pages) {
     const page = pdf.addPage([595, 842]);
-    if (content === "stamped-image") {
-      page.drawText("12", {x: 290, y: 20, size: 9, font});
-      page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
-    } else if (content === "image") page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
+    if (content === "stamped-image") page.drawText("12", {x: 290, y: 20, size: 9, font});
+    if (content === "image" || content === "stamped-image") page.drawImage(await pdf.embedPng(grayPng(40, 60, 90)), {x: 50, y: 50, width: 400, height: 600});
     else if (content === "frame") page.drawRectangle({x: 50, y: 50, width: 495, height: 742, borderColor: rgb(0.5, 0.5, 0.5), borderWidth: 1});
     else if (content !== "blank") page.drawText(content, {x: 56, y: 780, size: 11, font});
   }

@@ -235,7 +235,7 @@ async function importOne(
       records,
       {vectorModel: withVectors ? {id: embedder.modelId, dimension: embedder.dimension} : null, signal},
     );
-    return report({state: "done", documentId: doc.id, chunks: doc.chunkCount, ...(parsed.warnings.length > 0 ? {warnings: [...parsed.warnings]} : {})});
+    return report({state: "done", documentId: doc.id, chunks: doc.chunkCount, ...(parsed.warnings.length > 0 ? {warnings: parsed.warnings} : {})});
   } catch (error) {
     if (signal.aborted || (error instanceof DesksideError && error.code === "CANCELLED")) return report({state: "cancelled"});
     const failure = asFailure(error, "INTERNAL", "Something went wrong while importing this file; details are in the log.");

@@ -71,10 +71,10 @@ export function mailBlocks(mail: MailMessage, limits: FileLimits): {subject: str
 /** "From: Ana Ruiz <ana@example.com> · To: helpdesk@example.com · Date: 2024-03-05 14:02 UTC" */
 function envelopeLine(mail: MailMessage): string {
   const parts: string[] = [];
-  const clean = (list: string[]): string[] => list.map(collapseWhitespace).filter(Boolean);
-  if (collapseWhitespace(mail.from)) parts.push(`From: ${collapseWhitespace(mail.from)}`);
-  if (clean(mail.to).length > 0) parts.push(`To: ${named(clean(mail.to))}`);
-  if (clean(mail.cc).length > 0) parts.push(`Cc: ${named(clean(mail.cc))}`);
+  const [from, to, cc] = [[mail.from], mail.to, mail.cc].map((list) => list.map(collapseWhitespace).filter(Boolean));
+  if (from.length > 0) parts.push(`From: ${from[0]}`);
+  if (to.length > 0) parts.push(`To: ${named(to)}`);
+  if (cc.length > 0) parts.push(`Cc: ${named(cc)}`);
   if (mail.sent) parts.push(`Date: ${mail.sent.toISOString().slice(0, 16).replace("T", " ")} UTC`);
   return parts.join(" · ");
 }
@@ -118,19 +118,19 @@ function roughTextLength(html: string): number {
  * HTML-only messages would spend minutes on it. The DOM is freed once no body has used it for a
  * moment, so a single mail does not keep it.
  */
-let shared: {dom: HtmlDom; timer: NodeJS.Timeout} | null = null;
+let sharedDom: HtmlDom | null = null;
+let releaseTimer: NodeJS.Timeout | undefined;
 
 function htmlBlocks(html: string, limits: FileLimits): Block[] {
   checkMarkupDepth(html, limits, "email");
-  if (!shared) shared = {dom: parseHtmlDom("<!doctype html><html><head></head><body></body></html>"), timer: setTimeout(() => undefined, 0)};
-  clearTimeout(shared.timer);
-  const current = shared;
-  current.timer = setTimeout(() => {
-    current.dom.close();
-    if (shared === current) shared = null;
+  const dom = (sharedDom ??= parseHtmlDom("<!doctype html><html><head></head><body></body></html>"));
+  clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => {
+    dom.close();
+    sharedDom = null;
   }, 1000);
-  current.timer.unref();
-  const {document} = current.dom;
+  releaseTimer.unref();
+  const {document} = dom;
   // The body's own markup only: a full document's head (styles, title) is no content.
   document.documentElement.innerHTML = html;
   try {

@@ -15,7 +15,7 @@ const NO_STREAM = 0xffffffff;
 const HEADER_DIFAT_ENTRIES = 109;
 const DIRECTORY_ENTRY_BYTES = 128;
 
-export function isCompoundFile(bytes: Uint8Array): boolean {
+function isCompoundFile(bytes: Uint8Array): boolean {
   return bytes.length >= 512 && CFB_SIGNATURE.every((byte, index) => bytes[index] === byte);
 }
 
@@ -50,12 +50,18 @@ export function compoundFileDamage(bytes: Uint8Array): string | null {
     for (let i = 0; i < perSector && fatSectors.length < fatSectorCount; i++) fatSectors.push(view.getUint32(offset + i * 4, true));
     difat = view.getUint32(offset + perSector * 4, true);
   }
-  const fat: number[] = [];
-  for (const sector of fatSectors) {
-    const offset = sectorAt(sector);
-    if (offset === null) return "an allocation table sector lies outside the file";
-    for (let i = 0; i < sectorBytes / 4; i++) fat.push(view.getUint32(offset + i * 4, true));
-  }
+  // A table of next-sector links spread over the given sectors; null when one lies outside the file.
+  const readTable = (tableSectors: number[]): number[] | null => {
+    const table: number[] = [];
+    for (const sector of tableSectors) {
+      const offset = sectorAt(sector);
+      if (offset === null) return null;
+      for (let i = 0; i < sectorBytes / 4; i++) table.push(view.getUint32(offset + i * 4, true));
+    }
+    return table;
+  };
+  const fat = readTable(fatSectors);
+  if (fat === null) return "an allocation table sector lies outside the file";
   if (loops(fat)) return "a chain of its sectors loops";
 
   const chain = (start: number, table: number[]): number[] => {
@@ -65,13 +71,8 @@ export function compoundFileDamage(bytes: Uint8Array): string | null {
   };
   const directorySectors = chain(view.getUint32(48, true), fat);
   if (directorySectors.length === 0) return "its directory is missing";
-  const miniFatSectors = chain(view.getUint32(60, true), fat);
-  const miniFat: number[] = [];
-  for (const sector of miniFatSectors) {
-    const offset = sectorAt(sector);
-    if (offset === null) return "a sector of its small-stream table lies outside the file";
-    for (let i = 0; i < sectorBytes / 4; i++) miniFat.push(view.getUint32(offset + i * 4, true));
-  }
+  const miniFat = readTable(chain(view.getUint32(60, true), fat));
+  if (miniFat === null) return "a sector of its small-stream table lies outside the file";
   if (loops(miniFat)) return "a chain of its small streams loops";
 
   // The directory is a tree of siblings and children: each entry may be reached once.

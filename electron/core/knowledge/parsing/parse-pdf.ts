@@ -10,7 +10,7 @@ import {ocrBlocks} from "./ocr/ocr-blocks.js";
 import type {OcrReader} from "./ocr/ocr-reader.js";
 import {rasterizePageImages, showsContent} from "./ocr/pdf-page-raster.js";
 import {checkPdfStreams} from "./pdf-guard.js";
-import {CONTENTS_HEADING, isContentsList} from "./section-numbers.js";
+import {CONTENTS_HEADING, isChapterLabel, isContentsList} from "./section-numbers.js";
 import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block, ParseContext, ParsedDocument} from "./types.js";
 
@@ -38,7 +38,6 @@ interface Paragraph {
 }
 
 const BULLET = /^([•◦▪▫●○■□‣⁃∙·*–-])\s+/;
-const CHAPTER_LABEL = /^(chapter|appendix|part|kapitel|chapitre|capítulo|capitolo)$/i;
 /** A page with less text than this in its text layer (a stamped page number at most) is read by OCR. */
 const MIN_TEXT_LAYER_CHARS = 16;
 /** At most this many text-less pages are checked for being blank. */
@@ -305,7 +304,7 @@ function toBlocks(pages: Line[][]): {blocks: Block[]; coverTitle?: string} {
   const contents: typeof paragraphs = [];
   for (const [index, paragraph] of paragraphs.entries()) {
     const {text, page} = paragraph;
-    if (CHAPTER_LABEL.test(text) && paragraphs[index + 1] && isHeading(paragraphs[index + 1])) {
+    if (isChapterLabel(text) && paragraphs[index + 1] && isHeading(paragraphs[index + 1])) {
       // "CHAPTER" in body type above a chapter's number and title (as Sphinx prints them): a label,
       // which would otherwise end the previous section's last passage.
       continue;

@@ -17,6 +17,9 @@ export interface SectionNumbering {
 
 const KEYWORDS = "chapter|appendix|part|kapitel|chapitre|anhang|annexe|capítulo|capitolo|apéndice";
 const NUMBERED = new RegExp(`^(?:(${KEYWORDS}|section)\\s+)?((?:\\d{1,3}|[A-Z]|[IVX]{1,5})(?:\\.\\d{1,3})*)\\.?(?:\\s+(\\S.*))?$`, "iu");
+/** The word alone, as a book prints it above a chapter's number and title ("CHAPTER" / "ONE"). */
+const CHAPTER_LABEL = new RegExp(`^(${KEYWORDS})$`, "iu");
+
 /** Dot leaders and a page number: "Installing . . . . . 13". */
 const LEADER = /(?:\.\s?){3,}\s*\d{1,4}$/;
 
@@ -28,6 +31,10 @@ export const CONTENTS_HEADING = /^(table of )?contents$/i;
 /** A line of a printed contents page: a title, dot leaders and its page number. */
 function hasDotLeader(line: string): boolean {
   return LEADER.test(line.trim());
+}
+
+export function isChapterLabel(text: string): boolean {
+  return CHAPTER_LABEL.test(text.trim());
 }
 
 export function sectionNumbering(line: string): SectionNumbering | null {
