@@ -6,7 +6,7 @@ import {collectDroppedFiles, filesFromInput, splitDroppedFolders, type PickedFil
 import {desktopPathOf} from "./useKnowledgeImport.js";
 
 const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log,.eml,.msg,.mbox,.png,.jpg,.jpeg,.tif,.tiff";
-const FORMATS = "PDF, Word, HTML, Markdown, text, CSV, JSON, and scans or images of text (PNG, JPEG, TIFF; read by OCR). Folders are imported with everything inside.";
+const FORMATS = "PDF, Word, HTML, Markdown, text, CSV, JSON, saved emails (.eml, Outlook .msg, .mbox), and scans or images of text (PNG, JPEG, TIFF; read by OCR). Folders are imported with everything inside.";
 
 /**
  * Files and folders in by drag and drop or the pickers; `compact` once there are documents, so the
