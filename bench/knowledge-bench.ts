@@ -131,7 +131,7 @@ async function benchImport(embedder: Embedder, work: string) {
     t = performance.now();
     const doc: DocumentRecord = {
       id: crypto.randomUUID(), title: parsed.title, sourcePath: file, sha256: file, mime: parsed.mime, kind: parsed.kind, collection: null, chunkCount: chunks.length,
-      sizeBytes: bytes.length, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null,
+      sizeBytes: bytes.length, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null, notes: [],
     };
     const records: ChunkRecord[] = chunks.map((c, i) => ({ordinal: c.ordinal, text: c.text, headingPath: c.headingPath, page: c.page, row: c.row, vector: vectors[i]}));
     await store.writeDocument(doc, records, {vectorModel: {id: embedder.modelId, dimension: embedder.dimension}});
@@ -197,7 +197,7 @@ async function buildSearchStore(embedder: Embedder, dir: string, size: number, b
     }
     const doc: DocumentRecord = {
       id: `doc-${d}`, title: `Synthetic ${d}`, sourcePath: `/synthetic/${d}.md`, sha256: `s${d}`, mime: "text/markdown", kind: "markdown", collection: d % 2 ? "odd" : "even",
-      chunkCount: records.length, sizeBytes: 0, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null,
+      chunkCount: records.length, sizeBytes: 0, importedAt: new Date().toISOString(), status: "ready", origin: "import", embeddingModel: null, error: null, notes: [],
     };
     await store.writeDocument(doc, records, {vectorModel: {id: embedder.modelId, dimension: embedder.dimension}});
   }

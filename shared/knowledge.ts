@@ -26,6 +26,12 @@ export interface KnowledgeDocument {
   embeddingModel: string | null;
   /** Why the import failed, for documents with status "failed". */
   error?: {code: string; message: string} | null;
+  /**
+   * What the import noticed about the file without failing it (pages with no text layer, bytes
+   * that were not valid text, attachments not read), kept so the list still says so after the
+   * import's own report is gone. Empty when there was nothing to say.
+   */
+  notes: string[];
 }
 
 export interface SearchHit {

@@ -196,5 +196,8 @@ describe("saved emails", () => {
     expect(body.document).toMatchObject({kind: "email", collection: "Tickets"});
     expect(body.text).toContain("From: Ana Ruiz <ana.ruiz@example.com>");
     expect(body.text).toContain("restart the VPN client");
+    // The note outlives the import job: the documents list keeps it.
+    const listed = (await (await h.call("/api/documents")).json()).documents.find((d: {id: string}) => d.id === hit.document_id);
+    expect(listed.notes).toEqual(job.files[0].warnings);
   });
 });

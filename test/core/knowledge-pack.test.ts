@@ -234,9 +234,10 @@ describe("knowledge packs: export and import with the same embedding model", () 
     expect(target.listDocuments()).toHaveLength(3);
   });
 
-  it("keeps the OCR mark of passages read from scans", async () => {
+  it("keeps the OCR mark of passages read from scans, and the import's notes on the file", async () => {
     const file = path.join(tempDir("packs"), "scan.deskpack");
-    const doc = {id: "scan", title: "Scanned warranty card", source: "warranty.png", sha256: "", mime: "image/png", kind: "image", collection: "Scans", sizeBytes: 90_000, importedAt: new Date().toISOString(), origin: "import"};
+    const note = "Text was recognised by OCR (eng); check names and numbers against the image.";
+    const doc = {id: "scan", title: "Scanned warranty card", source: "warranty.png", sha256: "", mime: "image/png", kind: "image", collection: "Scans", sizeBytes: 90_000, importedAt: new Date().toISOString(), origin: "import", notes: [note]};
     async function* chunks(): AsyncGenerator<PackChunk[]> {
       yield [{document: "scan", ordinal: 0, text: "Warranty valid for three years from the date of purchase.", headingPath: [], page: 1, row: null, vector: null, ocr: true}];
     }
@@ -245,9 +246,11 @@ describe("knowledge packs: export and import with the same embedding model", () 
     await target.importPack(file);
     const hit = (await target.search({query: "warranty three years", mode: "text"})).hits[0];
     expect(hit).toMatchObject({title: "Scanned warranty card", page: 1, ocr: true});
+    expect(target.listDocuments().find((d) => d.id === hit.documentId)?.notes).toEqual([note]);
     const again = path.join(tempDir("packs"), "again.deskpack");
     await target.exportPack(again);
     expect([...(await packChunks(again)).values()].map((chunk) => chunk.ocr)).toEqual([true]);
+    expect((await verifyPack(again)).documents.map((d) => d.notes)).toEqual([[note]]);
   });
 
   it("exports the whole knowledge base with each document's collection", async () => {
@@ -485,6 +488,7 @@ describe("knowledge packs: bad files change nothing", () => {
       origin: "import",
       embeddingModel: null,
       error: null,
+      notes: [],
     };
     await store.stageChunks(staging, [{doc, chunk: {ordinal: 0, text: "staged words only", headingPath: [], page: null, row: null, vector: new Float32Array([1, 0, 0])}}]);
     expect(store.listDocuments()).toEqual([]);

@@ -18,6 +18,7 @@ export function documentRecord(id: string, sourcePath: string, extra: Partial<Do
     origin: "import",
     embeddingModel: null,
     error: null,
+    notes: [],
     ...extra,
   };
 }

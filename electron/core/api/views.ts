@@ -100,6 +100,7 @@ export function documentView(d: KnowledgeDocument & {error?: {code: string; mess
     status: d.status,
     origin: d.origin,
     error: d.error ?? null,
+    notes: d.notes,
   };
 }
 

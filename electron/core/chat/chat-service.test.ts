@@ -97,7 +97,7 @@ class FakeKnowledge implements ChatKnowledge {
   async addMarkdownDocument(input: {title: string; markdown: string; collection?: string | null; origin?: string}): Promise<KnowledgeDocument> {
     this.saved.push(input);
     const now = new Date().toISOString();
-    return {id: "saved-1", title: input.title, sourcePath: "conversation:1", sha256: "", mime: "text/markdown", kind: "markdown", collection: input.collection ?? null, chunkCount: 1, sizeBytes: input.markdown.length, importedAt: now, status: "ready", origin: input.origin ?? "conversation", embeddingModel: null};
+    return {id: "saved-1", title: input.title, sourcePath: "conversation:1", sha256: "", mime: "text/markdown", kind: "markdown", collection: input.collection ?? null, chunkCount: 1, sizeBytes: input.markdown.length, importedAt: now, status: "ready", origin: input.origin ?? "conversation", embeddingModel: null, notes: []};
   }
 }
 

@@ -11,7 +11,7 @@ import type {OcrProgress} from "./parsing/ocr/ocr-reader.js";
 import type {ChunkingRequest, PreparedDocument} from "./parsing/prepare-document.js";
 import {tokenizerSpecFor} from "./parsing/tokenizer-spec.js";
 import {vectorsUsable} from "./search.js";
-import type {ChunkRecord, DocumentRecord} from "./store-schema.js";
+import {boundedNotes, type ChunkRecord, type DocumentRecord} from "./store-schema.js";
 import type {KnowledgeStore} from "./store.js";
 import {isInside} from "./folders/sync-filter.js";
 
@@ -256,7 +256,7 @@ function newDocument(input: {
   sha256: string;
   sizeBytes: number;
   options: ImportOptions;
-  parsed: Pick<PreparedDocument, "title" | "mime" | "kind"> | null;
+  parsed: Pick<PreparedDocument, "title" | "mime" | "kind" | "warnings"> | null;
   source: ImportSource;
   fileName: string;
 }): DocumentRecord {
@@ -276,5 +276,6 @@ function newDocument(input: {
     origin: input.options.origin ?? "import",
     embeddingModel: null,
     error: null,
+    notes: boundedNotes(input.parsed?.warnings ?? []),
   };
 }

@@ -30,7 +30,7 @@ import {createGunzip, createGzip} from "node:zlib";
 import {z} from "zod";
 import {DesksideError} from "../../../shared/errors.js";
 import type {PackManifest} from "../../../shared/knowledge.js";
-import type {ChunkRecord} from "./store-schema.js";
+import {DOCUMENT_NOTES, type ChunkRecord} from "./store-schema.js";
 
 export const PACK_FORMAT = "deskside-knowledge-pack";
 /** The pack format this version writes and the newest it reads. */
@@ -63,6 +63,8 @@ export interface PackDocument {
   sizeBytes: number;
   importedAt: string;
   origin: string;
+  /** The import's notes on the file (absent in packs from before they were kept). */
+  notes?: string[];
 }
 
 /** A passage as the store writes it, naming its document in the pack. */
@@ -136,6 +138,7 @@ const documentLine = z.object({
   sizeBytes: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
   importedAt: shortText(64),
   origin: shortText(100),
+  notes: z.array(z.string().max(DOCUMENT_NOTES.chars)).max(DOCUMENT_NOTES.count).optional(),
   chunks: z.number().int().min(1).max(PACK_LIMITS.chunks),
 });
 

@@ -13,7 +13,7 @@ import type {Embedder} from "./embedder.js";
 import {embedInSlices} from "./embed-in-slices.js";
 import {PACK_MAGIC, readPackChunks, verifyPack, writePack, type PackChunk, type PackDocument, type VerifiedDocument} from "./knowledge-pack.js";
 import {vectorsUsable} from "./search.js";
-import {sqlString, type ChunkRecord, type DocumentRecord} from "./store-schema.js";
+import {boundedNotes, sqlString, type ChunkRecord, type DocumentRecord} from "./store-schema.js";
 import type {KnowledgeStore, StagedDocuments} from "./store.js";
 import {cleanUploadPath, displayName} from "./upload-names.js";
 
@@ -83,6 +83,7 @@ export async function exportPack(deps: PackExchangeDeps, target: string, options
     sizeBytes: doc.sizeBytes,
     importedAt: doc.importedAt,
     origin: doc.origin,
+    ...(doc.notes.length > 0 ? {notes: doc.notes} : {}),
   }));
   const written = await writePack(
     target,
@@ -166,6 +167,7 @@ function planImport(store: KnowledgeStore, documents: VerifiedDocument[], collec
       origin: KNOWN_ORIGINS.has(doc.origin) ? doc.origin : "import",
       embeddingModel: null,
       error: null,
+      notes: boundedNotes(doc.notes ?? []),
     });
   }
   return {imported, skipped};

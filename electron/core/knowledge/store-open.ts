@@ -97,8 +97,11 @@ export async function openKnowledgeTables(db: lancedb.Connection, location: Stor
   let docRows: DocumentRecord[] = [];
   let docsComplete = docsOpened.existed || chunkTableNames.length === 0;
   let docsFromOlder = new Set<string>();
+  let docsOutdated = false;
   if (docsOpened.existed) {
-    const read = await readRows(docsOpened.table, documentsSchema().fields.map((f) => f.name), "id");
+    const columns = await documentColumns(docsOpened.table);
+    docsOutdated = columns.length < documentsSchema().fields.length;
+    const read = await readRows(docsOpened.table, columns, "id");
     health.notes.push(...read.notes);
     docRows = read.rows.map(rowToDocument);
     docsComplete = read.complete;
@@ -147,7 +150,8 @@ export async function openKnowledgeTables(db: lancedb.Connection, location: Stor
 
   // ---- documents completed from chunks, and documents that lost their passages ----
   const docs = new Map(docRows.map((doc) => [doc.id, doc]));
-  let docsChanged = !docsComplete;
+  // A table that could not gain a new column in place is written again whole, in the current schema.
+  let docsChanged = !docsComplete || docsOutdated;
   if (!docsComplete) {
     for (const [id, owner] of owners) {
       if (docs.has(id)) continue;
@@ -273,6 +277,34 @@ function chunkOwners(rows: Row[]): Map<string, ChunkOwner> {
   return owners;
 }
 
+/** Columns of the documents table that older stores lack, with the value their existing rows get. */
+const DOCUMENT_COLUMNS_ADDED_LATER: Record<string, string> = {notes: "CAST(NULL AS STRING)"};
+
+/**
+ * The documents table's columns, after adding those that came later (empty for existing rows) to a
+ * table written before them. When the table cannot be changed in place (damaged), only the columns
+ * it has are named, and the caller writes it again.
+ */
+async function documentColumns(table: lancedb.Table): Promise<string[]> {
+  const wanted = documentsSchema().fields;
+  let present: Set<string>;
+  try {
+    present = new Set((await table.schema()).fields.map((field) => field.name));
+  } catch {
+    return wanted.map((field) => field.name);
+  }
+  const missing = Object.keys(DOCUMENT_COLUMNS_ADDED_LATER).filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    try {
+      await table.addColumns(missing.map((name) => ({name, valueSql: DOCUMENT_COLUMNS_ADDED_LATER[name]})));
+      for (const name of missing) present.add(name);
+    } catch {
+      // Left to the rewrite.
+    }
+  }
+  return wanted.map((field) => field.name).filter((name) => present.has(name));
+}
+
 /** A document row made from what its passages carry; what they do not carry is left neutral. */
 function rebuiltDocument(id: string, owner: ChunkOwner, model: VectorModel | null): DocumentRecord {
   const extension = /\.([a-z0-9]+)$/i.exec(owner.sourcePath)?.[1]?.toLowerCase() ?? "";
@@ -292,6 +324,7 @@ function rebuiltDocument(id: string, owner: ChunkOwner, model: VectorModel | nul
     origin: "recovered",
     embeddingModel: model?.id ?? null,
     error: null,
+    notes: [],
   };
 }
 

@@ -105,6 +105,8 @@ export function documentsSchema(): Schema {
     new Field("embedding_model", new Utf8(), true),
     // JSON of {code, message} for failed imports, so the failure survives a restart.
     new Field("error", new Utf8(), true),
+    // JSON list of the import's notes on the file (see KnowledgeDocument.notes).
+    new Field("notes", new Utf8(), true),
   ]);
 }
 
@@ -152,6 +154,7 @@ export function documentToRow(doc: DocumentRecord): Record<string, unknown> {
     origin: doc.origin,
     embedding_model: doc.embeddingModel,
     error: doc.error ? JSON.stringify(doc.error) : null,
+    notes: doc.notes.length > 0 ? JSON.stringify(doc.notes) : null,
   };
 }
 
@@ -171,7 +174,29 @@ export function rowToDocument(row: Record<string, unknown>): DocumentRecord {
     origin: String(row.origin),
     embeddingModel: (row.embedding_model as string | null) ?? null,
     error: row.error ? (JSON.parse(String(row.error)) as ErrorInfo) : null,
+    notes: parseNotes(row.notes),
   };
+}
+
+/** Most notes kept per document, and characters per note: a parser's report, not a log. */
+export const DOCUMENT_NOTES = {count: 20, chars: 500};
+
+/** A document's notes bounded as stored: at most DOCUMENT_NOTES.count, each cut to DOCUMENT_NOTES.chars. */
+export function boundedNotes(notes: readonly string[]): string[] {
+  const kept = notes.slice(0, DOCUMENT_NOTES.count).map((note) => (note.length > DOCUMENT_NOTES.chars ? `${note.slice(0, DOCUMENT_NOTES.chars - 1)}\u2026` : note));
+  if (notes.length > DOCUMENT_NOTES.count) kept[kept.length - 1] = `${notes.length - DOCUMENT_NOTES.count + 1} more notes were left out.`;
+  return kept;
+}
+
+/** The notes column as read: tables written before it existed, and unreadable values, have none. */
+function parseNotes(value: unknown): string[] {
+  if (typeof value !== "string" || value === "") return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((note): note is string => typeof note === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A chunk's id: its document's id and its ordinal. */

@@ -255,4 +255,35 @@ describe("knowledge store: the OCR mark", () => {
       rmSync(dir, {recursive: true, force: true});
     }
   });
+
+  it("keeps a document's import notes, and gives a documents table written before them none", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "deskside-store-notes-"));
+    try {
+      const note = "3 of 40 pages have no text layer (scanned?)";
+      let store = await KnowledgeStore.open({uri: dir});
+      await store.writeDocument(doc("d1", "/kb/scan.pdf", {notes: [note]}), await chunks(["typed runbook text"], false), {vectorModel: null});
+      await store.writeDocument(doc("d2", "/kb/plain.md"), await chunks(["plain runbook text"], false), {vectorModel: null});
+      await store.close();
+      store = await KnowledgeStore.open({uri: dir});
+      expect(store.getDocument("d1")?.notes).toEqual([note]);
+      expect(store.getDocument("d2")?.notes).toEqual([]);
+      await store.close();
+
+      // As an older version left it: no notes column.
+      const db = await lancedb.connect(dir);
+      await (await db.openTable("documents")).dropColumns(["notes"]);
+      db.close();
+      store = await KnowledgeStore.open({uri: dir});
+      expect(store.health().notes).toEqual([]);
+      expect(store.listDocuments().map((d) => [d.id, d.notes])).toEqual(expect.arrayContaining([["d1", []], ["d2", []]]));
+      await store.writeDocument(doc("d3", "/kb/mail.eml", {notes: ["1 attachment was not imported with the email"]}), await chunks(["mailed runbook"], false), {vectorModel: null});
+      await store.close();
+      store = await KnowledgeStore.open({uri: dir});
+      expect(store.getDocument("d3")?.notes).toEqual(["1 attachment was not imported with the email"]);
+      expect(store.listDocuments()).toHaveLength(3);
+      await store.close();
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
 });

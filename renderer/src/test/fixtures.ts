@@ -113,6 +113,7 @@ export const knowledgeDocument = (overrides: Partial<KnowledgeDocument> = {}): K
   status: "ready",
   origin: "import",
   embeddingModel: "static-glove-wordpiece",
+  notes: [],
   ...overrides,
 });
 

@@ -144,7 +144,7 @@ export function registerHelpdeskKnowledgeRoutes(app: FastifyInstance, ctx: Pick<
     },
   );
 
-  app.get("/api/documents", {schema: {tags, summary: "Documents in the knowledge base, failed imports included with their error."}}, async () => {
+  app.get("/api/documents", {schema: {tags, summary: "Documents in the knowledge base, failed imports included with their error; `notes` says what an import noticed about a file without failing it."}}, async () => {
     const documents = await ctx.knowledge.listDocuments();
     return {documents: documents.map(documentView)};
   });

@@ -160,8 +160,11 @@ export function DocumentsTable({
                       </Badge>
                     )
                   ) : (
-                    <Badge tone="danger">Failed</Badge>
+                    <Badge tone="danger" title={document.error?.message}>
+                      Failed
+                    </Badge>
                   )}
+                  {document.notes.length > 0 && <DocumentNotes document={document} />}
                 </td>
                 <td className="row-actions">
                   <IconButton icon="trash" size="sm" label={`Delete "${document.title}"`} onClick={() => void remove(document)} />
@@ -173,6 +176,21 @@ export function DocumentsTable({
       </div>
       {confirmDialog}
     </div>
+  );
+}
+
+/** What the import noticed about the file (pages without text, replaced bytes), kept after its report is gone. */
+function DocumentNotes({document}: {document: KnowledgeDocument}) {
+  const count = document.notes.length;
+  return (
+    <details className="doc-notes">
+      <summary>{count === 1 ? "1 note" : `${count} notes`}</summary>
+      <ul aria-label={`Notes on "${document.title}"`}>
+        {document.notes.map((note, index) => (
+          <li key={index}>{note}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -98,6 +98,25 @@ describe("KnowledgePanel", () => {
     await waitFor(() => expect(within(table).queryByText("Printer offline")).toBeNull());
   });
 
+  it("keeps a document's import notes in the list, behind a count, and a failure's reason on its badge", async () => {
+    const note = "3 of 40 pages have no text layer (scanned?); turn on OCR in Settings and import the file again to read them.";
+    renderKnowledge({
+      "knowledge.list": () => [
+        knowledgeDocument({id: "d2", title: "Printer manual", kind: "pdf", notes: [note]}),
+        knowledgeDocument({id: "d3", title: "Old VPN guide", status: "failed", chunkCount: 0, error: {code: "PDF_ENCRYPTED", message: "The PDF is password-protected."}}),
+      ],
+    });
+    const table = await screen.findByRole("table", {name: "Documents"});
+    const row = within(table).getByText("Printer manual").closest("tr")!;
+    expect(within(row).getByText("1 note")).toBeTruthy();
+    const user = userEvent.setup();
+    await user.click(within(row).getByText("1 note"));
+    expect(within(within(row).getByRole("list", {name: 'Notes on "Printer manual"'})).getByText(note)).toBeTruthy();
+    // The other documents have nothing to say.
+    expect(within(table).getAllByText(/\bnotes?$/)).toHaveLength(1);
+    expect(within(table).getByText("Failed").closest("[title]")?.getAttribute("title")).toBe("The PDF is password-protected.");
+  });
+
   it("opens a document in the reader from its title: the whole text as the knowledge base holds it", async () => {
     const printer = knowledgeDocument({id: "d2", title: "Printer offline", collection: null, kind: "pdf", sourcePath: "/kb/printer.pdf"});
     const {transport} = renderKnowledge({"knowledge.document": () => ({document: printer, text: "# Printer offline\n\nRestart the spooler, then clear the queue.", highlight: null, truncated: false})});
