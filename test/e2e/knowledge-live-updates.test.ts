@@ -83,4 +83,38 @@ describe("an open Knowledge panel", () => {
     expect(await response.json()).toEqual({collection: "Lobby kiosks", deleted: 2});
     for (const note of NOTES.slice(1)) await row(table, note.title).waitFor({state: "detached", timeout: 10_000});
   });
+
+  it("lists a document another tool imported with its import's note, which stays with the document", async () => {
+    const ticket = [
+      "From: Ana Ruiz <ana.ruiz@example.com>",
+      "To: helpdesk@example.com",
+      "Subject: Tarnwick kiosk scanner freezes",
+      "Date: Tue, 01 Dec 2026 09:14:00 +0000",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Unplug the scanner, wait ten seconds and plug it into the rear USB port.",
+      "--b",
+      "Content-Type: text/plain",
+      'Content-Disposition: attachment; filename="scanner.log"',
+      "",
+      "usb 1-2: device descriptor read/64, error -71",
+      "--b--",
+      "",
+    ].join("\r\n");
+    const job = await rpc<{id: string}>(serve, "knowledge.upload", {files: [{name: "kiosk-scanner.eml", dataBase64: Buffer.from(ticket).toString("base64")}], collection: null});
+    await until(async () => (await rpc<{state: string}>(serve, "knowledge.job", {id: job.id})).state !== "running");
+    const table = page.getByRole("region", {name: "Knowledge", exact: true}).getByRole("table", {name: "Documents"});
+    const ticketRow = row(table, "Tarnwick kiosk scanner freezes");
+    await ticketRow.waitFor({timeout: 10_000});
+    await ticketRow.getByText("1 note").click();
+    const notes = ticketRow.getByRole("list", {name: 'Notes on "Tarnwick kiosk scanner freezes"'});
+    expect(await notes.textContent()).toMatch(/^1 attachment was not imported with the email \(scanner\.log/);
+    // Only the ticket had something to say.
+    expect(await table.getByText(/^\d+ notes?$/).count()).toBe(1);
+    await screenshot(page, "41-knowledge-document-note");
+  });
 });
