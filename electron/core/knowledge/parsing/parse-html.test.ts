@@ -81,6 +81,40 @@ describe("HTML parsing", () => {
     expect(frontPage.blocks.map((block) => block.text).join("\n")).toContain("TOC_ONLY");
   });
 
+  it("keeps every section of a manual page whose longest section alone would pass for the article", async () => {
+    // AsciiDoc's manual page shape: NAME in the header, then sibling sections, the options the longest.
+    const option = (name: string) =>
+      `<dt class="hdlist1">--${name}</dt><dd><p>Sets ${name} for this run, for every remote, and for every branch named on the command line.</p><div class="paragraph"><p>The value overrides the configuration, the environment, and the defaults, in that order.</p></div></dd>`;
+    const page = `<html><head><title>tool-push(1)</title></head><body class="manpage">
+      <div id="header"><h1>tool-push(1) Manual Page</h1><h2>NAME</h2><div class="sectionbody"><p>tool-push - Update remote refs along with associated objects</p></div></div>
+      <div id="content">
+        <div class="sect1"><h2 id="_description">DESCRIPTION</h2><div class="sectionbody"><div class="paragraph"><p>Updates remote refs using local refs, while sending the objects needed to complete them. ${"Hooks on the remote side may refuse an update. ".repeat(3)}</p></div></div></div>
+        <div class="sect1"><h2 id="_options">OPTIONS</h2><div class="sectionbody"><div class="dlist"><dl>${["all", "mirror", "tags", "atomic", "force", "prune", "verbose", "quiet", "dry-run", "porcelain", "delete", "signed"].map(option).join("")}</dl></div></div></div>
+        <div class="sect1"><h2 id="_examples">EXAMPLES</h2><div class="sectionbody"><div class="paragraph"><p>To delete a branch on the remote, push with --delete and name the branch: the remote ref is removed, and the local branch stays as it was.</p></div></div></div>
+      </div>
+      <div id="footer"><div id="footer-text">Last updated 2023-10-23</div></div></body></html>`;
+    const doc = await parseDocument(utf8(page), "tool-push.html");
+    const pathOf = (start: string) => doc.blocks.find((block) => block.text.startsWith(start))?.headingPath;
+    expect(pathOf("tool-push - Update remote refs")).toEqual(["tool-push(1) Manual Page", "NAME"]);
+    expect(pathOf("Updates remote refs using local refs")?.at(-1)).toBe("DESCRIPTION");
+    expect(pathOf("To delete a branch on the remote")?.at(-1)).toBe("EXAMPLES");
+    expect(pathOf("Sets atomic for this run")?.at(-1)).toBe("OPTIONS");
+    expect(doc.meta.mainContent).toBe("body");
+  });
+
+  it("still leaves out a sidebar of links that Readability drops, though it is a large share of the page", async () => {
+    const para = (text: string) => `<p>${text} ${"The KDC reads the database dump and replaces its own copy in one step. ".repeat(3)}</p>`;
+    const links = Array.from({length: 40}, (_, i) => `<li><a href="page${i}.html">Administration topic number ${i}</a></li>`).join("");
+    const page = `<html><head><title>kprop</title></head><body>
+      <div class="document"><div class="body"><section><h1>kprop</h1>${para("Propagates the database.")}<h2>Options</h2>${para("The -r option names the realm.")}${para("The -f option names the dump file.")}</section></div></div>
+      <div class="sphinxsidebar"><h2>Table of contents</h2><ul>${links}</ul><h4>Next topic</h4><p><a href="kpropd.html">kpropd</a></p></div></body></html>`;
+    const doc = await parseDocument(utf8(page), "kprop.html");
+    const all = doc.blocks.map((block) => block.text).join("\n");
+    expect(all).toContain("The -f option names the dump file.");
+    expect(all).not.toContain("Administration topic number");
+    expect(all).not.toContain("Table of contents");
+  });
+
   it("falls back to the page body when there is no article to find", async () => {
     const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);

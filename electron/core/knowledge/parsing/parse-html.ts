@@ -41,6 +41,19 @@ const CONTENTS_LISTS = [
  */
 const MIN_ARTICLE_SHARE = 0.3;
 
+/**
+ * On a documentation page made of sibling sections (a man page's NAME, DESCRIPTION, OPTIONS and
+ * EXAMPLES; a reference page's synopsis, parameters and notes) Readability can keep the longest
+ * section alone. What it left out tells the two cases apart: page chrome it drops (a sidebar's
+ * contents, "next topic", a site menu) is mostly links, a section is prose. When the text left out is
+ * at least this share of the page, and less than MAX_CHROME_LINK_SHARE of it is link text, the body
+ * is used.
+ */
+const MIN_LEFT_OUT_PROSE_SHARE = 0.1;
+/** ...and at least this many characters: a left-out byline or date line is not a section. */
+const MIN_LEFT_OUT_PROSE_CHARS = 200;
+const MAX_CHROME_LINK_SHARE = 0.3;
+
 export async function parseHtml(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
   const decoded = decodeText(bytes, {declaredEncoding: declaredCharset(bytes)});
   checkMarkupDepth(decoded.text, limits, "web page");
@@ -49,17 +62,22 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
     const document = dom.document;
     removeChrome(document);
     const pageTitle = collapseWhitespace(document.title ?? "");
-    const bodyLength = collapseWhitespace(document.body?.textContent ?? "").length;
+    const body = document.body ? textAndLinkLength(document.body) : {text: 0, links: 0};
 
     let root: Element | null = document.body;
     let usedReadability = false;
     const article = readArticle(document);
-    const articleLength = collapseWhitespace(article?.textContent ?? "").length;
-    if (article?.content && articleLength > 0 && articleLength >= bodyLength * MIN_ARTICLE_SHARE) {
+    if (article?.content) {
       const container = document.createElement("div");
       container.innerHTML = article.content;
-      root = container;
-      usedReadability = true;
+      const kept = textAndLinkLength(container);
+      const leftOut = {text: body.text - kept.text, links: body.links - kept.links};
+      const leftOutProse =
+        leftOut.text >= MIN_LEFT_OUT_PROSE_CHARS && leftOut.text >= body.text * MIN_LEFT_OUT_PROSE_SHARE && leftOut.links < leftOut.text * MAX_CHROME_LINK_SHARE;
+      if (kept.text > 0 && kept.text >= body.text * MIN_ARTICLE_SHARE && !leftOutProse) {
+        root = container;
+        usedReadability = true;
+      }
     }
     const blocks = root ? blocksFromHtml(root) : [];
     const firstHeading = blocks.find((block) => block.type === "heading")?.text;
@@ -74,6 +92,13 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
   } finally {
     dom.close();
   }
+}
+
+/** Characters of text under an element, and how many of them are link text (whitespace collapsed). */
+function textAndLinkLength(element: Element): {text: number; links: number} {
+  let links = 0;
+  for (const link of Array.from(element.querySelectorAll("a"))) links += collapseWhitespace(link.textContent ?? "").length;
+  return {text: collapseWhitespace(element.textContent ?? "").length, links};
 }
 
 /** Readability on a copy (it rewrites the tree); a page that trips it simply has no article. */
