@@ -26,6 +26,8 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − starter prior", mode: "hybrid", tuning: {starterPrior: 1}},
   {name: "hybrid − starter fill-in", mode: "hybrid", tuning: {starterFillsIn: false}},
   {name: "hybrid − latent index", mode: "hybrid", tuning: {latentWeight: 0}},
+  {name: "hybrid − copies collapsed", mode: "hybrid", tuning: {collapseCopies: false}},
+  {name: "text − copies collapsed", mode: "text", tuning: {collapseCopies: false}},
   // The latent index's weight (0.8 by default), lower and higher.
   {name: "latent-0.4", mode: "hybrid", tuning: {latentWeight: 0.4}},
   {name: "latent-1.2", mode: "hybrid", tuning: {latentWeight: 1.2}},

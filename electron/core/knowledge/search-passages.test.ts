@@ -63,3 +63,27 @@ describe("search with passages that would overlap in part", () => {
     expect(second.text).not.toContain("flash the router firmware");
   });
 });
+
+describe("copies of one passage in several documents", () => {
+  // A manual suite repeats a shared section on several pages; one page has its own answer too.
+  const shared = "Remote URLs: ssh, git and https transports name the host and the path of the repository.";
+  beforeEach(async () => {
+    for (const page of ["clone", "fetch", "push", "pull", "remote", "archive"])
+      await store.writeDocument(documentRecord(page, `/docs/${page}.html`, {title: `tool-${page}`}), [chunk(0, shared, ["URLS"]), chunk(1, `The ${page} command options.`, ["OPTIONS"])], {vectorModel: null});
+    await store.writeDocument(documentRecord("http", "/docs/http-backend.html", {title: "http-backend"}), [chunk(0, "Serve the repository over https: anonymous clone, push needs a login on the host.", ["EXAMPLES"])], {vectorModel: null});
+    await store.writeDocument(documentRecord("mirror", "/docs/mirror.html", {title: "mirror"}), [chunk(0, "A mirror host keeps a copy of each repository.", [])], {vectorModel: null});
+  });
+  const run = (collapseCopies: boolean) =>
+    searchWithVector(store, normalizeSearchRequest({query: "host repository over https", topK: 3, mode: "text"}), null, {tuning: {collapseCopies}});
+
+  it("shows the passage once and fills the other places with what else matches, however many copies there are", async () => {
+    const all = await run(false);
+    // Six copies: more than the candidates first lined up for three places.
+    expect(all.hits.filter((hit) => hit.text === shared).length).toBeGreaterThanOrEqual(2);
+    const collapsed = await run(true);
+    expect(collapsed.hits).toHaveLength(3);
+    expect(collapsed.hits.filter((hit) => hit.text === shared)).toHaveLength(1);
+    expect(collapsed.hits.map((hit) => hit.documentId)).toEqual(expect.arrayContaining(["http", "mirror"]));
+    expect(new Set(collapsed.hits.map((hit) => hit.text)).size).toBe(3);
+  });
+});

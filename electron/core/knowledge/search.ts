@@ -160,6 +160,12 @@ export interface SearchTuning {
    * knowledge base has a latent index.
    */
   latentWeight: number;
+  /**
+   * Leave out a hit whose text is the same as an earlier hit's. Documentation repeats whole sections
+   * across pages (a man page suite's shared "GIT URLS" or diff options, a footer on every page): five
+   * copies of one passage would fill the results and tell the reader nothing new.
+   */
+  collapseCopies: boolean;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -178,11 +184,17 @@ export const DEFAULT_TUNING: SearchTuning = {
   proximityBoost: 0,
   proximityWindow: 1,
   latentWeight: 0.8,
+  collapseCopies: true,
   depth: FUSION_DEPTH,
 };
 
 /** Candidates lined up per place when hits carry passages, for those that repeat an earlier passage. */
 const PASSAGE_POOL_FACTOR = 3;
+
+/** A passage's text as compared for copies: the same words in the same order, whatever the spacing. */
+function copyKey(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
 
 /** Leading candidates a re-ranking model reads: enough to lift a deep match, few enough to stay fast. */
 export const RERANK_DEPTH = 20;
@@ -312,15 +324,17 @@ export async function searchWithVector(
   }
   // With passages, a hit whose chunk already sits inside an earlier hit's passage is left out (the
   // reader and the model would get the same section twice), so a few more candidates are lined up.
-  const ranked = diversify(ordered, request.passages ? request.topK * PASSAGE_POOL_FACTOR : request.topK, {
-    repeatDecay: tuning.repeatDecay,
-    perDocumentCap: tuning.perDocumentCap,
-    fallback: tuning.starterFillsIn ? isStarter : undefined,
-  });
-
+  const diversifyOptions = {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap, fallback: tuning.starterFillsIn ? isStarter : undefined};
+  // More are lined up below only when copies or repeated passages leave places open.
+  let pool = request.topK * (request.passages ? PASSAGE_POOL_FACTOR : 1);
+  let ranked = diversify(ordered, pool, diversifyOptions);
   const chunks = new Map<string, StoredChunk>();
-  for (const chunk of await store.chunksByIds(ranked.filter((r) => !readChunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);
-  for (const r of ranked) if (readChunks.has(r.id)) chunks.set(r.id, readChunks.get(r.id)!);
+  const readRanked = async (): Promise<void> => {
+    const unread = ranked.filter((r) => !chunks.has(r.id));
+    for (const r of unread) if (readChunks.has(r.id)) chunks.set(r.id, readChunks.get(r.id)!);
+    for (const chunk of await store.chunksByIds(unread.filter((r) => !chunks.has(r.id)).map((r) => r.id))) chunks.set(chunk.id, chunk);
+  };
+  await readRanked();
   const toScoredHit = async (r: (typeof ranked)[number]): Promise<{hit: SearchHit; chunk: StoredChunk; neighbours: StoredChunk[]} | null> => {
     const chunk = chunks.get(r.id);
     if (!chunk) return null;
@@ -335,14 +349,29 @@ export async function searchWithVector(
     return {hit, chunk, neighbours};
   };
   const kept: SearchHit[] = [];
+  const keptTexts = new Set<string>();
   // In rank order, a batch of the places still open at a time (read in parallel). Passages are
   // built in rank order, so each leaves out the chunks an earlier one already holds.
-  for (let next = 0; kept.length < request.topK && next < ranked.length; ) {
+  for (let next = 0; kept.length < request.topK; ) {
+    if (next >= ranked.length) {
+      // Places left open by copies and repeated passages: line up more candidates (the greedy pick
+      // of a larger pool begins with the same ones).
+      if (ranked.length < pool || pool >= ordered.length) break;
+      pool = Math.min(ordered.length, pool * 2);
+      ranked = diversify(ordered, pool, diversifyOptions);
+      await readRanked();
+      if (next >= ranked.length) break;
+    }
     const batch = ranked.slice(next, next + request.topK - kept.length);
     next += batch.length;
     for (const scored of await Promise.all(batch.map(toScoredHit))) {
       if (!scored || kept.length >= request.topK) continue;
       const {hit, chunk, neighbours} = scored;
+      if (tuning.collapseCopies) {
+        const key = copyKey(chunk.text);
+        if (keptTexts.has(key)) continue;
+        keptTexts.add(key);
+      }
       if (request.passages) {
         if (insideEarlierPassage(hit, kept)) continue;
         hit.passage = buildPassage(chunk, neighbours, undefined, earlierRanges(hit.documentId, kept));
