@@ -115,6 +115,17 @@ describe("HTML parsing", () => {
     expect(all).not.toContain("Table of contents");
   });
 
+  it("leaves out a generator's footer of copyright and licence prose", async () => {
+    const para = (text: string) => `<p>${text} ${"The key and the message are bytes; the digest name picks the hash. ".repeat(3)}</p>`;
+    const footer = `FOOTER_TEXT Copyright 2001-2023, the project's foundation. This page is licensed under the foundation's licence, version 2. Examples, recipes and other code in the documentation are additionally licensed under a permissive licence. See History and License for more information. The foundation is a non-profit corporation; please donate. Last updated on Jun 1, 2023. Found a bug? Created with a documentation generator.`;
+    const page = `<html><head><title>hmac</title></head><body><div class="document"><div class="body"><section><h1>hmac — keyed hashing</h1>${para("Create a new hmac object.")}${para("Update it with more of the message.")}</section></div></div>
+      <div class="footer">${footer}</div></body></html>`;
+    const doc = await parseDocument(utf8(page), "hmac.html");
+    const all = doc.blocks.map((block) => block.text).join("\n");
+    expect(all).toContain("Update it with more of the message.");
+    expect(all).not.toContain("FOOTER_TEXT");
+  });
+
   it("falls back to the page body when there is no article to find", async () => {
     const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);

@@ -21,6 +21,9 @@ const CHROME = [
   "[hidden]", "[aria-hidden=true]",
   // The previous / up / next links above and below each page of a DocBook or Publican book.
   ".navheader", ".navfooter", ".docnav",
+  // Footers as generators write them without <footer>: copyright, licence, "last updated",
+  // "found a bug?" (Sphinx, AsciiDoc).
+  "div.footer", "div#footer",
   // Permalink anchors that documentation generators put after each heading ("Trace logging¶").
   "a.headerlink", "a.header-anchor", "a.hash-link", "a.anchorjs-link", "a.heading-anchor",
 ].join(",");
