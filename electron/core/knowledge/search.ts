@@ -350,14 +350,17 @@ export async function searchWithVector(
   };
   const kept: SearchHit[] = [];
   const keptTexts = new Set<string>();
+  // Candidates left out as copies or as part of an earlier passage since more were last lined up.
+  let repeats = 0;
   // In rank order, a batch of the places still open at a time (read in parallel). Passages are
   // built in rank order, so each leaves out the chunks an earlier one already holds.
   for (let next = 0; kept.length < request.topK; ) {
     if (next >= ranked.length) {
       // Places left open by copies and repeated passages: line up more candidates (the greedy pick
-      // of a larger pool begins with the same ones).
-      if (ranked.length < pool || pool >= ordered.length) break;
-      pool = Math.min(ordered.length, pool * 2);
+      // of a larger pool begins with the same ones). Hits under minScore do not ask for more, as before.
+      if (repeats === 0 || ranked.length < pool || pool >= ordered.length) break;
+      pool = Math.min(ordered.length, pool + 2 * (request.topK - kept.length));
+      repeats = 0;
       ranked = diversify(ordered, pool, diversifyOptions);
       await readRanked();
       if (next >= ranked.length) break;
@@ -369,11 +372,17 @@ export async function searchWithVector(
       const {hit, chunk, neighbours} = scored;
       if (tuning.collapseCopies) {
         const key = copyKey(chunk.text);
-        if (keptTexts.has(key)) continue;
+        if (keptTexts.has(key)) {
+          repeats++;
+          continue;
+        }
         keptTexts.add(key);
       }
       if (request.passages) {
-        if (insideEarlierPassage(hit, kept)) continue;
+        if (insideEarlierPassage(hit, kept)) {
+          repeats++;
+          continue;
+        }
         hit.passage = buildPassage(chunk, neighbours, undefined, earlierRanges(hit.documentId, kept));
       }
       kept.push(hit);
