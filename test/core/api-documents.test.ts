@@ -182,20 +182,28 @@ describe("saved emails", () => {
       'Content-Type: text/plain; name="vpn.log"',
       'Content-Disposition: attachment; filename="vpn.log"',
       "",
-      "error 809",
+      "09:14:02 IKE negotiation failed, error 809, no reply from the remote server",
+      "--b",
+      'Content-Type: application/pdf; name="firewall-rules.pdf"',
+      'Content-Disposition: attachment; filename="firewall-rules.pdf"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      Buffer.from("%PDF-1.4 firewall rules").toString("base64"),
       "--b--",
       "",
     ].join("\r\n");
     const job = (await uploadMarkdown(h, "ticket-4711.eml", ticket, "Tickets")) as unknown as {counts: {done: number}; files: {warnings: string[]}[]};
     expect(job.counts.done).toBe(1);
-    // The attachment is named in the import's result, not silently dropped.
-    expect(job.files[0].warnings).toEqual([expect.stringMatching(/^1 attachment was not imported with the email \(vpn\.log/)]);
+    // The log is read with the mail; the PDF is named in the import's result, not silently dropped.
+    expect(job.files[0].warnings).toEqual([expect.stringMatching(/^1 attachment was not imported with the email \(firewall-rules\.pdf/)]);
     const hit = (await (await post("/api/search", {query: "VPN client error 809 after the update", mode: "text", top_k: 1})).json()).hits[0];
     expect(hit).toMatchObject({title: "Re: VPN error 809 after the update", source: "ticket-4711.eml"});
     const body = await (await h.call(`/api/documents/${hit.document_id}/text`)).json();
     expect(body.document).toMatchObject({kind: "email", collection: "Tickets"});
     expect(body.text).toContain("From: Ana Ruiz <ana.ruiz@example.com>");
     expect(body.text).toContain("restart the VPN client");
+    expect(body.text).toContain("Attachment: vpn.log");
+    expect(body.text).toContain("IKE negotiation failed, error 809");
     // The note outlives the import job: the documents list keeps it.
     const listed = (await (await h.call("/api/documents")).json()).documents.find((d: {id: string}) => d.id === hit.document_id);
     expect(listed.notes).toEqual(job.files[0].warnings);

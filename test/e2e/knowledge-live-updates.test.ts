@@ -98,10 +98,11 @@ describe("an open Knowledge panel", () => {
       "",
       "Unplug the scanner, wait ten seconds and plug it into the rear USB port.",
       "--b",
-      "Content-Type: text/plain",
-      'Content-Disposition: attachment; filename="scanner.log"',
+      "Content-Type: image/png",
+      'Content-Disposition: attachment; filename="scanner-error.png"',
+      "Content-Transfer-Encoding: base64",
       "",
-      "usb 1-2: device descriptor read/64, error -71",
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]).toString("base64"),
       "--b--",
       "",
     ].join("\r\n");
@@ -112,7 +113,7 @@ describe("an open Knowledge panel", () => {
     await ticketRow.waitFor({timeout: 10_000});
     await ticketRow.getByText("1 note").click();
     const notes = ticketRow.getByRole("list", {name: 'Notes on "Tarnwick kiosk scanner freezes"'});
-    expect(await notes.textContent()).toMatch(/^1 attachment was not imported with the email \(scanner\.log/);
+    expect(await notes.textContent()).toMatch(/^1 attachment was not imported with the email \(scanner-error\.png/);
     // Only the ticket had something to say.
     expect(await table.getByText(/^\d+ notes?$/).count()).toBe(1);
     await screenshot(page, "41-knowledge-document-note");

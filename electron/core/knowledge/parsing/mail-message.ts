@@ -6,6 +6,7 @@ import {blocksFromHtml} from "./html-to-blocks.js";
 import {checkMarkupDepth} from "./nesting-guard.js";
 import {textBlocks} from "./parse-text.js";
 import {collapseWhitespace} from "./text-cleanup.js";
+import {decodeText} from "./decode-text.js";
 import type {Block, ParsedDocument} from "./types.js";
 
 /**
@@ -15,7 +16,9 @@ import type {Block, ParsedDocument} from "./types.js";
  * say in March" finds it; the body is the plain-text part, or the HTML part when the plain one is
  * missing or a stub ("view this message in a browser"). Quoted replies keep their words without
  * the ">" marks: in a ticket thread the quoted history is the problem being answered. Attachments
- * are named, not read: each is a file of its own to import.
+ * that are plain text (a log, a config file, a script) are read as sections of the mail, under
+ * "Attachment: name": the error a ticket quotes is often only in its attached log. Others (PDFs,
+ * images, documents) are named, not read: each is a file of its own to import.
  */
 export interface MailMessage {
   subject: string;
@@ -27,8 +30,53 @@ export interface MailMessage {
   sent: Date | null;
   text: string;
   html: string;
-  /** Files sent with it, not the pieces of its own body (inline images). */
-  attachments: {name: string; bytes: number}[];
+  /** Files sent with it, not the pieces of its own body (inline images); `text` when read (see attachmentText). */
+  attachments: MailAttachment[];
+}
+
+export interface MailAttachment {
+  name: string;
+  bytes: number;
+  text?: string;
+}
+
+/** File types read as plain text when attached; by name, or by a text/plain or text/csv type. */
+const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv|md|markdown|json|xml|ya?ml|ini|cfg|conf|config|ps1|psm1|sh|bat|cmd|reg|sql|out|err)$/i;
+/** An attached text larger than this is a file of its own to import. */
+const MAX_ATTACHMENT_TEXT_BYTES = 1024 * 1024;
+/** Attached text read per mail, all attachments together. */
+const MAX_MAIL_ATTACHMENT_TEXT_BYTES = 4 * 1024 * 1024;
+/** Attachments read per mail; a mail with more is a bundle of files, each to import on its own. */
+const MAX_READ_ATTACHMENTS = 20;
+/** Bytes looked at for a NUL, the mark of a binary file saved under a text name. */
+const BINARY_SNIFF = 8192;
+
+/**
+ * The text of an attachment worth reading with the mail, or undefined: a text file by its name or
+ * type, at most MAX_ATTACHMENT_TEXT_BYTES, not binary. `read` is called only for such a file (a
+ * reader may have to load the content); `budget` is what this mail may still read.
+ */
+export function attachmentText(
+  file: {name: string; type?: string; bytes: number},
+  read: () => Uint8Array | null,
+  budget: {bytes: number; files: number},
+): string | undefined {
+  if (budget.files <= 0 || file.bytes === 0 || file.bytes > MAX_ATTACHMENT_TEXT_BYTES || file.bytes > budget.bytes) return undefined;
+  if (!TEXT_ATTACHMENT.test(file.name.trim()) && !/^text\/(plain|csv)\b/i.test(file.type ?? "")) return undefined;
+  const content = read();
+  if (!content || content.byteLength === 0 || content.byteLength > MAX_ATTACHMENT_TEXT_BYTES || content.byteLength > budget.bytes) return undefined;
+  const utf16 = content.byteLength >= 2 && ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff));
+  if (!utf16 && content.subarray(0, BINARY_SNIFF).includes(0)) return undefined;
+  const text = decodeText(content).text;
+  if (!text.trim()) return undefined;
+  budget.bytes -= content.byteLength;
+  budget.files -= 1;
+  return text;
+}
+
+/** What one mail may read of its attachments (see attachmentText). */
+export function attachmentBudget(): {bytes: number; files: number} {
+  return {bytes: MAX_MAIL_ATTACHMENT_TEXT_BYTES, files: MAX_READ_ATTACHMENTS};
 }
 
 /** A plain part shorter than this share of the HTML part's text is a stub, not the message. */
@@ -39,15 +87,19 @@ const MAX_SUBJECT = 300;
 const MAX_NAMED = 10;
 
 export function mailDocument(mail: MailMessage, fileName: string, mime: string, limits: FileLimits): ParsedDocument {
-  const {subject, blocks, attachmentNames} = mailBlocks(mail, limits);
-  const count = mail.attachments.length;
+  const {subject, blocks} = mailBlocks(mail, limits);
+  const unread = mail.attachments.filter((attachment) => attachment.text === undefined);
+  const count = unread.length;
   return {
     title: subject || titleFromFileName(fileName),
     kind: "email",
     mime,
     blocks,
-    meta: {attachments: count, ...(mail.sent ? {date: mail.sent.toISOString()} : {})},
-    warnings: count > 0 ? [`${formatCount(count)} attachment${count === 1 ? " was" : "s were"} not imported with the email (${attachmentNames}); import ${count === 1 ? "it as a file of its own" : "them as files of their own"}.`] : [],
+    meta: {attachments: mail.attachments.length, ...(mail.attachments.length > count ? {attachmentsRead: mail.attachments.length - count} : {}), ...(mail.sent ? {date: mail.sent.toISOString()} : {})},
+    warnings:
+      count > 0
+        ? [`${formatCount(count)} attachment${count === 1 ? " was" : "s were"} not imported with the email (${attachmentList(unread)}); import ${count === 1 ? "it as a file of its own" : "them as files of their own"}.`]
+        : [],
   };
 }
 
@@ -55,7 +107,7 @@ export function mailDocument(mail: MailMessage, fileName: string, mime: string, 
  * One mail's blocks under its subject: the envelope line, the body, the attachments' names. A
  * mailbox file holds many, each its own section.
  */
-export function mailBlocks(mail: MailMessage, limits: FileLimits): {subject: string; blocks: Block[]; attachmentNames: string} {
+export function mailBlocks(mail: MailMessage, limits: FileLimits): {subject: string; blocks: Block[]} {
   const subject = shortened(collapseWhitespace(mail.subject), MAX_SUBJECT);
   const headingPath = subject ? [subject] : [];
   const blocks: Block[] = [];
@@ -63,9 +115,19 @@ export function mailBlocks(mail: MailMessage, limits: FileLimits): {subject: str
   const envelope = envelopeLine(mail);
   if (envelope) blocks.push({type: "paragraph", text: envelope, headingPath});
   for (const block of bodyBlocks(mail, limits)) blocks.push({...block, headingPath: [...headingPath, ...block.headingPath]});
-  const attachmentNames = named(mail.attachments.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatBytes(bytes)})`));
-  if (mail.attachments.length > 0) blocks.push({type: "paragraph", text: `Attachments: ${attachmentNames}`, headingPath});
-  return {subject, blocks, attachmentNames};
+  if (mail.attachments.length > 0) blocks.push({type: "paragraph", text: `Attachments: ${attachmentList(mail.attachments)}`, headingPath});
+  for (const attachment of mail.attachments) {
+    if (attachment.text === undefined) continue;
+    const heading = `Attachment: ${collapseWhitespace(attachment.name) || "unnamed"}`;
+    blocks.push({type: "heading", text: heading, level: 2, headingPath});
+    for (const block of textBlocks(attachment.text)) blocks.push({...block, headingPath: [...headingPath, heading, ...block.headingPath]});
+  }
+  return {subject, blocks};
+}
+
+/** "vpn.log (2 KB), firewall-rules.pdf (1.2 MB)", the first MAX_NAMED by name. */
+function attachmentList(attachments: MailAttachment[]): string {
+  return named(attachments.map(({name, bytes}) => `${collapseWhitespace(name) || "unnamed"} (${formatBytes(bytes)})`));
 }
 
 /** "From: Ana Ruiz <ana@example.com> · To: helpdesk@example.com · Date: 2024-03-05 14:02 UTC" */

@@ -221,3 +221,71 @@ describe("email parsing", () => {
     }
   });
 });
+
+describe("attachments read with the mail", () => {
+  const part = (name: string, type: string, content: Buffer): string[] => [
+    "--b",
+    `Content-Type: ${type}; name="${name}"`,
+    `Content-Disposition: attachment; filename="${name}"`,
+    "Content-Transfer-Encoding: base64",
+    "",
+    content.toString("base64"),
+  ];
+  const ticket = (attachments: string[][]): Uint8Array =>
+    crlf([
+      "From: Ana Ruiz <ana.ruiz@example.com>",
+      "To: helpdesk@example.com",
+      "Subject: Scanner at reception freezes",
+      "Date: Tue, 01 Dec 2026 09:14:00 +0000",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "The scanner freezes after ten pages. Log attached.",
+      ...attachments.flat(),
+      "--b--",
+      "",
+    ]);
+  const LOG = Buffer.from("09:14:02 usb 1-2: device descriptor read/64, error -71\n09:14:05 usb 1-2: reset high-speed USB device\n");
+
+  it("reads a plain-text attachment as a section of the mail and names the others in a note", async () => {
+    const doc = await parseDocument(ticket([part("scanner.log", "application/octet-stream", LOG), part("photo.png", "image/png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))]), "ticket.eml");
+    const log = doc.blocks.find((block) => block.text.includes("device descriptor read/64, error -71"));
+    expect(log?.headingPath).toEqual(["Scanner at reception freezes", "Attachment: scanner.log"]);
+    expect(doc.blocks.some((block) => block.type === "heading" && block.text === "Attachment: scanner.log")).toBe(true);
+    expect(doc.warnings).toEqual([expect.stringMatching(/^1 attachment was not imported with the email \(photo\.png \(8 B\)\)/)]);
+    expect(doc.meta).toMatchObject({attachments: 2, attachmentsRead: 1});
+
+    // The same mail as an Outlook .msg reads the same.
+    const msg = makeOutlookMsg({
+      subject: "Scanner at reception freezes",
+      senderName: "Ana Ruiz",
+      senderEmail: "ana.ruiz@example.com",
+      recipients: [{name: "", email: "helpdesk@example.com", type: "to"}],
+      body: "The scanner freezes after ten pages. Log attached.",
+      sent: new Date("2026-12-01T09:14:00Z"),
+      attachments: [
+        {name: "scanner.log", data: new Uint8Array(LOG)},
+        {name: "photo.png", data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])},
+      ],
+    });
+    const fromMsg = await parseDocument(msg, "ticket.msg");
+    expect(fromMsg.blocks.slice(2)).toEqual(doc.blocks.slice(2));
+    expect(fromMsg.warnings).toEqual(doc.warnings);
+  });
+
+  it("reads a UTF-16 log, and names a binary file under a text name, a large log and every log past the twentieth instead", async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Event 4625: an account failed to log on.\r\n", "utf16le")]);
+    const binary = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(64), Buffer.from("not text")]);
+    const large = Buffer.alloc(2 * 1024 * 1024, "A");
+    const doc = await parseDocument(ticket([part("security.log", "text/plain", utf16), part("tool.log", "application/octet-stream", binary), part("huge.log", "text/plain", large)]), "t.eml");
+    expect(doc.blocks.find((block) => block.text.includes("Event 4625: an account failed to log on."))?.headingPath.at(-1)).toBe("Attachment: security.log");
+    expect(doc.warnings[0]).toMatch(/^2 attachments were not imported with the email \(tool\.log \(74 B\), huge\.log \(2\.0 MB\)\)/);
+
+    const many = await parseDocument(ticket(Array.from({length: 41}, (_, i) => part(`node${i}.log`, "text/plain", Buffer.from(`node ${i} rebooted at 03:00\n`)))), "many.eml");
+    expect(many.blocks.filter((block) => block.type === "heading" && block.text.startsWith("Attachment: "))).toHaveLength(20);
+    expect(many.warnings[0]).toMatch(/^21 attachments were not imported with the email/);
+  });
+});

@@ -2,7 +2,7 @@ import PostalMime, {type Address, type Attachment, type Email} from "postal-mime
 import {DesksideError} from "../../../../shared/errors.js";
 import {fileTooComplex, formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
-import {mailBlocks, mailDocument, sentDate, type MailMessage} from "./mail-message.js";
+import {attachmentBudget, attachmentText, mailBlocks, mailDocument, sentDate, type MailAttachment, type MailMessage} from "./mail-message.js";
 import {MIME} from "./mime.js";
 import {isOutlookMessage} from "./outlook-msg.js";
 import type {Block, ParsedDocument} from "./types.js";
@@ -44,8 +44,20 @@ async function readMime(bytes: Uint8Array, limits: FileLimits): Promise<MailMess
     sent: sentDate(email.date),
     text: email.text ?? "",
     html: email.html ?? "",
-    attachments: email.attachments.filter(isAttachedFile).map((attachment) => ({name: attachment.filename ?? `unnamed ${attachment.mimeType}`, bytes: sizeOf(attachment)})),
+    attachments: attachedFiles(email.attachments),
   };
+}
+
+/** The files sent with a mail, those in plain text read (see attachmentText). */
+function attachedFiles(attachments: Attachment[]): MailAttachment[] {
+  const budget = attachmentBudget();
+  return attachments.filter(isAttachedFile).map((attachment) => {
+    const name = attachment.filename ?? `unnamed ${attachment.mimeType}`;
+    const bytes = sizeOf(attachment);
+    const content = attachment.content;
+    const text = attachmentText({name: attachment.filename ?? "", type: attachment.mimeType, bytes}, () => (typeof content === "string" ? null : new Uint8Array(content)), budget);
+    return {name, bytes, ...(text !== undefined ? {text} : {})};
+  });
 }
 
 /** A mailbox file starts with the "From " line that separates its messages. */
@@ -69,7 +81,8 @@ async function parseMailbox(bytes: Uint8Array, fileName: string, limits: FileLim
   const blocks: Block[] = [];
   let unreadable = 0;
   let attachments = 0;
-  let withAttachments = 0;
+  let unreadAttachments = 0;
+  let withUnread = 0;
   for (const message of messages) {
     let mail: MailMessage;
     try {
@@ -79,14 +92,18 @@ async function parseMailbox(bytes: Uint8Array, fileName: string, limits: FileLim
       continue;
     }
     blocks.push(...mailBlocks(mail, limits).blocks);
+    const unread = mail.attachments.filter((attachment) => attachment.text === undefined).length;
     attachments += mail.attachments.length;
-    if (mail.attachments.length > 0) withAttachments++;
+    unreadAttachments += unread;
+    if (unread > 0) withUnread++;
   }
   if (unreadable === messages.length) throw new DesksideError("PARSE_FAILED", `None of the ${formatCount(messages.length)} messages in this mailbox could be read; it may be damaged.`);
   const warnings: string[] = [];
   if (unreadable > 0) warnings.push(`${formatCount(unreadable)} of ${formatCount(messages.length)} messages could not be read (damaged) and were left out.`);
-  if (attachments > 0)
-    warnings.push(`${formatCount(attachments)} attachment${attachments === 1 ? "" : "s"} in ${formatCount(withAttachments)} message${withAttachments === 1 ? "" : "s"} ${attachments === 1 ? "was" : "were"} not imported; each message names its own.`);
+  if (unreadAttachments > 0)
+    warnings.push(
+      `${formatCount(unreadAttachments)} attachment${unreadAttachments === 1 ? "" : "s"} in ${formatCount(withUnread)} message${withUnread === 1 ? "" : "s"} ${unreadAttachments === 1 ? "was" : "were"} not imported; each message names its own.`,
+    );
   return {title: titleFromFileName(fileName), kind: "email", mime: MIME.mbox, blocks, meta: {messages: messages.length - unreadable, attachments}, warnings};
 }
 

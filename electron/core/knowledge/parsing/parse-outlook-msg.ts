@@ -3,7 +3,7 @@ import * as msgreader from "@kenjiuno/msgreader";
 import type {FieldsData} from "@kenjiuno/msgreader";
 import {DesksideError} from "../../../../shared/errors.js";
 import type {FileLimits} from "./file-limits.js";
-import {mailDocument, sentDate} from "./mail-message.js";
+import {attachmentBudget, attachmentText, mailDocument, sentDate} from "./mail-message.js";
 import {MIME} from "./mime.js";
 import {compoundFileDamage} from "./outlook-msg.js";
 import {rtfToText} from "./rtf-text.js";
@@ -13,11 +13,11 @@ import type {ParsedDocument} from "./types.js";
  * Outlook messages (`.msg`: what dragging a mail out of Outlook saves), read with msgreader: the
  * MAPI properties of subject, sender, recipients, times, the plain body (`PR_BODY`, which Outlook
  * writes beside its RTF or HTML body) or the HTML body, or else the compressed RTF body
- * (`rtf-text.ts`), and the attachments' names and sizes.
+ * (`rtf-text.ts`), the attachments' names and sizes, and the text of those in plain text.
  * An embedded message (a forwarded mail attached whole) counts as an attachment.
  */
 
-type Reader = new (buffer: ArrayBuffer) => {getFileData(): FieldsData};
+type Reader = new (buffer: ArrayBuffer) => {getFileData(): FieldsData; getAttachment(attachment: FieldsData): {content: Uint8Array}};
 
 /** The package is CommonJS with a default export; loaded as ES module it arrives wrapped once more. */
 const MsgReader = ((msgreader as unknown as {default: {default?: Reader} & Reader}).default.default ?? (msgreader as unknown as {default: Reader}).default) as Reader;
@@ -25,9 +25,11 @@ const MsgReader = ((msgreader as unknown as {default: {default?: Reader} & Reade
 export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: FileLimits): ParsedDocument {
   const damage = compoundFileDamage(bytes);
   if (damage) throw new DesksideError("PARSE_FAILED", `This Outlook message is damaged: ${damage}.`);
+  let reader: InstanceType<Reader>;
   let fields: FieldsData;
   try {
-    fields = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).getFileData();
+    reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    fields = reader.getFileData();
   } catch (error) {
     throw new DesksideError("PARSE_FAILED", "This Outlook message could not be read; it may be damaged.", {cause: error});
   }
@@ -45,6 +47,15 @@ export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: Fil
     else text = body.text;
   }
   const person = (name?: string, address?: string): string => (name && address && name !== address ? `${name} <${address}>` : name || address || "");
+  const budget = attachmentBudget();
+  // Content is loaded only for the plain-text files read with the mail; a damaged one is named, not read.
+  const contentOf = (attachment: FieldsData) => (): Uint8Array | null => {
+    try {
+      return reader.getAttachment(attachment).content;
+    } catch {
+      return null;
+    }
+  };
   return mailDocument(
     {
       subject: fields.subject ?? "",
@@ -56,7 +67,12 @@ export function parseOutlookMsg(bytes: Uint8Array, fileName: string, limits: Fil
       html,
       attachments: (fields.attachments ?? [])
         .filter((attachment) => !attachment.attachmentHidden && !attachment.pidContentId)
-        .map((attachment) => ({name: attachment.fileName ?? attachment.fileNameShort ?? attachment.name ?? (attachment.innerMsgContent ? "attached message" : "unnamed"), bytes: attachment.contentLength ?? 0})),
+        .map((attachment) => {
+          const name = attachment.fileName ?? attachment.fileNameShort ?? attachment.name ?? (attachment.innerMsgContent ? "attached message" : "unnamed");
+          const bytes = attachment.contentLength ?? 0;
+          const text = attachment.innerMsgContent ? undefined : attachmentText({name, type: attachment.attachMimeTag, bytes}, contentOf(attachment), budget);
+          return {name, bytes, ...(text !== undefined ? {text} : {})};
+        }),
     },
     fileName,
     MIME.outlook,
