@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {createFixtureCore, startApiHarness, uploadMarkdown, type ApiHarness} from "../helpers/api-server.js";
+import {multipartMail} from "../helpers/mail-fixtures.js";
 
 let h: ApiHarness;
 const json = {"content-type": "application/json"};
@@ -162,36 +163,17 @@ describe("DELETE /api/collections/{name}", () => {
 
 describe("saved emails", () => {
   it("import through POST /api/documents as documents of kind email, titled by their subject, and answer a search", async () => {
-    const ticket = [
-      'From: "Ana Ruiz" <ana.ruiz@example.com>',
-      "To: Help Desk <helpdesk@example.com>",
-      "Subject: Re: VPN error 809 after the update",
-      "Date: Tue, 05 Mar 2024 14:02:11 +0100",
-      "Message-ID: <20240305.1@example.com>",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/mixed; boundary="b"',
-      "",
-      "--b",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "Allow UDP 500 and 4500 through the office firewall, then restart the VPN client.",
-      "",
-      "> After the update the VPN client says error 809. What now?",
-      "",
-      "--b",
-      'Content-Type: text/plain; name="vpn.log"',
-      'Content-Disposition: attachment; filename="vpn.log"',
-      "",
-      "09:14:02 IKE negotiation failed, error 809, no reply from the remote server",
-      "--b",
-      'Content-Type: application/pdf; name="firewall-rules.pdf"',
-      'Content-Disposition: attachment; filename="firewall-rules.pdf"',
-      "Content-Transfer-Encoding: base64",
-      "",
-      Buffer.from("%PDF-1.4 firewall rules").toString("base64"),
-      "--b--",
-      "",
-    ].join("\r\n");
+    const ticket = multipartMail({
+      from: '"Ana Ruiz" <ana.ruiz@example.com>',
+      to: "Help Desk <helpdesk@example.com>",
+      subject: "Re: VPN error 809 after the update",
+      date: "Tue, 05 Mar 2024 14:02:11 +0100",
+      body: "Allow UDP 500 and 4500 through the office firewall, then restart the VPN client.\r\n\r\n> After the update the VPN client says error 809. What now?\r\n",
+      attachments: [
+        {name: "vpn.log", type: "text/plain", content: Buffer.from("09:14:02 IKE negotiation failed, error 809, no reply from the remote server")},
+        {name: "firewall-rules.pdf", type: "application/pdf", content: Buffer.from("%PDF-1.4 firewall rules")},
+      ],
+    });
     const job = (await uploadMarkdown(h, "ticket-4711.eml", ticket, "Tickets")) as unknown as {counts: {done: number}; files: {warnings: string[]}[]};
     expect(job.counts.done).toBe(1);
     // The log is read with the mail; the PDF is named in the import's result, not silently dropped.

@@ -5,6 +5,7 @@
  */
 import type {Locator, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {multipartMail} from "../helpers/mail-fixtures.js";
 import {startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {SLOW, assertRendererBuilt, launchBrowser, openApp, openPanel, passFirstRun, rpc, screenshot, type E2eBrowser, screenshotOnFailure} from "../helpers/e2e-browser.js";
 
@@ -85,27 +86,14 @@ describe("an open Knowledge panel", () => {
   });
 
   it("lists a document another tool imported with its import's note, which stays with the document", async () => {
-    const ticket = [
-      "From: Ana Ruiz <ana.ruiz@example.com>",
-      "To: helpdesk@example.com",
-      "Subject: Tarnwick kiosk scanner freezes",
-      "Date: Tue, 01 Dec 2026 09:14:00 +0000",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/mixed; boundary="b"',
-      "",
-      "--b",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "Unplug the scanner, wait ten seconds and plug it into the rear USB port.",
-      "--b",
-      "Content-Type: image/png",
-      'Content-Disposition: attachment; filename="scanner-error.png"',
-      "Content-Transfer-Encoding: base64",
-      "",
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]).toString("base64"),
-      "--b--",
-      "",
-    ].join("\r\n");
+    const ticket = multipartMail({
+      from: "Ana Ruiz <ana.ruiz@example.com>",
+      to: "helpdesk@example.com",
+      subject: "Tarnwick kiosk scanner freezes",
+      date: "Tue, 01 Dec 2026 09:14:00 +0000",
+      body: "Unplug the scanner, wait ten seconds and plug it into the rear USB port.",
+      attachments: [{name: "scanner-error.png", type: "image/png", content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])}],
+    });
     const job = await rpc<{id: string}>(serve, "knowledge.upload", {files: [{name: "kiosk-scanner.eml", dataBase64: Buffer.from(ticket).toString("base64")}], collection: null});
     await until(async () => (await rpc<{state: string}>(serve, "knowledge.job", {id: job.id})).state !== "running");
     const table = page.getByRole("region", {name: "Knowledge", exact: true}).getByRole("table", {name: "Documents"});

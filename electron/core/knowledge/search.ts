@@ -7,6 +7,7 @@ import {buildPassage, earlierRanges, insideEarlierPassage, PASSAGE_WINDOW} from 
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
+import {collapseWhitespace} from "./parsing/text-cleanup.js";
 import type {Reranker} from "./reranker.js";
 import {passageWithContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
@@ -191,11 +192,6 @@ export const DEFAULT_TUNING: SearchTuning = {
 /** Candidates lined up per place when hits carry passages, for those that repeat an earlier passage. */
 const PASSAGE_POOL_FACTOR = 3;
 
-/** A passage's text as compared for copies: the same words in the same order, whatever the spacing. */
-function copyKey(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
 /** Leading candidates a re-ranking model reads: enough to lift a deep match, few enough to stay fast. */
 export const RERANK_DEPTH = 20;
 
@@ -371,7 +367,8 @@ export async function searchWithVector(
       if (!scored || kept.length >= request.topK) continue;
       const {hit, chunk, neighbours} = scored;
       if (tuning.collapseCopies) {
-        const key = copyKey(chunk.text);
+        // The same words in the same order, whatever the spacing.
+        const key = collapseWhitespace(chunk.text);
         if (keptTexts.has(key)) {
           repeats++;
           continue;

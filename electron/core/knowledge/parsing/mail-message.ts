@@ -1,4 +1,5 @@
 import {formatBytes} from "../../../../shared/format-bytes.js";
+import {decodeText, looksBinary} from "./decode-text.js";
 import {parseHtmlDom, type HtmlDom} from "./dom.js";
 import {formatCount, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
@@ -6,7 +7,6 @@ import {blocksFromHtml} from "./html-to-blocks.js";
 import {checkMarkupDepth} from "./nesting-guard.js";
 import {textBlocks} from "./parse-text.js";
 import {collapseWhitespace} from "./text-cleanup.js";
-import {decodeText} from "./decode-text.js";
 import type {Block, ParsedDocument} from "./types.js";
 
 /**
@@ -48,25 +48,24 @@ const MAX_ATTACHMENT_TEXT_BYTES = 1024 * 1024;
 const MAX_MAIL_ATTACHMENT_TEXT_BYTES = 4 * 1024 * 1024;
 /** Attachments read per mail; a mail with more is a bundle of files, each to import on its own. */
 const MAX_READ_ATTACHMENTS = 20;
-/** Bytes looked at for a NUL, the mark of a binary file saved under a text name. */
-const BINARY_SNIFF = 8192;
 
 /**
  * The text of an attachment worth reading with the mail, or undefined: a text file by its name or
- * type, at most MAX_ATTACHMENT_TEXT_BYTES, not binary. `read` is called only for such a file (a
- * reader may have to load the content); `budget` is what this mail may still read.
+ * type, at most MAX_ATTACHMENT_TEXT_BYTES, not binary (as a text file is judged on import). `read`
+ * is called only for such a file (a reader may have to load the content); `budget` is what this
+ * mail may still read.
  */
 export function attachmentText(
   file: {name: string; type?: string; bytes: number},
   read: () => Uint8Array | null,
   budget: {bytes: number; files: number},
 ): string | undefined {
-  if (budget.files <= 0 || file.bytes === 0 || file.bytes > MAX_ATTACHMENT_TEXT_BYTES || file.bytes > budget.bytes) return undefined;
+  // Checked on the size the mail declares before loading, and on the content itself after.
+  const fits = (bytes: number) => budget.files > 0 && bytes > 0 && bytes <= MAX_ATTACHMENT_TEXT_BYTES && bytes <= budget.bytes;
+  if (!fits(file.bytes)) return undefined;
   if (!TEXT_ATTACHMENT.test(file.name.trim()) && !/^text\/(plain|csv)\b/i.test(file.type ?? "")) return undefined;
   const content = read();
-  if (!content || content.byteLength === 0 || content.byteLength > MAX_ATTACHMENT_TEXT_BYTES || content.byteLength > budget.bytes) return undefined;
-  const utf16 = content.byteLength >= 2 && ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff));
-  if (!utf16 && content.subarray(0, BINARY_SNIFF).includes(0)) return undefined;
+  if (!content || !fits(content.byteLength) || looksBinary(content)) return undefined;
   const text = decodeText(content).text;
   if (!text.trim()) return undefined;
   budget.bytes -= content.byteLength;

@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import {detectType} from "./detect-type.js";
 import {parseDocument} from "./parse-document.js";
 import {expectDesksideError} from "../../../../test/helpers/expect-error.js";
+import {multipartMail, type TestAttachment} from "../../../../test/helpers/mail-fixtures.js";
 import {damagedOutlookMsg, makeOutlookMsg} from "../../../../test/helpers/outlook-msg.js";
 
 /** Mail as clients write it: CRLF line ends, folded headers, MIME parts with their own encodings. */
@@ -223,31 +224,20 @@ describe("email parsing", () => {
 });
 
 describe("attachments read with the mail", () => {
-  const part = (name: string, type: string, content: Buffer): string[] => [
-    "--b",
-    `Content-Type: ${type}; name="${name}"`,
-    `Content-Disposition: attachment; filename="${name}"`,
-    "Content-Transfer-Encoding: base64",
-    "",
-    content.toString("base64"),
-  ];
-  const ticket = (attachments: string[][]): Uint8Array =>
-    crlf([
-      "From: Ana Ruiz <ana.ruiz@example.com>",
-      "To: helpdesk@example.com",
-      "Subject: Scanner at reception freezes",
-      "Date: Tue, 01 Dec 2026 09:14:00 +0000",
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/mixed; boundary="b"',
-      "",
-      "--b",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "The scanner freezes after ten pages. Log attached.",
-      ...attachments.flat(),
-      "--b--",
-      "",
-    ]);
+  const part = (name: string, type: string, content: Buffer): TestAttachment => ({name, type, content});
+  const ticket = (attachments: TestAttachment[]): Uint8Array =>
+    new Uint8Array(
+      Buffer.from(
+        multipartMail({
+          from: "Ana Ruiz <ana.ruiz@example.com>",
+          to: "helpdesk@example.com",
+          subject: "Scanner at reception freezes",
+          date: "Tue, 01 Dec 2026 09:14:00 +0000",
+          body: "The scanner freezes after ten pages. Log attached.",
+          attachments,
+        }),
+      ),
+    );
   const LOG = Buffer.from("09:14:02 usb 1-2: device descriptor read/64, error -71\n09:14:05 usb 1-2: reset high-speed USB device\n");
 
   it("reads a plain-text attachment as a section of the mail and names the others in a note", async () => {
