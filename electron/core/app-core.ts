@@ -95,7 +95,8 @@ function describeFailure(error: unknown): string {
   return parts.join("\ncaused by: ");
 }
 
-function readVersion(): string {
+/** The app's version from package.json ("0.0.0" when it cannot be read). */
+export function readVersion(): string {
   try {
     return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {version: string}).version;
   } catch {

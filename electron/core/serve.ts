@@ -5,9 +5,10 @@
 import path from "node:path";
 import fs from "node:fs";
 import {toErrorInfo} from "../../shared/errors.js";
-import {createAppCore} from "./app-core.js";
+import {createAppCore, readVersion} from "./app-core.js";
 import {appRootFrom} from "./config/app-root.js";
 import {resolveOverrides} from "./config/runtime-config.js";
+import {readServeArguments, serveUsage, type ServeArguments} from "./config/serve-arguments.js";
 import {startApi} from "./api/start-api.js";
 import {readyLines, wantsPrintedToken} from "./serve-banner.js";
 import {SETTINGS_FILE} from "./settings/settings-service.js";
@@ -15,7 +16,15 @@ import {SETTINGS_FILE} from "./settings/settings-service.js";
 const REPO_ROOT = appRootFrom(import.meta.url);
 const SHUTDOWN_LIMIT_MS = 5000;
 
-async function main(): Promise<void> {
+async function main(wanted: ServeArguments): Promise<void> {
+  if (wanted.help) {
+    process.stdout.write(serveUsage());
+    return;
+  }
+  if (wanted.version) {
+    process.stdout.write(`Deskside ${readVersion()}\n`);
+    return;
+  }
   const overrides = resolveOverrides(process.argv.slice(2), process.env);
   // DESKSIDE_TEST_LOAD_DELAY_MS: for the test suite only, keeps the model loading that long.
   const modelLoadDelayMs = Number(process.env.DESKSIDE_TEST_LOAD_DELAY_MS) || 0;
@@ -58,7 +67,16 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error) => {
+let wanted: ServeArguments;
+try {
+  wanted = readServeArguments(process.argv.slice(2));
+} catch (error) {
+  // A usage error: exit code 2, as command-line tools do, so a service manager's log tells it apart from a failed start.
+  process.stderr.write(`Deskside did not start (${toErrorInfo(error).code}): ${toErrorInfo(error).message}\n`);
+  process.exit(2);
+}
+
+main(wanted).catch((error) => {
   const info = toErrorInfo(error);
   process.stderr.write(`Deskside could not start (${info.code}): ${info.code === "INTERNAL" ? String((error as Error)?.message ?? error) : info.message}\n`);
   process.exit(1);

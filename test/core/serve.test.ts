@@ -1,4 +1,4 @@
-import {execFileSync} from "node:child_process";
+import {execFileSync, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -96,6 +96,25 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
     for (const parser of ["jsdom", "mammoth", "unpdf", "marked", "@mozilla/readability", "csv-parse", "chardet", "iconv-lite", "file-type", "tesseract.js"]) expect(packages, parser).not.toContain(parser);
     // transformers.js (about 170 MB once loaded) comes with the first search or import that embeds.
     expect(packages, "@huggingface/transformers").not.toContain("@huggingface/transformers");
+  });
+
+  it("answers --help and --version without starting, and refuses a mistyped flag with exit code 2 before touching any folder", () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-args-"));
+    const env = {...process.env, DESKSIDE_DATA_DIR: dataDir};
+    const run = (args: string[]) => spawnSync(process.execPath, [BUILT_SERVE, ...args], {cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000});
+    const help = run(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: /);
+    expect(help.stdout).toMatch(/--data-dir FOLDER .*\[DESKSIDE_DATA_DIR\]/);
+    const version = run(["--version"]);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(`Deskside ${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version}`);
+    const typo = run(["--datadir", "/srv/deskside"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("Unknown option --datadir (did you mean --data-dir?)");
+    expect(typo.stdout).not.toContain("listening");
+    // Nothing was started, so nothing was written.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   it("starts without tsx, imports through its parser processes and streams an answer", async () => {

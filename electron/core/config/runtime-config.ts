@@ -31,25 +31,25 @@ export interface RuntimeOverrides {
 }
 
 /** Every flag of the headless server with its environment variable (also checked against docs/operations). */
-export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: string; env: string}[] = [
-  {key: "dataDir", flag: "data-dir", env: "DESKSIDE_DATA_DIR"},
-  {key: "modelsDir", flag: "models-dir", env: "DESKSIDE_MODELS_DIR"},
-  {key: "model", flag: "model", env: "DESKSIDE_MODEL"},
-  {key: "embeddingModel", flag: "embedding-model", env: "DESKSIDE_EMBEDDING_MODEL"},
-  {key: "host", flag: "host", env: "DESKSIDE_HOST"},
-  {key: "port", flag: "port", env: "DESKSIDE_PORT"},
-  {key: "apiToken", flag: "api-token", env: "DESKSIDE_API_TOKEN"},
-  {key: "threads", flag: "threads", env: "DESKSIDE_THREADS"},
-  {key: "gpu", flag: "gpu", env: "DESKSIDE_GPU"},
-  {key: "storeUri", flag: "store-uri", env: "DESKSIDE_STORE_URI"},
-  {key: "s3Endpoint", flag: "s3-endpoint", env: "DESKSIDE_S3_ENDPOINT"},
-  {key: "s3Region", flag: "s3-region", env: "DESKSIDE_S3_REGION"},
-  {key: "s3PathStyle", flag: "s3-path-style", env: "DESKSIDE_S3_PATH_STYLE"},
-  {key: "s3AllowHttp", flag: "s3-allow-http", env: "DESKSIDE_S3_ALLOW_HTTP"},
-  {key: "s3AccessKeyId", flag: "s3-access-key-id", env: "DESKSIDE_S3_ACCESS_KEY_ID"},
+export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: string; env: string; value: string; help: string}[] = [
+  {key: "dataDir", flag: "data-dir", env: "DESKSIDE_DATA_DIR", value: "FOLDER", help: "all state: settings, knowledge base, history, models, logs"},
+  {key: "modelsDir", flag: "models-dir", env: "DESKSIDE_MODELS_DIR", value: "FOLDER", help: "an extra folder searched for .gguf files and embedding models"},
+  {key: "model", flag: "model", env: "DESKSIDE_MODEL", value: "GGUF", help: "the chat model: a .gguf path, or a file name in the model folders"},
+  {key: "embeddingModel", flag: "embedding-model", env: "DESKSIDE_EMBEDDING_MODEL", value: "FOLDER", help: "the embedding model's folder (path or name)"},
+  {key: "host", flag: "host", env: "DESKSIDE_HOST", value: "ADDRESS", help: "the API's bind address (127.0.0.1; others need the LAN opt-in)"},
+  {key: "port", flag: "port", env: "DESKSIDE_PORT", value: "N", help: "the API's port (3375; 0 picks a free one)"},
+  {key: "apiToken", flag: "api-token", env: "DESKSIDE_API_TOKEN", value: "TOKEN", help: "a fixed API token instead of the generated one"},
+  {key: "threads", flag: "threads", env: "DESKSIDE_THREADS", value: "N", help: "CPU threads for generation (0: one per core)"},
+  {key: "gpu", flag: "gpu", env: "DESKSIDE_GPU", value: GPU_CHOICES.join("|"), help: "the GPU backend (auto)"},
+  {key: "storeUri", flag: "store-uri", env: "DESKSIDE_STORE_URI", value: "URI", help: "where the knowledge base lives: a folder, or s3:// gs:// az://"},
+  {key: "s3Endpoint", flag: "s3-endpoint", env: "DESKSIDE_S3_ENDPOINT", value: "URL", help: "an S3-compatible server"},
+  {key: "s3Region", flag: "s3-region", env: "DESKSIDE_S3_REGION", value: "REGION", help: "the bucket's region (auto for Cloudflare R2)"},
+  {key: "s3PathStyle", flag: "s3-path-style", env: "DESKSIDE_S3_PATH_STYLE", value: "true|false", help: "bucket in the path rather than the host name (true)"},
+  {key: "s3AllowHttp", flag: "s3-allow-http", env: "DESKSIDE_S3_ALLOW_HTTP", value: "true|false", help: "allow a plain http:// endpoint (false)"},
+  {key: "s3AccessKeyId", flag: "s3-access-key-id", env: "DESKSIDE_S3_ACCESS_KEY_ID", value: "ID", help: "the bucket's access key id"},
   // A flag would show the secret in the process list; the variable (or settings.json) is the way.
-  {key: "s3SecretAccessKey", flag: "s3-secret-access-key", env: "DESKSIDE_S3_SECRET_ACCESS_KEY"},
-  {key: "idleCollect", flag: "idle-collect", env: "DESKSIDE_IDLE_COLLECT"},
+  {key: "s3SecretAccessKey", flag: "s3-secret-access-key", env: "DESKSIDE_S3_SECRET_ACCESS_KEY", value: "SECRET", help: "the bucket's secret key (prefer the variable: a flag shows in the process list)"},
+  {key: "idleCollect", flag: "idle-collect", env: "DESKSIDE_IDLE_COLLECT", value: "true|false", help: "give memory back once requests stop (true)"},
 ];
 
 const TRUE_WORDS = ["1", "true", "yes", "on"];
