@@ -9,10 +9,10 @@
  */
 import path from "node:path";
 import {fileURLToPath} from "node:url";
-import {parseArgs} from "node:util";
 import {toErrorInfo} from "../shared/errors.js";
 import {effectiveSettings} from "../electron/core/config/effective-settings.js";
 import {defaultDataDir, resolveOverrides} from "../electron/core/config/runtime-config.js";
+import {readStrictArguments} from "../electron/core/config/strict-arguments.js";
 import {acquireDataDirLock} from "../electron/core/data-dir-lock.js";
 import {SettingsService} from "../electron/core/settings/settings-service.js";
 import {formatReport, runDoctor} from "../electron/core/storage/data-folder-doctor.js";
@@ -32,7 +32,15 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const {values} = parseArgs({args: argv, options: {check: {type: "boolean"}, help: {type: "boolean"}}, strict: false, allowPositionals: true});
+  // Strict: a mistyped --data-dir must not send the doctor to the default folder to repair it.
+  const values = readStrictArguments(argv, {
+    strings: [
+      {flag: "data-dir", value: "FOLDER"},
+      {flag: "models-dir", value: "FOLDER"},
+      {flag: "embedding-model", value: "NAME"},
+    ],
+    switches: [{flag: "check"}, {flag: "help"}],
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

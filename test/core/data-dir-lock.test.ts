@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from "node:child_process";
+import {spawn, type ChildProcess, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -103,6 +103,13 @@ describe("data folder lock", () => {
     const code = await new Promise<number | null>((resolve) => doctor.once("exit", resolve));
     expect(code).toBe(2);
     expect(output).toMatch(/DATA_DIR_IN_USE/);
+  });
+
+  it("npm run doctor stops at a mistyped flag instead of repairing the default folder", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "scripts", "doctor.ts"), "--datadir", path.join(work, "typo")], {cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000});
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option --datadir (did you mean --data-dir?)");
+    expect(run.stdout).not.toMatch(/Checking/);
   });
 
   it("two real servers on one data folder: the second refuses with DATA_DIR_IN_USE, the first keeps serving", async () => {
