@@ -236,6 +236,35 @@ describe("knowledge service: importing", () => {
     expect((await service.search({query: "outlook outbox stuck message", topK: 1})).hits[0].documentId).toBe(saved.id);
   });
 
+  it("imports a built documentation site's pages, not its scripts, styles, source copies or search index", async () => {
+    // A Sphinx site as it is shipped: each page, a copy of its source in _sources, the theme in
+    // _static, a search index of every word, plus a README without an extension and a log.
+    const root = tempDir("site");
+    mkdirSync(path.join(root, "library"), {recursive: true});
+    mkdirSync(path.join(root, "_sources", "library"), {recursive: true});
+    mkdirSync(path.join(root, "_static"), {recursive: true});
+    writeFileSync(path.join(root, "library", "vpn.html"), `<html><head><title>VPN</title></head><body><h1>VPN</h1><p>${VPN_TXT}</p></body></html>`);
+    writeFileSync(path.join(root, "_sources", "library", "vpn.rst.txt"), `VPN\n===\n\n${VPN_TXT}`);
+    writeFileSync(path.join(root, "_static", "doctools.js"), "/* doctools */ const Documentation = {};\n");
+    writeFileSync(path.join(root, "_static", "logo.png"), makePng());
+    writeFileSync(path.join(root, "searchindex.js"), 'Search.setIndex({"terms": {"vpn": 0, "hotel": 0}})');
+    writeFileSync(path.join(root, "theme.css"), "body { color: black; }\n");
+    writeFileSync(path.join(root, "fonts.woff2"), "wOF2");
+    writeFileSync(path.join(root, "README"), "Offline copy of the team's VPN pages.\n");
+    writeFileSync(path.join(root, "vpn-client.log"), "2026-12-01 09:14 error 809: no response from vpn.example.com\n");
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.files.map((file) => path.relative(root, file.path)).sort()).toEqual(["README", "library/vpn.html", "vpn-client.log"]);
+    expect(job.counts).toMatchObject({done: 3, failed: 0});
+    expect(job.warnings).toEqual([{path: root, code: "NOT_DOCUMENTS", message: expect.stringMatching(/^2 files that are not documents .* were left out: \.css 1, \.woff2 1; so were the folders _sources, _static \(/)}]);
+    // One answer for the VPN page, not a second from its source copy.
+    const hits = (await service.search({query: "VPN 809 hotel network", topK: 5})).hits;
+    expect(hits.filter((hit) => hit.text.includes("hotel network")).map((hit) => path.relative(root, hit.sourcePath))).toEqual(["library/vpn.html"]);
+    // A script given by itself is still imported: the person chose it.
+    const chosen = await importAndWait(service, [path.join(root, "_static", "doctools.js")]);
+    expect(chosen.counts.done).toBe(1);
+  });
+
   it("imports the default knowledge idempotently", async () => {
     const root = tempDir("defaults");
     writeFileSync(path.join(root, "password-reset.md"), PASSWORD_MD);
@@ -287,16 +316,16 @@ describe("knowledge service: limits and failures", () => {
 
   it("fails unsupported and empty files alone", async () => {
     const root = tempDir("corpus");
-    writeFileSync(path.join(root, "tool.exe"), Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(200).fill(0)]));
+    writeFileSync(path.join(root, "tool.bin"), Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(200).fill(0)]));
     writeFileSync(path.join(root, "empty.md"), "");
     writeFileSync(path.join(root, "ok.md"), PASSWORD_MD);
     const service = await openService();
     const job = await importAndWait(service, [root]);
     const byName = Object.fromEntries(job.files.map((file) => [path.basename(file.path), file]));
-    expect(byName["tool.exe"]).toMatchObject({state: "failed", error: {code: "UNSUPPORTED_TYPE"}});
+    expect(byName["tool.bin"]).toMatchObject({state: "failed", error: {code: "UNSUPPORTED_TYPE"}});
     expect(byName["empty.md"]).toMatchObject({state: "failed", error: {code: "FILE_EMPTY"}});
     expect(byName["ok.md"].state).toBe("done");
-    expect(byName["tool.exe"].error!.message).not.toContain(root);
+    expect(byName["tool.bin"].error!.message).not.toContain(root);
   });
 
   it("fails a file that disappears mid-import with FILE_UNREADABLE and imports the rest", async () => {

@@ -126,6 +126,10 @@ describe("watched folders", () => {
     write(root, ".git/HEAD.md", "ref");
     write(root, "node_modules/pkg/readme.md", "a package");
     write(root, "logo.gif", "GIF89a");
+    // A built documentation site's copies: page sources, theme files and a search index of every page.
+    write(root, "_sources/vpn.rst.txt", "VPN error 809\n=============\n\nOpen UDP ports 500 and 4500.\n");
+    write(root, "_static/theme.txt", "theme notes");
+    write(root, "search/search_index.json", '{"docs": [{"location": "vpn/", "text": "VPN error 809"}]}');
     await expectInSync(core, added.id, {"vpn.md": "ready", "printers/spooler.txt": "ready", "outlook.md": "ready"}, "a created file");
     await settle();
     await expectInSync(core, added.id, {"vpn.md": "ready", "printers/spooler.txt": "ready", "outlook.md": "ready"}, "temporary files left alone");

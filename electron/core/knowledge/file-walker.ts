@@ -2,6 +2,7 @@ import {readdir, realpath, stat} from "node:fs/promises";
 import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ImportJobWarning} from "./import-jobs.js";
+import {extensionLabel, isIgnoredName, isImportableInFolder, isSkippedFolder} from "./folders/sync-filter.js";
 
 export interface WalkedFile {
   path: string;
@@ -14,13 +15,12 @@ export interface WalkResult {
   warnings: ImportJobWarning[];
 }
 
-function isHidden(name: string): boolean {
-  return name.startsWith(".");
-}
-
 /**
- * Expands the given files and folders into the list of files to import, recursively. Hidden entries
- * (.git, .DS_Store) inside folders are skipped; a path given explicitly is taken even when hidden.
+ * Expands the given files and folders into the list of files to import, recursively. Inside folders,
+ * what is never a document is left out and counted in one warning per folder given: hidden and
+ * temporary entries (.git, .DS_Store, ~$ owner files), tooling and generated folders (node_modules,
+ * a Sphinx site's `_sources` and `_static`) and a web site's machinery (scripts, style sheets, fonts;
+ * see sync-filter.ts). A path given explicitly is always taken.
  * Every folder is entered once by its real path, so symlink loops end with a warning instead of
  * running forever. More than `maxFiles` files stops the walk early with BATCH_TOO_LARGE.
  */
@@ -41,6 +41,10 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
         details: {maxFiles: options.maxFiles},
       });
   };
+
+  /** Files left out by extension, and tooling or generated folders left out by name, for the folder given that held them. */
+  let leftOut = new Map<string, number>();
+  let leftOutFolders = new Set<string>();
 
   const walkFolder = async (folder: string): Promise<void> => {
     let real: string;
@@ -64,19 +68,32 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (isHidden(entry.name)) continue;
       const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) await walkFolder(full);
-      else if (entry.isFile()) addFile({path: full}, full);
-      else if (entry.isSymbolicLink()) await visitLink(full);
-      // sockets, FIFOs and devices are not documents
+      if (entry.isDirectory()) {
+        if (!isSkippedFolder(entry.name)) await walkFolder(full);
+        else if (!isIgnoredName(entry.name)) leftOutFolders.add(entry.name);
+        continue;
+      }
+      // Sockets, FIFOs and devices are not documents.
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      // Hidden and temporary files go unmentioned; machinery is counted, so nobody wonders where it went.
+      if (isIgnoredName(entry.name)) continue;
+      if (!isImportableInFolder(entry.name)) {
+        const label = extensionLabel(entry.name);
+        leftOut.set(label, (leftOut.get(label) ?? 0) + 1);
+        continue;
+      }
+      if (entry.isFile()) addFile({path: full}, full);
+      else await visitLink(full);
     }
   };
 
   const visitLink = async (link: string): Promise<void> => {
     try {
       const target = await stat(link);
-      if (target.isDirectory()) await walkFolder(link);
+      if (target.isDirectory()) {
+        if (!isSkippedFolder(path.basename(link))) await walkFolder(link);
+      }
       else if (target.isFile()) addFile({path: link}, await realpath(link));
     } catch (error) {
       if (error instanceof DesksideError) throw error;
@@ -93,8 +110,29 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
       addFile({path: full, error: {code: "FILE_UNREADABLE", message: "This file or folder does not exist or cannot be read."}});
       continue;
     }
-    if (info.isDirectory()) await walkFolder(full);
-    else addFile({path: full}, await realpath(full).catch(() => full));
+    if (info.isDirectory()) {
+      leftOut = new Map();
+      leftOutFolders = new Set();
+      await walkFolder(full);
+      if (leftOut.size > 0 || leftOutFolders.size > 0) warnings.push({path: full, code: "NOT_DOCUMENTS", message: leftOutMessage(leftOut, leftOutFolders)});
+    } else addFile({path: full}, await realpath(full).catch(() => full));
   }
   return {files, warnings};
+}
+
+/** "23 files that are not documents (…) were left out: .js 11, .css 5, …; and the folders _sources, _static." */
+function leftOutMessage(counts: Map<string, number>, folders: Set<string>): string {
+  const parts: string[] = [];
+  if (counts.size > 0) {
+    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+    const kinds = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const listed = kinds.slice(0, 6).map(([label, n]) => `${label} ${n}`).join(", ");
+    const what = total === 1 ? "1 file that is not a document" : `${total} files that are not documents`;
+    parts.push(`${what} (scripts, style sheets, fonts, program files) ${total === 1 ? "was" : "were"} left out: ${listed}${kinds.length > 6 ? ", …" : ""}`);
+  }
+  if (folders.size > 0) {
+    const names = [...folders].sort().join(", ");
+    parts.push(`${parts.length ? "so were" : "Left out:"} the ${folders.size === 1 ? "folder" : "folders"} ${names} (tooling, or a documentation site's copies of its pages)`);
+  }
+  return `${parts.join("; ")}.`;
 }

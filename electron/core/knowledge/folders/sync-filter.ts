@@ -43,9 +43,25 @@ export const SYNCED_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /** Suffixes of files being written or downloaded (browsers, editors, copy tools). */
 const TEMPORARY_SUFFIXES = [".tmp", ".temp", ".swp", ".swo", ".swx", ".part", ".partial", ".crdownload", ".download", ".bak", ".lock", "~"];
-/** Folders that are tooling, never documentation. */
-const SKIPPED_FOLDERS = new Set(["node_modules", "__pycache__", "$RECYCLE.BIN", "System Volume Information", "lost+found"]);
-const SYSTEM_FILES = new Set(["thumbs.db", "desktop.ini", "ehthumbs.db"]);
+/**
+ * Folders that are tooling, never documentation. A built Sphinx site (Python's, Kerberos's and most
+ * Read the Docs manuals) keeps a copy of every page's source in `_sources` and its theme in
+ * `_static`: the pages themselves already hold the text, and a second copy of each would answer
+ * every question twice.
+ */
+const SKIPPED_FOLDERS = new Set(["node_modules", "__pycache__", "$RECYCLE.BIN", "System Volume Information", "lost+found", "_sources", "_static"]);
+/** Operating systems' folder files, and generated search indexes that repeat every page's text (MkDocs, Sphinx). */
+const SYSTEM_FILES = new Set(["thumbs.db", "desktop.ini", "ehthumbs.db", "search_index.json", "searchindex.js"]);
+
+/**
+ * What a web page or a program is built from, not what it says: scripts, style sheets, fonts,
+ * icons, source maps, compiled code. A folder import leaves these out (a saved or built web site
+ * has dozens); they are never documents, while a file of an unknown kind still gets its chance.
+ */
+const MACHINERY_EXTENSIONS = new Set([
+  "js", "mjs", "cjs", "css", "scss", "less", "map", "woff", "woff2", "ttf", "otf", "eot", "ico", "svg", "inv",
+  "pyc", "pyo", "class", "jar", "o", "obj", "so", "dll", "dylib", "exe", "wasm",
+]);
 
 /**
  * True for names never synced, files or folders: hidden ones (.git, .DS_Store, LibreOffice's
@@ -69,6 +85,23 @@ export function isSyncedFile(name: string): boolean {
   if (isIgnoredName(name)) return false;
   const dot = name.lastIndexOf(".");
   return dot > 0 && SYNCED_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * Whether a file found inside a folder given to an import is one to import. Broader than a watched
+ * folder's list: any file of a kind not known to be machinery is tried (a README without an
+ * extension, a .log), and fails alone with a clear error if it is not readable after all.
+ */
+export function isImportableInFolder(name: string): boolean {
+  if (isIgnoredName(name)) return false;
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 || !MACHINERY_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+/** The extension a left-out file is counted under ("no extension" when it has none). */
+export function extensionLabel(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? `.${name.slice(dot + 1).toLowerCase()}` : "no extension";
 }
 
 /** Whether `target` is `root` or inside it (both absolute and resolved). */
