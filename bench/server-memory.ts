@@ -2,21 +2,16 @@
  * What the memory benchmarks share: the systemd unit's allocator settings, a server's resident
  * memory with its child processes, waiting for start-up work to settle, and the API load.
  */
-import fs from "node:fs";
 import {createRequire} from "node:module";
-import path from "node:path";
 import {setTimeout as sleep} from "node:timers/promises";
-import {fileURLToPath} from "node:url";
 import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
+import {unitAllocatorEnv} from "../scripts/lib/allocator-env.mjs";
 import type {ServeProcess} from "../test/helpers/serve-process.js";
 
 export {sleep};
 
 /** The allocator settings of the systemd unit (docs/operations/deskside.service), so the server is measured as it is deployed. */
-export function unitMallocEnv(): Record<string, string> {
-  const unit = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "docs", "operations", "deskside.service"), "utf8");
-  return Object.fromEntries([...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-}
+export const unitMallocEnv = (): Record<string, string> => unitAllocatorEnv();
 
 /** Resident memory of a process, and of it with all its descendants (parser spawner, workers), in MB. */
 export function treeRss(rootPid: number): {self: number; tree: number; processes: number} {

@@ -4,6 +4,8 @@ import {spawn} from "node:child_process";
 import path from "node:path";
 import {pathToFileURL} from "node:url";
 import {ROOT, buildCore, electronBinary, ensureDependencies, ensureRendererBuilt} from "./lib/setup.mjs";
+import {allocatorEnvInEffect, withAllocatorEnv} from "./lib/allocator-env.mjs";
+import {runServer} from "./serve.mjs";
 
 await ensureDependencies();
 ensureRendererBuilt();
@@ -11,11 +13,13 @@ buildCore();
 
 const binary = electronBinary();
 if (binary) {
-  const child = spawn(binary, [ROOT, ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit"});
+  const child = spawn(binary, [ROOT, ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit", env: withAllocatorEnv()});
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   console.log("No Electron window available here (no binary or no display): starting the headless app; open the printed address in a browser.");
-  // The built server runs in this very process: no second Node process and no TypeScript loader.
-  await import(pathToFileURL(path.join(ROOT, "dist-electron", "serve.js")).href);
+  // The built server, with the service's allocator settings. glibc reads them only at start, so
+  // without them it runs as a child process; with them (already set) it runs in this very process.
+  if (allocatorEnvInEffect()) await import(pathToFileURL(path.join(ROOT, "dist-electron", "serve.js")).href);
+  else runServer(process.argv.slice(2));
 }

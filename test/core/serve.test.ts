@@ -1,10 +1,11 @@
-import {execFileSync, spawnSync} from "node:child_process";
+import {execFileSync, spawn, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {BUILT_SERVE, startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {REPO_ROOT} from "../helpers/fixtures.js";
+import {descendantPids} from "../helpers/health-probe.js";
 
 const running: ServeProcess[] = [];
 afterAll(async () => {
@@ -115,6 +116,30 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
     expect(typo.stdout).not.toContain("listening");
     // Nothing was started, so nothing was written.
     expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
+  it("npm run serve starts it with the service's allocator settings, without overriding one already set", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-npm-serve-"));
+    const env = {...process.env, DESKSIDE_DATA_DIR: dataDir, DESKSIDE_PORT: "0", DESKSIDE_GPU: "cpu", DESKSIDE_THREADS: "1", MALLOC_ARENA_MAX: "4"};
+    delete env.MALLOC_TRIM_THRESHOLD_;
+    delete env.DESKSIDE_PLAIN_MALLOC;
+    const launcher = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "serve.mjs")], {cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"]});
+    try {
+      let out = "";
+      launcher.stdout!.on("data", (data) => (out += data));
+      await vi.waitUntil(() => out.includes("Deskside listening"), {timeout: 60_000, interval: 100});
+      const [server] = descendantPids(launcher.pid!).filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serve.js"));
+      const serverEnv = Object.fromEntries(fs.readFileSync(`/proc/${server}/environ`, "utf8").split("\0").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+      const unitEnv = Object.fromEntries([...fs.readFileSync(path.join(REPO_ROOT, "docs", "operations", "deskside.service"), "utf8").matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      expect(Object.keys(unitEnv).sort()).toEqual(["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]);
+      expect(serverEnv).toMatchObject({...unitEnv, MALLOC_ARENA_MAX: "4"});
+      // A signal to the launcher reaches the server, and the server's clean exit is the launcher's.
+      const exited = new Promise<number | null>((resolve) => launcher.once("exit", resolve));
+      launcher.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      launcher.kill("SIGKILL");
+    }
   });
 
   it("starts without tsx, imports through its parser processes and streams an answer", async () => {

@@ -1,0 +1,15 @@
+// `npm run serve`: the built headless server, started as the systemd unit starts it (its allocator
+// settings; see lib/allocator-env.mjs). Signals pass through, and its exit code is this one's.
+import {spawn} from "node:child_process";
+import path from "node:path";
+import {pathToFileURL} from "node:url";
+import {ROOT} from "./lib/setup.mjs";
+import {withAllocatorEnv} from "./lib/allocator-env.mjs";
+
+export function runServer(args) {
+  const child = spawn(process.execPath, [path.join(ROOT, "dist-electron", "serve.js"), ...args], {cwd: ROOT, stdio: "inherit", env: withAllocatorEnv()});
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) runServer(process.argv.slice(2));
