@@ -120,7 +120,7 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
 
   it("npm run serve starts it with the service's allocator settings, without overriding one already set", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-npm-serve-"));
-    const env = {...process.env, DESKSIDE_DATA_DIR: dataDir, DESKSIDE_PORT: "0", DESKSIDE_GPU: "cpu", DESKSIDE_THREADS: "1", MALLOC_ARENA_MAX: "4"};
+    const env: NodeJS.ProcessEnv = {...process.env, DESKSIDE_DATA_DIR: dataDir, DESKSIDE_PORT: "0", DESKSIDE_GPU: "cpu", DESKSIDE_THREADS: "1", MALLOC_ARENA_MAX: "4"};
     delete env.MALLOC_TRIM_THRESHOLD_;
     delete env.DESKSIDE_PLAIN_MALLOC;
     const launcher = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "serve.mjs")], {cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"]});
