@@ -7,7 +7,9 @@ import {ROOT} from "./lib/setup.mjs";
 import {withAllocatorEnv} from "./lib/allocator-env.mjs";
 
 export function runServer(args) {
-  const child = spawn(process.execPath, [path.join(ROOT, "dist-electron", "serve.js"), ...args], {cwd: ROOT, stdio: "inherit", env: withAllocatorEnv()});
+  // The IPC channel closes when this process dies, however it dies: the server then stops too
+  // instead of holding the port and the data folder's lock as an orphan.
+  const child = spawn(process.execPath, [path.join(ROOT, "dist-electron", "serve.js"), ...args], {cwd: ROOT, stdio: ["inherit", "inherit", "inherit", "ipc"], env: withAllocatorEnv()});
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

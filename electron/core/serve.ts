@@ -47,6 +47,8 @@ async function main(wanted: ServeArguments): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Started by a launcher with an IPC channel (npm start, npm run serve): its end, even by SIGKILL, ends this server.
+  if (process.send) process.on("disconnect", () => void shutdown("launcher gone"));
 
   if (!api.url) {
     process.stderr.write(`The HTTP API is turned off in Settings; nothing to serve. Data folder: ${core.dataDir}\n`);

@@ -142,6 +142,19 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
     }
   });
 
+  it("a server started by npm run serve stops when its launcher is killed outright, leaving no orphan holding the data folder", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-orphan-"));
+    const env: NodeJS.ProcessEnv = {...process.env, DESKSIDE_DATA_DIR: dataDir, DESKSIDE_PORT: "0", DESKSIDE_GPU: "cpu", DESKSIDE_THREADS: "1"};
+    const launcher = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "serve.mjs")], {cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"]});
+    let out = "";
+    launcher.stdout!.on("data", (data) => (out += data));
+    await vi.waitUntil(() => out.includes("Deskside listening"), {timeout: 60_000, interval: 100});
+    const [server] = descendantPids(launcher.pid!).filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serve.js"));
+    launcher.kill("SIGKILL");
+    await vi.waitUntil(() => !fs.existsSync(`/proc/${server}`) || fs.readFileSync(`/proc/${server}/stat`, "utf8").split(") ")[1]?.startsWith("Z"), {timeout: 10_000, interval: 100});
+    expect(fs.existsSync(path.join(dataDir, "deskside.lock"))).toBe(false);
+  });
+
   it("starts without tsx, imports through its parser processes and streams an answer", async () => {
     const serve = await startServe({built: true});
     running.push(serve);
