@@ -17,7 +17,8 @@ import {parseArgs} from "node:util";
 import {HOSTILE_CASES} from "../test/helpers/hostile-files.js";
 import {startServe, type ServeProcess} from "../test/helpers/serve-process.js";
 import {printTable, writeResults} from "./lib.js";
-import {apiLoad, settle, sleep, treeRss, unitMallocEnv} from "./server-memory.js";
+import {apiLoad, settle, sleep, treeRss} from "./server-memory.js";
+import {unitAllocatorEnv} from "../scripts/lib/allocator-env.mjs";
 
 const {values} = parseArgs({options: {duration: {type: "string"}, connections: {type: "string"}}});
 const DURATION_S = Number(values.duration ?? 20);
@@ -59,7 +60,7 @@ interface Figures {
 async function measure(collect: boolean): Promise<Figures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "deskside-idle-collector-"));
   fs.writeFileSync(path.join(dataDir, "settings.json"), JSON.stringify({api: {rateLimitPerMinute: 100_000}}));
-  const server = await startServe({built: true, dataDir, env: {...unitMallocEnv(), DESKSIDE_IDLE_COLLECT: String(collect)}});
+  const server = await startServe({built: true, dataDir, env: {...unitAllocatorEnv(), DESKSIDE_IDLE_COLLECT: String(collect)}});
   try {
     const pid = server.child.pid!;
     const rss = () => treeRss(pid).self;

@@ -23,7 +23,8 @@ import {parseArgs} from "node:util";
 import {makePdf} from "../test/helpers/document-fixtures.js";
 import {startServe} from "../test/helpers/serve-process.js";
 import {printTable, writeResults} from "./lib.js";
-import {apiLoad, LOAD_QUESTIONS, settle, sleep, treeRss, unitMallocEnv} from "./server-memory.js";
+import {apiLoad, LOAD_QUESTIONS, settle, sleep, treeRss} from "./server-memory.js";
+import {unitAllocatorEnv} from "../scripts/lib/allocator-env.mjs";
 
 const {values} = parseArgs({options: {duration: {type: "string"}, pages: {type: "string"}, connections: {type: "string"}, "plain-malloc": {type: "boolean", default: false}, "no-idle-collect": {type: "boolean", default: false}}});
 const DURATION_S = Number(values.duration ?? 60);
@@ -31,7 +32,7 @@ const PAGES = Number(values.pages ?? 1000);
 const CONNECTIONS = Number(values.connections ?? 20);
 
 // The unit's allocator settings, so the server is measured as it is deployed; --plain-malloc without them.
-const MALLOC_ENV = values["plain-malloc"] ? {} : unitMallocEnv();
+const MALLOC_ENV = values["plain-malloc"] ? {} : unitAllocatorEnv();
 const SERVER_ENV: Record<string, string> = {...MALLOC_ENV, ...(values["no-idle-collect"] ? {DESKSIDE_IDLE_COLLECT: "false"} : {})};
 
 if (!fs.existsSync("/proc/self/status")) {

@@ -1,17 +1,13 @@
 /**
- * What the memory benchmarks share: the systemd unit's allocator settings, a server's resident
- * memory with its child processes, waiting for start-up work to settle, and the API load.
+ * What the memory benchmarks share: a server's resident memory with its child processes, waiting
+ * for start-up work to settle, and the API load.
  */
 import {createRequire} from "node:module";
 import {setTimeout as sleep} from "node:timers/promises";
 import {descendantPids, processMemoryMb} from "../test/helpers/health-probe.js";
-import {unitAllocatorEnv} from "../scripts/lib/allocator-env.mjs";
 import type {ServeProcess} from "../test/helpers/serve-process.js";
 
 export {sleep};
-
-/** The allocator settings of the systemd unit (docs/operations/deskside.service), so the server is measured as it is deployed. */
-export const unitMallocEnv = (): Record<string, string> => unitAllocatorEnv();
 
 /** Resident memory of a process, and of it with all its descendants (parser spawner, workers), in MB. */
 export function treeRss(rootPid: number): {self: number; tree: number; processes: number} {

@@ -1,9 +1,8 @@
 // `npm start`: installs what is missing, builds, and opens Deskside: the desktop window where
 // Electron can run, otherwise the same app served to the browser (headless core).
-import {spawn} from "node:child_process";
 import path from "node:path";
 import {pathToFileURL} from "node:url";
-import {ROOT, buildCore, electronBinary, ensureDependencies, ensureRendererBuilt} from "./lib/setup.mjs";
+import {ROOT, buildCore, electronBinary, ensureDependencies, ensureRendererBuilt, handOver} from "./lib/setup.mjs";
 import {allocatorEnvInEffect, withAllocatorEnv} from "./lib/allocator-env.mjs";
 import {runServer} from "./serve.mjs";
 
@@ -13,9 +12,7 @@ buildCore();
 
 const binary = electronBinary();
 if (binary) {
-  const child = spawn(binary, [ROOT, ...process.argv.slice(2)], {cwd: ROOT, stdio: "inherit", env: withAllocatorEnv()});
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  handOver(binary, [ROOT, ...process.argv.slice(2)], {env: withAllocatorEnv()});
 } else {
   console.log("No Electron window available here (no binary or no display): starting the headless app; open the printed address in a browser.");
   // The built server, with the service's allocator settings. glibc reads them only at start, so

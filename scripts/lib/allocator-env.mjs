@@ -7,24 +7,26 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 
 const UNIT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "operations", "deskside.service");
+let unitSettings = null;
 
-/** The unit's MALLOC_* settings, read from the unit itself so the two cannot drift apart. */
+/** The unit's MALLOC_* settings, read from the unit itself (once) so the two cannot drift apart. */
 export function unitAllocatorEnv() {
-  const unit = fs.readFileSync(UNIT, "utf8");
-  return Object.fromEntries([...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  unitSettings ??= Object.fromEntries([...fs.readFileSync(UNIT, "utf8").matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  return {...unitSettings};
 }
 
-/**
- * `env` with the unit's allocator settings added where glibc reads them (Linux), none of them
- * overriding a value already set; DESKSIDE_PLAIN_MALLOC=1 leaves the environment as it is.
- */
+/** The settings `env` still lacks: none off Linux (glibc reads them) or with DESKSIDE_PLAIN_MALLOC=1. */
+function missingAllocatorEnv(env) {
+  if (process.platform !== "linux" || env.DESKSIDE_PLAIN_MALLOC === "1") return {};
+  return Object.fromEntries(Object.entries(unitAllocatorEnv()).filter(([name]) => env[name] === undefined));
+}
+
+/** `env` with the unit's allocator settings added, none of them overriding a value already set. */
 export function withAllocatorEnv(env = process.env) {
-  if (process.platform !== "linux" || env.DESKSIDE_PLAIN_MALLOC === "1") return {...env};
-  return {...unitAllocatorEnv(), ...env};
+  return {...missingAllocatorEnv(env), ...env};
 }
 
 /** Whether this process already runs with them (glibc reads them only at start). */
 export function allocatorEnvInEffect(env = process.env) {
-  if (process.platform !== "linux" || env.DESKSIDE_PLAIN_MALLOC === "1") return true;
-  return Object.keys(unitAllocatorEnv()).every((name) => env[name] !== undefined);
+  return Object.keys(missingAllocatorEnv(env)).length === 0;
 }

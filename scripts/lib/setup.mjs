@@ -1,6 +1,6 @@
 // Setup steps shared by `npm start` and `npm test`, written without dependencies so they run
 // before `npm ci` has.
-import {spawnSync} from "node:child_process";
+import {spawn, spawnSync} from "node:child_process";
 import dns from "node:dns/promises";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,6 +17,17 @@ function newest(dir) {
     latest = Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
   }
   return latest;
+}
+
+/**
+ * Hands this process over to a long-running child (the desktop app, the headless server): signals
+ * pass through, and the child's exit code becomes this process's.
+ */
+export function handOver(command, args, options = {}) {
+  const child = spawn(command, args, {cwd: ROOT, stdio: "inherit", ...options});
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  return child;
 }
 
 export function run(command, args, options = {}) {

@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {BUILT_SERVE, startServe, type ServeProcess} from "../helpers/serve-process.js";
 import {REPO_ROOT} from "../helpers/fixtures.js";
 import {descendantPids} from "../helpers/health-probe.js";
+import {unitAllocatorEnv} from "../../scripts/lib/allocator-env.mjs";
 
 const running: ServeProcess[] = [];
 afterAll(async () => {
@@ -130,7 +131,7 @@ describe("the built server (node dist-electron/serve.js, as a service runs it)",
       await vi.waitUntil(() => out.includes("Deskside listening"), {timeout: 60_000, interval: 100});
       const [server] = descendantPids(launcher.pid!).filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("serve.js"));
       const serverEnv = Object.fromEntries(fs.readFileSync(`/proc/${server}/environ`, "utf8").split("\0").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
-      const unitEnv = Object.fromEntries([...fs.readFileSync(path.join(REPO_ROOT, "docs", "operations", "deskside.service"), "utf8").matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const unitEnv = unitAllocatorEnv();
       expect(Object.keys(unitEnv).sort()).toEqual(["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]);
       expect(serverEnv).toMatchObject({...unitEnv, MALLOC_ARENA_MAX: "4"});
       // A signal to the launcher reaches the server, and the server's clean exit is the launcher's.

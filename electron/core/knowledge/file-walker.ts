@@ -2,7 +2,7 @@ import {readdir, realpath, stat} from "node:fs/promises";
 import path from "node:path";
 import {DesksideError} from "../../../shared/errors.js";
 import type {ImportJobWarning} from "./import-jobs.js";
-import {extensionLabel, isIgnoredName, isImportableInFolder, isSkippedFolder} from "./folders/sync-filter.js";
+import {extensionLabel, isIgnoredName, isMachinery, isSkippedFolder} from "./folders/sync-filter.js";
 
 export interface WalkedFile {
   path: string;
@@ -42,9 +42,8 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
       });
   };
 
-  /** Files left out by extension, and tooling or generated folders left out by name, for the folder given that held them. */
-  let leftOut = new Map<string, number>();
-  let leftOutFolders = new Set<string>();
+  /** What the folder given now is leaving out: files counted by extension, tooling and generated folders by name. */
+  let leftOut: LeftOut = {files: new Map(), folders: new Set()};
 
   const walkFolder = async (folder: string): Promise<void> => {
     let real: string;
@@ -71,16 +70,16 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!isSkippedFolder(entry.name)) await walkFolder(full);
-        else if (!isIgnoredName(entry.name)) leftOutFolders.add(entry.name);
+        else if (!isIgnoredName(entry.name)) leftOut.folders.add(entry.name);
         continue;
       }
       // Sockets, FIFOs and devices are not documents.
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       // Hidden and temporary files go unmentioned; machinery is counted, so nobody wonders where it went.
       if (isIgnoredName(entry.name)) continue;
-      if (!isImportableInFolder(entry.name)) {
+      if (isMachinery(entry.name)) {
         const label = extensionLabel(entry.name);
-        leftOut.set(label, (leftOut.get(label) ?? 0) + 1);
+        leftOut.files.set(label, (leftOut.files.get(label) ?? 0) + 1);
         continue;
       }
       if (entry.isFile()) addFile({path: full}, full);
@@ -91,9 +90,7 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
   const visitLink = async (link: string): Promise<void> => {
     try {
       const target = await stat(link);
-      if (target.isDirectory()) {
-        if (!isSkippedFolder(path.basename(link))) await walkFolder(link);
-      }
+      if (target.isDirectory() && !isSkippedFolder(path.basename(link))) await walkFolder(link);
       else if (target.isFile()) addFile({path: link}, await realpath(link));
     } catch (error) {
       if (error instanceof DesksideError) throw error;
@@ -111,21 +108,25 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
       continue;
     }
     if (info.isDirectory()) {
-      leftOut = new Map();
-      leftOutFolders = new Set();
+      leftOut = {files: new Map(), folders: new Set()};
       await walkFolder(full);
-      if (leftOut.size > 0 || leftOutFolders.size > 0) warnings.push({path: full, code: "NOT_DOCUMENTS", message: leftOutMessage(leftOut, leftOutFolders)});
+      if (leftOut.files.size > 0 || leftOut.folders.size > 0) warnings.push({path: full, code: "NOT_DOCUMENTS", message: leftOutMessage(leftOut)});
     } else addFile({path: full}, await realpath(full).catch(() => full));
   }
   return {files, warnings};
 }
 
-/** "23 files that are not documents (…) were left out: .js 11, .css 5, …; and the folders _sources, _static." */
-function leftOutMessage(counts: Map<string, number>, folders: Set<string>): string {
+interface LeftOut {
+  files: Map<string, number>;
+  folders: Set<string>;
+}
+
+/** "23 files that are not documents (…) were left out: .js 11, .css 5, …; so were the folders _sources, _static (…)." */
+function leftOutMessage({files, folders}: LeftOut): string {
   const parts: string[] = [];
-  if (counts.size > 0) {
-    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
-    const kinds = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (files.size > 0) {
+    const total = [...files.values()].reduce((sum, n) => sum + n, 0);
+    const kinds = [...files].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const listed = kinds.slice(0, 6).map(([label, n]) => `${label} ${n}`).join(", ");
     const what = total === 1 ? "1 file that is not a document" : `${total} files that are not documents`;
     parts.push(`${what} (scripts, style sheets, fonts, program files) ${total === 1 ? "was" : "were"} left out: ${listed}${kinds.length > 6 ? ", …" : ""}`);

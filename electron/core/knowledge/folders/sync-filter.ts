@@ -1,4 +1,5 @@
 import path from "node:path";
+import {extensionOf} from "../parsing/file-name.js";
 
 /**
  * Which entries of a watched folder are synced. Documents only, by extension: a shared drive or a
@@ -82,26 +83,22 @@ export function isSkippedFolder(name: string): boolean {
 
 /** Whether a file (by its name) is a document a watched folder syncs. */
 export function isSyncedFile(name: string): boolean {
-  if (isIgnoredName(name)) return false;
-  const dot = name.lastIndexOf(".");
-  return dot > 0 && SYNCED_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+  return !isIgnoredName(name) && SYNCED_EXTENSIONS.has(extensionOf(name));
 }
 
 /**
- * Whether a file found inside a folder given to an import is one to import. Broader than a watched
- * folder's list: any file of a kind not known to be machinery is tried (a README without an
+ * Whether a file is machinery (see MACHINERY_EXTENSIONS), which a folder import leaves out. Broader
+ * than a watched folder's list of documents: any other file is tried (a README without an
  * extension, a .log), and fails alone with a clear error if it is not readable after all.
  */
-export function isImportableInFolder(name: string): boolean {
-  if (isIgnoredName(name)) return false;
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 || !MACHINERY_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+export function isMachinery(name: string): boolean {
+  return MACHINERY_EXTENSIONS.has(extensionOf(name));
 }
 
 /** The extension a left-out file is counted under ("no extension" when it has none). */
 export function extensionLabel(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? `.${name.slice(dot + 1).toLowerCase()}` : "no extension";
+  const extension = extensionOf(name);
+  return extension ? `.${extension}` : "no extension";
 }
 
 /** Whether `target` is `root` or inside it (both absolute and resolved). */
