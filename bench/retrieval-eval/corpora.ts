@@ -7,7 +7,7 @@
  * The Debian Administrator's Handbook and the Debian Reference are deliberately not used here.
  */
 import {execFileSync, spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
+import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
 import {gunzipSync} from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +23,8 @@ export interface CorpusDefinition {
   include: (relative: string) => boolean;
   /** Import PDF renderings of the HTML pages instead of the pages themselves. */
   asPdf?: boolean;
+  /** Import the manual pages as `man` renders them to plain text (`<label>.txt`) instead of their roff source. */
+  asManText?: boolean;
   /** PDFs the package ships gzipped (relative to root), imported as they are beside the included files. */
   shippedPdfs?: string[];
   /** The question set asked (file in questions/, without .json); default: the corpus id. */
@@ -75,6 +77,15 @@ export const CORPORA: CorpusDefinition[] = [
     include: (rel) => !rel.includes("/") && rel.endsWith(".html") && rel !== "bookindex.html",
     description: "PostgreSQL 15 manual (DocBook HTML, 1,172 pages)",
   },
+  {
+    id: "systemd-man",
+    debianPackage: "systemd",
+    root: "/usr/share/man",
+    // The English pages as installed (gzipped roff); a page that is only a link to another is left
+    // out, as the walker leaves out a second copy of a file.
+    include: (rel) => /^man[1-8]\/[^/]+\.gz$/.test(rel) && !lstatSync(path.join("/usr/share/man", rel)).isSymbolicLink(),
+    description: "systemd's manual pages as Linux installs them (gzipped roff, man macros)",
+  },
 ];
 
 /**
@@ -84,6 +95,15 @@ export const CORPORA: CorpusDefinition[] = [
  * default set, so the five-corpus figures stay comparable from run to run.
  */
 export const MIXED_CORPORA: CorpusDefinition[] = [
+  {
+    id: "systemd-man-text",
+    debianPackage: "systemd",
+    root: "/usr/share/man",
+    include: (rel) => /^man[1-8]\/[^/]+\.gz$/.test(rel) && !lstatSync(path.join("/usr/share/man", rel)).isSymbolicLink(),
+    asManText: true,
+    questions: "systemd-man",
+    description: "The same systemd pages rendered to plain text by man (groff), as a user could do by hand: a reference for the roff reader",
+  },
   {
     id: "krb5-mixed",
     debianPackage: "krb5-doc",
@@ -160,6 +180,21 @@ function unpackShipped(definition: CorpusDefinition): string[] {
   return (definition.shippedPdfs ?? []).map((relative) => unpackOnce(path.join(definition.root, relative), path.join(CACHE_DIR, `${definition.id}-shipped`)));
 }
 
+/** Renders each manual page to `<cache>/<corpus>-text/<section>/<name>.txt` with man once; later runs reuse the files. */
+function renderManText(definition: CorpusDefinition, pages: string[]): string[] {
+  const outDir = path.join(CACHE_DIR, `${definition.id}-text`);
+  return pages.map((page) => {
+    const relative = path.relative(definition.root, page);
+    const text = path.join(outDir, `${relative}.txt`);
+    if (!existsSync(text) || statSync(text).size === 0) {
+      mkdirSync(path.dirname(text), {recursive: true});
+      const rendered = execFileSync("sh", ["-c", 'MANWIDTH=100 man -l "$1" | col -b', "man-text", page], {encoding: "utf8", maxBuffer: 64 * 1024 * 1024});
+      writeFileSync(text, rendered);
+    }
+    return text;
+  });
+}
+
 /** Prints each HTML page to `<cache>/<corpus>-pdf/<name>.pdf` once; later runs reuse the files. */
 function printToPdf(definition: CorpusDefinition, htmlFiles: string[]): string[] {
   const outDir = path.join(CACHE_DIR, `${definition.id}-pdf`);
@@ -179,12 +214,18 @@ export function prepareCorpus(definition: CorpusDefinition): PreparedCorpus {
   ensurePackages([definition.debianPackage]);
   const sources = packageFiles(definition);
   if (sources.length === 0) throw new Error(`No files found for corpus ${definition.id} in ${definition.root}`);
-  const files = [...(definition.asPdf ? printToPdf(definition, sources) : sources), ...unpackShipped(definition)];
+  const converted = definition.asPdf ? printToPdf(definition, sources) : definition.asManText ? renderManText(definition, sources) : sources;
+  const files = [...converted, ...unpackShipped(definition)];
   const root = definition.root + "/";
+  const textRoot = path.join(CACHE_DIR, `${definition.id}-text`) + "/";
   return {
     definition,
     files,
-    labelOf: (imported) => (definition.asPdf || imported.endsWith(".pdf") ? path.basename(imported) : imported.startsWith(root) ? imported.slice(root.length) : path.basename(imported)),
+    labelOf: (imported) =>
+      definition.asPdf || imported.endsWith(".pdf") ? path.basename(imported)
+      : definition.asManText && imported.startsWith(textRoot) ? imported.slice(textRoot.length).replace(/\.txt$/, "")
+      : imported.startsWith(root) ? imported.slice(root.length)
+      : path.basename(imported),
   };
 }
 

@@ -1,5 +1,6 @@
 import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from "node:fs";
 import os from "node:os";
+import {gzipSync} from "node:zlib";
 import path from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import type {FileProgress, ReindexProgress} from "../../shared/knowledge.js";
@@ -263,6 +264,37 @@ describe("knowledge service: importing", () => {
     // A script given by itself is still imported: the person chose it.
     const chosen = await importAndWait(service, [path.join(root, "_static", "doctools.js")]);
     expect(chosen.counts.done).toBe(1);
+  });
+
+  it("imports manual pages as Linux installs them: gzipped roff, a pointer page failing alone with the page it names", async () => {
+    const root = tempDir("man");
+    mkdirSync(path.join(root, "man5"));
+    mkdirSync(path.join(root, "man8"));
+    const page = [
+      '.TH "SPOOLD\\&.CONF" "5"',
+      ".SH NAME",
+      "spoold.conf \\- print spooler settings",
+      ".SH OPTIONS",
+      ".TP",
+      "\\fBQueueLimit=\\fR\\fIN\\fR",
+      "Refuse new print jobs once \\fIN\\fR jobs are already waiting in the queue\\&.",
+      ".TP",
+      "\\fBDuplex=\\fR",
+      "Print on both sides of the paper by default\\&.",
+      "",
+    ].join("\n");
+    writeFileSync(path.join(root, "man5", "spoold.conf.5.gz"), gzipSync(page));
+    writeFileSync(path.join(root, "man8", "spoold-alias.8.gz"), gzipSync(".so man5/spoold.conf.5\n"));
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.counts).toMatchObject({done: 1, failed: 1});
+    const pointer = job.files.find((file) => file.path.endsWith("spoold-alias.8.gz"));
+    expect(pointer?.error).toMatchObject({code: "FILE_EMPTY", message: expect.stringContaining("(man5/spoold.conf.5)")});
+    expect(service.listDocuments().filter((doc) => doc.status === "ready")).toEqual([expect.objectContaining({title: "spoold.conf(5)", mime: "text/troff"})]);
+    const hits = (await service.search({query: "printer refuses jobs when too many are waiting", topK: 3})).hits;
+    expect(hits[0]).toMatchObject({title: "spoold.conf(5)", headingPath: ["OPTIONS"]});
+    expect(hits[0].text).toContain("QueueLimit=N\nRefuse new print jobs once N jobs are already waiting in the queue.");
+    expect(hits[0].text).not.toMatch(/\\f|\.TP/);
   });
 
   it("imports the default knowledge idempotently", async () => {

@@ -1,7 +1,9 @@
+import path from "node:path";
 import {describe, expect, it} from "vitest";
 import {corpusById, packagesAvailable, prepareCorpus, questionsFor} from "../../bench/retrieval-eval/corpora.js";
-import type {LabelledQuestion} from "../../bench/retrieval-eval/evaluate.js";
+import {loadQuestions, type LabelledQuestion} from "../../bench/retrieval-eval/evaluate.js";
 import {metricsOfRanks} from "../../bench/retrieval-eval/metrics.js";
+import {REPO_ROOT} from "../helpers/fixtures.js";
 
 const MIXED = corpusById("krb5-mixed");
 const available = packagesAvailable([MIXED.debianPackage]);
@@ -25,6 +27,20 @@ describe("a mixed corpus: pages beside one long PDF", () => {
     expect(pdfs.map((file) => corpus.labelOf(file))).toEqual(["admin.pdf"]);
     expect(corpus.files.some((file) => file.includes("/admin/"))).toBe(false);
     expect(corpus.files.some((file) => corpus.labelOf(file) === "user/user_commands/klist.html")).toBe(true);
+  });
+});
+
+describe("the manual-page corpus", () => {
+  const MAN = corpusById("systemd-man");
+  it.skipIf(!packagesAvailable([MAN.debianPackage]))("holds every page its questions name, each once, as installed (gzipped), links to other pages left out", () => {
+    const corpus = prepareCorpus(MAN);
+    const labels = corpus.files.map((file) => corpus.labelOf(file));
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.every((label) => /^man[1-8]\/[^/]+\.gz$/.test(label))).toBe(true);
+    const questions = questionsFor(MAN, (id) => loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${id}.json`)).questions);
+    expect(questions.length).toBeGreaterThanOrEqual(80);
+    const missing = questions.flatMap((q) => q.files).filter((file) => !labels.includes(file));
+    expect(missing).toEqual([]);
   });
 });
 

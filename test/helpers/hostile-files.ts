@@ -93,6 +93,24 @@ function flateBombPdf(): Uint8Array {
   ]);
 }
 
+/** A `.gz` whose text inflates to `megabytes` MB of one letter, written as a stream so the test costs no memory. */
+function gzipBomb(megabytes: number): Uint8Array {
+  const bomb = deflateRepeated(new Uint8Array(MB).fill(0x61), megabytes);
+  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(bomb.crc >>> 0, 0);
+  trailer.writeUInt32LE(bomb.size % 2 ** 32, 4);
+  return new Uint8Array(Buffer.concat([header, Buffer.from(bomb.deflated), trailer]));
+}
+
+/** A manual page whose strings name each other ten times over, eight levels deep (10^8 characters if expanded), used on every line. */
+function roffStringFanOut(): Uint8Array {
+  const names = ["A", "B", "C", "D", "E", "F", "G", "H"];
+  const definitions = names.map((name, i) => `.ds ${name} ${i + 1 < names.length ? `\\*${names[i + 1]}`.repeat(10) : "spooler"}`);
+  const lines = Array.from({length: 2_000}, (_, i) => `Queue ${i} uses \\*A today.`);
+  return utf8([".TH FANOUT 5", ...definitions, ".SH NAME", "fanout \\- strings that name each other", ".SH DESCRIPTION", ...lines, ""].join("\n"));
+}
+
 function kidsLoopPdf(): Uint8Array {
   return makeRawPdf([
     "<< /Type /Catalog /Pages 2 0 R >>",
@@ -256,6 +274,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   {name: "header-flood.eml", why: "200,000 header lines (4 MB) before a one-line body", make: () => utf8(mail(Array.from({length: 200_000}, (_, i) => `X-Trace-${i}: relay ${i}`), "The printer is back.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
   {name: "folded-subject.eml", why: "one Subject header folded over 100,000 lines", make: () => utf8(mail([`Subject: ${Array.from({length: 100_000}, (_, i) => `part${i}`).join("\r\n ")}`], "Restart the spooler.")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
   {name: "many-attachments.eml", why: "10,000 tiny attachments beside one line of text", make: () => utf8(mail(["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"'], ["--b\r\nContent-Type: text/plain\r\n\r\nSee the logs.", ...Array.from({length: 10_000}, (_, i) => `--b\r\nContent-Type: text/plain; name="log${i}.txt"\r\nContent-Disposition: attachment; filename="log${i}.txt"\r\n\r\nline ${i}`), "--b--"].join("\r\n"))), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "bomb.txt.gz", why: "a gzipped text that unpacks to 1 GB", make: () => gzipBomb(1024), codes: LIMIT_CODES, mayImport: false},
+  {name: "roff-string-fanout.5", why: "a manual page whose strings name each other ten times over, 10^8 characters per use if expanded", make: () => roffStringFanOut(), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
+  {name: "roff-unclosed.8", why: "a manual page of 200,000 branches opened and never closed, and a table never ended", make: () => utf8([".TH OPEN 8", ".SH NAME", "open \\- never closed", ".TS", "tab(:);", "l l.", ...Array.from({length: 100_000}, (_, i) => `T{\ncell ${i}`), ...Array.from({length: 200_000}, () => ".if t \\{\\"), ".SH GONE", "text"].join("\n")), codes: [...LIMIT_CODES, ...READ_CODES], mayImport: true},
   {name: "sector-loop.msg", why: "an Outlook message whose sector chains loop (its reader went round for ever)", make: () => damagedOutlookMsg("sector-loop"), codes: READ_CODES, mayImport: false},
   {name: "huge-stream.msg", why: "an Outlook message whose streams claim 2 GB each", make: () => damagedOutlookMsg("huge-stream"), codes: READ_CODES, mayImport: false},
   {name: "many-messages.mbox", why: "a mailbox of 25,000 tiny messages", make: () => utf8(Array.from({length: 25_000}, (_, i) => `From a@example.com Tue Mar  5 14:02:11 2024\n${mail([`Subject: ticket ${i}`], `Reset ${i}.`)}\n`).join("\n")), codes: LIMIT_CODES, mayImport: false},

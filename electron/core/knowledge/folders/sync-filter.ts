@@ -81,9 +81,22 @@ export function isSkippedFolder(name: string): boolean {
   return isIgnoredName(name) || SKIPPED_FOLDERS.has(name);
 }
 
-/** Whether a file (by its name) is a document a watched folder syncs. */
+/**
+ * Manual pages by their section suffix: `ssh_config.5`, `openssl.1ssl`, `Net::FTP.3pm`, `tclsh.n`
+ * (Tcl's pages are in section n), or `.man`.
+ */
+const MANPAGE_EXTENSION = /^([1-9][a-z]{0,6}|n|man)$/;
+
+/**
+ * Whether a file (by its name) is a document a watched folder syncs: one of the documents' extensions,
+ * a manual page, or either of those gzipped (`README.txt.gz`, `ssh_config.5.gz`), as Linux installs
+ * its manual pages and much of its documentation.
+ */
 export function isSyncedFile(name: string): boolean {
-  return !isIgnoredName(name) && SYNCED_EXTENSIONS.has(extensionOf(name));
+  if (isIgnoredName(name)) return false;
+  const inner = /.\.gz$/i.test(name) ? name.slice(0, -3) : name;
+  const extension = extensionOf(inner);
+  return SYNCED_EXTENSIONS.has(extension) || MANPAGE_EXTENSION.test(extension);
 }
 
 /**

@@ -15,4 +15,5 @@ export const MIME = {
   email: "message/rfc822",
   outlook: "application/vnd.ms-outlook",
   mbox: "application/mbox",
+  troff: "text/troff",
 } as const;

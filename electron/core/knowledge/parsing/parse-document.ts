@@ -2,6 +2,7 @@ import {DesksideError, isDesksideError} from "../../../../shared/errors.js";
 import {detectType} from "./detect-type.js";
 import {isAllocationFailure, outOfMemory, resolveLimits, type FileLimits} from "./file-limits.js";
 import {titleFromFileName} from "./file-name.js";
+import {gzipHead, unwrapGzip} from "./gzip-file.js";
 import type {DocumentKind, ParseContext, ParsedDocument} from "./types.js";
 
 /**
@@ -24,6 +25,7 @@ const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
   json: async () => (await import("./parse-json.js")).parseJson,
   image: async () => (await import("./parse-image.js")).parseImage,
   email: async () => (await import("./parse-email.js")).parseEmail,
+  manpage: async () => (await import("./parse-manpage.js")).parseManpage,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -36,6 +38,7 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   json: "JSON file",
   image: "image",
   email: "email",
+  manpage: "manual page",
 };
 
 /**
@@ -45,14 +48,16 @@ const KIND_NAMES: Record<DocumentKind, string> = {
  */
 export async function loadReaderFor(bytes: Uint8Array, fileName: string): Promise<void> {
   try {
-    await PARSERS[(await detectType(bytes, fileName)).kind]();
+    const inner = gzipHead(bytes, fileName);
+    await PARSERS[(await detectType(inner.bytes, inner.fileName)).kind]();
   } catch {
     // parseDocument meets the same problem and reports it with its code.
   }
 }
 
-export async function parseDocument(bytes: Uint8Array, fileName: string, limits?: Partial<FileLimits>, context: ParseContext = {}): Promise<ParsedDocument> {
+export async function parseDocument(packed: Uint8Array, packedName: string, limits?: Partial<FileLimits>, context: ParseContext = {}): Promise<ParsedDocument> {
   const resolved = resolveLimits(limits);
+  const {bytes, fileName, gzipped} = unwrapGzip(packed, packedName, resolved);
   const type = await detectType(bytes, fileName).catch((error: unknown) => {
     if (isDesksideError(error)) throw error;
     throw new DesksideError("PARSE_FAILED", "The type of this file could not be determined.", {cause: error});
@@ -73,5 +78,6 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, limits?
 
   const blocks = parsed.blocks.filter((block) => block.text.trim().length > 0);
   if (blocks.length === 0) throw new DesksideError("FILE_EMPTY", `This ${KIND_NAMES[type.kind]} contains no text to import.`);
-  return {...parsed, title: parsed.title.trim() || titleFromFileName(fileName), blocks};
+  const meta = gzipped ? {...parsed.meta, compression: "gzip"} : parsed.meta;
+  return {...parsed, title: parsed.title.trim() || titleFromFileName(fileName), blocks, meta};
 }
