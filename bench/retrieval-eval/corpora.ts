@@ -86,6 +86,15 @@ export const CORPORA: CorpusDefinition[] = [
     include: (rel) => /^man[1-8]\/[^/]+\.gz$/.test(rel) && !lstatSync(path.join("/usr/share/man", rel)).isSymbolicLink(),
     description: "systemd's manual pages as Linux installs them (gzipped roff, man macros)",
   },
+  {
+    id: "apache",
+    debianPackage: "apache2-doc",
+    root: "/usr/share/doc/apache2-doc/manual",
+    // The manual as shipped, in eleven languages (a translated page's file beside the English one);
+    // pages that are links to the English ones are left out, as the walker leaves out a second copy.
+    include: (rel) => rel.endsWith(".html") && !lstatSync(path.join("/usr/share/doc/apache2-doc/manual", rel)).isSymbolicLink(),
+    description: "Apache HTTP Server 2.4 manual in eleven languages (HTML), asked in English",
+  },
 ];
 
 /**

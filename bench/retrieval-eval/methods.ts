@@ -6,7 +6,7 @@
 import type {EvalMethod} from "./evaluate.js";
 
 /** The ranking before this evaluation existed: body-only BM25, confidence-weighted RRF, no document steps, no latent index. */
-const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1, starterFillsIn: false, latentWeight: 0} as const;
+const PREVIOUS = {contextBoost: 0, fusion: "confidence", fusionMethod: "rrf", documentEvidence: 0, repeatDecay: 1, perDocumentCap: 0, starterPrior: 1, starterFillsIn: false, latentWeight: 0, languagePrior: 1} as const;
 
 export const EVAL_METHODS: EvalMethod[] = [
   {name: "text", mode: "text"},
@@ -28,6 +28,10 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − latent index", mode: "hybrid", tuning: {latentWeight: 0}},
   {name: "hybrid − copies collapsed", mode: "hybrid", tuning: {collapseCopies: false}},
   {name: "text − copies collapsed", mode: "text", tuning: {collapseCopies: false}},
+  {name: "hybrid − language prior", mode: "hybrid", tuning: {languagePrior: 1}},
+  // Passages in another language than the question weighed less (0.3 by default) or more.
+  {name: "language-0.1", mode: "hybrid", tuning: {languagePrior: 0.1}},
+  {name: "language-0.6", mode: "hybrid", tuning: {languagePrior: 0.6}},
   // The latent index's weight (0.8 by default), lower and higher.
   {name: "latent-0.4", mode: "hybrid", tuning: {latentWeight: 0.4}},
   {name: "latent-1.2", mode: "hybrid", tuning: {latentWeight: 1.2}},

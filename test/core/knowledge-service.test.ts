@@ -297,6 +297,32 @@ describe("knowledge service: importing", () => {
     expect(hits[0].text).not.toMatch(/\\f|\.TP/);
   });
 
+  it("answers an English question from the English page of a manual shipped in several languages, and a German one from the German page", async () => {
+    // The translations quote the error message word for word (two of them twice) where the English
+    // page describes it: on words alone they win.
+    const root = tempDir("translated");
+    const pages: Record<string, string> = {
+      "en/bind.html": "Binding to addresses. When the server will not start and its log says it could not bind to the address because the address is already in use, another program is already listening on that port. Find it with ss -ltnp and stop it, or change the Listen directive to a free port, then run apachectl configtest and start the server again.",
+      "fr/bind.html": "Association aux adresses. Lorsque le serveur ne démarre pas et que le journal indique (98) Address already in use: make_sock: could not bind to address 0.0.0.0:80, un autre programme écoute déjà sur ce port. Trouvez-le avec ss -ltnp et arrêtez-le, ou modifiez la directive Listen pour un port libre, puis lancez apachectl configtest et démarrez le serveur. Exemple de journal : (98) Address already in use: make_sock: could not bind to address 0.0.0.0:80, port 80 already in use.",
+      "tr/bind.html": "Adreslere bağlanma. Sunucu başlamıyorsa ve günlükte (98) Address already in use: make_sock: could not bind to address 0.0.0.0:80 yazıyorsa, bu portu başka bir program dinliyor demektir. Onu ss -ltnp ile bulun ve durdurun ya da Listen yönergesini boş bir port ile değiştirin, sonra apachectl configtest çalıştırın ve sunucuyu yeniden başlatın; bu işlem için yönetici yetkisi gerekir. Örnek günlük: (98) Address already in use: make_sock: could not bind to address 0.0.0.0:80, port 80 already in use.",
+      "de/bind.html": "An Adressen binden. Wenn der Server nicht startet und das Protokoll (98) Address already in use: make_sock: could not bind to address 0.0.0.0:80 meldet, lauscht bereits ein anderes Programm auf diesem Port. Finden Sie es mit ss -ltnp und beenden Sie es, oder ändern Sie die Listen-Direktive auf einen freien Port, dann führen Sie apachectl configtest aus und starten den Server neu.",
+    };
+    for (const [name, text] of Object.entries(pages)) {
+      mkdirSync(path.join(root, path.dirname(name)), {recursive: true});
+      writeFileSync(path.join(root, name), `<html><head><title>Binding</title></head><body><h1>Binding</h1><p>${text}</p></body></html>`);
+    }
+    const service = await openService();
+    await importAndWait(service, [root]);
+    const folderOf = (hit: {sourcePath: string}) => path.relative(root, hit.sourcePath).split(path.sep)[0];
+    const english = (await service.search({query: "Address already in use: make_sock: could not bind to address 0.0.0.0:80, why?", topK: 4})).hits;
+    expect(english.map(folderOf)[0]).toBe("en");
+    const german = (await service.search({query: "Der Server startet nicht, im Protokoll steht Address already in use", topK: 4})).hits;
+    expect(german.map(folderOf)[0]).toBe("de");
+    // With the prior off, a translation comes first: the English page's place above is the prior's doing.
+    const plain = (await service.search({query: "Address already in use: make_sock: could not bind to address 0.0.0.0:80, why?", topK: 4}, {tuning: {languagePrior: 1}})).hits;
+    expect(plain.map(folderOf)[0]).not.toBe("en");
+  });
+
   it("imports the default knowledge idempotently", async () => {
     const root = tempDir("defaults");
     writeFileSync(path.join(root, "password-reset.md"), PASSWORD_MD);

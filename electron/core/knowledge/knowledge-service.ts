@@ -34,6 +34,7 @@ import type {OcrProgress} from "./parsing/ocr/ocr-reader.js";
 import type {Llama} from "node-llama-cpp";
 import {exportPack, importPack, packFileName, receivePack, type PackExchangeDeps} from "./pack-exchange.js";
 import {mergeChunks} from "./passage.js";
+import {DocumentLanguages} from "./language-guess.js";
 import {createReranker, findRerankers, resolveReranker, type Reranker} from "./reranker.js";
 import {calibrateFusion, calibrationCurrent, type FusionCalibration} from "./fusion-calibration.js";
 import {LatentIndexKeeper} from "./latent/latent-index-keeper.js";
@@ -431,6 +432,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
    * its vectors were rebuilt; one measurement at a time, in the background, never failing an import.
    */
   let calibration: Promise<FusionCalibration | null> | null = null;
+  // What searches learn of each document's language (see search.ts's language prior).
+  const documentLanguages = new DocumentLanguages();
   const calibrateNow = (): Promise<FusionCalibration | null> => {
     if (calibration) return calibration;
     calibration = (async () => {
@@ -651,6 +654,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           tuning: searchOptions.tuning,
           calibration: store.fusionCalibration(),
           latent: latent.current(),
+          languages: documentLanguages,
           reranker: await currentReranker(),
         });
         if (store.isShared()) reachability(null);

@@ -7,6 +7,7 @@ import {buildPassage, earlierRanges, insideEarlierPassage, PASSAGE_WINDOW} from 
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
+import {guessLanguage, QUESTION_EVIDENCE, type DocumentLanguages} from "./language-guess.js";
 import {collapseWhitespace} from "./parsing/text-cleanup.js";
 import type {Reranker} from "./reranker.js";
 import {passageWithContext, type StoredChunk} from "./store-schema.js";
@@ -167,6 +168,12 @@ export interface SearchTuning {
    * copies of one passage would fill the results and tell the reader nothing new.
    */
   collapseCopies: boolean;
+  /**
+   * Score factor for a passage written in another language than the question, when both are clear
+   * (see language-guess.ts): a manual shipped in several languages answers an English question from
+   * its English pages, not from a translation that shares its commands and error messages (1: off).
+   */
+  languagePrior: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -186,8 +193,12 @@ export const DEFAULT_TUNING: SearchTuning = {
   proximityWindow: 1,
   latentWeight: 0.8,
   collapseCopies: true,
+  languagePrior: 0.3,
   depth: FUSION_DEPTH,
 };
+
+/** Leading candidates whose language is read: the places a translation could take. */
+const LANGUAGE_DEPTH = 30;
 
 /** Candidates lined up per place when hits carry passages, for those that repeat an earlier passage. */
 const PASSAGE_POOL_FACTOR = 3;
@@ -205,6 +216,8 @@ export interface SearchOptions {
   calibration?: FusionCalibration | null;
   /** The knowledge base's latent index, when it has one. */
   latent?: LatentIndex | null;
+  /** The documents' languages as learned so far; without it, no passage is held back for its language. */
+  languages?: DocumentLanguages;
 }
 
 function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | null | undefined, similarities: number[]): {text: number; vector: number} {
@@ -243,6 +256,39 @@ async function applyProximity(
   const terms = await store.analyzeEach(read.map((chunk) => chunk.text));
   const proximity = new Map(read.map((chunk, i) => [chunk.id, termProximity(pairs, terms[i], tuning.proximityWindow)]));
   return applyPrior(candidates, (c) => 1 + tuning.proximityBoost * (proximity.get(c.id) ?? 0));
+}
+
+/**
+ * Multiplies the leading candidates whose document is written in another language than the question
+ * by the language prior. A document's language is learned once, from the first of its passages a
+ * search reads (left in `chunks` for the rest of the search), and remembered in `languages`.
+ */
+async function applyLanguagePrior(
+  store: KnowledgeStore,
+  candidates: ScoredCandidate[],
+  query: string,
+  prior: number,
+  languages: DocumentLanguages,
+  chunks: Map<string, StoredChunk>,
+): Promise<ScoredCandidate[]> {
+  const asked = guessLanguage(query, QUESTION_EVIDENCE);
+  if (!asked) return candidates;
+  const head = candidates.slice(0, LANGUAGE_DEPTH);
+  // One passage of each document whose language is not known yet.
+  const unknown = new Map<string, string>();
+  for (const c of head) if (languages.get(c.documentId) === undefined && !unknown.has(c.documentId)) unknown.set(c.documentId, c.id);
+  if (unknown.size > 0) {
+    const ids = [...unknown.values()];
+    for (const chunk of await store.chunksByIds(ids.filter((id) => !chunks.has(id)))) chunks.set(chunk.id, chunk);
+    for (const id of ids) {
+      const chunk = chunks.get(id);
+      if (chunk) languages.learn(chunk.documentId, chunk.text);
+    }
+  }
+  return applyPrior(candidates, (c) => {
+    const written = languages.get(c.documentId);
+    return written !== undefined && written !== asked ? prior : 1;
+  });
 }
 
 /**
@@ -301,6 +347,7 @@ export async function searchWithVector(
   // latent similarity on to the others (measured: before it, the gain was lost).
   if (options.latent && tuning.latentWeight > 0 && request.mode === "hybrid")
     fused = (await rescoreWithLatent(store, options.latent, fused, queryTerms, tuning.latentWeight, readChunks, prior)).candidates;
+  if (tuning.languagePrior < 1 && options.languages) fused = await applyLanguagePrior(store, fused, request.query, tuning.languagePrior, options.languages, readChunks);
   const retrieveMs = performance.now() - started;
 
   let ordered = fused;

@@ -126,6 +126,17 @@ describe("HTML parsing", () => {
     expect(all).not.toContain("FOOTER_TEXT");
   });
 
+  it("leaves out permalink marks after headings, whatever the generator calls them, and keeps links that say something", async () => {
+    const body = "Busy servers write large logs; move them aside on a schedule and tell the server to reopen its files. ".repeat(3);
+    const page = `<html><head><title>Logs</title></head><body><div id="page-content">
+      <h2><a id="rotation" name="rotation">Log Rotation</a> <a title="Permanent link" href="#rotation" class="permalink">&para;</a></h2><p>${body}</p>
+      <h2 id="piped">Piped Logs <a href="#piped">\u00a7</a></h2><p>${body} See <a href="#rotation">log rotation</a> above.</p></div></body></html>`;
+    const doc = await parseDocument(utf8(page), "logs.html");
+    expect(doc.blocks.filter((block) => block.type === "heading").map((block) => block.text)).toEqual(["Log Rotation", "Piped Logs"]);
+    expect(doc.blocks.map((block) => block.text).join("\n")).not.toMatch(/[\u00b6\u00a7]/);
+    expect(doc.blocks.some((block) => block.text.includes("See log rotation above."))).toBe(true);
+  });
+
   it("falls back to the page body when there is no article to find", async () => {
     const doc = await parseDocument(utf8("<html><body><nav>NAV_TEXT</nav><div>Error 0x80070005 means access denied.</div></body></html>"), "tip.htm");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Error 0x80070005 means access denied."]);

@@ -113,8 +113,15 @@ function readArticle(document: Document): ReturnType<Readability["parse"]> {
   }
 }
 
+/** What a permalink shows instead of words: "Log Rotation ¶" (Apache, Sphinx), "§", "#", a link symbol. */
+const PERMALINK_MARK = /^(\u00b6|\u00a7|#|\u{1f517}|\u2693\ufe0e?)$/u;
+
 function removeChrome(document: Document): void {
   for (const element of Array.from(document.querySelectorAll(CHROME))) element.remove();
+  // Permalinks whose generator is not named above: a link to a place on the page that shows only a mark.
+  for (const anchor of Array.from(document.querySelectorAll('a[href^="#"]'))) {
+    if (PERMALINK_MARK.test(anchor.textContent?.trim() ?? "")) anchor.remove();
+  }
   // A site's header and footer go; an article's own <header> (often holding its title) stays.
   for (const element of Array.from(document.querySelectorAll("header, footer"))) {
     if (!element.parentElement?.closest("main, article")) element.remove();
