@@ -28,12 +28,19 @@ export async function collectFiles(inputs: string[], options: {maxFiles: number;
   const files: WalkedFile[] = [];
   const warnings: ImportJobWarning[] = [];
   const visitedFolders = new Set<string>();
-  const seenFiles = new Set<string>();
+  /** Each file taken so far by its real path, with its place in `files`. */
+  const seenFiles = new Map<string, number>();
 
   const addFile = (file: WalkedFile, real?: string) => {
     if (real && !options.keepAliases) {
-      if (seenFiles.has(real)) return;
-      seenFiles.add(real);
+      const earlier = seenFiles.get(real);
+      if (earlier !== undefined) {
+        // A link met before the file it points to (a manual's `da/bind.html` → `en/bind.html`,
+        // names sorted): the document is named after the file itself.
+        if (file.path === real && files[earlier].path !== real) files[earlier] = file;
+        return;
+      }
+      seenFiles.set(real, files.length);
     }
     files.push(file);
     if (files.length > options.maxFiles)
