@@ -9,7 +9,7 @@ describe("which files a watched folder syncs", () => {
   });
 
   it("leaves out archives, gzipped files that are not documents and temporary copies", () => {
-    for (const name of ["backup.tar.gz", "logs.tgz", "app.js.gz", "data.gz", ".gz", "ssh_config.5.gz.part", ".hidden.5", "page.10"]) {
+    for (const name of ["backup.tar.gz", "logs.tgz", "app.js.gz", "data.gz", ".gz", "ssh_config.5.gz.part", ".hidden.5", "page.10", "clip.3gp", "backup.7z", "report.2024"]) {
       expect(isSyncedFile(name), name).toBe(false);
     }
   });

@@ -83,9 +83,9 @@ export function isSkippedFolder(name: string): boolean {
 
 /**
  * Manual pages by their section suffix: `ssh_config.5`, `openssl.1ssl`, `Net::FTP.3pm`, `tclsh.n`
- * (Tcl's pages are in section n), or `.man`.
+ * (Tcl's pages are in section n), or `.man`; not the video and archive names that look alike (`.3gp`, `.7z`).
  */
-const MANPAGE_EXTENSION = /^([1-9][a-z]{0,6}|n|man)$/;
+const MANPAGE_EXTENSION = /^(?!3gp$|3g2$|7z$)([1-9][a-z]{0,6}|n|man)$/;
 
 /**
  * Whether a file (by its name) is a document a watched folder syncs: one of the documents' extensions,
