@@ -34,6 +34,17 @@ export interface CorpusDefinition {
   description: string;
 }
 
+/**
+ * A page that is a symbolic link to another page of the package is left out, as the walker leaves
+ * out a second copy of a file: the linked page is imported once, under its own name.
+ */
+function notALink(root: string): (relative: string) => boolean {
+  return (relative) => !lstatSync(path.join(root, relative)).isSymbolicLink();
+}
+
+/** systemd's English manual pages as installed (gzipped roff), links to other pages left out. */
+const isSystemdPage = (relative: string): boolean => /^man[1-8]\/[^/]+\.gz$/.test(relative) && notALink("/usr/share/man")(relative);
+
 export const CORPORA: CorpusDefinition[] = [
   {
     id: "postfix",
@@ -81,18 +92,15 @@ export const CORPORA: CorpusDefinition[] = [
     id: "systemd-man",
     debianPackage: "systemd",
     root: "/usr/share/man",
-    // The English pages as installed (gzipped roff); a page that is only a link to another is left
-    // out, as the walker leaves out a second copy of a file.
-    include: (rel) => /^man[1-8]\/[^/]+\.gz$/.test(rel) && !lstatSync(path.join("/usr/share/man", rel)).isSymbolicLink(),
+    include: isSystemdPage,
     description: "systemd's manual pages as Linux installs them (gzipped roff, man macros)",
   },
   {
     id: "apache",
     debianPackage: "apache2-doc",
     root: "/usr/share/doc/apache2-doc/manual",
-    // The manual as shipped, in eleven languages (a translated page's file beside the English one);
-    // pages that are links to the English ones are left out, as the walker leaves out a second copy.
-    include: (rel) => rel.endsWith(".html") && !lstatSync(path.join("/usr/share/doc/apache2-doc/manual", rel)).isSymbolicLink(),
+    // The manual as shipped, in eleven languages (a translated page's file beside the English one).
+    include: (rel) => rel.endsWith(".html") && notALink("/usr/share/doc/apache2-doc/manual")(rel),
     description: "Apache HTTP Server 2.4 manual in eleven languages (HTML), asked in English",
   },
 ];
@@ -108,7 +116,7 @@ export const MIXED_CORPORA: CorpusDefinition[] = [
     id: "systemd-man-text",
     debianPackage: "systemd",
     root: "/usr/share/man",
-    include: (rel) => /^man[1-8]\/[^/]+\.gz$/.test(rel) && !lstatSync(path.join("/usr/share/man", rel)).isSymbolicLink(),
+    include: isSystemdPage,
     asManText: true,
     questions: "systemd-man",
     description: "The same systemd pages rendered to plain text by man (groff), as a user could do by hand: a reference for the roff reader",

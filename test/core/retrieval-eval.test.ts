@@ -1,7 +1,7 @@
 import path from "node:path";
 import {beforeAll, describe, expect, it} from "vitest";
-import {corpusById, packagesAvailable, prepareCorpus} from "../../bench/retrieval-eval/corpora.js";
-import {evaluateCorpus, loadQuestions, type CorpusResult} from "../../bench/retrieval-eval/evaluate.js";
+import {corpusById, packagesAvailable, prepareCorpus, type CorpusDefinition} from "../../bench/retrieval-eval/corpora.js";
+import {evaluateCorpus, loadQuestions, type CorpusResult, type EvalMethod} from "../../bench/retrieval-eval/evaluate.js";
 import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
 
 /**
@@ -11,6 +11,12 @@ import {FIXTURE_EMBEDDER_DIR, REPO_ROOT} from "../helpers/fixtures.js";
  * (`npm run bench retrieval` has the full evaluation on four corpora).
  */
 
+/** One corpus of the evaluation imported and asked its questions, as the benchmark does, with the fixture embedder. */
+async function evaluateGuard(definition: CorpusDefinition, methods: EvalMethod[], options: {withStarter?: boolean} = {}): Promise<CorpusResult> {
+  const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${definition.id}.json`)).questions;
+  return evaluateCorpus(prepareCorpus(definition), questions, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, repoRoot: REPO_ROOT, ...options});
+}
+
 const CORPUS = corpusById("krb5");
 const available = packagesAvailable([CORPUS.debianPackage]);
 
@@ -18,17 +24,11 @@ describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)",
   let result: CorpusResult;
 
   beforeAll(async () => {
-    const corpus = prepareCorpus(CORPUS);
-    const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", "krb5.json")).questions;
-    result = await evaluateCorpus(corpus, questions, {
-      embedderDir: FIXTURE_EMBEDDER_DIR,
-      methods: [
-        {name: "text", mode: "text"},
-        {name: "vector", mode: "vector"},
-        {name: "hybrid", mode: "hybrid"},
-      ],
-      repoRoot: REPO_ROOT,
-    });
+    result = await evaluateGuard(CORPUS, [
+      {name: "text", mode: "text"},
+      {name: "vector", mode: "vector"},
+      {name: "hybrid", mode: "hybrid"},
+    ]);
     const show = (name: string) => {
       const m = result.alone[name];
       return `${name}: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`;
@@ -78,17 +78,14 @@ describe.skipIf(!packagesAvailable([MAN_CORPUS.debianPackage]))("retrieval on ma
   let result: CorpusResult;
 
   beforeAll(async () => {
-    const corpus = prepareCorpus(MAN_CORPUS);
-    const questions = loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", "systemd-man.json")).questions;
-    result = await evaluateCorpus(corpus, questions, {
-      embedderDir: FIXTURE_EMBEDDER_DIR,
-      methods: [
+    result = await evaluateGuard(
+      MAN_CORPUS,
+      [
         {name: "text", mode: "text"},
         {name: "hybrid", mode: "hybrid"},
       ],
-      withStarter: false,
-      repoRoot: REPO_ROOT,
-    });
+      {withStarter: false},
+    );
     const m = result.alone.hybrid;
     console.log(`systemd-man hybrid: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`);
   }, 600_000);
