@@ -17,6 +17,14 @@ export interface CorpusDefinition {
   id: string;
   /** Debian package that ships the documentation. */
   debianPackage: string;
+  /** More packages whose files under `root` belong to the corpus. */
+  extraPackages?: string[];
+  /**
+   * Judge a hit by the section it comes from (its document and the heading a question names, which
+   * must be on the hit's heading path), not by its document alone: for corpora of few long manuals,
+   * where the document is nearly always right and the section is what a reader needs.
+   */
+  judgeBySection?: boolean;
   /** Folder the question labels are relative to. */
   root: string;
   /** Which of the package's files belong to the corpus (path relative to root). */
@@ -103,6 +111,16 @@ export const CORPORA: CorpusDefinition[] = [
     include: (rel) => rel.endsWith(".html") && notALink("/usr/share/doc/apache2-doc/manual")(rel),
     description: "Apache HTTP Server 2.4 manual in eleven languages (HTML), asked in English",
   },
+  {
+    id: "gnu-info",
+    debianPackage: "coreutils",
+    extraPackages: ["findutils", "sed", "grep", "diffutils", "wget", "gzip", "gnupg", "time", "bzip2-doc"],
+    root: "/usr/share/info",
+    // Each manual once: a split manual's parts, not its main file, which only lists them.
+    include: (rel) => /^(coreutils|find|sed|grep|diffutils|wget|gzip|gnupg|time|bzip2)\.info(-\d+)?\.gz$/.test(rel) && !/^(find|gnupg)\.info\.gz$/.test(rel),
+    judgeBySection: true,
+    description: "GNU manuals as Info files (coreutils, findutils, sed, grep, diffutils, wget, gzip, GnuPG, time, bzip2), gzipped as installed, judged by section",
+  },
 ];
 
 /**
@@ -168,12 +186,18 @@ export function ensurePackages(names: string[]): void {
   execFileSync("apt-get", ["install", "-y", "-qq", ...missing], {stdio: "ignore", env: {...process.env, DEBIAN_FRONTEND: "noninteractive"}});
 }
 
+/** Every package a corpus's files come from. */
+export function corpusPackages(definition: CorpusDefinition): string[] {
+  return [definition.debianPackage, ...(definition.extraPackages ?? [])];
+}
+
 function packageFiles(definition: CorpusDefinition): string[] {
-  const listed = execFileSync("dpkg", ["-L", definition.debianPackage], {encoding: "utf8"}).split("\n");
+  const listed = corpusPackages(definition).flatMap((name) => execFileSync("dpkg", ["-L", name], {encoding: "utf8"}).split("\n"));
   const prefix = definition.root + "/";
   return listed
     .filter((file) => file.startsWith(prefix) && existsSync(file) && statSync(file).isFile())
     .filter((file) => definition.include(file.slice(prefix.length)))
+    .filter((file, index, all) => all.indexOf(file) === index)
     .sort();
 }
 
@@ -228,7 +252,7 @@ function printToPdf(definition: CorpusDefinition, htmlFiles: string[]): string[]
 }
 
 export function prepareCorpus(definition: CorpusDefinition): PreparedCorpus {
-  ensurePackages([definition.debianPackage]);
+  ensurePackages(corpusPackages(definition));
   const sources = packageFiles(definition);
   if (sources.length === 0) throw new Error(`No files found for corpus ${definition.id} in ${definition.root}`);
   const converted = definition.asPdf ? printToPdf(definition, sources) : definition.asManText ? renderManText(definition, sources) : sources;

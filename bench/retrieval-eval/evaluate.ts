@@ -16,6 +16,7 @@ import {Bm25Baseline} from "./bm25-baseline.js";
 import type {PreparedCorpus} from "./corpora.js";
 import {addStarterArticles, importForEvaluation} from "./eval-knowledge-base.js";
 import {firstRelevantRanks, rankingMetrics, type QuestionRanking, type RankingMetrics} from "./metrics.js";
+import {answerLabel, judgeSections, sectionLabel, sectionsOf} from "./section-judging.js";
 
 export interface LabelledQuestion {
   id: string;
@@ -81,7 +82,11 @@ async function rankWithService(service: KnowledgeService, corpus: PreparedCorpus
   const started = performance.now();
   const result = await service.search({query: question, topK: TOP_K, mode: method.mode, excludeCollections}, {tuning: method.tuning});
   const ms = performance.now() - started;
-  return {labels: result.hits.map((hit) => (hit.collection === STARTER_COLLECTION ? `starter:${path.basename(hit.sourcePath)}` : corpus.labelOf(hit.sourcePath))), ms};
+  const labelOf = (hit: (typeof result.hits)[number]): string =>
+    hit.collection === STARTER_COLLECTION ? `starter:${path.basename(hit.sourcePath)}`
+    : corpus.definition.judgeBySection ? sectionLabel(corpus.labelOf(hit.sourcePath), hit.headingPath)
+    : corpus.labelOf(hit.sourcePath);
+  return {labels: result.hits.map(labelOf), ms};
 }
 
 async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promise<Bm25Baseline> {
@@ -90,7 +95,12 @@ async function buildBaseline(corpus: PreparedCorpus, analyzeDir: string): Promis
   for (const file of corpus.files) {
     try {
       const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
-      await baseline.add(corpus.labelOf(file), [parsed.title, ...parsed.blocks.map((block) => block.text)].join("\n"));
+      if (corpus.definition.judgeBySection) {
+        // Sections are what is judged, so the reference ranks sections as its documents.
+        for (const section of sectionsOf(parsed.blocks)) await baseline.add(sectionLabel(corpus.labelOf(file), section.headingPath), `${parsed.title}\n${section.text}`);
+      } else {
+        await baseline.add(corpus.labelOf(file), [parsed.title, ...parsed.blocks.map((block) => block.text)].join("\n"));
+      }
     } catch (error) {
       // A file the app cannot parse is missing for the baseline too; say so, or a 0 reads as a result.
       console.warn(`BM25 baseline: ${path.basename(file)} could not be parsed: ${(error as Error).message}`);
@@ -113,13 +123,15 @@ export async function evaluateCorpus(corpus: PreparedCorpus, questions: Labelled
     const rankings = async (excluded: string[]) => {
       const perMethod: Record<string, QuestionRanking[]> = {"bm25 (reference)": []};
       const times: Record<string, number[]> = {};
-      for (const q of questions) perMethod["bm25 (reference)"].push({ranked: await baseline.rank(q.question, TOP_K), relevant: q.files});
+      const judged = (labels: string[], q: LabelledQuestion): QuestionRanking =>
+        corpus.definition.judgeBySection ? {ranked: judgeSections(labels, q), relevant: [answerLabel(q)]} : {ranked: labels, relevant: q.files};
+      for (const q of questions) perMethod["bm25 (reference)"].push(judged(await baseline.rank(q.question, TOP_K), q));
       for (const method of options.methods) {
         perMethod[method.name] = [];
         times[method.name] = [];
         for (const q of questions) {
           const {labels, ms} = await rankWithService(service, corpus, q.question, method, excluded);
-          perMethod[method.name].push({ranked: labels, relevant: q.files});
+          perMethod[method.name].push(judged(labels, q));
           times[method.name].push(ms);
         }
       }

@@ -37,6 +37,8 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "latent-1.2", mode: "hybrid", tuning: {latentWeight: 1.2}},
   {name: "hybrid − cap", mode: "hybrid", tuning: {perDocumentCap: 0}},
   {name: "hybrid − repeat discount", mode: "hybrid", tuning: {repeatDecay: 1}},
+  {name: "repeat-window-10", mode: "hybrid", tuning: {repeatWindow: 10}},
+  {name: "repeat-window-25", mode: "hybrid", tuning: {repeatWindow: 25}},
   // Term proximity, off by default: hybrid with the query's word pairs found together weighted in.
   {name: "proximity-0.2", mode: "hybrid", tuning: {proximityBoost: 0.2}},
   {name: "proximity-0.5", mode: "hybrid", tuning: {proximityBoost: 0.5}},

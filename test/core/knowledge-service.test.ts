@@ -297,6 +297,32 @@ describe("knowledge service: importing", () => {
     expect(hits[0].text).not.toMatch(/\\f|\.TP/);
   });
 
+  it("imports GNU Info manuals as Linux installs them: a split manual's parts, its main file failing alone with their names", async () => {
+    const root = tempDir("info");
+    const node = (name: string, title: string, rule: string, body: string[]) => ["\u001f", `File: spool.info,  Node: ${name},  Up: Top`, "", title, rule.repeat([...title].length), "", ...body, ""];
+    const preamble = ["This is spool.info, produced by makeinfo version 7.0 from spool.texi.", ""];
+    const partOne = [
+      ...preamble,
+      ...node("Top", "GNU spool", "*", ["This manual documents the print spooler.", "", "* Menu:", "", "* Limits::     Queue limits."]),
+      ...node("Limits", "3 Queue limits", "*", ["‘--queue-limit=N’", "     Refuse new print jobs once N jobs are already waiting in the", "     queue."]),
+    ].join("\n");
+    const partTwo = [...preamble, ...node("Duplex", "4 Duplex printing", "*", ["Print on both sides of the paper with ‘--duplex’."])].join("\n");
+    writeFileSync(path.join(root, "spool.info.gz"), gzipSync(`${preamble.join("\n")}\u001f\nIndirect:\nspool.info-1: 100\nspool.info-2: 900\n\u001f\nTag Table:\n(Indirect)\n`));
+    writeFileSync(path.join(root, "spool.info-1.gz"), gzipSync(partOne));
+    writeFileSync(path.join(root, "spool.info-2.gz"), gzipSync(partTwo));
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.counts).toMatchObject({done: 2, failed: 1});
+    expect(job.files.find((file) => file.path.endsWith("spool.info.gz"))?.error).toMatchObject({code: "FILE_EMPTY", message: expect.stringContaining("spool.info-1, spool.info-2")});
+    const ready = service.listDocuments().filter((doc) => doc.status === "ready").map((doc) => [doc.title, doc.mime]);
+    expect(ready.sort()).toEqual([["GNU spool, part 1", "text/x-info"], ["spool.info, part 2", "text/x-info"]]);
+    const hits = (await service.search({query: "printer refuses jobs when too many are waiting", topK: 3})).hits;
+    expect(hits[0]).toMatchObject({title: "GNU spool, part 1", headingPath: ["3 Queue limits"]});
+    expect(hits[0].text).toContain("‘--queue-limit=N’\nRefuse new print jobs once N jobs are already waiting in the queue.");
+    // eslint-disable-next-line no-control-regex -- the Info layout characters must not reach the text
+    expect(hits.map((hit) => hit.text).join("\n")).not.toMatch(/Menu:|File: spool|\u001f/);
+  });
+
   it("answers an English question from the English page of a manual shipped in several languages, and a German one from the German page", async () => {
     // The translations quote the error message word for word (two of them twice) where the English
     // page describes it: on words alone they win.

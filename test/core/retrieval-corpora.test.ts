@@ -1,8 +1,11 @@
 import path from "node:path";
 import {describe, expect, it} from "vitest";
-import {corpusById, packagesAvailable, prepareCorpus, questionsFor} from "../../bench/retrieval-eval/corpora.js";
+import {readFileSync} from "node:fs";
+import {corpusById, corpusPackages, packagesAvailable, prepareCorpus, questionsFor} from "../../bench/retrieval-eval/corpora.js";
 import {loadQuestions, type LabelledQuestion} from "../../bench/retrieval-eval/evaluate.js";
 import {metricsOfRanks} from "../../bench/retrieval-eval/metrics.js";
+import {answerLabel, judgeSections, sectionLabel} from "../../bench/retrieval-eval/section-judging.js";
+import {parseDocument} from "../../electron/core/knowledge/parsing/parse-document.js";
 import {REPO_ROOT} from "../helpers/fixtures.js";
 
 const MIXED = corpusById("krb5-mixed");
@@ -41,6 +44,38 @@ describe("the manual-page corpus", () => {
     expect(questions.length).toBeGreaterThanOrEqual(80);
     const missing = questions.flatMap((q) => q.files).filter((file) => !labels.includes(file));
     expect(missing).toEqual([]);
+  });
+});
+
+describe("the Info manual corpus, judged by section", () => {
+  const INFO = corpusById("gnu-info");
+  it.skipIf(!packagesAvailable(corpusPackages(INFO)))("names, for every question, a file of the corpus and a heading the Info reader gives that file", async () => {
+    const corpus = prepareCorpus(INFO);
+    const labels = corpus.files.map((file) => corpus.labelOf(file));
+    // A split manual's parts, not its main file (which only lists them).
+    expect(labels).toContain("find.info-1.gz");
+    expect(labels).not.toContain("find.info.gz");
+    const headings = new Map<string, Set<string>>();
+    for (const file of corpus.files) {
+      const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
+      headings.set(corpus.labelOf(file), new Set(parsed.blocks.filter((block) => block.type === "heading").map((block) => block.text)));
+    }
+    const questions = questionsFor(INFO, (id) => loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${id}.json`)).questions);
+    expect(questions).toHaveLength(60);
+    const unknown = questions.filter((q) => !headings.get(q.files[0])?.has(q.section ?? "")).map((q) => `${q.id}: ${q.files[0]} § ${q.section}`);
+    expect(unknown).toEqual([]);
+  }, 60_000);
+
+  it("counts a hit right when the question's section is on its heading path, in the question's file", () => {
+    const question: LabelledQuestion = {id: "q", question: "", files: ["coreutils.info.gz"], section: "10.1 ‘ls’: List directory contents"};
+    const labels = [
+      sectionLabel("coreutils.info.gz", ["10 Directory listing", "10.1 ‘ls’: List directory contents", "10.1.3 Sorting the output"]),
+      sectionLabel("coreutils.info.gz", ["10 Directory listing", "10.2 ‘dir’: Briefly list directory contents"]),
+      sectionLabel("other.info.gz", ["10.1 ‘ls’: List directory contents"]),
+    ];
+    const judged = judgeSections(labels, question);
+    expect(judged[0]).toBe(answerLabel(question));
+    expect(judged.slice(1)).toEqual(labels.slice(1));
   });
 });
 

@@ -110,6 +110,17 @@ describe("diversify", () => {
     expect(ids).toHaveLength(6);
   });
 
+  it("counts only nearby chunks of a long document as repeats when given a window", () => {
+    // A manual's chapter on copying (chunks 10, 11) and its chapter on splitting (chunk 400), a page beside it.
+    const manual = [scored("book:10", 0.1), scored("book:11", 0.09), scored("book:400", 0.08), scored("page:0", 0.06)];
+    // Without a window the far chapter is discounted like the next passage of the same one.
+    expect(diversify(manual, 3, {repeatDecay: 0.5, perDocumentCap: 0}).map((x) => x.id)).toEqual(["book:10", "page:0", "book:11"]);
+    // With one, the far chapter stands on its own score; the neighbouring passage is still discounted.
+    expect(diversify(manual, 3, {repeatDecay: 0.5, perDocumentCap: 0, repeatWindow: 25}).map((x) => x.id)).toEqual(["book:10", "book:400", "page:0"]);
+    // The cap still counts the whole document.
+    expect(diversify(manual, 3, {repeatDecay: 1, perDocumentCap: 2, repeatWindow: 25}).map((x) => x.id)).toEqual(["book:10", "book:11", "page:0"]);
+  });
+
   it("lets fallback candidates in only on more evidence than the team passage they displace, before its discount", () => {
     // One long manual of the team's and two generic articles, already weighted down by their prior.
     const manual = [scored("manual:0", 0.1), scored("manual:1", 0.09), scored("manual:2", 0.08), scored("manual:3", 0.05), scored("manual:4", 0.04)];

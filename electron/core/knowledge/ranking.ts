@@ -107,6 +107,12 @@ export interface DiversifyOptions<T> {
   repeatDecay: number;
   perDocumentCap: number;
   /**
+   * Only chunks of the same document within this many chunks of a candidate count as its repeats
+   * (0: the whole document). A long manual answers many different questions: a hit in its chapter
+   * on copying files says nothing about whether its chapter on splitting them is worth showing too.
+   */
+  repeatWindow?: number;
+  /**
    * Candidates that only fill in (the starter articles): they take a place from the others only with
    * more evidence than the candidate they would displace has before its repeat discount. The
    * discount spreads the results over the team's documents; it must not open places for generic
@@ -117,8 +123,9 @@ export interface DiversifyOptions<T> {
 
 /**
  * Picks `topK` candidates greedily, discounting a candidate by `repeatDecay` for every chunk of its
- * document already picked (1: no discount; 0: one chunk per document while others remain) and never
- * taking more than `perDocumentCap` from one document unless nothing else is left.
+ * document already picked (within `repeatWindow` chunks of it, when set; 1: no discount; 0: one chunk
+ * per document while others remain) and never taking more than `perDocumentCap` from one document
+ * unless nothing else is left.
  */
 export function diversify<T extends ScoredCandidate>(candidates: T[], topK: number, options: DiversifyOptions<T>): T[] {
   const {fallback} = options;
@@ -136,18 +143,26 @@ export function diversify<T extends ScoredCandidate>(candidates: T[], topK: numb
 }
 
 /** The greedy pick of diversify, with each pick's discounted score. */
-function spread<T extends ScoredCandidate>(candidates: T[], topK: number, options: {repeatDecay: number; perDocumentCap: number}): {candidate: T; score: number}[] {
+function spread<T extends ScoredCandidate>(candidates: T[], topK: number, options: DiversifyOptions<T>): {candidate: T; score: number}[] {
   const picked: {candidate: T; score: number}[] = [];
-  const taken = new Map<string, number>();
+  // Ordinals of the chunks picked from each document.
+  const taken = new Map<string, number[]>();
   const remaining = [...candidates];
   const cap = options.perDocumentCap > 0 ? options.perDocumentCap : Infinity;
+  const window = options.repeatWindow ?? 0;
+  const ordinals = window > 0 ? new Map(candidates.map((c) => [c, ordinalOfChunkId(c.id)])) : null;
+  const repeatsOf = (candidate: T): number => {
+    const near = taken.get(candidate.documentId);
+    if (!near || !ordinals) return near?.length ?? 0;
+    const ordinal = ordinals.get(candidate)!;
+    return near.filter((other) => Math.abs(other - ordinal) <= window).length;
+  };
   while (picked.length < topK && remaining.length > 0) {
     let bestIndex = -1;
     let bestScore = -Infinity;
     for (let i = 0; i < remaining.length; i++) {
-      const count = taken.get(remaining[i].documentId) ?? 0;
-      if (count >= cap) continue;
-      const score = remaining[i].fused * Math.pow(options.repeatDecay, count);
+      if ((taken.get(remaining[i].documentId)?.length ?? 0) >= cap) continue;
+      const score = remaining[i].fused * Math.pow(options.repeatDecay, repeatsOf(remaining[i]));
       if (score > bestScore) {
         bestScore = score;
         bestIndex = i;
@@ -156,10 +171,12 @@ function spread<T extends ScoredCandidate>(candidates: T[], topK: number, option
     // Every remaining candidate belongs to a capped document: fill with them in order rather than return fewer hits.
     if (bestIndex < 0) {
       bestIndex = 0;
-      bestScore = remaining[0].fused * Math.pow(options.repeatDecay, taken.get(remaining[0].documentId) ?? 0);
+      bestScore = remaining[0].fused * Math.pow(options.repeatDecay, repeatsOf(remaining[0]));
     }
     const [chosen] = remaining.splice(bestIndex, 1);
-    taken.set(chosen.documentId, (taken.get(chosen.documentId) ?? 0) + 1);
+    const list = taken.get(chosen.documentId) ?? [];
+    list.push(ordinals?.get(chosen) ?? 0);
+    taken.set(chosen.documentId, list);
     picked.push({candidate: chosen, score: bestScore});
   }
   return picked;

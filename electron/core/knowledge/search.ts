@@ -132,6 +132,8 @@ export interface SearchTuning {
   repeatDecay: number;
   /** Most chunks of one document in the results while other documents have candidates (0: no cap). */
   perDocumentCap: number;
+  /** Only chunks of the same document this near count as repeats (0: the whole document); see diversify. */
+  repeatWindow: number;
   /**
    * Score factor for the starter articles that ship with the app: a team's own documents win a close
    * call against generic bundled articles, which still answer when nothing of the team's matches.
@@ -186,6 +188,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   evidenceWindow: 0,
   repeatDecay: 0.5,
   perDocumentCap: 3,
+  repeatWindow: 0,
   starterPrior: 0.7,
   starterFillsIn: true,
   seenPrior: 0.3,
@@ -367,7 +370,7 @@ export async function searchWithVector(
   }
   // With passages, a hit whose chunk already sits inside an earlier hit's passage is left out (the
   // reader and the model would get the same section twice), so a few more candidates are lined up.
-  const diversifyOptions = {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap, fallback: tuning.starterFillsIn ? isStarter : undefined};
+  const diversifyOptions = {repeatDecay: tuning.repeatDecay, perDocumentCap: tuning.perDocumentCap, repeatWindow: tuning.repeatWindow, fallback: tuning.starterFillsIn ? isStarter : undefined};
   // More are lined up below only when copies or repeated passages leave places open.
   let pool = request.topK * (request.passages ? PASSAGE_POOL_FACTOR : 1);
   let ranked = diversify(ordered, pool, diversifyOptions);

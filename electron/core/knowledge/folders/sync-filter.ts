@@ -87,6 +87,9 @@ export function isSkippedFolder(name: string): boolean {
  */
 const MANPAGE_EXTENSION = /^(?!3gp$|3g2$|7z$)([1-9][a-z]{0,6}|n|man)$/;
 
+/** GNU Info manuals, and the parts a large one is split into (`find.info-1`). */
+const INFO_EXTENSION = /^info(-\d{1,3})?$/;
+
 /**
  * Whether a file (by its name) is a document a watched folder syncs: one of the documents' extensions,
  * a manual page, or either of those gzipped (`README.txt.gz`, `ssh_config.5.gz`), as Linux installs
@@ -96,7 +99,7 @@ export function isSyncedFile(name: string): boolean {
   if (isIgnoredName(name)) return false;
   const inner = /.\.gz$/i.test(name) ? name.slice(0, -3) : name;
   const extension = extensionOf(inner);
-  return SYNCED_EXTENSIONS.has(extension) || MANPAGE_EXTENSION.test(extension);
+  return SYNCED_EXTENSIONS.has(extension) || MANPAGE_EXTENSION.test(extension) || INFO_EXTENSION.test(extension);
 }
 
 /**

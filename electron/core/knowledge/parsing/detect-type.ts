@@ -3,6 +3,7 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {decodeText, looksBinary, sniffUnicode} from "./decode-text.js";
 import {extensionOf} from "./file-name.js";
 import {MIME} from "./mime.js";
+import {isInfoWithMarkers, looksLikeInfo} from "./info/info-file.js";
 import {looksLikeManpage} from "./manpage/manpage-detect.js";
 import {isOutlookMessage} from "./outlook-msg.js";
 import {sniffDelimiter} from "./sniff-delimiter.js";
@@ -20,7 +21,7 @@ export interface DetectedType {
 }
 
 
-const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml, Outlook .msg), manual pages (man, mdoc) and images of text (PNG, JPEG, TIFF), each also gzipped";
+const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml, Outlook .msg), manual pages (man, mdoc), GNU Info manuals and images of text (PNG, JPEG, TIFF), each also gzipped";
 /** Text beyond this is not needed to tell the kinds apart. */
 const SNIFF_BYTES = 1024 * 1024;
 
@@ -53,6 +54,8 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
     return {kind: "pdf", mime: MIME.pdf};
   }
 
+  // An Info manual's index marks its entries with NUL bytes, which would otherwise say "binary".
+  if (!magic && !unicode && isInfoWithMarkers(bytes)) return {kind: "info", mime: MIME.info};
   if (looksBinary(bytes)) {
     throw new DesksideError(
       "UNSUPPORTED_TYPE",
@@ -76,6 +79,7 @@ function sniffTextType(text: string, ext: string, truncated: boolean): DetectedT
   if (MAILBOX_EXTENSIONS.has(ext) || (text.startsWith("From ") && looksLikeEmail(text.slice(text.indexOf("\n") + 1)))) return {kind: "email", mime: MIME.mbox};
   if (looksLikeHtml(text, ext)) return {kind: "html", mime: MIME.html};
   if (looksLikeManpage(text)) return {kind: "manpage", mime: MIME.troff};
+  if (looksLikeInfo(text)) return {kind: "info", mime: MIME.info};
   const jsonShape = sniffJson(text, truncated);
   if (jsonShape) return {kind: "json", mime: jsonShape === "jsonl" ? MIME.jsonl : MIME.json};
   // Claimed JSON that does not parse still goes to the JSON parser, which explains what is wrong.

@@ -16,4 +16,5 @@ export const MIME = {
   outlook: "application/vnd.ms-outlook",
   mbox: "application/mbox",
   troff: "text/troff",
+  info: "text/x-info",
 } as const;

@@ -26,6 +26,7 @@ const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
   image: async () => (await import("./parse-image.js")).parseImage,
   email: async () => (await import("./parse-email.js")).parseEmail,
   manpage: async () => (await import("./parse-manpage.js")).parseManpage,
+  info: async () => (await import("./parse-info.js")).parseInfo,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -39,6 +40,7 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   image: "image",
   email: "email",
   manpage: "manual page",
+  info: "Info manual",
 };
 
 /**

@@ -1,0 +1,78 @@
+import {DesksideError} from "../../../../shared/errors.js";
+import {decodeText} from "./decode-text.js";
+import {baseNameOf, titleFromFileName} from "./file-name.js";
+import {HeadingPath} from "./heading-path.js";
+import {READER_MARKERS, readInfoFile, type InfoNode} from "./info/info-file.js";
+import {nodeBlocks} from "./info/info-node-text.js";
+import {MIME} from "./mime.js";
+import type {Block, ParsedDocument} from "./types.js";
+
+/**
+ * GNU Info manuals as Linux installs them (`/usr/share/info/coreutils.info.gz`): the manuals of
+ * coreutils, grep, sed, find, tar, bash and most GNU software, which their manual pages only
+ * summarise. Read as `info` shows them: each chapter and section a heading, option tables as one
+ * list item per option, examples as code, without the menus, index and the reader's tables.
+ * A large manual is split into parts (`find.info-1`, `find.info-2`); each part reads on its own,
+ * and the main file, which only lists them, fails naming them.
+ */
+
+export async function parseInfo(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  const decoded = decodeText(bytes);
+  const info = readInfoFile(decoded.text.replace(/^\ufeff/, "").replace(READER_MARKERS, ""));
+  const manual = info.nodes[0]?.file ?? baseNameOf(fileName);
+  if (info.nodes.length === 0 && info.parts.length > 0) {
+    throw new DesksideError("FILE_EMPTY", `This Info manual keeps its text in ${info.parts.join(", ")}; import those files instead.`, {
+      details: {parts: info.parts},
+    });
+  }
+  if (info.nodes.some((node) => node.file === "dir" && node.name === "Top")) {
+    throw new DesksideError("FILE_EMPTY", "This is Info's list of installed manuals, not a manual; import the manuals' own files.");
+  }
+
+  const blocks: Block[] = [];
+  const headings = new HeadingPath();
+  let topTitle: string | undefined;
+  for (const node of info.nodes) {
+    const nodeStart = blocks.length;
+    for (const block of nodeBlocks(node.lines)) {
+      if (block.type === "heading") {
+        const level = block.level ?? 1;
+        if (node.name === "Top" && topTitle === undefined) topTitle = block.text;
+        blocks.push({type: "heading", text: block.text, level, headingPath: headings.enter(level, block.text)});
+      } else {
+        blocks.push({type: block.type, text: block.text, headingPath: headings.current()});
+      }
+    }
+    // A node without a heading of its own (rare: hand-written Info) is still a section, under its name.
+    if (blocks.length > nodeStart && blocks[nodeStart].type !== "heading") withNodeHeading(blocks, nodeStart, node, headings);
+  }
+
+  return {
+    title: titleOf(topTitle, fileName, manual),
+    kind: "info",
+    mime: MIME.info,
+    blocks,
+    meta: {encoding: decoded.encoding, manual, nodes: info.nodes.length},
+    warnings: decoded.warnings,
+  };
+}
+
+function withNodeHeading(blocks: Block[], start: number, node: InfoNode, headings: HeadingPath): void {
+  const level = Math.min(6, headings.current().length + 1);
+  const heading: Block = {type: "heading", text: node.name, level, headingPath: headings.enter(level, node.name)};
+  const path = headings.current();
+  for (let index = start; index < blocks.length; index++) blocks[index] = {...blocks[index], headingPath: path};
+  blocks.splice(start, 0, heading);
+}
+
+/**
+ * The manual's own name for itself ("GNU Coreutils"), from its top node. A part of a split manual
+ * without the top node is named after its file: "find.info, part 2".
+ */
+function titleOf(topTitle: string | undefined, fileName: string, manual: string): string {
+  const part = /\.info-(\d+)$/i.exec(baseNameOf(fileName));
+  const own = topTitle?.replace(/[\u2018\u2019]/g, "").trim();
+  if (own) return part ? `${own}, part ${part[1]}` : own;
+  if (part) return `${manual}, part ${part[1]}`;
+  return titleFromFileName(manual);
+}
