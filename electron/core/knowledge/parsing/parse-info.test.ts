@@ -184,7 +184,7 @@ describe("GNU Info manuals", () => {
     const main = `${preamble}${US}\nIndirect:\nspool.info-1: 300\nspool.info-2: 9000\n${US}\nTag Table:\n(Indirect)\nNode: Top\u007f300\n${US}\nEnd Tag Table\n`;
     const error = await expectDesksideError(parse(main, "spool.info"));
     expect(error.code).toBe("FILE_EMPTY");
-    expect(error.message).toMatch(/keeps its text in spool\.info-1, spool\.info-2; import those files instead/);
+    expect(error.message).toMatch(/only lists its parts \(spool\.info-1, spool\.info-2\), which hold the text/);
 
     const secondPart = `${preamble}${MANUAL.slice(MANUAL.indexOf(`${US}\nFile: spool.info,  Node: Queues`))}`;
     const part = await parse(secondPart, "spool.info-2");

@@ -21,7 +21,7 @@ export async function parseInfo(bytes: Uint8Array, fileName: string): Promise<Pa
   const info = readInfoFile(decoded.text.replace(/^\ufeff/, "").replace(READER_MARKERS, ""));
   const manual = info.nodes[0]?.file ?? baseNameOf(fileName);
   if (info.nodes.length === 0 && info.parts.length > 0) {
-    throw new DesksideError("FILE_EMPTY", `This Info manual keeps its text in ${info.parts.join(", ")}; import those files instead.`, {
+    throw new DesksideError("FILE_EMPTY", `This is the main file of a split Info manual: it only lists its parts (${info.parts.join(", ")}), which hold the text and are imported as documents of their own.`, {
       details: {parts: info.parts},
     });
   }
