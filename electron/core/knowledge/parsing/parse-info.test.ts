@@ -67,6 +67,11 @@ const MANUAL = [
   "     even after retries.",
   "   • 1 when a job failed.",
   "",
+  "The spooler refuses a job in two cases:",
+  "  1. The queue is full (*note Queue",
+  "     limits::).",
+  "  2. The printer is marked offline.",
+  "",
   "1.1 Common problems",
   "===================",
   "",
@@ -172,6 +177,10 @@ describe("GNU Info manuals", () => {
     expect(find(blocks, "Exit status:").type).toBe("paragraph");
     expect(find(blocks, "0 when every job")).toMatchObject({type: "list-item", text: "0 when every job was sent, even after retries."});
     expect(find(blocks, "1 when a job failed").type).toBe("list-item");
+    // A list right under a paragraph, its items' wrapped lines set in: still items, not an example.
+    expect(find(blocks, "The spooler refuses a job").type).toBe("paragraph");
+    expect(find(blocks, "The queue is full")).toMatchObject({type: "list-item", text: "The queue is full (see Queue limits)."});
+    expect(find(blocks, "The printer is marked offline").type).toBe("list-item");
     expect(find(blocks, "(1) One folder per printer.").headingPath).toEqual(["2 Queues"]);
     expect(blocks.some((block) => /Footnotes/.test(block.text))).toBe(false);
   });

@@ -103,11 +103,20 @@ function layout(group: string[], levels: number[], margin: Margin = "text", dept
   const blocks: NodeBlock[] = [];
   let index = 0;
   while (index < group.length) {
+    const start = index;
     const shallowEnd = runEnd(group, index, (line) => indentOf(line) < first + 4);
     const shallow = group.slice(index, shallowEnd);
     const deepEnd = runEnd(group, shallowEnd, (line) => indentOf(line) >= first + 4);
     const deep = group.slice(shallowEnd, deepEnd);
     index = deepEnd;
+    // A list set in under a paragraph's last line, with no blank line between: its items' wrapped
+    // lines sit deeper than the paragraph's margin, so the list is read from its own.
+    const listAt = shallow.findIndex((line, at) => at > 0 && indentOf(line) > first && LIST_MARKER.test(line.trimStart()));
+    if (listAt > 0 && !LIST_MARKER.test(shallow[0].trimStart())) {
+      blocks.push({type: "paragraph", text: prose(shallow.slice(0, listAt))});
+      blocks.push(...layout(group.slice(start + listAt), levels, margin, depth + 1));
+      break;
+    }
     if (shallow.length === 0) {
       blocks.push(indented(deep, true));
       continue;
