@@ -192,12 +192,12 @@ export function corpusPackages(definition: CorpusDefinition): string[] {
 }
 
 function packageFiles(definition: CorpusDefinition): string[] {
-  const listed = corpusPackages(definition).flatMap((name) => execFileSync("dpkg", ["-L", name], {encoding: "utf8"}).split("\n"));
+  // Packages may list the same folder or file (each lists /usr/share/info): once each.
+  const listed = new Set(corpusPackages(definition).flatMap((name) => execFileSync("dpkg", ["-L", name], {encoding: "utf8"}).split("\n")));
   const prefix = definition.root + "/";
-  return listed
+  return [...listed]
     .filter((file) => file.startsWith(prefix) && existsSync(file) && statSync(file).isFile())
     .filter((file) => definition.include(file.slice(prefix.length)))
-    .filter((file, index, all) => all.indexOf(file) === index)
     .sort();
 }
 

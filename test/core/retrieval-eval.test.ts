@@ -17,8 +17,14 @@ async function evaluateGuard(definition: CorpusDefinition, methods: EvalMethod[]
   return evaluateCorpus(prepareCorpus(definition), questions, {embedderDir: FIXTURE_EMBEDDER_DIR, methods, repoRoot: REPO_ROOT, ...options});
 }
 
+/** One line of a method's figures for the test log. */
+function figures(name: string, result: CorpusResult): string {
+  const m = result.alone[name];
+  return `${name}: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`;
+}
+
 const CORPUS = corpusById("krb5");
-const available = packagesAvailable([CORPUS.debianPackage]);
+const available = packagesAvailable(corpusPackages(CORPUS));
 
 describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)", () => {
   let result: CorpusResult;
@@ -29,11 +35,7 @@ describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)",
       {name: "vector", mode: "vector"},
       {name: "hybrid", mode: "hybrid"},
     ]);
-    const show = (name: string) => {
-      const m = result.alone[name];
-      return `${name}: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`;
-    };
-    console.log(["bm25 (reference)", "text", "vector", "hybrid"].map(show).join("\n"));
+    console.log(["bm25 (reference)", "text", "vector", "hybrid"].map((name) => figures(name, result)).join("\n"));
   }, 600_000);
 
   it("imports every page of the corpus and builds its latent index", () => {
@@ -74,20 +76,12 @@ describe.skipIf(!available)("retrieval on third-party documentation (krb5-doc)",
  */
 const MAN_CORPUS = corpusById("systemd-man");
 
-describe.skipIf(!packagesAvailable([MAN_CORPUS.debianPackage]))("retrieval on manual pages (systemd, gzipped roff)", () => {
+describe.skipIf(!packagesAvailable(corpusPackages(MAN_CORPUS)))("retrieval on manual pages (systemd, gzipped roff)", () => {
   let result: CorpusResult;
 
   beforeAll(async () => {
-    result = await evaluateGuard(
-      MAN_CORPUS,
-      [
-        {name: "text", mode: "text"},
-        {name: "hybrid", mode: "hybrid"},
-      ],
-      {withStarter: false},
-    );
-    const m = result.alone.hybrid;
-    console.log(`systemd-man hybrid: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`);
+    result = await evaluateGuard(MAN_CORPUS, [{name: "text", mode: "text"}, {name: "hybrid", mode: "hybrid"}], {withStarter: false});
+    console.log(`systemd-man ${figures("hybrid", result)}`);
   }, 600_000);
 
   it("imports every page, none failing", () => {
@@ -118,8 +112,7 @@ describe.skipIf(!packagesAvailable(corpusPackages(INFO_CORPUS)))("retrieval by s
 
   beforeAll(async () => {
     result = await evaluateGuard(INFO_CORPUS, [{name: "hybrid", mode: "hybrid"}], {withStarter: false});
-    const m = result.alone.hybrid;
-    console.log(`gnu-info hybrid: R@1 ${m.recallAt1.toFixed(3)} R@5 ${m.recallAt5.toFixed(3)} MRR@10 ${m.mrrAt10.toFixed(3)}`);
+    console.log(`gnu-info ${figures("hybrid", result)}`);
   }, 600_000);
 
   it("imports every manual and every part of a split one", () => {

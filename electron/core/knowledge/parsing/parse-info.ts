@@ -2,7 +2,7 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {decodeText} from "./decode-text.js";
 import {baseNameOf, titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
-import {READER_MARKERS, readInfoFile, type InfoNode} from "./info/info-file.js";
+import {READER_MARKERS, readInfoFile} from "./info/info-file.js";
 import {nodeBlocks} from "./info/info-node-text.js";
 import {MIME} from "./mime.js";
 import type {Block, ParsedDocument} from "./types.js";
@@ -33,8 +33,10 @@ export async function parseInfo(bytes: Uint8Array, fileName: string): Promise<Pa
   const headings = new HeadingPath();
   let topTitle: string | undefined;
   for (const node of info.nodes) {
-    const nodeStart = blocks.length;
-    for (const block of nodeBlocks(node.lines)) {
+    const nodeText = nodeBlocks(node.lines);
+    // A node that does not open with a heading (rare: hand-written Info) is still a section, under its name.
+    if (nodeText.length > 0 && nodeText[0].type !== "heading") nodeText.unshift({type: "heading", text: node.name, level: Math.min(6, headings.current().length + 1)});
+    for (const block of nodeText) {
       if (block.type === "heading") {
         const level = block.level ?? 1;
         if (node.name === "Top" && topTitle === undefined) topTitle = block.text;
@@ -43,8 +45,6 @@ export async function parseInfo(bytes: Uint8Array, fileName: string): Promise<Pa
         blocks.push({type: block.type, text: block.text, headingPath: headings.current()});
       }
     }
-    // A node without a heading of its own (rare: hand-written Info) is still a section, under its name.
-    if (blocks.length > nodeStart && blocks[nodeStart].type !== "heading") withNodeHeading(blocks, nodeStart, node, headings);
   }
 
   return {
@@ -55,14 +55,6 @@ export async function parseInfo(bytes: Uint8Array, fileName: string): Promise<Pa
     meta: {encoding: decoded.encoding, manual, nodes: info.nodes.length},
     warnings: decoded.warnings,
   };
-}
-
-function withNodeHeading(blocks: Block[], start: number, node: InfoNode, headings: HeadingPath): void {
-  const level = Math.min(6, headings.current().length + 1);
-  const heading: Block = {type: "heading", text: node.name, level, headingPath: headings.enter(level, node.name)};
-  const path = headings.current();
-  for (let index = start; index < blocks.length; index++) blocks[index] = {...blocks[index], headingPath: path};
-  blocks.splice(start, 0, heading);
 }
 
 /**

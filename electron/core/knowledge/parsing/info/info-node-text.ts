@@ -1,3 +1,4 @@
+import {collapseWhitespace} from "../text-cleanup.js";
 import type {BlockType} from "../types.js";
 
 /**
@@ -27,6 +28,8 @@ const LIST_MARKER = /^(?:[•*\u2013-]|\d{1,3}[.)]|[a-zA-Z][.)]) +/;
 const MAX_TAG_LINES = 8;
 const MAX_TAG_LENGTH = 160;
 const MAX_NESTING = 12;
+/** How a sentence ends, closing quotes and brackets included. */
+const SENTENCE_END = /[.!?:]["')\u2019]?$/;
 
 export function nodeBlocks(lines: readonly string[]): NodeBlock[] {
   const blocks: NodeBlock[] = [];
@@ -87,15 +90,15 @@ function groupBlocks(group: string[], levels: number[]): NodeBlock[] {
   return layout(group, levels, context > 0 ? "either" : "text");
 }
 
+/** What lines at a run's margin are: text, an example (set in under prose), or either (at a description's indent). */
+type Margin = "text" | "example" | "either";
+
 /**
  * A run of lines at the text's margin, then perhaps lines at least 4 columns further in, and so on
  * (makeinfo leaves no blank line between a table's tag and its description, nor always before an
  * example inside one). Lines at the margin that read as tags (`‘-n’`, `‘--quiet’`, ` -- Command:
  * ls`) make one list item with the deeper lines under them; deeper lines under prose are an example.
  */
-/** What lines at a run's margin are: text, an example (set in under prose), or either (at a description's indent). */
-type Margin = "text" | "example" | "either";
-
 function layout(group: string[], levels: number[], margin: Margin = "text", depth = 0): NodeBlock[] {
   const first = indentOf(group[0]);
   // Real tables nest a few deep; a staircase of indents thousands deep is read as one example.
@@ -172,7 +175,7 @@ function looksLikeTag(line: string): boolean {
 function indented(lines: string[], deeper: boolean): NodeBlock {
   const base = smallestIndent(lines);
   const text = lines.map((line) => line.trim()).join(" ");
-  const sentence = !deeper && /[.!?:]["')\u2019]?$/.test(text) && lines.every((line) => indentOf(line) <= base + 3);
+  const sentence = !deeper && SENTENCE_END.test(text) && lines.every((line) => indentOf(line) <= base + 3);
   return looksLikeProse(lines) || sentence ? {type: "paragraph", text: prose(lines)} : {type: "code", text: code(lines, base)};
 }
 
@@ -191,11 +194,7 @@ function listItems(group: string[], first: number, levels: number[]): NodeBlock[
 
 /** Lines joined into running text, with Info's cross-reference syntax read out. */
 function prose(lines: string[]): string {
-  const text = lines
-    .map((line) => line.trim())
-    .join(" ")
-    .replace(/[ \t]{2,}/g, " ");
-  return readCrossReferences(text);
+  return readCrossReferences(collapseWhitespace(lines.join(" ")));
 }
 
 /** An example keeps its lines and its indentation inside, less the indent it sits at. */
@@ -230,7 +229,7 @@ function indentOf(line: string): number {
 function looksLikeProse(lines: string[]): boolean {
   const text = lines.map((line) => line.trim()).join(" ");
   const words = text.split(/\s+/).filter(Boolean);
-  if (words.length < 8 || !/[.!?:]["')\u2019]?$/.test(text)) return false;
+  if (words.length < 8 || !SENTENCE_END.test(text)) return false;
   const plain = words.filter((word) => /^[("\u2018]?[\p{L}][\p{L}'\u2019-]*[)"\u2019]?[.,;:!?]?[)"\u2019]?$/u.test(word)).length;
   return plain / words.length >= 0.8;
 }
