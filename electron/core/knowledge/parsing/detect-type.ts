@@ -54,9 +54,9 @@ export async function detectType(bytes: Uint8Array, fileName: string): Promise<D
     return {kind: "pdf", mime: MIME.pdf};
   }
 
-  // An Info manual's index marks its entries with NUL bytes, which would otherwise say "binary".
-  if (!magic && !unicode && isInfoWithMarkers(bytes)) return {kind: "info", mime: MIME.info};
   if (looksBinary(bytes)) {
+    // An Info manual's index marks its entries with NUL bytes, which would otherwise say "binary".
+    if (!magic && !unicode && isInfoWithMarkers(bytes)) return {kind: "info", mime: MIME.info};
     throw new DesksideError(
       "UNSUPPORTED_TYPE",
       `This file contains binary data, not text${ext ? `, although its name ends in .${ext}` : ""}; Deskside imports ${SUPPORTED}.`,
