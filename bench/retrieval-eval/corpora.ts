@@ -121,6 +121,15 @@ export const CORPORA: CorpusDefinition[] = [
     judgeBySection: true,
     description: "GNU manuals as Info files (coreutils, findutils, sed, grep, diffutils, wget, gzip, GnuPG, time, bzip2), gzipped as installed, judged by section",
   },
+  {
+    id: "borg",
+    debianPackage: "borgbackup-doc",
+    root: "/usr/share/doc/borgbackup/html/_sources",
+    // The manual's reStructuredText sources as the package ships them; the pages that only include
+    // generated files (the command references) fail as such, as they would for a user.
+    include: (rel) => rel.endsWith(".rst.txt"),
+    description: "BorgBackup's manual as its reStructuredText sources (the .rst.txt files of the built Sphinx site)",
+  },
 ];
 
 /**
@@ -149,6 +158,15 @@ export const MIXED_CORPORA: CorpusDefinition[] = [
     questions: "krb5",
     relabel: (file) => (file.startsWith("admin/") ? "admin.pdf" : file),
     description: "MIT Kerberos: the user, basic and plug-in guides as HTML pages beside the whole administration guide as the one PDF the package ships",
+  },
+  {
+    id: "borg-html",
+    debianPackage: "borgbackup-doc",
+    root: "/usr/share/doc/borgbackup/html",
+    include: (rel) => rel.endsWith(".html") && !["genindex.html", "search.html"].includes(path.basename(rel)),
+    questions: "borg",
+    relabel: (file) => file.replace(/\.rst\.txt$/, ".html"),
+    description: "The same BorgBackup manual as the built HTML pages beside its sources (they also hold the included command references): a reference for the reStructuredText reader",
   },
 ];
 

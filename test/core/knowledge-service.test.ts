@@ -323,6 +323,34 @@ describe("knowledge service: importing", () => {
     expect(hits.map((hit) => hit.text).join("\n")).not.toMatch(/Menu:|File: spool|\u001f/);
   });
 
+  it("imports a Sphinx manual's reStructuredText sources: sections as headings, an options list as items, an include-only page failing alone", async () => {
+    const root = tempDir("rst");
+    const page = [
+      ".. _spool-limits:",
+      "",
+      "Queue limits",
+      "============",
+      "",
+      ".. note:: Limits apply per printer.",
+      "",
+      "--queue-limit N  Refuse new print jobs once N jobs are already",
+      "                 waiting in the queue.",
+      "",
+      "See :ref:`spool-limits` and ``spool --help``.",
+    ].join("\n");
+    writeFileSync(path.join(root, "limits.rst.txt"), page);
+    writeFileSync(path.join(root, "usage.rst"), ".. include:: usage.rst.inc\n");
+    const service = await openService();
+    const job = await importAndWait(service, [root]);
+    expect(job.counts).toMatchObject({done: 1, failed: 1});
+    expect(job.files.find((file) => file.path.endsWith("usage.rst"))?.error).toMatchObject({code: "FILE_EMPTY", message: expect.stringContaining("usage.rst.inc")});
+    expect(service.listDocuments().filter((doc) => doc.status === "ready").map((doc) => [doc.title, doc.mime])).toEqual([["Queue limits", "text/x-rst"]]);
+    const hits = (await service.search({query: "printer refuses jobs when too many are waiting", topK: 3})).hits;
+    expect(hits[0]).toMatchObject({title: "Queue limits", headingPath: ["Queue limits"]});
+    expect(hits[0].text).toContain("--queue-limit N\nRefuse new print jobs once N jobs are already waiting in the queue.");
+    expect(hits.map((hit) => hit.text).join("\n")).not.toMatch(/\.\. |:ref:|``/);
+  });
+
   it("answers an English question from the English page of a manual shipped in several languages, and a German one from the German page", async () => {
     // The translations quote the error message word for word (two of them twice) where the English
     // page describes it: on words alone they win.

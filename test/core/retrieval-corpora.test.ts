@@ -79,6 +79,29 @@ describe("the Info manual corpus, judged by section", () => {
   });
 });
 
+describe("the reStructuredText corpus", () => {
+  const BORG = corpusById("borg");
+  it.skipIf(!packagesAvailable([BORG.debianPackage]))("names, for every question, a source file of the corpus and a heading the reader gives it", async () => {
+    const corpus = prepareCorpus(BORG);
+    const headings = new Map<string, Set<string>>();
+    for (const file of corpus.files) {
+      try {
+        const parsed = await parseDocument(new Uint8Array(readFileSync(file)), path.basename(file));
+        expect(parsed.kind).toBe("rst");
+        headings.set(corpus.labelOf(file), new Set(parsed.blocks.filter((block) => block.type === "heading").map((block) => block.text)));
+      } catch {
+        // Pages that only include generated files fail; no question names one.
+      }
+    }
+    const questions = questionsFor(BORG, (id) => loadQuestions(path.join(REPO_ROOT, "bench", "retrieval-eval", "questions", `${id}.json`)).questions);
+    expect(questions.length).toBeGreaterThanOrEqual(60);
+    // Labels spell headings as the source writes them; the reader shows them without their markup.
+    const shown = (heading: string) => heading.replace(/``|`|\*\*/g, "");
+    const unknown = questions.filter((q) => !headings.get(q.files[0])?.has(shown(q.section ?? ""))).map((q) => `${q.id}: ${q.files[0]} § ${q.section}`);
+    expect(unknown).toEqual([]);
+  }, 60_000);
+});
+
 describe("metricsOfRanks", () => {
   it("reads first-relevant ranks, 0 meaning not in the top 10", () => {
     expect(metricsOfRanks([1, 2, 6, 0])).toEqual({recallAt1: 0.25, recallAt5: 0.5, mrrAt10: (1 + 1 / 2 + 1 / 6) / 4, n: 4});

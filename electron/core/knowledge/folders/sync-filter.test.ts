@@ -3,7 +3,7 @@ import {isSyncedFile} from "./sync-filter.js";
 
 describe("which files a watched folder syncs", () => {
   it("syncs manual pages, Info manuals and gzipped documents as Linux installs them", () => {
-    for (const name of ["ssh_config.5", "ssh_config.5.gz", "openssl.1ssl.gz", "Net::FTP.3pm.gz", "tclsh.n", "tool.man", "README.txt.gz", "notes.md.gz", "runbook.pdf.gz", "sed.info.gz", "find.info-2.gz", "grep.info"]) {
+    for (const name of ["ssh_config.5", "ssh_config.5.gz", "openssl.1ssl.gz", "Net::FTP.3pm.gz", "tclsh.n", "tool.man", "README.txt.gz", "notes.md.gz", "runbook.pdf.gz", "sed.info.gz", "find.info-2.gz", "grep.info", "runbook.rst", "faq.rst.txt", "notes.rest", "index.rst.gz"]) {
       expect(isSyncedFile(name), name).toBe(true);
     }
   });

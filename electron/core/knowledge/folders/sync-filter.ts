@@ -25,6 +25,7 @@ export const SYNCED_EXTENSIONS: ReadonlySet<string> = new Set([
   "txt",
   "text",
   "rst",
+  "rest",
   "adoc",
   "csv",
   "tsv",

@@ -21,7 +21,7 @@ export interface DetectedType {
 }
 
 
-const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml, Outlook .msg), manual pages (man, mdoc), GNU Info manuals and images of text (PNG, JPEG, TIFF), each also gzipped";
+const SUPPORTED = "PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON, saved emails (.eml, Outlook .msg), manual pages (man, mdoc), GNU Info manuals, reStructuredText and images of text (PNG, JPEG, TIFF), each also gzipped";
 /** Text beyond this is not needed to tell the kinds apart. */
 const SNIFF_BYTES = 1024 * 1024;
 
@@ -30,13 +30,15 @@ const WORD_MIMES = new Set([MIME.docx, "application/vnd.ms-word.document.macroen
 const OCR_IMAGE_MIMES = new Set<string>([MIME.png, MIME.jpeg, MIME.tiff]);
 const HTML_EXTENSIONS = new Set(["html", "htm", "xhtml", "shtml", "mht"]);
 const MARKDOWN_EXTENSIONS = new Set(["md", "markdown", "mdown", "mkd", "mkdn", "mdx"]);
+const RST_EXTENSIONS = new Set(["rst", "rest"]);
 const CSV_EXTENSIONS = new Set(["csv", "tsv", "tab"]);
 const JSON_EXTENSIONS = new Set(["json", "jsonl", "ndjson"]);
 const MAILBOX_EXTENSIONS = new Set(["mbox", "mbx"]);
 
 export async function detectType(bytes: Uint8Array, fileName: string): Promise<DetectedType> {
   if (bytes.length === 0) throw new DesksideError("FILE_EMPTY", "This file is empty (0 bytes); there is nothing to import.");
-  const ext = extensionOf(fileName);
+  // A built Sphinx site keeps each page's source as `page.rst.txt`.
+  const ext = /\.(rst|rest)\.txt$/i.test(fileName) ? "rst" : extensionOf(fileName);
 
   // A UTF-16 byte-order mark (FF FE) doubles as an MPEG audio frame header; text wins.
   const unicode = sniffUnicode(bytes);
@@ -85,8 +87,11 @@ function sniffTextType(text: string, ext: string, truncated: boolean): DetectedT
   // Claimed JSON that does not parse still goes to the JSON parser, which explains what is wrong.
   if (JSON_EXTENSIONS.has(ext)) return {kind: "json", mime: ext === "json" ? MIME.json : MIME.jsonl};
   if (MARKDOWN_EXTENSIONS.has(ext)) return {kind: "markdown", mime: MIME.markdown};
+  if (RST_EXTENSIONS.has(ext)) return {kind: "rst", mime: MIME.rst};
   if (CSV_EXTENSIONS.has(ext)) return {kind: "csv", mime: ext === "csv" ? MIME.csv : MIME.tsv};
   if (HTML_EXTENSIONS.has(ext)) return {kind: "html", mime: MIME.html};
+  // Before Markdown: reStructuredText shares its bullets, emphasis and literals.
+  if (looksLikeRst(text)) return {kind: "rst", mime: MIME.rst};
   if (markdownScore(text) >= 2) return {kind: "markdown", mime: MIME.markdown};
   const delimiter = looksDelimited(text);
   if (delimiter) return {kind: "csv", mime: delimiter === "\t" ? MIME.tsv : MIME.csv};
@@ -148,6 +153,23 @@ function parses(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * reStructuredText without its extension (a README.txt, a Sphinx page's source): markup plain text
+ * never has, a directive, a link target or a role, with a title or a second such cue beside it.
+ * Underlined titles alone are plain text's too.
+ */
+function looksLikeRst(text: string): boolean {
+  const head = text.slice(0, 64 * 1024);
+  let score = 0;
+  if (/^\.\. [A-Za-z][\w:+.-]{0,60}::(?: |$)/m.test(head)) score += 2;
+  if (/^\.\. _[^:\n]{1,200}:/m.test(head)) score += 2;
+  if (/(?:^|[\s(]):[a-z][\w:+.-]{0,60}:`[^`\n]+`/m.test(head)) score += 2;
+  if (/^(\S.{0,200})\n([=\-~^"'`#*+])\2{2,}[ \t]*$/m.test(head)) score += 1;
+  if (/(?:^|\s)``[^`\n]+``(?:\s|[.,;:)]|$)/m.test(head)) score += 1;
+  if (/`[^`\n]+ <[^<>\n]+>`_/.test(head)) score += 1;
+  return score >= 3;
 }
 
 /** Cues that rarely occur in plain prose; two or more make the file Markdown. */

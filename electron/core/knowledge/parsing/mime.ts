@@ -17,4 +17,5 @@ export const MIME = {
   mbox: "application/mbox",
   troff: "text/troff",
   info: "text/x-info",
+  rst: "text/x-rst",
 } as const;

@@ -27,6 +27,7 @@ const PARSERS: Record<DocumentKind, () => Promise<Parser>> = {
   email: async () => (await import("./parse-email.js")).parseEmail,
   manpage: async () => (await import("./parse-manpage.js")).parseManpage,
   info: async () => (await import("./parse-info.js")).parseInfo,
+  rst: async () => (await import("./parse-rst.js")).parseRst,
 };
 
 const KIND_NAMES: Record<DocumentKind, string> = {
@@ -41,6 +42,7 @@ const KIND_NAMES: Record<DocumentKind, string> = {
   email: "email",
   manpage: "manual page",
   info: "Info manual",
+  rst: "reStructuredText file",
 };
 
 /**

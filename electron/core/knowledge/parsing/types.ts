@@ -2,7 +2,7 @@ import type {OcrReader} from "./ocr/ocr-reader.js";
 
 /** What every parser produces: the document's structure, not yet cut into chunks. */
 
-export type DocumentKind = "pdf" | "docx" | "html" | "markdown" | "text" | "csv" | "json" | "image" | "email" | "manpage" | "info";
+export type DocumentKind = "pdf" | "docx" | "html" | "markdown" | "text" | "csv" | "json" | "image" | "email" | "manpage" | "info" | "rst";
 
 export type BlockType = "heading" | "paragraph" | "list-item" | "table-row" | "code" | "record";
 

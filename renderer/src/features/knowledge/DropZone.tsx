@@ -5,7 +5,7 @@ import {Icon} from "../../ui/Icon.js";
 import {collectDroppedFiles, filesFromInput, splitDroppedFolders, type PickedFile} from "./dropped-files.js";
 import {desktopPathOf} from "./useKnowledgeImport.js";
 
-const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,.json,.log,.eml,.msg,.mbox,.png,.jpg,.jpeg,.tif,.tiff,.1,.2,.3,.4,.5,.6,.7,.8,.9,.man,.info,.gz";
+const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.rst,.txt,.csv,.json,.log,.eml,.msg,.mbox,.png,.jpg,.jpeg,.tif,.tiff,.1,.2,.3,.4,.5,.6,.7,.8,.9,.man,.info,.gz";
 const FORMATS =
   "PDF, Word, HTML, Markdown, text, CSV, JSON, saved emails (.eml, Outlook .msg, .mbox), manual pages (.1–.9), any of these gzipped (.gz), and scans or images of text (PNG, JPEG, TIFF; read by OCR). Folders are imported with everything inside.";
 
