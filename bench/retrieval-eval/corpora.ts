@@ -168,6 +168,15 @@ export const MIXED_CORPORA: CorpusDefinition[] = [
     relabel: (file) => file.replace(/\.rst\.txt$/, ".html"),
     description: "The same BorgBackup manual as the built HTML pages beside its sources (they also hold the included command references): a reference for the reStructuredText reader",
   },
+  {
+    id: "borg-sections",
+    debianPackage: "borgbackup-doc",
+    root: "/usr/share/doc/borgbackup/html/_sources",
+    include: (rel) => rel.endsWith(".rst.txt"),
+    questions: "borg",
+    judgeBySection: true,
+    description: "BorgBackup's reStructuredText sources, the same questions judged by section",
+  },
 ];
 
 export interface PreparedCorpus {

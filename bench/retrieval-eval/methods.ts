@@ -39,6 +39,10 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − repeat discount", mode: "hybrid", tuning: {repeatDecay: 1}},
   {name: "repeat-window-10", mode: "hybrid", tuning: {repeatWindow: 10}},
   {name: "repeat-window-25", mode: "hybrid", tuning: {repeatWindow: 25}},
+  // Pseudo-relevance feedback, off by default: words of the leading word matches searched for too.
+  {name: "feedback-10", mode: "hybrid", tuning: {feedbackTerms: 10}},
+  {name: "feedback-10-w0.5", mode: "hybrid", tuning: {feedbackTerms: 10, feedbackWeight: 0.5}},
+  {name: "feedback-20-p5", mode: "hybrid", tuning: {feedbackTerms: 20, feedbackPassages: 5}},
   // Term proximity, off by default: hybrid with the query's word pairs found together weighted in.
   {name: "proximity-0.2", mode: "hybrid", tuning: {proximityBoost: 0.2}},
   {name: "proximity-0.5", mode: "hybrid", tuning: {proximityBoost: 0.5}},

@@ -10,6 +10,7 @@ import {rescoreWithLatent} from "./latent/latent-rescoring.js";
 import {guessLanguage, QUESTION_EVIDENCE, type DocumentLanguages} from "./language-guess.js";
 import {collapseWhitespace} from "./parsing/text-cleanup.js";
 import type {Reranker} from "./reranker.js";
+import {feedbackTerms, mergeFeedback} from "./query-feedback.js";
 import {passageWithContext, type StoredChunk} from "./store-schema.js";
 import type {Candidate, KnowledgeStore} from "./store.js";
 
@@ -176,6 +177,14 @@ export interface SearchTuning {
    * its English pages, not from a translation that shares its commands and error messages (1: off).
    */
   languagePrior: number;
+  /**
+   * Pseudo-relevance feedback (see query-feedback.ts): words of the leading `feedbackPassages` word
+   * matches searched for too, up to this many (0: off). Needs the latent index's word statistics.
+   */
+  feedbackTerms: number;
+  feedbackPassages: number;
+  /** Weight of the feedback search against the question's own (its best score scaled to this share). */
+  feedbackWeight: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -197,6 +206,9 @@ export const DEFAULT_TUNING: SearchTuning = {
   latentWeight: 0.8,
   collapseCopies: true,
   languagePrior: 0.3,
+  feedbackTerms: 0,
+  feedbackPassages: 3,
+  feedbackWeight: 0.3,
   depth: FUSION_DEPTH,
 };
 
@@ -237,6 +249,32 @@ function fusionWeights(tuning: SearchTuning, calibration: FusionCalibration | nu
 export function textRelevance(coverage: number, bm25: number | undefined, bestBm25: number): number {
   if (bm25 === undefined || !(bestBm25 > 0)) return coverage * 0.5;
   return coverage * (0.5 + 0.5 * Math.min(1, bm25 / bestBm25));
+}
+
+/**
+ * The word list with pseudo-relevance feedback (see query-feedback.ts): the leading word matches are
+ * read (left in `chunks` for the rest of the search), and their shared words are searched for too.
+ */
+async function withFeedback(
+  store: KnowledgeStore,
+  latent: LatentIndex,
+  textHits: Candidate[],
+  queryTerms: string[],
+  tuning: SearchTuning,
+  depth: number,
+  filter: {collection: string | null; excludeCollections: string[]},
+  chunks: Map<string, StoredChunk>,
+): Promise<Candidate[]> {
+  const head = textHits.slice(0, tuning.feedbackPassages).filter((c) => (c.bm25 ?? 0) > 0);
+  if (head.length === 0 || queryTerms.length === 0) return textHits;
+  const read = await store.chunksByIds(head.map((c) => c.id));
+  for (const chunk of read) chunks.set(chunk.id, chunk);
+  const terms = await store.analyzeEach(read.map(passageWithContext));
+  const score = new Map(head.map((c) => [c.id, c.bm25 ?? 0]));
+  const expansion = feedbackTerms(queryTerms, read.map((chunk, i) => ({terms: terms[i], score: score.get(chunk.id) ?? 0})), (term) => latent.idfOf(term), tuning.feedbackTerms);
+  if (expansion.length === 0) return textHits;
+  const second = await fetchVisible(store, depth, (limit) => store.textCandidates(expansion.join(" "), {...filter, limit, contextBoost: tuning.contextBoost}));
+  return mergeFeedback(textHits, second, tuning.feedbackWeight, depth);
 }
 
 /**
@@ -311,15 +349,22 @@ export async function searchWithVector(
   const filter = {collection: request.collection, excludeCollections: request.excludeCollections};
   const depth = Math.max(tuning.depth, request.topK);
 
-  const [vectorHits, textHits, queryTerms] = await Promise.all([
+  const [vectorHits, firstTextHits, queryTerms] = await Promise.all([
     queryVector && effectiveMode !== "text" ? fetchVisible(store, depth, (limit) => store.vectorCandidates(queryVector, {...filter, limit})) : Promise.resolve([]),
     effectiveMode !== "vector" ? fetchVisible(store, depth, (limit) => store.textCandidates(request.query, {...filter, limit, contextBoost: tuning.contextBoost})) : Promise.resolve([]),
     effectiveMode !== "vector" ? store.analyze(request.query) : Promise.resolve([]),
   ]);
 
+  // Chunks read in full during ranking, kept so the hits need not read them again.
+  const readChunks = new Map<string, StoredChunk>();
   const similarity = new Map(vectorHits.map((c) => [c.id, cosineDistanceToSimilarity(c.distance ?? 1)]));
-  const bm25 = new Map(textHits.map((c) => [c.id, c.bm25 ?? 0]));
-  const bestBm25 = textHits.reduce((best, c) => Math.max(best, c.bm25 ?? 0), 0);
+  // Shown scores stay those of the question's own words; feedback only moves candidates.
+  const bm25 = new Map(firstTextHits.map((c) => [c.id, c.bm25 ?? 0]));
+  const bestBm25 = firstTextHits.reduce((best, c) => Math.max(best, c.bm25 ?? 0), 0);
+  const textHits =
+    tuning.feedbackTerms > 0 && options.latent && effectiveMode !== "vector"
+      ? await withFeedback(store, options.latent, firstTextHits, queryTerms, tuning, depth, filter, readChunks)
+      : firstTextHits;
   const weights =
     effectiveMode === "hybrid" ? fusionWeights(tuning, options.calibration, vectorHits.map((c) => similarity.get(c.id)!)) : effectiveMode === "text" ? {text: 1, vector: 0} : {text: 0, vector: 1};
   // One pipeline for every mode: a single-method search is fusion with the other list empty.
@@ -334,8 +379,6 @@ export async function searchWithVector(
     },
     tuning.fusionMethod,
   );
-  // Chunks read in full during ranking, kept so the hits need not read them again.
-  const readChunks = new Map<string, StoredChunk>();
   fusedLists = applyPrior(fusedLists, prior);
   if (tuning.proximityBoost > 0 && effectiveMode !== "vector") fusedLists = await applyProximity(store, fusedLists, queryTerms, tuning, depth, readChunks);
   let fused = addDocumentEvidence(

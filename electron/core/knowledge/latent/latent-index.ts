@@ -156,6 +156,12 @@ export class LatentIndex {
     return {cols, weights: cols.map((j) => (logTf ? 1 + Math.log(counts.get(j)!) : counts.get(j)!) * this.idf[j])};
   }
 
+  /** A word's idf in the passages the index was built from; undefined for a word it does not hold. */
+  idfOf(term: string): number | undefined {
+    const j = this.termIndex.get(term);
+    return j === undefined ? undefined : this.idf[j];
+  }
+
   /** A question's latent vector (its words by count × idf), or null when none of them is indexed. */
   queryVector(terms: string[]): Float32Array | null {
     const {cols, weights} = this.weighted(terms, false);

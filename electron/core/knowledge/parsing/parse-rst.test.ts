@@ -23,7 +23,7 @@ const PAGE = `.. include:: global.rst.inc
 Overview
 ========
 
-Nightly backups run |tool|\\ |reg| as the *backup* user; see :ref:\`restore-steps\`
+Nightly _\`backups\` run |tool|\\ |reg| as the *backup* user; see :ref:\`restore-steps\`
 and :doc:\`/usage/prune\`. Report failures on the \`service desk <https://desk.example/>\`_
 or to ops_ [#]_.
 

@@ -44,6 +44,7 @@ const INLINE = new RegExp(
   [
     String.raw`${START}(?<literal>\`\`(?<literalBody>[^\`]{1,2000}?|[^\`][\s\S]{0,2000}?[^\`])\`\`)`,
     String.raw`${START}(?<role>:(?<roleName>[A-Za-z][\w.+-]{0,60}(?::[A-Za-z][\w.+-]{0,60})?):\`(?<roleBody>[^\`]{1,2000})\`)`,
+    String.raw`${START}_\`(?<inlineTarget>[^\`]{1,2000})\``,
     String.raw`${START}(?<link>\`(?<linkBody>[^\`]{1,2000})\`__?)`,
     String.raw`${START}(?<interp>\`(?<interpBody>[^\`]{1,2000})\`(?::(?<suffixRole>[A-Za-z][\w.+-]{0,60}):)?)`,
     String.raw`${START}(?<strong>\*\*(?<strongBody>[^*\s](?:[^*]{0,2000}[^*\s])?)\*\*)`,
@@ -67,6 +68,7 @@ export function inlineText(text: string, context: InlineContext, nesting = 0): s
   const resolved = protectedText.replace(INLINE, (match, ...args) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
     if (groups.literal !== undefined) return match.slice(2, -2);
+    if (groups.inlineTarget !== undefined) return groups.inlineTarget;
     if (groups.role !== undefined) return roleText(groups.roleName!, groups.roleBody!, context);
     if (groups.link !== undefined) return withoutTarget(groups.linkBody!);
     if (groups.interp !== undefined) return groups.suffixRole ? roleText(groups.suffixRole, groups.interpBody!, context) : groups.interpBody!;
