@@ -68,4 +68,58 @@ describe("Markdown parsing", () => {
     expect(doc.title).toBe("Printer FAQ");
     expect(doc.blocks.map((block) => block.text)).toEqual(["Paper jams: open tray 2."]);
   });
+
+  it("reads MyST (Sphinx's Markdown): directives by what a reader sees, roles as their text, targets left out", async () => {
+    const myst = [
+      "# Caching",
+      "",
+      "```{versionadded} 6.0",
+      "```",
+      "",
+      "(wheel-caching)=",
+      "",
+      "## Where it is",
+      "",
+      "See {ref}`the cache commands <cache-commands>` and {doc}`/topics/configuration`.",
+      "",
+      "```{caution}",
+      ":class: dropdown",
+      "The layout may change between **any** two versions.",
+      "```",
+      "",
+      ":::{tip} Clear it with `pip cache purge`.",
+      "It is safe.",
+      ":::",
+      "",
+      "```{code-block} console",
+      "$ pip cache dir",
+      "```",
+      "",
+      "```{toctree}",
+      "topics/index",
+      "```",
+      "",
+      "```{tab} Linux",
+      "Under `~/.cache/pip`.",
+      "```",
+      "",
+      "```python",
+      "x = {ref}`kept`  # code is left as written",
+      "```",
+    ].join("\n");
+    const doc = await parseDocument(utf8(myst), "caching.md");
+    expect(doc.blocks.map((block) => [block.type, block.text])).toEqual([
+      ["heading", "Caching"],
+      ["paragraph", "New in version 6.0:"],
+      ["heading", "Where it is"],
+      ["paragraph", "See the cache commands and configuration."],
+      ["paragraph", "Caution: The layout may change between any two versions."],
+      ["paragraph", "Tip: Clear it with pip cache purge."],
+      ["paragraph", "It is safe."],
+      ["code", "$ pip cache dir"],
+      ["paragraph", "Linux"],
+      ["paragraph", "Under ~/.cache/pip."],
+      ["code", "x = {ref}`kept`  # code is left as written"],
+    ]);
+  });
 });

@@ -5,7 +5,9 @@ import {HeadingPath} from "./heading-path.js";
 import {rowText} from "./html-to-blocks.js";
 import type {FileLimits} from "./file-limits.js";
 import {MIME} from "./mime.js";
+import {directiveContent, directiveOf, mystToMarkdown} from "./markdown/myst.js";
 import {checkMarkdownDepth, checkMarkupDepth} from "./nesting-guard.js";
+import {ADMONITIONS, CODE_DIRECTIVES, DROPPED_DIRECTIVES, VERSION_NOTES} from "./rst/directive-names.js";
 import {collapseWhitespace, decodeEntities, tidyCode, tidyLines} from "./text-cleanup.js";
 import type {Block, BlockType, ParsedDocument} from "./types.js";
 
@@ -20,7 +22,7 @@ export async function parseMarkdown(bytes: Uint8Array, fileName: string, limits:
   checkMarkdownDepth(body, limits);
   checkMarkupDepth(body, limits, "Markdown file");
   const walker = new MarkdownWalker();
-  walker.walk(Lexer.lex(body, {gfm: true}));
+  walker.walk(Lexer.lex(mystToMarkdown(body), {gfm: true}));
   const firstH1 = walker.blocks.find((block) => block.type === "heading" && block.level === 1)?.text;
   return {
     title: frontMatterTitle || firstH1 || titleFromFileName(fileName),
@@ -40,8 +42,12 @@ function splitFrontMatter(text: string): {body: string; title: string} {
   return {body: text.slice(match[0].length), title};
 }
 
+/** MyST directives read inside one another this deep; deeper content is kept as plain text. */
+const MAX_DIRECTIVE_NESTING = 8;
+
 class MarkdownWalker {
   readonly blocks: Block[] = [];
+  private depth = 0;
   private readonly headings = new HeadingPath();
 
   walk(tokens: Token[]): void {
@@ -65,9 +71,12 @@ class MarkdownWalker {
       case "table":
         this.walkTable(token);
         break;
-      case "code":
-        this.push("code", tidyCode(token.text));
+      case "code": {
+        const directive = directiveOf(token.lang);
+        if (directive) this.walkDirective(directive.name, directive.argument, token.text);
+        else this.push("code", tidyCode(token.text));
         break;
+      }
       case "blockquote":
         this.walk(token.tokens);
         break;
@@ -78,6 +87,32 @@ class MarkdownWalker {
         // space, hr and link definitions carry no readable text
         break;
     }
+  }
+
+  /** A MyST directive, by what a reader sees of it (as reStructuredText's, see rst/directive-names.ts). */
+  private walkDirective(fullName: string, argument: string, text: string): void {
+    const name = fullName.includes(":") ? fullName.slice(fullName.lastIndexOf(":") + 1) : fullName;
+    if (DROPPED_DIRECTIVES.has(name) || DROPPED_DIRECTIVES.has(fullName)) return;
+    const {content} = directiveContent(text);
+    if (CODE_DIRECTIVES.has(name)) {
+      this.push("code", tidyCode(content));
+      return;
+    }
+    if (this.depth >= MAX_DIRECTIVE_NESTING) {
+      this.push("paragraph", tidyLines(content));
+      return;
+    }
+    const label = name === "admonition" ? argument : name in ADMONITIONS ? ADMONITIONS[name] : name in VERSION_NOTES ? `${VERSION_NOTES[name]} ${argument}` : null;
+    const start = this.blocks.length;
+    if (label === null && argument) this.push("paragraph", collapseWhitespace(argument));
+    this.depth++;
+    // An admonition's first words may stand on the directive's line (```{note} Back up first).
+    this.walk(Lexer.lex(name in ADMONITIONS && argument ? `${argument}\n\n${content}` : content, {gfm: true}));
+    this.depth--;
+    if (label === null) return;
+    const first = this.blocks.findIndex((block, i) => i >= start && block.type === "paragraph");
+    if (first >= 0) this.blocks[first] = {...this.blocks[first], text: `${label}: ${this.blocks[first].text}`};
+    else this.blocks.splice(start, 0, {type: "paragraph", text: `${label}:`, headingPath: this.headings.current()});
   }
 
   private walkList(list: Tokens.List): void {

@@ -10,6 +10,7 @@ import type {BlockType} from "../types.js";
 import {inlineText, type InlineContext} from "./rst-inline.js";
 import {csvTableRows, GRID_BORDER, gridTableRows, listTableRows, SIMPLE_RULE, simpleTableRows, type TableRows} from "./rst-tables.js";
 import {rowText} from "../html-to-blocks.js";
+import {ADMONITIONS, CODE_DIRECTIVES as CODE, DROPPED_DIRECTIVES as DROPPED, VERSION_NOTES} from "./directive-names.js";
 
 export interface RstBlock {
   type: BlockType;
@@ -30,22 +31,6 @@ const SUBSTITUTION_DEFINITION = /^\.\.\s+\|([^|]{1,200})\|\s+([\w:-]{1,60})::(?:
 const FOOTNOTE = /^\.\.\s+\[([^\]]{1,60})\](?:\s+(.*))?$/;
 const OPTION_LINE = /^:([\w-]{1,60}):(?:\s+(.*))?$/;
 
-/** Directives whose content and arguments never reach a reader. */
-const DROPPED = new Set([
-  "toctree", "contents", "index", "meta", "include", "literalinclude", "highlight", "raw", "image", "sectnum", "section-numbering",
-  "header", "footer", "target-notes", "default-role", "role", "title", "tabularcolumns", "autosummary", "automodule", "autoclass",
-  "autofunction", "automethod", "autoattribute", "autodata", "autoexception", "currentmodule", "module", "program", "class", "rst-class",
-  "highlightlang", "graphviz", "digraph", "graph", "inheritance-diagram", "plot", "moduleauthor", "sectionauthor", "codeauthor",
-  "ifconfig-off", "spelling", "spelling:word-list", "versionmodified", "cssclass",
-]);
-/** Directives whose content is code or preformatted text. */
-const CODE = new Set(["code-block", "code", "sourcecode", "parsed-literal", "math", "productionlist", "prompt", "doctest", "testcode", "testoutput", "highlight-code", "console"]);
-/** Boxes with a label (Sphinx writes the label above the text). */
-const ADMONITIONS: Record<string, string> = {
-  note: "Note", warning: "Warning", tip: "Tip", important: "Important", caution: "Caution", attention: "Attention", danger: "Danger",
-  error: "Error", hint: "Hint", seealso: "See also", todo: "To do",
-};
-const VERSION_NOTES: Record<string, string> = {versionadded: "New in version", versionchanged: "Changed in version", deprecated: "Deprecated since version", versionremoved: "Removed in version"};
 /**
  * Descriptions of a thing the manual documents (an option, a setting, a variable, a function): its
  * signature and the first paragraph of its description are one list item, as with a manual page's options.

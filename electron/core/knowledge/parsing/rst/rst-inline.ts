@@ -24,7 +24,8 @@ function labelText(label: string, context: InlineContext): string {
   return known ?? label.replace(/[_-]+/g, " ").trim();
 }
 
-function roleText(role: string, body: string, context: InlineContext): string {
+/** What a role shows (`:ref:`, `{ref}` in MyST): its title, or the words of its target. */
+export function roleText(role: string, body: string, context: InlineContext): string {
   const name = role.replace(/^.*:/, "").toLowerCase();
   // A leading "~" or "!" shortens or silences a reference; the reader sees the rest.
   const text = body.replace(/^[~!]/, "");
