@@ -43,6 +43,9 @@ Mount the archive first::
     borg mount /srv/repo::host-2024 /mnt/restore
     cp /mnt/restore/etc/hosts /etc/hosts
 
+Or copy straight out of it::
+    borg extract /srv/repo::host-2024 etc/hosts
+
 Then unmount it:
 
 .. code-block:: console
@@ -171,7 +174,11 @@ describe("parseRst", () => {
 
   it("keeps literal blocks and code directives as code, without their options", async () => {
     const doc = await parse(PAGE);
-    expect(texts(doc.blocks, "code")).toEqual(["borg mount /srv/repo::host-2024 /mnt/restore\ncp /mnt/restore/etc/hosts /etc/hosts", "borg umount /mnt/restore"]);
+    expect(texts(doc.blocks, "code")).toEqual([
+      "borg mount /srv/repo::host-2024 /mnt/restore\ncp /mnt/restore/etc/hosts /etc/hosts",
+      "borg extract /srv/repo::host-2024 etc/hosts",
+      "borg umount /mnt/restore",
+    ]);
     expect(texts(doc.blocks, "paragraph")).toContain("Mount the archive first:");
   });
 

@@ -198,7 +198,8 @@ export class RstReader {
     let end = i;
     while (end < lines.length && !blank(lines[end]) && indentOf(lines[end]) === 0) end++;
     // One line followed directly by indented text: a definition list's term and its definition.
-    if (end === i + 1 && end < lines.length && !blank(lines[end])) {
+    // ("Example::" right above its indented code is a literal block written without the blank line.)
+    if (end === i + 1 && end < lines.length && !blank(lines[end]) && !/::\s*$/.test(lines[i])) {
       const term = this.inline(lines[i].replace(/ : .*$/, ""));
       return this.itemBody(indentedBlock(lines, end), term, "\n", depth, out);
     }
