@@ -60,8 +60,10 @@ export function gridTableRows(lines: string[]): TableRows {
     }
   }
   flush();
+  // Columns only a row span's edge made are empty in every row.
+  const used = columns.map((_position, i) => rows.some((row) => row[i]));
   return splitHeader(
-    rows.map((row) => row.filter((_cell, i) => rows.some((r) => r[i]))),
+    rows.map((row) => row.filter((_cell, i) => used[i])),
     headerRows,
   );
 }
