@@ -122,4 +122,12 @@ describe("Markdown parsing", () => {
       ["code", "x = {ref}`kept`  # code is left as written"],
     ]);
   });
+
+  it("reads 100,000 MyST directives one after another in linear time", async () => {
+    const many = Array.from({length: 100_000}, (_, i) => `\`\`\`{note}\nStep ${i}.\n\`\`\``).join("\n\n");
+    // Looking for each directive's first paragraph from the document's start would take minutes.
+    const doc = await parseDocument(utf8(many), "notes.md");
+    expect(doc.blocks).toHaveLength(100_000);
+    expect(doc.blocks[99_999].text).toBe("Note: Step 99999.");
+  }, 20_000);
 });

@@ -110,8 +110,9 @@ class MarkdownWalker {
     this.walk(Lexer.lex(name in ADMONITIONS && argument ? `${argument}\n\n${content}` : content, {gfm: true}));
     this.depth--;
     if (label === null) return;
-    const first = this.blocks.findIndex((block, i) => i >= start && block.type === "paragraph");
-    if (first >= 0) this.blocks[first] = {...this.blocks[first], text: `${label}: ${this.blocks[first].text}`};
+    let first = start;
+    while (first < this.blocks.length && this.blocks[first].type !== "paragraph") first++;
+    if (first < this.blocks.length) this.blocks[first] = {...this.blocks[first], text: `${label}: ${this.blocks[first].text}`};
     else this.blocks.splice(start, 0, {type: "paragraph", text: `${label}:`, headingPath: this.headings.current()});
   }
 
