@@ -234,7 +234,7 @@ export class RstReader {
     } else if (label) {
       out.push({type: "list-item", text: label});
     }
-    out.push(...inner);
+    for (const block of inner) out.push(block);
     return body.next;
   }
 
@@ -313,7 +313,7 @@ export class RstReader {
     this.nested(content, depth, inner);
     if (inner[0]?.type === "paragraph") inner[0] = {type: "paragraph", text: `${label} ${inner[0].text}`};
     else inner.unshift({type: "paragraph", text: label});
-    out.push(...inner);
+    for (const block of inner) out.push(block);
   }
 }
 
