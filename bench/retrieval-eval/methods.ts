@@ -39,9 +39,6 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − repeat discount", mode: "hybrid", tuning: {repeatDecay: 1}},
   {name: "repeat-window-10", mode: "hybrid", tuning: {repeatWindow: 10}},
   {name: "repeat-window-25", mode: "hybrid", tuning: {repeatWindow: 25}},
-  // Evidence from the other candidates under the same heading path, off by default.
-  {name: "section-evidence-0.5", mode: "hybrid", tuning: {sectionEvidence: 0.5}},
-  {name: "section-evidence-1", mode: "hybrid", tuning: {sectionEvidence: 1}},
   // Pseudo-relevance feedback, off by default: words of the leading word matches searched for too.
   {name: "feedback-10", mode: "hybrid", tuning: {feedbackTerms: 10}},
   {name: "feedback-10-w0.5", mode: "hybrid", tuning: {feedbackTerms: 10, feedbackWeight: 0.5}},

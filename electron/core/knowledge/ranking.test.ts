@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {addDocumentEvidence, addSectionEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type ScoredCandidate} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type ScoredCandidate} from "./ranking.js";
 import {calibrationCurrent, pseudoQuestion, weightsForRatio, type FusionCalibration} from "./fusion-calibration.js";
 
 const c = (id: string) => ({id, documentId: id.split(":")[0]});
@@ -56,28 +56,6 @@ describe("document prior and re-ranking", () => {
     const out = applyRerankScores([scored("a:0", 0.9), scored("b:0", 0.8), scored("c:0", 0.7), scored("d:0", 0.6)], 3, [0.1, 0.9, 0.5]);
     expect(out.map((x) => x.id)).toEqual(["b:0", "c:0", "a:0", "d:0"]);
     expect(out[2].fused).toBeGreaterThan(out[3].fused);
-  });
-});
-
-describe("addSectionEvidence", () => {
-  const scored = (id: string, fused: number): ScoredCandidate => ({...c(id), fused});
-  const sections: Record<string, string> = {"faq:1": "Locks", "faq:2": "Locks", "faq:3": "Locks", "faq:9": "Checkpoints", "other:0": "Locks"};
-
-  it("lifts a passage whose section has other matching passages, counting only its own document's section", () => {
-    const input = [scored("faq:9", 0.025), scored("faq:1", 0.02), scored("faq:2", 0.02), scored("faq:3", 0.01), scored("other:0", 0.02)];
-    const out = addSectionEvidence(input, 0.5, (x) => sections[x.id]);
-    expect(out[0].id).toBe("faq:1");
-    expect(out.find((x) => x.id === "faq:1")!.fused).toBeCloseTo(0.02 + 0.5 * (0.5 * 0.02 + 0.25 * 0.01), 10);
-    // Same heading in another document: no evidence.
-    expect(out.find((x) => x.id === "other:0")!.fused).toBe(0.02);
-    expect(out.find((x) => x.id === "faq:9")!.fused).toBe(0.025);
-  });
-
-  it("leaves candidates without a known section as they are, and changes nothing with share 0", () => {
-    const input = [scored("faq:1", 0.02), scored("faq:2", 0.02), scored("unread:0", 0.025)];
-    const out = addSectionEvidence(input, 0.5, (x) => sections[x.id]);
-    expect(out.find((x) => x.id === "unread:0")!.fused).toBe(0.025);
-    expect(addSectionEvidence(input, 0, (x) => sections[x.id])).toBe(input);
   });
 });
 

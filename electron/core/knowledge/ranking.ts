@@ -80,49 +80,21 @@ export function fuseLists(input: FusionInput, method: FusionMethod = "rrf", k = 
  */
 export function addDocumentEvidence(candidates: ScoredCandidate[], share: number, window = 0): ScoredCandidate[] {
   if (share <= 0) return candidates;
+  const byDocument = new Map<string, ScoredCandidate[]>();
+  for (const c of candidates) {
+    const list = byDocument.get(c.documentId);
+    if (list) list.push(c);
+    else byDocument.set(c.documentId, [c]);
+  }
+  for (const list of byDocument.values()) list.sort((a, b) => b.fused - a.fused);
   const ordinals = window > 0 ? new Map(candidates.map((c) => [c, ordinalOfChunkId(c.id)])) : null;
   const near = (a: ScoredCandidate, b: ScoredCandidate) => !ordinals || Math.abs(ordinals.get(a)! - ordinals.get(b)!) <= window;
-  return addGroupEvidence(candidates, share, (c) => c.documentId, near);
-}
-
-/**
- * The same for sections: each chunk gains `share` times the scores of the other candidates under the
- * same heading path of its document (`sectionOf`; candidates without one gain nothing). A section
- * whose passages each match part of a question is what the question is about, as a whole section
- * scored by its words would show, where each passage alone matches only part of it.
- */
-export function addSectionEvidence(candidates: ScoredCandidate[], share: number, sectionOf: (c: ScoredCandidate) => string | undefined): ScoredCandidate[] {
-  if (share <= 0) return candidates;
-  return addGroupEvidence(candidates, share, (c) => {
-    const section = sectionOf(c);
-    return section === undefined ? undefined : `${c.documentId}\u0000${section}`;
-  });
-}
-
-/** Adds each candidate's group's other scores, the k-th best other counting share/2^k. */
-function addGroupEvidence(
-  candidates: ScoredCandidate[],
-  share: number,
-  groupOf: (c: ScoredCandidate) => string | undefined,
-  counts: (c: ScoredCandidate, other: ScoredCandidate) => boolean = () => true,
-): ScoredCandidate[] {
-  const byGroup = new Map<string, ScoredCandidate[]>();
-  for (const c of candidates) {
-    const group = groupOf(c);
-    if (group === undefined) continue;
-    const list = byGroup.get(group);
-    if (list) list.push(c);
-    else byGroup.set(group, [c]);
-  }
-  for (const list of byGroup.values()) list.sort((a, b) => b.fused - a.fused);
   return candidates
     .map((c) => {
-      const group = groupOf(c);
-      if (group === undefined) return c;
       let extra = 0;
       let weight = 1;
-      for (const other of byGroup.get(group)!) {
-        if (other === c || !counts(c, other)) continue;
+      for (const other of byDocument.get(c.documentId)!) {
+        if (other === c || !near(c, other)) continue;
         weight /= 2;
         extra += weight * other.fused;
       }

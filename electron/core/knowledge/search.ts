@@ -4,7 +4,7 @@ import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
 import {buildPassage, earlierRanges, insideEarlierPassage, PASSAGE_WINDOW} from "./passage.js";
-import {addDocumentEvidence, addSectionEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
+import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
 import {guessLanguage, QUESTION_EVIDENCE, type DocumentLanguages} from "./language-guess.js";
@@ -185,12 +185,6 @@ export interface SearchTuning {
   feedbackPassages: number;
   /** Weight of the feedback search against the question's own (its best score scaled to this share). */
   feedbackWeight: number;
-  /**
-   * Share of the other candidates under the same heading path added to each of the leading
-   * `sectionDepth` candidates (see addSectionEvidence; 0: off).
-   */
-  sectionEvidence: number;
-  sectionDepth: number;
   /** Candidates each method contributes. */
   depth: number;
 }
@@ -215,8 +209,6 @@ export const DEFAULT_TUNING: SearchTuning = {
   feedbackTerms: 0,
   feedbackPassages: 3,
   feedbackWeight: 0.3,
-  sectionEvidence: 0,
-  sectionDepth: 40,
   depth: FUSION_DEPTH,
 };
 
@@ -396,13 +388,6 @@ export async function searchWithVector(
     effectiveMode === "vector" ? 0 : tuning.documentEvidence,
     tuning.evidenceWindow,
   );
-  if (tuning.sectionEvidence > 0 && effectiveMode !== "vector") {
-    const head = fused.slice(0, tuning.sectionDepth);
-    const unread = head.filter((c) => !readChunks.has(c.id)).map((c) => c.id);
-    for (const chunk of await store.chunksByIds(unread)) readChunks.set(chunk.id, chunk);
-    const inHead = new Set(head.map((c) => c.id));
-    fused = addSectionEvidence(fused, tuning.sectionEvidence, (c) => (inHead.has(c.id) ? readChunks.get(c.id)?.headingPath.join("\u0001") : undefined));
-  }
   // Part of hybrid search, also when it falls back to words (no embedder): "text" stays words alone.
   // Added after document evidence, so a long document's many candidates do not each pass their
   // latent similarity on to the others (measured: before it, the gain was lost).

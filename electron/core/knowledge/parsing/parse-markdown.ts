@@ -7,7 +7,7 @@ import type {FileLimits} from "./file-limits.js";
 import {MIME} from "./mime.js";
 import {directiveContent, directiveOf, mystToMarkdown} from "./markdown/myst.js";
 import {checkMarkdownDepth, checkMarkupDepth} from "./nesting-guard.js";
-import {ADMONITIONS, CODE_DIRECTIVES, DROPPED_DIRECTIVES, VERSION_NOTES} from "./rst/directive-names.js";
+import {directiveReading} from "./rst/directive-names.js";
 import {collapseWhitespace, decodeEntities, tidyCode, tidyLines} from "./text-cleanup.js";
 import type {Block, BlockType, ParsedDocument} from "./types.js";
 
@@ -91,10 +91,10 @@ class MarkdownWalker {
 
   /** A MyST directive, by what a reader sees of it (as reStructuredText's, see rst/directive-names.ts). */
   private walkDirective(fullName: string, argument: string, text: string): void {
-    const name = fullName.includes(":") ? fullName.slice(fullName.lastIndexOf(":") + 1) : fullName;
-    if (DROPPED_DIRECTIVES.has(name) || DROPPED_DIRECTIVES.has(fullName)) return;
+    const reading = directiveReading(fullName, argument);
+    if (reading.kind === "dropped") return;
     const {content} = directiveContent(text);
-    if (CODE_DIRECTIVES.has(name)) {
+    if (reading.kind === "code") {
       this.push("code", tidyCode(content));
       return;
     }
@@ -102,18 +102,16 @@ class MarkdownWalker {
       this.push("paragraph", tidyLines(content));
       return;
     }
-    const label = name === "admonition" ? argument : name in ADMONITIONS ? ADMONITIONS[name] : name in VERSION_NOTES ? `${VERSION_NOTES[name]} ${argument}` : null;
     const start = this.blocks.length;
-    if (label === null && argument) this.push("paragraph", collapseWhitespace(argument));
+    if (reading.kind === "other" && argument) this.push("paragraph", collapseWhitespace(argument));
     this.depth++;
-    // An admonition's first words may stand on the directive's line (```{note} Back up first).
-    this.walk(Lexer.lex(name in ADMONITIONS && argument ? `${argument}\n\n${content}` : content, {gfm: true}));
+    this.walk(Lexer.lex(reading.lead ? `${reading.lead}\n\n${content}` : content, {gfm: true}));
     this.depth--;
-    if (label === null) return;
+    if (reading.kind !== "box") return;
     let first = start;
     while (first < this.blocks.length && this.blocks[first].type !== "paragraph") first++;
-    if (first < this.blocks.length) this.blocks[first] = {...this.blocks[first], text: `${label}: ${this.blocks[first].text}`};
-    else this.blocks.splice(start, 0, {type: "paragraph", text: `${label}:`, headingPath: this.headings.current()});
+    if (first < this.blocks.length) this.blocks[first] = {...this.blocks[first], text: `${reading.label}: ${this.blocks[first].text}`};
+    else this.blocks.splice(start, 0, {type: "paragraph", text: `${reading.label}:`, headingPath: this.headings.current()});
   }
 
   private walkList(list: Tokens.List): void {

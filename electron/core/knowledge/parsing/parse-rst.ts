@@ -3,7 +3,7 @@ import {decodeText} from "./decode-text.js";
 import {baseNameOf, titleFromFileName} from "./file-name.js";
 import {HeadingPath} from "./heading-path.js";
 import {MIME} from "./mime.js";
-import {expandTabs, RstReader, titleAt} from "./rst/rst-body.js";
+import {expandTabs, RstReader, SUBSTITUTION_DEFINITION, titleAt} from "./rst/rst-body.js";
 import type {InlineContext} from "./rst/rst-inline.js";
 import type {Block, ParsedDocument} from "./types.js";
 
@@ -72,7 +72,7 @@ function inlineContextOf(lines: string[]): InlineContext {
       continue;
     }
     pending.length = 0;
-    const substitution = /^\.\.\s+\|([^|]{1,200})\|\s+([\w:-]{1,60})::(?:\s+(.*))?$/.exec(line);
+    const substitution = SUBSTITUTION_DEFINITION.exec(line);
     if (!substitution) continue;
     const [, name, kind, value = ""] = substitution;
     let text = value;

@@ -10,7 +10,7 @@ import type {BlockType} from "../types.js";
 import {inlineText, type InlineContext} from "./rst-inline.js";
 import {csvTableRows, GRID_BORDER, gridTableRows, listTableRows, SIMPLE_RULE, simpleTableRows, type TableRows} from "./rst-tables.js";
 import {rowText} from "../html-to-blocks.js";
-import {ADMONITIONS, CODE_DIRECTIVES as CODE, DROPPED_DIRECTIVES as DROPPED, VERSION_NOTES} from "./directive-names.js";
+import {directiveReading} from "./directive-names.js";
 
 export interface RstBlock {
   type: BlockType;
@@ -27,7 +27,7 @@ const ENUMERATED = /^(?:(?:\d{1,9}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,8}|#)[.)]|\((?:\d
 const FIELD = /^:((?:[^:\\\s`]|\\.)(?:[^:\\`]|\\.){0,200}):(?:\s+(.*))?$/;
 const OPTION = /^((?:--?|\/)[A-Za-z0-9][\w-]{0,60}(?:[ =](?:<[^<>]{1,60}>|[A-Za-z_][\w.-]{0,60}))?(?:, (?:--?|\/)[A-Za-z0-9][\w-]{0,60}(?:[ =](?:<[^<>]{1,60}>|[A-Za-z_][\w.-]{0,60}))?){0,10})(?: {2,}(.*)|$)/;
 const DIRECTIVE = /^\.\.\s+([A-Za-z][\w:+.-]{0,60})::(?:\s+(.*))?$/;
-const SUBSTITUTION_DEFINITION = /^\.\.\s+\|([^|]{1,200})\|\s+([\w:-]{1,60})::(?:\s+(.*))?$/;
+export const SUBSTITUTION_DEFINITION = /^\.\.\s+\|([^|]{1,200})\|\s+([\w:-]{1,60})::(?:\s+(.*))?$/;
 const FOOTNOTE = /^\.\.\s+\[([^\]]{1,60})\](?:\s+(.*))?$/;
 const OPTION_LINE = /^:([\w-]{1,60}):(?:\s+(.*))?$/;
 
@@ -262,23 +262,17 @@ export class RstReader {
   }
 
   private directive(fullName: string, argument: string, block: string[], depth: number, out: RstBlock[]): void {
-    // A domain's directives (`py:function`, `std:option`) read as their plain name.
-    const name = fullName.includes(":") && !DROPPED.has(fullName) ? fullName.slice(fullName.lastIndexOf(":") + 1) : fullName;
+    const reading = directiveReading(fullName, argument);
+    const name = reading.name;
     if (name === "include" || name === "literalinclude") this.includes.push(argument);
-    if (DROPPED.has(name) || DROPPED.has(fullName)) return;
-    if (name in ADMONITIONS || name === "admonition") {
-      const label = name === "admonition" ? this.inline(argument) : ADMONITIONS[name];
-      const content = name === "admonition" ? block : [argument, ...block];
-      this.labelled(`${label}:`, content, depth, out);
+    if (reading.kind === "dropped") return;
+    if (reading.kind === "box") {
+      this.labelled(`${this.inline(reading.label ?? "")}:`, [reading.lead ?? "", ...block], depth, out);
       return;
     }
     const {argLines, options, content} = splitDirective(argument, block);
     const arg = argLines.join(" ").trim();
-    if (name in VERSION_NOTES) {
-      this.labelled(`${VERSION_NOTES[name]} ${this.inline(arg.split(/\s+/)[0] ?? "")}:`, [arg.split(/\s+/).slice(1).join(" "), ...content], depth, out);
-      return;
-    }
-    if (CODE.has(name)) {
+    if (reading.kind === "code") {
       const code = tidyCode(content.join("\n"));
       if (code) out.push({type: "code", text: code});
       return;

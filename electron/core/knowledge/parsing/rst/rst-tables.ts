@@ -1,3 +1,5 @@
+import {parse} from "csv-parse/sync";
+
 /**
  * reStructuredText tables as rows of cells: grid tables (`+---+` borders), simple tables (`===  ===`
  * column rules), and the `csv-table` and `list-table` directives' content. The first row is the
@@ -102,36 +104,24 @@ function splitHeader(rows: string[][], headerRows: number): TableRows {
   return {headers: header, rows: rows.slice(headerRows)};
 }
 
-/** One CSV line's fields (double quotes, doubled to escape). */
-function csvFields(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && !field.trim()) quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field.trim());
-      field = "";
-      if (fields.length >= MAX_COLUMNS) return fields;
-    } else field += ch;
+/** CSV text's records, read as the CSV reader reads files (a damaged quote costs its row, not the table). */
+function csvRecords(text: string, delimiter: string): string[][] {
+  const options = {delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true};
+  let records: string[][];
+  try {
+    records = parse(text, options) as string[][];
+  } catch {
+    records = parse(text, {...options, quote: false}) as string[][];
   }
-  fields.push(field.trim());
-  return fields;
+  return records.map((record) => record.slice(0, MAX_COLUMNS));
 }
 
 /** `csv-table` content and its `:header:` option. */
 export function csvTableRows(content: string[], options: Map<string, string>): TableRows {
   const delimiter = options.get("delim") === "tab" ? "\t" : (options.get("delim") ?? ",").slice(0, 1) || ",";
-  const rows = content.filter((line) => line.trim()).map((line) => csvFields(line.trim(), delimiter));
+  const rows = csvRecords(content.join("\n"), delimiter);
   const header = options.get("header");
-  if (header) return {headers: csvFields(header, delimiter), rows};
+  if (header) return {headers: csvRecords(header, delimiter)[0] ?? [], rows};
   return splitHeader(rows, Number(options.get("header-rows") ?? 0));
 }
 
