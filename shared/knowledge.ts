@@ -148,6 +148,12 @@ export interface WatchedFolder {
   documents: number;
   /** Of those, imported with an error (listed in `errors`). */
   failed: number;
+  /**
+   * Of those, files with nothing to import (FILE_EMPTY: an empty file, a diagram with no text, a page
+   * that only points to or includes others), listed in `leftOut`. Not counted as failed: a
+   * documentation tree always has some, and nothing is wrong with them.
+   */
+  leftOutCount: number;
   /** Changes seen but not yet in the knowledge base. */
   pending: number;
   addedAt: string;
@@ -159,6 +165,8 @@ export interface WatchedFolder {
   error: {code: string; message: string} | null;
   /** Files and sub-folders that could not be imported or read, first 100. */
   errors: {path: string; code: string; message: string}[];
+  /** Files left out for having nothing to import, first 100, each with the reason. */
+  leftOut: {path: string; code: string; message: string}[];
 }
 
 export interface KnowledgeStats {

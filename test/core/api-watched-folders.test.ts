@@ -17,9 +17,11 @@ interface FolderView {
   files: number;
   documents: number;
   failed: number;
+  left_out: number;
   pending: number;
   error: {code: string; message: string} | null;
   errors: {file: string; code: string; message: string}[];
+  left_out_files: {file: string; code: string; message: string}[];
 }
 
 const asRoot = process.getuid?.() === 0;
@@ -83,15 +85,18 @@ describe("watched folders over HTTP", () => {
     write("vpn.md", "# VPN error 809\n\nOpen UDP 500 and 4500.\n");
     write("secret.md", "# Payroll\n\nNot for the help desk.\n", 0o000);
     write("locked/printer.md", "# Printer\n\nRestart the spooler.\n");
+    // A manual page that only points to another: nothing to import, left out rather than failed.
+    write("vpnc.8", ".so man8/vpn.8\n");
 
     const added = await call("/api/knowledge/folders", {method: "POST", body: JSON.stringify({path: root, collection: "Share"})});
     expect(added.status).toBe(201);
     const view = (await added.json()) as FolderView & {collection: string; paused: boolean; added_at: string};
     expect(view).toMatchObject({path: root, collection: "Share", paused: false});
 
-    const first = await until((f) => settled(f) && f.documents === 2 && f.failed === 1, "the first scan");
-    expect(first).toMatchObject({files: 3, error: null});
+    const first = await until((f) => settled(f) && f.documents === 2 && f.failed === 1 && f.left_out === 1, "the first scan");
+    expect(first).toMatchObject({files: 4, error: null});
     expect(first.errors).toEqual([expect.objectContaining({file: "secret.md", code: "FILE_UNREADABLE"})]);
+    expect(first.left_out_files).toEqual([{file: "vpnc.8", code: "FILE_EMPTY", message: expect.stringContaining("man8/vpn.8")}]);
     expect(await documentsByName()).toMatchObject({
       "vpn.md": {status: "ready"},
       "printer.md": {status: "ready"},
@@ -103,14 +108,14 @@ describe("watched folders over HTTP", () => {
     expect((await call(`/api/knowledge/folders/${view.id}/rescan`, {method: "POST"})).status).toBe(202);
     const locked = await until((f) => settled(f) && f.errors.some((e) => e.code === "FOLDER_UNREADABLE"), "the locked folder to be reported");
     expect(locked.errors).toEqual(expect.arrayContaining([expect.objectContaining({file: "locked", code: "FOLDER_UNREADABLE"})]));
-    expect(Object.keys(await documentsByName()).sort()).toEqual(["printer.md", "secret.md", "vpn.md"]);
+    expect(Object.keys(await documentsByName()).sort()).toEqual(["printer.md", "secret.md", "vpn.md", "vpnc.8"]);
 
     // Permissions given back: every file in, no error left.
     fs.chmodSync(path.join(root, "locked"), 0o755);
     fs.chmodSync(path.join(root, "secret.md"), 0o644);
     await call(`/api/knowledge/folders/${view.id}/rescan`, {method: "POST"});
     const fixed = await until((f) => settled(f) && f.documents === 3 && f.failed === 0 && f.errors.length === 0, "every file readable");
-    expect(fixed.files).toBe(3);
+    expect(fixed).toMatchObject({files: 4, left_out: 1});
     expect(await documentsByName()).toMatchObject({"vpn.md": {status: "ready"}, "printer.md": {status: "ready"}, "secret.md": {status: "ready"}});
     const search = await call("/api/search", {method: "POST", body: JSON.stringify({query: "spooler printer", mode: "text"})});
     expect(((await search.json()) as {hits: {source: string}[]}).hits[0]?.source).toBe("printer.md");
@@ -130,7 +135,7 @@ describe("watched folders over HTTP", () => {
     const paused = await call(`/api/knowledge/folders/${folder.id}`, {method: "PATCH", body: JSON.stringify({paused: true})});
     expect(((await paused.json()) as FolderView).state).toBe("paused");
     const removed = await call(`/api/knowledge/folders/${folder.id}?keep_documents=false`, {method: "DELETE"});
-    expect(await removed.json()).toEqual({ok: true, deleted: 3});
+    expect(await removed.json()).toEqual({ok: true, deleted: 4});
     expect(await folders()).toEqual([]);
     expect(await documentsByName()).toEqual({});
   }, 60_000);

@@ -89,8 +89,10 @@ async function expectInSync(core: DesksideCore, id: string, expected: Record<str
     throw new Error(`${error.message.split(";")[0]}\nfolder: ${JSON.stringify(folder)}\ndocuments: ${docs.join(", ")}\nexpected: ${JSON.stringify(expected)}`);
   });
   const folder = core.folders.get(id);
-  const failures = Object.values(expected).filter((want) => want !== "ready").length;
-  expect(folder).toMatchObject({files: Object.keys(expected).length, documents: Object.keys(expected).length - failures, failed: failures, error: null});
+  // A file with nothing to import is left out, counted apart from the failures.
+  const leftOut = Object.values(expected).filter((want) => want === "FILE_EMPTY").length;
+  const failures = Object.values(expected).filter((want) => want !== "ready" && want !== "FILE_EMPTY").length;
+  expect(folder).toMatchObject({files: Object.keys(expected).length, documents: Object.keys(expected).length - failures - leftOut, failed: failures, leftOutCount: leftOut, error: null});
   return folder;
 }
 
@@ -181,11 +183,16 @@ describe("watched folders", () => {
     await expectInSync(core, added.id, {"vpn.md": "ready"}, "a deleted folder");
 
     // A file that cannot be imported is a failed document with its code, and goes when fixed.
+    // A file with nothing to import (here an empty one) is left out with its reason, not failed.
     write(root, "broken.json", "{not json");
-    await expectInSync(core, added.id, {"vpn.md": "ready", "broken.json": "PARSE_FAILED"}, "a broken file");
+    write(root, "blank.md", "");
+    await expectInSync(core, added.id, {"vpn.md": "ready", "broken.json": "PARSE_FAILED", "blank.md": "FILE_EMPTY"}, "a broken file and an empty one");
     expect(core.folders.get(added.id).errors).toEqual([expect.objectContaining({path: path.join(root, "broken.json"), code: "PARSE_FAILED"})]);
+    expect(core.folders.get(added.id).leftOut).toEqual([{path: path.join(root, "blank.md"), code: "FILE_EMPTY", message: expect.stringMatching(/empty/)}]);
     write(root, "broken.json", '{"steps": ["restart the spooler"]}');
-    await expectInSync(core, added.id, {"vpn.md": "ready", "broken.json": "ready"}, "a fixed file");
+    write(root, "blank.md", "# Spooler\n\nRestart it.\n");
+    await expectInSync(core, added.id, {"vpn.md": "ready", "broken.json": "ready", "blank.md": "ready"}, "fixed files");
+    expect(core.folders.get(added.id).leftOut).toEqual([]);
   });
 
   it("syncs links to files inside the folder and refuses links that lead outside it", async () => {

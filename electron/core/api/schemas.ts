@@ -338,13 +338,15 @@ export const folderResponse = z.object({
   paused: z.boolean(),
   files: z.number().int().describe("Synced files in the folder (document types; temporary, lock and hidden files are not synced)."),
   documents: z.number().int(),
-  failed: z.number().int(),
+  failed: z.number().int().describe("Files that could not be imported (listed in errors)."),
+  left_out: z.number().int().describe("Files with nothing to import (FILE_EMPTY: empty, a picture without text, a page that only points to others); not failures."),
   pending: z.number().int().describe("Changes seen, not yet in the knowledge base."),
   added_at: z.string(),
   last_sync_at: z.string().nullable(),
   last_scan_at: z.string().nullable(),
   error: z.object({code: z.string(), message: z.string()}).nullable(),
-  errors: z.array(folderProblem),
+  errors: z.array(folderProblem).describe("Files and sub-folders that could not be imported or read, first 100."),
+  left_out_files: z.array(folderProblem).describe("Files left out for having nothing to import, first 100, each with the reason."),
 });
 export const folderListResponse = z.object({folders: z.array(folderResponse)});
 export const folderRemoveResponse = z.object({ok: z.literal(true), deleted: z.number().int()});

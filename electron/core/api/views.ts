@@ -169,5 +169,7 @@ export function folderView(folder: WatchedFolder) {
     last_scan_at: folder.lastScanAt,
     error: folder.error,
     errors: folder.errors.map((problem) => ({file: path.relative(folder.path, problem.path) || ".", code: problem.code, message: problem.message})),
+    left_out: folder.leftOutCount,
+    left_out_files: folder.leftOut.map((file) => ({file: path.relative(folder.path, file.path) || ".", code: file.code, message: file.message})),
   };
 }

@@ -150,11 +150,13 @@ export const watchedFolder = (overrides: Partial<WatchedFolder> = {}): WatchedFo
   files: 12,
   documents: 12,
   failed: 0,
+  leftOutCount: 0,
   pending: 0,
   addedAt: "2026-11-20T09:00:00.000Z",
   lastSyncAt: "2026-11-21T09:58:00.000Z",
   lastScanAt: "2026-11-21T09:58:00.000Z",
   error: null,
   errors: [],
+  leftOut: [],
   ...overrides,
 });

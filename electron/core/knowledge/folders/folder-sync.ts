@@ -26,6 +26,14 @@ export interface FolderTiming {
   retryMs: number;
 }
 
+/** How many failed and left-out files a folder's view lists (the counts cover all of them). */
+const LISTED_FILES = 100;
+
+/** A file with no text of its own (empty, a picture without words, a page that only points elsewhere): left out, not failed. */
+function hasNothingToImport(doc: KnowledgeDocumentInfo): boolean {
+  return doc.status === "failed" && doc.error?.code === "FILE_EMPTY";
+}
+
 export const DEFAULT_FOLDER_TIMING: FolderTiming = {settleMs: 1_000, maxWaitMs: 10_000, reappearPollMs: 3_000, fallbackRescanMs: 60_000, retryMs: 30_000};
 
 export interface FolderSyncDeps {
@@ -129,11 +137,11 @@ export class FolderSync {
   view(): WatchedFolder {
     const record = this.deps.record();
     const docs = this.documents();
-    const failed = docs.filter((doc) => doc.status === "failed");
-    const errors = [
-      ...this.unreadable,
-      ...failed.map((doc) => ({path: doc.sourcePath, code: doc.error?.code ?? "INTERNAL", message: doc.error?.message ?? "This file could not be imported."})),
-    ].slice(0, 100);
+    const notImported = docs.filter((doc) => doc.status === "failed");
+    const leftOut = notImported.filter(hasNothingToImport);
+    const failed = notImported.filter((doc) => !hasNothingToImport(doc));
+    const problem = (doc: KnowledgeDocumentInfo) => ({path: doc.sourcePath, code: doc.error?.code ?? "INTERNAL", message: doc.error?.message ?? "This file could not be imported."});
+    const errors = [...this.unreadable, ...failed.map(problem)].slice(0, LISTED_FILES);
     return {
       id: record.id,
       path: record.path,
@@ -141,14 +149,16 @@ export class FolderSync {
       state: this.state,
       paused: record.paused,
       files: this.known.size,
-      documents: docs.length - failed.length,
+      documents: docs.length - notImported.length,
       failed: failed.length,
+      leftOutCount: leftOut.length,
       pending: this.dirty.size + (this.fullScanDue ? 1 : 0),
       addedAt: record.addedAt,
       lastSyncAt: record.lastSyncAt,
       lastScanAt: record.lastScanAt,
       error: this.error,
       errors,
+      leftOut: leftOut.slice(0, LISTED_FILES).map(problem),
     };
   }
 

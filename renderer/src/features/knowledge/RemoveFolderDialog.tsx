@@ -12,8 +12,8 @@ const documentsLabel = (count: number) => `${formatNumber(count)} ${count === 1 
 export function RemoveFolderDialog({folder, onRemove, onClose}: {folder: WatchedFolder; onRemove: (keepDocuments: boolean) => Promise<void>; onClose: () => void}) {
   const [busy, setBusy] = useState<"keep" | "delete" | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // Files that failed to import are listed with their error like any document, and go with the rest.
-  const count = folder.documents + folder.failed;
+  // Files that failed to import or were left out are listed with their reason like any document, and go with the rest.
+  const count = folder.documents + folder.failed + folder.leftOutCount;
 
   async function remove(keepDocuments: boolean) {
     setBusy(keepDocuments ? "keep" : "delete");

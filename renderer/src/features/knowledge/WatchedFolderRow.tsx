@@ -26,6 +26,8 @@ export function pathInFolder(folder: string, file: string): string {
   return file;
 }
 
+const LEFT_OUT_EXPLANATION = "Files with nothing to import: empty files, pictures without text, pages that only point to or include others. Not an error.";
+
 const count = (value: number, one: string, many: string) => `${formatNumber(value)} ${value === 1 ? one : many}`;
 
 /** One watched folder: where it is, how it stands, what failed in it, and what can be done with it. */
@@ -43,9 +45,7 @@ export function WatchedFolderRow({
   onRemove: () => void;
 }) {
   const {notify} = useToast();
-  const listId = useId();
   const [busy, setBusy] = useState<"pause" | "rescan" | null>(null);
-  const [expanded, setExpanded] = useState(false);
   const state = STATES[folder.state];
   const working = folder.state === "scanning" || folder.state === "syncing";
 
@@ -59,8 +59,6 @@ export function WatchedFolderRow({
       setBusy(null);
     }
   }
-
-  const more = folder.failed > folder.errors.length ? ` (first ${formatNumber(folder.errors.length)} shown)` : "";
 
   return (
     <li className={`folder-row folder-row-${folder.state}`} aria-label={folder.path}>
@@ -80,6 +78,11 @@ export function WatchedFolderRow({
             <span>{count(folder.files, "file", "files")}</span>
             <span>{count(folder.documents, "document", "documents")}</span>
             <span className={folder.failed > 0 ? "folder-count-failed" : "muted"}>{formatNumber(folder.failed)} failed</span>
+            {folder.leftOutCount > 0 && (
+              <span className="muted" title={LEFT_OUT_EXPLANATION}>
+                {formatNumber(folder.leftOutCount)} left out
+              </span>
+            )}
             <span className={folder.pending > 0 ? "folder-count-pending" : "muted"}>{formatNumber(folder.pending)} pending</span>
             <span className="muted" title={folder.lastSyncAt ? `Last synced ${formatDate(folder.lastSyncAt)}` : undefined}>
               {folder.lastSyncAt ? `Last synced ${formatRelative(folder.lastSyncAt, now)}` : working ? "First sync under way" : "Not synced yet"}
@@ -120,27 +123,52 @@ export function WatchedFolderRow({
           <span data-code={folder.error.code}>{`${folder.error.message} (${folder.error.code})`}</span>
         </Banner>
       )}
-      {folder.errors.length > 0 && (
-        <div className="folder-errors">
-          <button type="button" className="link-button folder-errors-toggle" aria-expanded={expanded} aria-controls={listId} onClick={() => setExpanded((open) => !open)}>
-            <Icon name={expanded ? "chevronDown" : "chevronRight"} size={14} />
-            {expanded ? "Hide" : "Show"} {count(folder.errors.length, "file", "files")} with errors{more}
-          </button>
-          {expanded && (
-            <ul id={listId} className="folder-error-list" aria-label={`Errors in ${folder.path}`}>
-              {folder.errors.map((item) => (
-                <li key={`${item.path}:${item.code}`} className="folder-error">
-                  <span className="folder-error-path" title={item.path}>
-                    {pathInFolder(folder.path, item.path)}
-                  </span>
-                  <code className="folder-error-code">{item.code}</code>
-                  <span className="folder-error-message">{item.message}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FolderFileList folder={folder} files={folder.errors} total={Math.max(folder.failed, folder.errors.length)} what="with errors" listName="Errors in" />
+      <FolderFileList folder={folder} files={folder.leftOut} total={folder.leftOutCount} what="left out" listName="Left out of" explanation={LEFT_OUT_EXPLANATION} />
     </li>
+  );
+}
+
+/** A folder's files of one kind (failed, left out), folded away behind a count. */
+function FolderFileList({
+  folder,
+  files,
+  total,
+  what,
+  listName,
+  explanation,
+}: {
+  folder: WatchedFolder;
+  files: WatchedFolder["errors"];
+  total: number;
+  what: string;
+  listName: string;
+  explanation?: string;
+}) {
+  const listId = useId();
+  const [expanded, setExpanded] = useState(false);
+  if (files.length === 0) return null;
+  const more = total > files.length ? ` (first ${formatNumber(files.length)} shown)` : "";
+  return (
+    <div className="folder-errors">
+      <button type="button" className="link-button folder-errors-toggle" aria-expanded={expanded} aria-controls={listId} title={explanation} onClick={() => setExpanded((open) => !open)}>
+        <Icon name={expanded ? "chevronDown" : "chevronRight"} size={14} />
+        {expanded ? "Hide" : "Show"} {count(files.length, "file", "files")} {what}
+        {more}
+      </button>
+      {expanded && (
+        <ul id={listId} className="folder-error-list" aria-label={`${listName} ${folder.path}`}>
+          {files.map((item) => (
+            <li key={`${item.path}:${item.code}`} className="folder-error">
+              <span className="folder-error-path" title={item.path}>
+                {pathInFolder(folder.path, item.path)}
+              </span>
+              <code className="folder-error-code">{item.code}</code>
+              <span className="folder-error-message">{item.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

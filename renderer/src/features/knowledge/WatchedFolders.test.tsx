@@ -68,20 +68,22 @@ describe("Watched folders in the Knowledge panel", () => {
     renderFolders([
       watchedFolder({
         failed: 2,
+        leftOutCount: 3,
         pending: 1,
-        files: 14,
+        files: 17,
         state: "syncing",
         errors: [
           {path: "/srv/runbooks/printers/jam.pdf", code: "PARSE_FAILED", message: "This PDF is damaged and cannot be read."},
           {path: "/srv/runbooks/private", code: "FOLDER_UNREADABLE", message: "Deskside may not read this folder."},
         ],
+        leftOut: [{path: "/srv/runbooks/diagrams/vpn.png", code: "FILE_EMPTY", message: "No text was found in this PNG image."}],
       }),
       watchedFolder({id: "f2", path: "/mnt/share/manuals", collection: null, state: "missing", documents: 3, files: 3, error: {code: "FOLDER_MISSING", message: "The folder is gone; its documents are kept until it returns."}}),
     ]);
     const first = await rowOf("/srv/runbooks");
     expect(within(first).getByText("Syncing")).toBeTruthy();
     expect(within(first).getByText("Collection: Runbooks")).toBeTruthy();
-    for (const text of ["14 files", "12 documents", "2 failed", "1 pending"]) expect(within(first).getByText(text)).toBeTruthy();
+    for (const text of ["17 files", "12 documents", "2 failed", "3 left out", "1 pending"]) expect(within(first).getByText(text)).toBeTruthy();
     expect(within(first).getByText(/^Last synced /).getAttribute("title")).toMatch(/^Last synced .*2026/);
 
     const toggle = within(first).getByRole("button", {name: "Show 2 files with errors"});
@@ -92,9 +94,16 @@ describe("Watched folders in the Knowledge panel", () => {
     expect(items.map((item) => item.textContent)).toEqual(["printers/jam.pdfPARSE_FAILEDThis PDF is damaged and cannot be read.", "privateFOLDER_UNREADABLEDeskside may not read this folder."]);
     expect(within(first).getByRole("button", {name: "Hide 2 files with errors"}).getAttribute("aria-expanded")).toBe("true");
 
+    // Files with nothing to import are listed apart, folded away, with their reason.
+    expect(within(first).queryByRole("list", {name: "Left out of /srv/runbooks"})).toBeNull();
+    await userEvent.setup().click(within(first).getByRole("button", {name: "Show 1 file left out (first 1 shown)"}));
+    const leftOut = within(first).getByRole("list", {name: "Left out of /srv/runbooks"});
+    expect(within(leftOut).getAllByRole("listitem").map((item) => item.textContent)).toEqual(["diagrams/vpn.pngFILE_EMPTYNo text was found in this PNG image."]);
+
     const second = await rowOf("/mnt/share/manuals");
     expect(within(second).getByText("Folder missing")).toBeTruthy();
     expect(within(second).getByText("No collection")).toBeTruthy();
+    expect(within(second).queryByText(/left out/)).toBeNull();
     const banner = within(second).getByText(/The folder is gone/);
     expect(banner.textContent).toBe("The folder is gone; its documents are kept until it returns. (FOLDER_MISSING)");
     expect(banner.getAttribute("data-code")).toBe("FOLDER_MISSING");
