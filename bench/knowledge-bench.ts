@@ -8,7 +8,7 @@
  * Uses the fixture embedder (static GloVe, 100-d) from test/fixtures/models; a production model such as
  * all-MiniLM-L6-v2 costs far more per chunk, which raises the embedding share of import time.
  */
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -25,9 +25,9 @@ import type {ChunkRecord, DocumentRecord} from "../electron/core/knowledge/store
 import {KnowledgeStore} from "../electron/core/knowledge/store.js";
 import {LatentIndexKeeper} from "../electron/core/knowledge/latent/latent-index-keeper.js";
 import {FIXTURE_EMBEDDER_DIR} from "../test/helpers/fixtures.js";
+import {articleParagraphs, rng} from "./lib.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const KNOWLEDGE_DIR = path.join(REPO_ROOT, "knowledge");
 const QUESTIONS_FILE = path.join(REPO_ROOT, "test", "fixtures", "knowledge-questions.json");
 const RESULTS_FILE = path.join(REPO_ROOT, "bench", "results", "knowledge.json");
 
@@ -55,31 +55,6 @@ function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
-
-/** Knowledge articles as plain paragraphs, the raw material of the synthetic corpus. */
-function articleParagraphs(): string[] {
-  const paragraphs: string[] = [];
-  for (const name of readdirSync(KNOWLEDGE_DIR).filter((n) => n.endsWith(".md")).sort()) {
-    const text = readFileSync(path.join(KNOWLEDGE_DIR, name), "utf8")
-      .replace(/```[\s\S]*?```/g, " ")
-      .replace(/[#*`>|_[\]()]/g, " ");
-    for (const para of text.split(/\n\s*\n/)) {
-      const clean = para.replace(/\s+/g, " ").trim();
-      if (clean.length > 40) paragraphs.push(clean);
-    }
-  }
-  return paragraphs;
-}
-
-/** Deterministic pseudo-random numbers so runs are comparable. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 
 async function buildPdfCorpus(dir: string, pages: number, pagesPerPdf: number): Promise<{files: string[]; pages: number}> {
   const paragraphs = articleParagraphs().map((p) => p.replace(/[^\x20-\x7e]/g, " "));

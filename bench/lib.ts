@@ -3,6 +3,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 
 export const BENCH_RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "results");
+const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "knowledge");
 
 /** The chat the generation benchmarks send: a system prompt and a technician's question. */
 export const BENCH_MESSAGES = [
@@ -42,4 +43,29 @@ export function writeResults(name: string, data: unknown): string {
   const file = path.join(BENCH_RESULTS_DIR, `${name}.json`);
   fs.writeFileSync(file, `${JSON.stringify({measuredAt: new Date().toISOString(), node: process.version, ...(data as object)}, null, 2)}\n`);
   return file;
+}
+
+/** The starter articles as plain paragraphs, the raw material of the synthetic corpora. */
+export function articleParagraphs(): string[] {
+  const paragraphs: string[] = [];
+  for (const name of fs.readdirSync(KNOWLEDGE_DIR).filter((n) => n.endsWith(".md")).sort()) {
+    const text = fs
+      .readFileSync(path.join(KNOWLEDGE_DIR, name), "utf8")
+      .replace(/```[\s\S]*?```/g, " ")
+      .replace(/[#*`>|_[\]()]/g, " ");
+    for (const para of text.split(/\n\s*\n/)) {
+      const clean = para.replace(/\s+/g, " ").trim();
+      if (clean.length > 40) paragraphs.push(clean);
+    }
+  }
+  return paragraphs;
+}
+
+/** Deterministic pseudo-random numbers so runs are comparable. */
+export function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
 }

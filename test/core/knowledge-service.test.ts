@@ -2,10 +2,11 @@ import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkS
 import os from "node:os";
 import {gzipSync} from "node:zlib";
 import path from "node:path";
-import {afterEach, describe, expect, it} from "vitest";
+import {afterEach, describe, expect, it, vi} from "vitest";
 import type {FileProgress, ReindexProgress} from "../../shared/knowledge.js";
 import {defaultSettings, type Settings} from "../../shared/settings.js";
 import {createKnowledgeService, LATENT_INDEX_FILE, type KnowledgeEvent, type KnowledgeService, type KnowledgeServiceOptions} from "../../electron/core/knowledge/knowledge-service.js";
+import {KnowledgeStore} from "../../electron/core/knowledge/store.js";
 import {makeDocx, makePdf, makePng} from "../helpers/document-fixtures.js";
 import {FIXTURE_EMBEDDER_DIR, FIXTURE_GGUF} from "../helpers/fixtures.js";
 
@@ -133,6 +134,38 @@ describe("knowledge service: importing", () => {
     expect(embedding.at(-1)!.total).toBeGreaterThan(32);
     expect(states.at(-1)).toMatchObject({state: "done", chunks: embedding.at(-1)!.total});
     expect(events.at(-1)).toMatchObject({type: "job", jobId: job.id, state: "done"});
+  });
+
+  it("folds a long job's passages into the indexes as it goes, not only at the end", async () => {
+    const root = tempDir("corpus");
+    for (let i = 0; i < 8; i++) writeFileSync(path.join(root, `guide-${i}.md`), PASSWORD_MD.replace("Password reset", `Password reset ${i}`).repeat(6));
+    const settings = knowledgeSettings({chunkSize: 40, chunkOverlap: 5});
+    const original = KnowledgeStore.prototype.optimize;
+    const optimize = vi.spyOn(KnowledgeStore.prototype, "optimize");
+    cleanups.push(() => optimize.mockRestore());
+    const foldsDuring = async (foldEveryPassages: number) => {
+      optimize.mockClear();
+      const service = await openService({settings, foldEveryPassages});
+      let doneFiles = 0;
+      service.onProgress((event) => {
+        if (event.type === "file" && event.file.state === "done") doneFiles++;
+      });
+      const seen: number[] = [];
+      optimize.mockImplementation(async function (this: KnowledgeStore) {
+        seen.push(doneFiles);
+        return original.call(this);
+      });
+      const job = await importAndWait(service, [root]);
+      expect(job.counts.done).toBe(8);
+      expect((await service.search({query: "Password reset 7", mode: "text"})).hits.length).toBeGreaterThan(0);
+      return seen;
+    };
+    // Without folding: once, after the last file.
+    expect(await foldsDuring(0)).toEqual([8]);
+    // Every 30 passages (each file has more than 15): folds while files remain, then once at the end.
+    const folds = await foldsDuring(30);
+    expect(folds.filter((done) => done < 8).length).toBeGreaterThanOrEqual(2);
+    expect(folds.at(-1)).toBe(8);
   });
 
   it("skips content it already has and replaces a changed file at the same path", async () => {

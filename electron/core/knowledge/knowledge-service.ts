@@ -84,6 +84,8 @@ export interface KnowledgeServiceOptions {
   fileLimits?: Partial<FileLimits>;
   /** Files imported at once per job. */
   importConcurrency?: number;
+  /** A long import job folds its passages into the indexes this often (see importer.ts; 0: at the end only). */
+  foldEveryPassages?: number;
   /** Recognisers reading one file's pages by OCR (default: half the CPU cores, at most 2). */
   ocrWorkers?: number;
   embeddingBatchSize?: number;
@@ -391,6 +393,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     embedder: () => embedder,
     limits: () => ({chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, maxFileSizeMb: settings.maxFileSizeMb}),
     concurrency: options.importConcurrency ?? 2,
+    foldEveryPassages: options.foldEveryPassages,
   };
 
   const assertOpen = () => {
