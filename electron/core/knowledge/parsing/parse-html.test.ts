@@ -143,6 +143,24 @@ describe("HTML parsing", () => {
     expect(doc.title).toBe("tip");
   });
 
+  it("reads a whole manual on one page (over 40,000 tags) whole, as the HTML standard parses it", async () => {
+    // Each section: a heading, a paragraph and a list whose items are never closed, as old generators
+    // write them; 8,000 sections of six tags are 48,000.
+    const sections = Array.from({length: 8000}, (_, i) => `<h2 id="s${i}">Option ${i}<a class="headerlink" href="#s${i}">¶</a></h2>\n<p>Setting ${i} controls queue ${i}.\n<ul><li>Default ${i}<li>Range 0 to ${i + 1}</ul>`);
+    const page = `<!DOCTYPE html><html><head><title>All options</title><script>SCRIPT_TEXT</script></head><body><nav>NAV_TEXT</nav><main>${sections.join("\n")}</main><footer>FOOTER_TEXT</footer></body></html>`;
+    const doc = await parseDocument(utf8(page), "all.html");
+    expect(doc.title).toBe("All options");
+    expect(doc.meta.mainContent).toBe("body (large page)");
+    expect(doc.blocks).toHaveLength(8000 * 4);
+    expect(doc.blocks.slice(4 * 4321, 4 * 4322)).toEqual([
+      {type: "heading", text: "Option 4321", level: 2, headingPath: []},
+      {type: "paragraph", text: "Setting 4321 controls queue 4321.", headingPath: ["Option 4321"]},
+      {type: "list-item", text: "Default 4321", headingPath: ["Option 4321"]},
+      {type: "list-item", text: "Range 0 to 4322", headingPath: ["Option 4321"]},
+    ]);
+    expect(JSON.stringify(doc.blocks)).not.toMatch(/SCRIPT_TEXT|NAV_TEXT|FOOTER_TEXT|¶/);
+  });
+
   it("decodes with the charset the page declares", async () => {
     const bytes = Buffer.concat([Buffer.from('<html><head><meta charset="windows-1252"><title>Caf'), Buffer.from([0xe9]), Buffer.from("</title></head><body><p>Men"), Buffer.from([0xfc]), Buffer.from("</p></body></html>")]);
     const doc = await parseDocument(bytes, "legacy.html");

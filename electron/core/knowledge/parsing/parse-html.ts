@@ -57,10 +57,19 @@ const MIN_LEFT_OUT_PROSE_SHARE = 0.1;
 const MIN_LEFT_OUT_PROSE_CHARS = 200;
 const MAX_CHROME_LINK_SHARE = 0.3;
 
+/**
+ * A page with more tags than this is a whole manual on one page (Node.js's `all.html`: 182,000),
+ * not an article in page chrome: it is read whole, into a lighter tree, without Readability. With
+ * jsdom and Readability (which works on a copy) that page needed 2.6 GB and 73 s, and failed at the
+ * parser's memory limit. The largest other page among 6,500 in /usr/share/doc has 29,646.
+ */
+const LARGE_PAGE_TAGS = 40_000;
+
 export async function parseHtml(bytes: Uint8Array, fileName: string, limits: FileLimits): Promise<ParsedDocument> {
   const decoded = decodeText(bytes, {declaredEncoding: declaredCharset(bytes)});
   checkMarkupDepth(decoded.text, limits, "web page");
-  const dom = parseHtmlDom(decoded.text);
+  const large = countTags(decoded.text) > LARGE_PAGE_TAGS;
+  const dom = parseHtmlDom(decoded.text, {light: large});
   try {
     const document = dom.document;
     removeChrome(document);
@@ -69,7 +78,7 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
 
     let root: Element | null = document.body;
     let usedReadability = false;
-    const article = readArticle(document);
+    const article = large ? null : readArticle(document);
     if (article?.content) {
       const container = document.createElement("div");
       container.innerHTML = article.content;
@@ -89,12 +98,22 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
       kind: "html",
       mime: MIME.html,
       blocks,
-      meta: {encoding: decoded.encoding, mainContent: usedReadability ? "readability" : "body"},
+      meta: {encoding: decoded.encoding, mainContent: usedReadability ? "readability" : large ? "body (large page)" : "body"},
       warnings: decoded.warnings,
     };
   } finally {
     dom.close();
   }
+}
+
+/** Opening tags, counted without parsing: `<` followed by a letter. */
+function countTags(html: string): number {
+  let count = 0;
+  for (let at = html.indexOf("<"); at !== -1; at = html.indexOf("<", at + 1)) {
+    const next = html.charCodeAt(at + 1);
+    if ((next >= 65 && next <= 90) || (next >= 97 && next <= 122)) count++;
+  }
+  return count;
 }
 
 /** Characters of text under an element, and how many of them are link text (whitespace collapsed). */
