@@ -6,7 +6,7 @@
  * job has run. Prints search latency over the import (all of it and its last quarter), the import's
  * own time as a ratio to the first setting, and writes bench/results/import-search.json.
  *
- *   npx tsx bench/import-search-bench.ts [--files 2500] [--fold 0,10000,5000] [--every-ms 300]
+ *   npx tsx bench/import-search-bench.ts [--files 1900] [--fold 0,10000,5000] [--every-ms 300]
  *
  * Fixture embedder (static GloVe, 100-d); hybrid and text search, no re-ranker, no language model.
  */
@@ -25,20 +25,20 @@ const QUESTIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "
 
 const {values: args} = parseArgs({
   options: {
-    files: {type: "string", default: "2500"},
+    files: {type: "string", default: "1900"},
     fold: {type: "string", default: "0,10000,5000"},
     "every-ms": {type: "string", default: "300"},
   },
 });
 
-/** Runbooks of 6–10 sections, each two to four paragraphs drawn from the starter articles. */
+/** Runbooks of 12–20 sections, each two to four paragraphs drawn from the starter articles (one job takes at most 2,000 files). */
 function writeCorpus(dir: string, files: number): void {
   const paragraphs = articleParagraphs();
   const random = rng(7);
   const pick = () => paragraphs[Math.floor(random() * paragraphs.length)];
   for (let n = 0; n < files; n++) {
     const lines = [`# Runbook ${n + 1}`, ""];
-    const sections = 6 + Math.floor(random() * 5);
+    const sections = 12 + Math.floor(random() * 9);
     for (let s = 0; s < sections; s++) {
       lines.push(`## Step ${s + 1}`, "");
       const count = 2 + Math.floor(random() * 3);

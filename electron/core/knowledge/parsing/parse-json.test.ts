@@ -43,6 +43,35 @@ describe("JSON parsing", () => {
     expect(doc.warnings).toEqual([expect.stringMatching(/Line 2 is not valid JSON/)]);
   });
 
+  it("reads one nested document (an API reference) as named sections with their prose", async () => {
+    const reference = {
+      modules: [
+        {
+          textRaw: "File system",
+          type: "module",
+          desc: "<p>Reads &amp; writes files.</p>\n<p>Every method has a <code>sync</code> form.</p><!-- slot -->",
+          methods: [{textRaw: "fs.readFile(path)", type: "method", desc: "<p>Reads the whole file into memory.</p>", params: [{name: "path", type: "string"}]}],
+        },
+      ],
+      globals: [{textRaw: "process", desc: "The process object describes the running program."}],
+    };
+    const doc = await parseDocument(utf8(JSON.stringify(reference)), "all.json");
+    expect(doc.meta.reading).toBe("tree");
+    expect(doc.blocks).toEqual([
+      {type: "heading", text: "File system", level: 1, headingPath: []},
+      {type: "paragraph", text: "Reads & writes files.", headingPath: ["File system"]},
+      {type: "paragraph", text: "Every method has a sync form.", headingPath: ["File system"]},
+      {type: "heading", text: "fs.readFile(path)", level: 2, headingPath: ["File system"]},
+      {type: "paragraph", text: "Reads the whole file into memory.", headingPath: ["File system", "fs.readFile(path)"]},
+      {type: "heading", text: "path", level: 3, headingPath: ["File system", "fs.readFile(path)"]},
+      {type: "heading", text: "process", level: 1, headingPath: []},
+      {type: "paragraph", text: "The process object describes the running program.", headingPath: ["process"]},
+    ]);
+    // Names and values without prose are still nothing to import.
+    const bare = {servers: [{name: "a", port: 1, tls: true, zone: "x", rack: 2}], clients: [{name: "b", port: 2, tls: false, zone: "y", rack: 3}]};
+    expect((await expectDesksideError(parseDocument(utf8(JSON.stringify(bare)), "inventory.json"))).code).toBe("FILE_EMPTY");
+  });
+
   it("fails on malformed JSON and on JSON Lines where every line is bad", async () => {
     const malformed = await expectDesksideError(parseDocument(utf8('{"faqs": [{"question": "a", '), "faq.json"));
     expect(malformed.code).toBe("PARSE_FAILED");

@@ -2,6 +2,7 @@ import {DesksideError} from "../../../../shared/errors.js";
 import {decodeText} from "./decode-text.js";
 import {extensionOf, titleFromFileName} from "./file-name.js";
 import {recordText} from "./json-record-text.js";
+import {treeBlocks} from "./json-tree-text.js";
 import {MIME} from "./mime.js";
 import type {Block, ParsedDocument} from "./types.js";
 
@@ -51,6 +52,13 @@ export async function parseJson(bytes: Uint8Array, fileName: string): Promise<Pa
     const body = recordText(entry.value);
     if (body.trim()) blocks.push({type: "record", text: body.trim(), headingPath: [], row: entry.row});
     else empty++;
+  }
+  // One nested document (an API reference) rather than records: read as a tree of named sections.
+  if (blocks.length === 0 && format === "json" && whole.ok) {
+    const tree = treeBlocks(whole.value);
+    if (tree.some((block) => block.type === "paragraph")) {
+      return {title: titleFromFileName(fileName), kind: "json", mime: MIME.json, blocks: tree, meta: {format, reading: "tree", encoding: decoded.encoding}, warnings};
+    }
   }
   if (empty > 0) warnings.push(`${empty} ${empty === 1 ? "entry has" : "entries have"} no text and ${empty === 1 ? "was" : "were"} skipped.`);
 
