@@ -71,6 +71,48 @@ describe("knowledge store", () => {
     expect(store.vectorModel()).toEqual({id: "static-glove-wordpiece", dimension: 100});
   });
 
+  it("trains a vector index at 25,000 passages, and trains it again once folds have split it into too many parts", async () => {
+    // Random unit vectors: the index's shape is what is tested, not what it finds.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+    const vector = () => {
+      const v = Array.from({length: 100}, random);
+      const norm = Math.hypot(...v);
+      return Float32Array.from(v, (x) => x / norm);
+    };
+    const rows = (count: number, from = 0): ChunkRecord[] => Array.from({length: count}, (_, i) => ({ordinal: i, text: `passage ${from + i}`, headingPath: [], page: null, row: null, vector: vector()}));
+    const parts = async () => {
+      const db = await lancedb.connect(dir);
+      const table = await activeChunksTable(db);
+      const index = (await table.listIndices()).find((candidate) => candidate.columns.includes("vector"));
+      const count = index ? ((await table.indexStats(index.name))?.numIndices ?? 0) : 0;
+      table.close();
+      db.close();
+      return count;
+    };
+    await store.writeDocument(doc("bulk", "/kb/bulk.md"), rows(24_990), {vectorModel: model()});
+    await store.optimize();
+    expect(await parts()).toBe(0);
+    await store.writeDocument(doc("more", "/kb/more.md"), rows(20, 24_990), {vectorModel: model()});
+    await store.optimize();
+    expect(await parts()).toBe(1);
+    // Folds add the rows since the last as parts of their own (LanceDB merges some into the last
+    // part); past four parts the index is trained again, as one.
+    const seen: number[] = [];
+    let last: ChunkRecord[] = [];
+    for (let fold = 0; fold < 12 && !(seen.length > 1 && seen.at(-1) === 1 && seen.at(-2)! > 1); fold++) {
+      last = rows(3_000, 30_000 + fold * 3_000);
+      await store.writeDocument(doc(`fold${fold}`, `/kb/fold-${fold}.md`), last, {vectorModel: model()});
+      await store.optimize();
+      seen.push(await parts());
+    }
+    expect(seen).toContain(4);
+    expect(seen.at(-1)).toBe(1);
+    expect(Math.max(...seen)).toBe(4);
+    const [hit] = await store.vectorSearch(last[7].vector!, {limit: 1});
+    expect(hit).toMatchObject({documentId: `fold${seen.length - 1}`, ordinal: 7});
+  }, 120_000);
+
   it("writes a document with its chunks and finds it by vector and by words", async () => {
     const written = await store.writeDocument(doc("d1", "/kb/password.md"), await chunks(["Reset a forgotten password from the admin portal", "Unlock the account after too many attempts"]), {vectorModel: model()});
     expect(written).toMatchObject({status: "ready", chunkCount: 2, embeddingModel: "static-glove-wordpiece"});
