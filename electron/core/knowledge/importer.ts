@@ -58,13 +58,14 @@ export interface ImporterDeps {
   concurrency?: number;
   /**
    * A long job folds what it has written into the indexes after this many passages (0: only at the
-   * end). Passages not yet indexed are searched by brute force, which had text search at 0.7–0.9 s
-   * per question two and a half thousand files into a folder of 8,000.
+   * end). Passages not yet indexed are searched by brute force: importing 78,000 passages, search
+   * took 0.7 s (p50) and 3.6 s (p95) folding only at the end, 0.2 s and 0.5 s folding every 5,000,
+   * and the import itself 0.92× as long (`npm run bench import-search`).
    */
   foldEveryPassages?: number;
 }
 
-export const DEFAULT_FOLD_EVERY_PASSAGES = 10_000;
+export const DEFAULT_FOLD_EVERY_PASSAGES = 5_000;
 
 class FileFailure extends Error {
   constructor(
