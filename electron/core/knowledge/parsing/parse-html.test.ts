@@ -147,7 +147,7 @@ describe("HTML parsing", () => {
     // Each section: a heading, a paragraph and a list whose items are never closed, as old generators
     // write them; 8,000 sections of six tags are 48,000.
     const sections = Array.from({length: 8000}, (_, i) => `<h2 id="s${i}">Option ${i}<a class="headerlink" href="#s${i}">¶</a></h2>\n<p>Setting ${i} controls queue ${i}.\n<ul><li>Default ${i}<li>Range 0 to ${i + 1}</ul>`);
-    const page = `<!DOCTYPE html><html><head><title>All options</title><script>SCRIPT_TEXT</script></head><body><nav>NAV_TEXT</nav><main>${sections.join("\n")}</main><footer>FOOTER_TEXT</footer></body></html>`;
+    const page = `<!DOCTYPE html><html><head><title>All options</title><script>SCRIPT_TEXT</script></head><body><a href="#main" class="skip-to-content">SKIP_TEXT</a><nav>NAV_TEXT</nav><main id="main">${sections.join("\n")}</main><footer>FOOTER_TEXT</footer></body></html>`;
     const doc = await parseDocument(utf8(page), "all.html");
     expect(doc.title).toBe("All options");
     expect(doc.meta.mainContent).toBe("body (large page)");
@@ -158,7 +158,7 @@ describe("HTML parsing", () => {
       {type: "list-item", text: "Default 4321", headingPath: ["Option 4321"]},
       {type: "list-item", text: "Range 0 to 4322", headingPath: ["Option 4321"]},
     ]);
-    expect(JSON.stringify(doc.blocks)).not.toMatch(/SCRIPT_TEXT|NAV_TEXT|FOOTER_TEXT|¶/);
+    expect(JSON.stringify(doc.blocks)).not.toMatch(/SCRIPT_TEXT|SKIP_TEXT|NAV_TEXT|FOOTER_TEXT|¶/);
   });
 
   it("decodes with the charset the page declares", async () => {

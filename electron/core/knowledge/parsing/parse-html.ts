@@ -26,6 +26,8 @@ const CHROME = [
   "div.footer", "div#footer",
   // Permalink anchors that documentation generators put after each heading ("Trace logging¶").
   "a.headerlink", "a.header-anchor", "a.hash-link", "a.anchorjs-link", "a.heading-anchor",
+  // "Skip to content" links for keyboard users.
+  "a.skip-to-content", "a.skip-link", "a.skip-nav",
 ].join(",");
 
 /**
