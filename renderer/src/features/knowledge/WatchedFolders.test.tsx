@@ -28,7 +28,8 @@ function renderFolders(initial: WatchedFolder[], options: Parameters<typeof rend
       "knowledge.removeFolder": ({id, keepDocuments}) => {
         const folder = folders.find((item) => item.id === id);
         folders = folders.filter((item) => item.id !== id);
-        return {ok: true, deleted: keepDocuments ? 0 : (folder?.documents ?? 0)};
+        // The server deletes every document of the folder, failed and left-out files included.
+        return {ok: true, deleted: keepDocuments || !folder ? 0 : folder.documents + folder.failed + folder.leftOutCount};
       },
       "knowledge.addFolder": ({path, collection}) => {
         if (path !== "/srv/runbooks") fail("FOLDER_NOT_FOUND", "There is no folder at this path on the computer running Deskside.");
@@ -180,7 +181,8 @@ describe("Watched folders in the Knowledge panel", () => {
   });
 
   it("removes a folder deleting its documents, and Cancel changes nothing", async () => {
-    const {transport} = renderFolders([watchedFolder({documents: 12})]);
+    // Failed and left-out files are listed as documents too, and go with the rest.
+    const {transport} = renderFolders([watchedFolder({documents: 9, failed: 1, leftOutCount: 2})]);
     const user = userEvent.setup();
     const row = await rowOf("/srv/runbooks");
     await user.click(within(row).getByRole("button", {name: "Remove /srv/runbooks"}));
