@@ -28,6 +28,8 @@ export const EVAL_METHODS: EvalMethod[] = [
   {name: "hybrid − latent index", mode: "hybrid", tuning: {latentWeight: 0}},
   {name: "hybrid − copies collapsed", mode: "hybrid", tuning: {collapseCopies: false}},
   {name: "text − copies collapsed", mode: "text", tuning: {collapseCopies: false}},
+  // Copies told only by the same words in the same order, not by shared runs of words (near copies).
+  {name: "hybrid − near copies", mode: "hybrid", tuning: {nearCopyShare: 0}},
   {name: "hybrid − language prior", mode: "hybrid", tuning: {languagePrior: 1}},
   // Passages in another language than the question weighed less (0.3 by default) or more.
   {name: "language-0.1", mode: "hybrid", tuning: {languagePrior: 0.1}},

@@ -1,3 +1,4 @@
+import {NearCopies} from "./near-copies.js";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
@@ -8,7 +9,6 @@ import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists
 import type {LatentIndex} from "./latent/latent-index.js";
 import {rescoreWithLatent} from "./latent/latent-rescoring.js";
 import {guessLanguage, QUESTION_EVIDENCE, type DocumentLanguages} from "./language-guess.js";
-import {collapseWhitespace} from "./parsing/text-cleanup.js";
 import type {Reranker} from "./reranker.js";
 import {feedbackTerms, mergeFeedback} from "./query-feedback.js";
 import {passageWithContext, type StoredChunk} from "./store-schema.js";
@@ -172,6 +172,12 @@ export interface SearchTuning {
    */
   collapseCopies: boolean;
   /**
+   * With collapseCopies, a hit is also a copy when this share of its five-word runs (or the earlier
+   * hit's, whichever has fewer) are in an earlier hit: the same text in another format, cut into
+   * passages elsewhere (see near-copies.ts; 0: only the same words in the same order).
+   */
+  nearCopyShare: number;
+  /**
    * Score factor for a passage written in another language than the question, when both are clear
    * (see language-guess.ts): a manual shipped in several languages answers an English question from
    * its English pages, not from a translation that shares its commands and error messages (1: off).
@@ -205,6 +211,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   proximityWindow: 1,
   latentWeight: 0.8,
   collapseCopies: true,
+  nearCopyShare: 0.5,
   languagePrior: 0.3,
   feedbackTerms: 0,
   feedbackPassages: 3,
@@ -438,7 +445,7 @@ export async function searchWithVector(
     return {hit, chunk, neighbours};
   };
   const kept: SearchHit[] = [];
-  const keptTexts = new Set<string>();
+  const copies = new NearCopies(tuning.nearCopyShare);
   // Candidates left out as copies or as part of an earlier passage since more were last lined up.
   let repeats = 0;
   // In rank order, a batch of the places still open at a time (read in parallel). Passages are
@@ -459,14 +466,9 @@ export async function searchWithVector(
     for (const scored of await Promise.all(batch.map(toScoredHit))) {
       if (!scored || kept.length >= request.topK) continue;
       const {hit, chunk, neighbours} = scored;
-      if (tuning.collapseCopies) {
-        // The same words in the same order, whatever the spacing.
-        const key = collapseWhitespace(chunk.text);
-        if (keptTexts.has(key)) {
-          repeats++;
-          continue;
-        }
-        keptTexts.add(key);
+      if (tuning.collapseCopies && copies.isCopy(chunk.text)) {
+        repeats++;
+        continue;
       }
       if (request.passages) {
         if (insideEarlierPassage(hit, kept)) {
