@@ -72,6 +72,9 @@ async function runOne(corpus: string, work: string, foldEvery: number, everyMs: 
   // Open the embedder first, so the first question does not pay for it.
   await service.search({query: "warm up", mode: "hybrid"});
   const samples: Sample[] = [];
+  // The process's peak during this import (each setting in its own process gives each its own peak).
+  let peakRss = process.memoryUsage.rss();
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const started = performance.now();
   const job = await service.importPaths([corpus]);
   let finished = false;
@@ -90,9 +93,10 @@ async function runOne(corpus: string, work: string, foldEvery: number, everyMs: 
   }
   const result = await done;
   const importMs = performance.now() - started;
+  clearInterval(rssTimer);
   const stats = await service.stats();
   await service.close();
-  return {foldEvery, dataDir, importMs, counts: result.counts, passages: stats.chunks, samples, indexParts: await indexParts(dataDir)};
+  return {foldEvery, dataDir, importMs, peakRssMb: peakRss / 1024 / 1024, counts: result.counts, passages: stats.chunks, samples, indexParts: await indexParts(dataDir)};
 }
 
 /** How many parts each index of the passages table is in: folding adds to an index rather than rebuilding it. */
@@ -165,6 +169,7 @@ async function main() {
         after_p50_ms: percentile(after[n], 50),
         after_p95_ms: percentile(after[n], 95),
         index_parts: run.indexParts,
+        peak_rss_mb: Math.round(run.peakRssMb),
       };
     });
     printTable(`Search while ${files} runbooks are imported (a question every ${everyMs} ms)`, rows);

@@ -124,7 +124,7 @@ export function WatchedFolderRow({
         </Banner>
       )}
       <FolderFileList folder={folder} files={folder.errors} total={Math.max(folder.failed, folder.errors.length)} what="with errors" listName="Errors in" />
-      <FolderFileList folder={folder} files={folder.leftOut} total={folder.leftOutCount} what="left out" listName="Left out of" explanation={LEFT_OUT_EXPLANATION} />
+      <FolderFileList folder={folder} files={folder.leftOut} total={folder.leftOutCount} what="left out" listName="Left out of" explanation={LEFT_OUT_EXPLANATION} listClass="folder-left-out-list" />
     </li>
   );
 }
@@ -137,6 +137,7 @@ function FolderFileList({
   what,
   listName,
   explanation,
+  listClass,
 }: {
   folder: WatchedFolder;
   files: WatchedFolder["errors"];
@@ -144,6 +145,7 @@ function FolderFileList({
   what: string;
   listName: string;
   explanation?: string;
+  listClass?: string;
 }) {
   const listId = useId();
   const [expanded, setExpanded] = useState(false);
@@ -157,7 +159,7 @@ function FolderFileList({
         {more}
       </button>
       {expanded && (
-        <ul id={listId} className="folder-error-list" aria-label={`${listName} ${folder.path}`}>
+        <ul id={listId} className={`folder-error-list${listClass ? ` ${listClass}` : ""}`} aria-label={`${listName} ${folder.path}`}>
           {files.map((item) => (
             <li key={`${item.path}:${item.code}`} className="folder-error">
               <span className="folder-error-path" title={item.path}>
