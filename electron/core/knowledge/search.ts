@@ -1,9 +1,9 @@
-import {NearCopies} from "./near-copies.js";
 import {DesksideError, toErrorInfo} from "../../../shared/errors.js";
 import type {SearchHit, SearchMode, SearchRequest, SearchResult} from "../../../shared/knowledge.js";
 import type {Embedder} from "./embedder.js";
 import {cosineDistanceToSimilarity, termCoverage, vectorConfidence} from "./fusion.js";
 import type {FusionCalibration} from "./fusion-calibration.js";
+import {NearCopies} from "./near-copies.js";
 import {buildPassage, earlierRanges, insideEarlierPassage, PASSAGE_WINDOW} from "./passage.js";
 import {addDocumentEvidence, applyPrior, applyRerankScores, diversify, fuseLists, queryPairs, termProximity, type FusionMethod, type ScoredCandidate} from "./ranking.js";
 import type {LatentIndex} from "./latent/latent-index.js";

@@ -1,5 +1,6 @@
 import {HeadingPath} from "./heading-path.js";
-import {collapseWhitespace, decodeEntities} from "./text-cleanup.js";
+import {htmlFragmentText} from "./html-fragment-text.js";
+import {collapseWhitespace} from "./text-cleanup.js";
 import type {Block} from "./types.js";
 
 /**
@@ -15,8 +16,8 @@ const NAME_KEYS = ["title", "textRaw", "name", "heading", "label", "summary"];
 const MAX_NAME_CHARS = 200;
 /** Strings with fewer words are values ("misc", "v0.10.0", a URL), not text to search. */
 const MIN_PROSE_WORDS = 3;
-const HTML_BLOCK_END = /<\/(p|li|pre|h[1-6]|div|tr|table|blockquote|dd|dt)>|<br\s*\/?>/gi;
-const HTML_TAG = /<\/?[a-z][^<>]{0,2000}>/gi;
+/** Where a reference's HTML prose breaks into paragraphs: also after code, tables, quotes and definitions. */
+const PROSE_BLOCK_END = /<\/(p|li|pre|h[1-6]|div|tr|table|blockquote|dd|dt)>|<br\s*\/?>/gi;
 
 type Json = null | boolean | number | string | Json[] | {[key: string]: Json};
 
@@ -64,24 +65,11 @@ function nameOf(object: {[key: string]: Json}): string | null {
 /** A string's paragraphs, HTML read as text; null for a value too short to be prose. */
 function proseOf(value: string): string[] | null {
   const html = /<(?:[a-z][^<>]*>|!--)/i.test(value);
-  const text = html ? decodeEntities(withoutComments(value).replace(HTML_BLOCK_END, "\n\n").replace(HTML_TAG, "")) : value;
+  const text = html ? htmlFragmentText(value, {blockBreak: "\n\n", blockEnd: PROSE_BLOCK_END}) : value;
   const paragraphs = text
     .split(/\n\s*\n|\n(?=\s*[-*•] )/)
     .map((paragraph) => collapseWhitespace(paragraph))
     .filter(Boolean);
   const words = paragraphs.reduce((sum, paragraph) => sum + paragraph.split(" ").length, 0);
   return words >= MIN_PROSE_WORDS ? paragraphs : null;
-}
-
-/** Drops `<!-- … -->` (an unclosed one runs to the end), in one pass. */
-function withoutComments(html: string): string {
-  let out = "";
-  let from = 0;
-  for (let open = html.indexOf("<!--"); open !== -1; open = html.indexOf("<!--", from)) {
-    out += html.slice(from, open);
-    const close = html.indexOf("-->", open + 4);
-    if (close === -1) return out;
-    from = close + 3;
-  }
-  return out + html.slice(from);
 }

@@ -76,12 +76,13 @@ export async function parseHtml(bytes: Uint8Array, fileName: string, limits: Fil
     const document = dom.document;
     removeChrome(document);
     const pageTitle = collapseWhitespace(document.title ?? "");
-    const body = document.body ? textAndLinkLength(document.body) : {text: 0, links: 0};
 
     let root: Element | null = document.body;
     let usedReadability = false;
     const article = large ? null : readArticle(document);
     if (article?.content) {
+      // Measured only against an article: a large page (no Readability) would walk its whole body for nothing.
+      const body = document.body ? textAndLinkLength(document.body) : {text: 0, links: 0};
       const container = document.createElement("div");
       container.innerHTML = article.content;
       const kept = textAndLinkLength(container);

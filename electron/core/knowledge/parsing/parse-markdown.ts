@@ -6,6 +6,7 @@ import {rowText} from "./html-to-blocks.js";
 import type {FileLimits} from "./file-limits.js";
 import {MIME} from "./mime.js";
 import {directiveContent, directiveOf, mystToMarkdown} from "./markdown/myst.js";
+import {htmlFragmentText} from "./html-fragment-text.js";
 import {checkMarkdownDepth, checkMarkupDepth} from "./nesting-guard.js";
 import {directiveReading} from "./rst/directive-names.js";
 import {collapseWhitespace, decodeEntities, tidyCode, tidyLines} from "./text-cleanup.js";
@@ -81,7 +82,7 @@ class MarkdownWalker {
         this.walk(token.tokens);
         break;
       case "html":
-        this.push("paragraph", tidyLines(stripTags(token.text)));
+        this.push("paragraph", tidyLines(htmlFragmentText(token.text)));
         break;
       default:
         // space, hr and link definitions carry no readable text
@@ -184,12 +185,3 @@ function inlineText(tokens: Token[] | undefined): string {
   return out;
 }
 
-function stripTags(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
-      .replace(/<!--[\s\S]*?-->/g, " ")
-      .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])>/gi, "\n")
-      .replace(/<[^>]+>/g, " "),
-  );
-}
