@@ -7,9 +7,13 @@ field, documents ranked by their best chunk) and measures, per corpus, R@1 / R@5
   hub   a prior against "hub" documents that come up for pseudo-queries drawn from other documents
   man   a man page's NAME line added to every chunk's title-and-headings field
   ltr   a linear ranker over nine document features, trained on three corpora, tested on the fourth
+  emb   query expansion: each question word adds the knowledge base's words nearest to it in the
+        embedder's space (export-word-vectors.ts first), with and without the latent index
 
   npx tsx bench/retrieval-eval/prototypes/export-terms.ts postfix   # for each corpus first
   python3 bench/retrieval-eval/prototypes/lexical_variants.py lsa|hub|man|ltr [terms-dir]
+  npx tsx bench/retrieval-eval/prototypes/export-word-vectors.ts postfix krb5   # then, for emb:
+  python3 bench/retrieval-eval/prototypes/lexical_variants.py emb bench/results/terms postfix,krb5
 """
 import json, random, sys
 from collections import Counter
@@ -194,4 +198,75 @@ def run_ltr():
         print(f"{cid} best chunk: {metrics(rank_all(data[cid], base))}   ranker trained on the other three: {metrics(rank_all(data[cid], w))}")
 
 
-{"lsa": run_lsa, "hub": run_hub, "man": run_man, "ltr": run_ltr}[sys.argv[1] if len(sys.argv) > 1 else "ltr"]()
+def latent_space(c, k=150):
+    x = (c.tf + c.cf).tocoo()
+    x = sp.csr_matrix(((1 + np.log(x.data)) * c.idf[x.col], (x.row, x.col)), shape=x.shape)
+    x = sp.diags(1 / (np.sqrt(np.asarray(x.multiply(x).sum(1)).ravel()) + 1e-9)) @ x
+    u, s, vt = svds(x, k=k, v0=np.random.default_rng(0).random(min(x.shape)))
+    dense = u * s
+    return dense / (np.linalg.norm(dense, axis=1, keepdims=True) + 1e-9), vt
+
+
+def stem_vectors(c):
+    """Each stem of the knowledge base: the count-weighted mean of its words' vectors, normalized."""
+    d = json.load(open(f"{TERMS_DIR}/{c.cid}.json"))
+    vectors = json.load(open(f"{TERMS_DIR}/{c.cid}.vectors.json"))
+    dim = len(next(iter(vectors.values())))
+    m, known = np.zeros((len(c.vocab), dim)), np.zeros(len(c.vocab), dtype=bool)
+    extra = {}
+    for stem, words in d["surface"].items():
+        v = sum(np.array(vectors[w]) * n for w, n in words.items() if w in vectors)
+        if isinstance(v, int) or np.linalg.norm(v) == 0:
+            continue
+        v = v / np.linalg.norm(v)
+        if stem in c.vocab:
+            m[c.vocab[stem]], known[c.vocab[stem]] = v, True
+        else:
+            extra[stem] = v
+    return m, known, extra
+
+
+def expand(c, terms, m, known, extra, tau, top, alpha):
+    q = c.qvec(terms)
+    for t in set(terms):
+        v = m[c.vocab[t]] if t in c.vocab and known[c.vocab[t]] else extra.get(t)
+        if v is None:
+            continue
+        sims = m @ v
+        sims[~known] = -1
+        for j in np.argsort(-sims)[:top + 1]:
+            if sims[j] < tau or q[j] > 0:
+                continue
+            q[j] += alpha * sims[j]
+    return q
+
+
+def run_emb():
+    settings = [(tau, top, alpha) for tau in (0.6, 0.7, 0.8) for top in (2, 5) for alpha in (0.3, 0.6)]
+    names = sys.argv[3].split(",") if len(sys.argv) > 3 else ["postfix", "krb5"]
+    total = {}
+    for cid in names:
+        c = Corpus(cid)
+        m, known, extra = stem_vectors(c)
+        dense, vt = latent_space(c)
+        for latent_weight in (0, 0.8):
+            for setting in [None] + settings:
+                rankings = []
+                for q in c.questions:
+                    qv = c.qvec(q["terms"]) if setting is None else expand(c, q["terms"], m, known, extra, *setting)
+                    words = c.b @ qv + 0.5 * (c.bc @ qv)
+                    score = words / (words.max() + 1e-9)
+                    if latent_weight:
+                        qx = c.qvec(q["terms"]) * c.idf
+                        ql = vt @ (qx / (np.linalg.norm(qx) + 1e-9))
+                        score = score + latent_weight * np.maximum(dense @ (ql / (np.linalg.norm(ql) + 1e-9)), 0)
+                    rankings.append((c.doc_order(score), set(q["files"])))
+                label = f"latent {latent_weight} " + ("no expansion" if setting is None else "tau %.1f top %d alpha %.1f" % setting)
+                result = metrics(rankings)
+                total.setdefault(label, []).append([float(x) for x in result.split()[1::2]])
+                print(f"{cid} {label}: {result}")
+    for label, rows in total.items():
+        print(f"AVERAGE {label}: " + "  ".join("%.3f" % x for x in np.mean(rows, axis=0)))
+
+
+{"emb": run_emb, "lsa": run_lsa, "hub": run_hub, "man": run_man, "ltr": run_ltr}[sys.argv[1] if len(sys.argv) > 1 else "ltr"]()
