@@ -27,7 +27,7 @@ import {ModelDownloads} from "./llm/model-downloads.js";
 import {ModelService} from "./llm/model-service.js";
 import {remoteEngineFromSettings} from "./llm/remote-engine.js";
 import {createLogger, type Logger} from "./logger.js";
-import {startIdleCollector} from "./memory/idle-collector.js";
+import {idleCollection, startIdleCollector} from "./memory/idle-collector.js";
 import {RpcDispatcher} from "./rpc/dispatcher.js";
 import {createHandlers} from "./rpc/handlers.js";
 import {SettingsService, type BackingFactory} from "./settings/settings-service.js";
@@ -277,7 +277,8 @@ async function buildCore(options: CreateAppCoreOptions, {overrides, dataDir, mod
   // Every watched folder is rescanned in the background: changes made while Deskside was closed come in.
   folders.start();
   // What a burst of requests left on the heap goes back once the process is quiet again.
-  const idleCollector = overrides.idleCollect === false ? null : startIdleCollector();
+  // What a quiet spell also hands back: what native code freed and glibc kept (memory/native-trim.ts).
+  const idleCollector = overrides.idleCollect === false ? null : startIdleCollector(overrides.nativeTrim === false ? {collect: idleCollection(null)} : {});
 
   return {
     version,

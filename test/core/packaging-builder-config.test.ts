@@ -178,6 +178,7 @@ describe("electron-builder.yml", () => {
       "node_modules/onnxruntime-node/**/*",
       "node_modules/sharp/**/*",
       "node_modules/@img/**/*",
+      "node_modules/@koromix/**/*",
     ]) {
       expect(base.asarUnpack).toContain(pattern);
     }

@@ -18,6 +18,7 @@ describe("resolveOverrides", () => {
   it("reads switches as true or false words", () => {
     expect(resolveOverrides([], {DESKSIDE_IDLE_COLLECT: "off"})).toEqual({idleCollect: false});
     expect(resolveOverrides(["--idle-collect", "yes"], {DESKSIDE_IDLE_COLLECT: "0"})).toEqual({idleCollect: true});
+    expect(resolveOverrides(["--native-trim", "false"], {})).toEqual({nativeTrim: false});
   });
 
   it("makes relative folders absolute and ignores empty values", () => {

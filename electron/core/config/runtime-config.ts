@@ -28,6 +28,8 @@ export interface RuntimeOverrides {
   s3SecretAccessKey?: string;
   /** Give memory back once requests stop (electron/core/memory/idle-collector.ts); on unless false. */
   idleCollect?: boolean;
+  /** With the idle collector, also hand back what native libraries freed (memory/native-trim.ts); on unless false. */
+  nativeTrim?: boolean;
 }
 
 /** Every flag of the headless server with its environment variable (also checked against docs/operations). */
@@ -50,6 +52,7 @@ export const RUNTIME_OPTIONS: readonly {key: keyof RuntimeOverrides; flag: strin
   // A flag would show the secret in the process list; the variable (or settings.json) is the way.
   {key: "s3SecretAccessKey", flag: "s3-secret-access-key", env: "DESKSIDE_S3_SECRET_ACCESS_KEY", value: "SECRET", help: "the bucket's secret key (prefer the variable: a flag shows in the process list)"},
   {key: "idleCollect", flag: "idle-collect", env: "DESKSIDE_IDLE_COLLECT", value: "true|false", help: "give memory back once requests stop (true)"},
+  {key: "nativeTrim", flag: "native-trim", env: "DESKSIDE_NATIVE_TRIM", value: "true|false", help: "with it, also hand back what native libraries freed (true; Linux with glibc)"},
 ];
 
 const TRUE_WORDS = ["1", "true", "yes", "on"];
@@ -97,6 +100,7 @@ export function resolveOverrides(argv: string[], env: NodeJS.ProcessEnv): Runtim
       case "s3PathStyle":
       case "s3AllowHttp":
       case "idleCollect":
+      case "nativeTrim":
         out[key] = toBoolean(label, raw);
         break;
       default:

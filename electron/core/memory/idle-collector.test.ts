@@ -1,6 +1,6 @@
 import v8 from "node:v8";
 import {describe, expect, it} from "vitest";
-import {memoryReducingCollection, startIdleCollector} from "./idle-collector.js";
+import {idleCollection, memoryReducingCollection, startIdleCollector} from "./idle-collector.js";
 
 const MB = 1024 * 1024;
 
@@ -17,6 +17,19 @@ function handDriven(state: {used: number; busy: number}, collect: () => Promise<
 }
 
 describe("idle collector", () => {
+  it("trims the C allocator after V8's collection by default", async () => {
+    const order: string[] = [];
+    const heapBefore = v8.getHeapStatistics().used_heap_size;
+    // Unreachable once the function returns.
+    order.push(`allocated ${Array.from({length: 50_000}, (_, i) => [i, i + 1, i + 2]).length}`);
+    await idleCollection(() => {
+      // The heap has been collected by the time the allocator is trimmed.
+      order.push(v8.getHeapStatistics().used_heap_size <= heapBefore + 4 * MB ? "trim after collection" : "trim before collection");
+      return true;
+    })();
+    expect(order).toEqual(["allocated 50000", "trim after collection"]);
+  });
+
   it("collects once the loop is quiet and the process has grown, then waits for new growth", async () => {
     const state = {used: 40 * MB, busy: 0};
     let calls = 0;

@@ -16,6 +16,7 @@ import inspector from "node:inspector";
 import v8 from "node:v8";
 import vm from "node:vm";
 import {performance, type EventLoopUtilization} from "node:perf_hooks";
+import {nativeTrim, type NativeTrim} from "./native-trim.js";
 
 export interface IdleCollectorOptions {
   /** How often the process is looked at. */
@@ -24,7 +25,7 @@ export interface IdleCollectorOptions {
   quietUtilization?: number;
   /** Collect only when the process holds at least this much more than after the last collection. */
   minGrowthBytes?: number;
-  /** The collection; defaults to V8's low-memory collection (see memoryReducingCollection). */
+  /** The collection; defaults to V8's low-memory collection, then the C allocator's trim (see idleCollection). */
   collect?: () => Promise<void>;
   /** The process's footprint in bytes; defaults to its resident set size. */
   footprint?: () => number;
@@ -70,6 +71,19 @@ export function memoryReducingCollection(): () => Promise<void> {
     });
 }
 
+/**
+ * What the collector does by default: V8's low-memory collection, then, where glibc is the
+ * allocator, hands back what native code freed (native-trim.ts). Trimming after the collection also
+ * returns what the collection itself freed outside V8's heap (buffers' backing stores).
+ */
+export function idleCollection(trim: NativeTrim | null = nativeTrim()): () => Promise<void> {
+  const collectHeap = memoryReducingCollection();
+  return async () => {
+    await collectHeap();
+    trim?.();
+  };
+}
+
 /** V8's full collection; behind --expose-gc, which set at run time applies to contexts created afterwards. */
 function plainFullCollection(): () => Promise<void> {
   v8.setFlagsFromString("--expose-gc");
@@ -89,7 +103,7 @@ function utilizationSinceLastCall(): () => number {
 }
 
 export function startIdleCollector(options: IdleCollectorOptions = {}): IdleCollector {
-  const collect = options.collect ?? memoryReducingCollection();
+  const collect = options.collect ?? idleCollection();
   const footprint = options.footprint ?? (() => process.memoryUsage.rss());
   const utilization = options.utilization ?? utilizationSinceLastCall();
   const quiet = options.quietUtilization ?? DEFAULT_QUIET_UTILIZATION;
