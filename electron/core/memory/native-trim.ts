@@ -12,29 +12,34 @@ import {createRequire} from "node:module";
  * from its installer is not. Node has no binding to malloc_trim, so it is called through koffi (a
  * foreign-function interface with prebuilt binaries).
  *
- * Only where glibc is the allocator: macOS, Windows and musl give memory back their own way, and
- * there (or when the binding cannot load) this is null.
+ * Only where glibc is the allocator: macOS and Windows give memory back their own way (null there),
+ * and on musl, or when the binding cannot load, a trim does nothing.
  */
 export type NativeTrim = () => boolean;
 
-let bound: NativeTrim | null | undefined;
+/** malloc_trim once bound; null when it cannot be (no glibc, no binding for this platform). */
+let mallocTrim: ((pad: number) => number) | null | undefined;
 
-export function nativeTrim(): NativeTrim | null {
-  if (bound !== undefined) return bound;
-  bound = null;
-  if (process.platform !== "linux" || !glibcVersion()) return bound;
+function bindMallocTrim(): ((pad: number) => number) | null {
+  if (mallocTrim !== undefined) return mallocTrim;
+  mallocTrim = null;
   try {
     const koffi = createRequire(import.meta.url)("koffi") as typeof import("koffi");
-    const mallocTrim = koffi.load("libc.so.6").func("int malloc_trim(size_t pad)") as (pad: number) => number;
-    // 1 when memory was given back, 0 when there was none to give.
-    bound = () => mallocTrim(0) === 1;
+    // Only glibc is libc.so.6 and has malloc_trim; on musl the load fails.
+    mallocTrim = koffi.load("libc.so.6").func("int malloc_trim(size_t pad)") as (pad: number) => number;
   } catch {
-    // No binding for this platform or no libc.so.6: memory then comes back as glibc decides.
+    // Memory then comes back as the allocator decides.
   }
-  return bound;
+  return mallocTrim;
 }
 
-function glibcVersion(): string | null {
-  const report = process.report?.getReport() as {header?: {glibcVersionRuntime?: string}} | undefined;
-  return report?.header?.glibcVersionRuntime ?? null;
+const trim: NativeTrim = () => {
+  const bound = bindMallocTrim();
+  // 1 when memory was handed back, 0 when there was none to hand back.
+  return bound !== null && bound(0) === 1;
+};
+
+/** The trim on Linux, bound at its first call (so start-up does not load the binding); null elsewhere. */
+export function nativeTrim(): NativeTrim | null {
+  return process.platform === "linux" ? trim : null;
 }
