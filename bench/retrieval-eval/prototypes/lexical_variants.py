@@ -87,25 +87,35 @@ def metrics(rankings):
     return f"R@1 {r1 / n:.3f}  R@5 {r5 / n:.3f}  MRR@10 {mrr / n:.3f}"
 
 
+def latent_space(c, k=150):
+    """Truncated SVD of the chunks' log tf-idf, rows normalized; a fixed start vector, since
+    ARPACK's random one moves the figures by a few hundredths."""
+    x = (c.tf + c.cf).tocoo()
+    x = sp.csr_matrix(((1 + np.log(x.data)) * c.idf[x.col], (x.row, x.col)), shape=x.shape)
+    x = sp.diags(1 / (np.sqrt(np.asarray(x.multiply(x).sum(1)).ravel()) + 1e-9)) @ x
+    u, s, vt = svds(x, k=k, v0=np.random.default_rng(0).random(min(x.shape)))
+    dense = u * s
+    return dense / (np.linalg.norm(dense, axis=1, keepdims=True) + 1e-9), vt
+
+
+def latent_scores(c, dense, vt, terms):
+    """Each chunk's cosine with the question folded into the latent space."""
+    qx = c.qvec(terms) * c.idf
+    ql = vt @ (qx / (np.linalg.norm(qx) + 1e-9))
+    return dense @ (ql / (np.linalg.norm(ql) + 1e-9))
+
+
 def run_lsa():
     # Weights are read on postfix and krb5; git and bind9 check them.
     for cid in CORPORA:
         c = Corpus(cid)
         for k in (150, 300):
-            x = (c.tf + c.cf).tocoo()
-            x = sp.csr_matrix(((1 + np.log(x.data)) * c.idf[x.col], (x.row, x.col)), shape=x.shape)
-            x = sp.diags(1 / (np.sqrt(np.asarray(x.multiply(x).sum(1)).ravel()) + 1e-9)) @ x
-            # A fixed start vector: ARPACK's random one moves the figures by a few hundredths.
-            u, s, vt = svds(x, k=k, v0=np.random.default_rng(0).random(min(x.shape)))
-            dense = u * s
-            dense /= np.linalg.norm(dense, axis=1, keepdims=True) + 1e-9
+            dense, vt = latent_space(c, k)
             for weight in (0, 0.3, 0.5, 0.8, None):
                 rankings = []
                 for q in c.questions:
                     words = c.chunk_scores(q["terms"])
-                    qx = c.qvec(q["terms"]) * c.idf
-                    ql = vt @ (qx / (np.linalg.norm(qx) + 1e-9))
-                    latent = dense @ (ql / (np.linalg.norm(ql) + 1e-9))
+                    latent = latent_scores(c, dense, vt, q["terms"])
                     score = latent if weight is None else words / (words.max() + 1e-9) + weight * np.maximum(latent, 0)
                     rankings.append((c.doc_order(score), set(q["files"])))
                 print(f"{cid} lsa k={k} {'alone' if weight is None else f'weight {weight}'}: {metrics(rankings)}")
@@ -198,15 +208,6 @@ def run_ltr():
         print(f"{cid} best chunk: {metrics(rank_all(data[cid], base))}   ranker trained on the other three: {metrics(rank_all(data[cid], w))}")
 
 
-def latent_space(c, k=150):
-    x = (c.tf + c.cf).tocoo()
-    x = sp.csr_matrix(((1 + np.log(x.data)) * c.idf[x.col], (x.row, x.col)), shape=x.shape)
-    x = sp.diags(1 / (np.sqrt(np.asarray(x.multiply(x).sum(1)).ravel()) + 1e-9)) @ x
-    u, s, vt = svds(x, k=k, v0=np.random.default_rng(0).random(min(x.shape)))
-    dense = u * s
-    return dense / (np.linalg.norm(dense, axis=1, keepdims=True) + 1e-9), vt
-
-
 def stem_vectors(c):
     """Each stem of the knowledge base: the count-weighted mean of its words' vectors, normalized."""
     d = json.load(open(f"{TERMS_DIR}/{c.cid}.json"))
@@ -257,9 +258,7 @@ def run_emb():
                     words = c.b @ qv + 0.5 * (c.bc @ qv)
                     score = words / (words.max() + 1e-9)
                     if latent_weight:
-                        qx = c.qvec(q["terms"]) * c.idf
-                        ql = vt @ (qx / (np.linalg.norm(qx) + 1e-9))
-                        score = score + latent_weight * np.maximum(dense @ (ql / (np.linalg.norm(ql) + 1e-9)), 0)
+                        score = score + latent_weight * np.maximum(latent_scores(c, dense, vt, q["terms"]), 0)
                     rankings.append((c.doc_order(score), set(q["files"])))
                 label = f"latent {latent_weight} " + ("no expansion" if setting is None else "tau %.1f top %d alpha %.1f" % setting)
                 result = metrics(rankings)

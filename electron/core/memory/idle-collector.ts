@@ -76,8 +76,7 @@ export function memoryReducingCollection(): () => Promise<void> {
  * allocator, hands back what native code freed (native-trim.ts). Trimming after the collection also
  * returns what the collection itself freed outside V8's heap (buffers' backing stores).
  */
-export function idleCollection(trim: NativeTrim | null = nativeTrim()): () => Promise<void> {
-  const collectHeap = memoryReducingCollection();
+export function idleCollection(trim: NativeTrim | null = nativeTrim(), collectHeap: () => Promise<void> = memoryReducingCollection()): () => Promise<void> {
   return async () => {
     await collectHeap();
     trim?.();

@@ -39,32 +39,33 @@ function withoutScripts(html: string): string {
 
 /** `<!-- … -->` becomes a space; one that never closes is left for the tag step, as no later one can close either. */
 function withoutComments(html: string): string {
-  let out = "";
-  let from = 0;
-  for (let open = html.indexOf("<!--", from); open !== -1; open = html.indexOf("<!--", from)) {
-    const close = html.indexOf("-->", open + 4);
-    if (close === -1) break;
-    out += html.slice(from, open) + " ";
-    from = close + 3;
-  }
-  return out + html.slice(from);
+  return spansToSpace(html, "<!--", "-->", 0);
 }
 
-/** `<` followed by at least one character and then `>` becomes a space. */
+/** `<` followed by at least one character and then `>` becomes a space ("<>" is not a tag). */
 function withoutTags(html: string): string {
+  return spansToSpace(html, "<", ">", 1);
+}
+
+/**
+ * Each span from `open` to the next `close` with at least `minInside` characters between them becomes
+ * a space, in one pass. A span too short to count is left and the search goes on from the character
+ * after its `open`; at the first `open` with no `close` after it, no later one can close either.
+ */
+function spansToSpace(text: string, open: string, close: string, minInside: number): string {
   let out = "";
   let from = 0;
-  for (let open = html.indexOf("<", from); open !== -1; open = html.indexOf("<", from)) {
-    const close = html.indexOf(">", open + 1);
-    if (close === -1) break;
-    // "<>" is not a tag: the search goes on from the next character.
-    if (close === open + 1) {
-      out += html.slice(from, open + 1);
-      from = open + 1;
+  for (let start = text.indexOf(open, from); start !== -1; start = text.indexOf(open, from)) {
+    const inside = start + open.length;
+    const end = text.indexOf(close, inside);
+    if (end === -1) break;
+    if (end - inside < minInside) {
+      out += text.slice(from, start + 1);
+      from = start + 1;
       continue;
     }
-    out += html.slice(from, open) + " ";
-    from = close + 1;
+    out += text.slice(from, start) + " ";
+    from = end + close.length;
   }
-  return out + html.slice(from);
+  return out + text.slice(from);
 }
